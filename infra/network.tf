@@ -1,0 +1,100 @@
+# A VPC with two private subnets and nothing else: no internet gateway, no NAT gateway (~$33/month
+# each), no interface endpoints (~$7/month per AZ each), no load balancer. Only the App Runner VPC
+# connector's ENIs and RDS live here. The app never calls AWS APIs at run time (DESIGN.md,
+# decision 1): App Runner pulls the image, ships logs and resolves secrets outside the VPC.
+# https://docs.aws.amazon.com/apprunner/latest/dg/network-vpc.html
+
+# Pinned to the configured zone IDs so the subnets never move when AWS adds a zone.
+data "aws_availability_zones" "available" {
+  state = "available"
+
+  filter {
+    name   = "zone-id"
+    values = var.availability_zone_ids
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_vpc" "main" {
+  #checkov:skip=CKV2_AWS_11:VPC flow logs would bill CloudWatch ingestion for a VPC whose only traffic is the app talking to its database; the security groups below admit nothing else.
+  cidr_block = var.vpc_cidr
+
+  # The connector resolves the RDS endpoint through the VPC's Amazon-provided DNS.
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+
+  tags = { Name = var.name }
+}
+
+# The default security group admits nothing, so nothing can silently land in it.
+resource "aws_default_security_group" "main" {
+  vpc_id = aws_vpc.main.id
+
+  tags = { Name = "${var.name}-default-deny" }
+}
+
+resource "aws_subnet" "private" {
+  count = 2
+
+  vpc_id                  = aws_vpc.main.id
+  cidr_block              = cidrsubnet(var.vpc_cidr, 8, count.index)
+  availability_zone_id    = var.availability_zone_ids[count.index]
+  map_public_ip_on_launch = false
+
+  tags = { Name = "${var.name}-private-${var.availability_zone_ids[count.index]}" }
+
+  lifecycle {
+    precondition {
+      condition     = contains(data.aws_availability_zones.available.zone_ids, var.availability_zone_ids[count.index])
+      error_message = "availability_zone_ids must be available AZ IDs of the configured region (see `aws ec2 describe-availability-zones`)."
+    }
+  }
+}
+
+# The connector's security group: egress to PostgreSQL only. Traffic to the VPC's DNS resolver is
+# not filtered by security groups, so no DNS rule is needed:
+# https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+resource "aws_security_group" "connector" {
+  name        = "${var.name}-apprunner-connector"
+  description = "App Runner VPC connector: may only open connections to the database"
+  vpc_id      = aws_vpc.main.id
+
+  tags = { Name = "${var.name}-apprunner-connector" }
+}
+
+resource "aws_vpc_security_group_egress_rule" "connector_to_db" {
+  security_group_id            = aws_security_group.connector.id
+  description                  = "PostgreSQL to the RDS instance"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.db.id
+}
+
+resource "aws_security_group" "db" {
+  name        = "${var.name}-db"
+  description = "RDS PostgreSQL: admits 5432 from the App Runner connector only"
+  vpc_id      = aws_vpc.main.id
+
+  tags = { Name = "${var.name}-db" }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "db_from_connector" {
+  security_group_id            = aws_security_group.db.id
+  description                  = "PostgreSQL from the App Runner VPC connector"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.connector.id
+}
+
+# The public zone that already holds the domain; records for both host names go here.
+data "aws_route53_zone" "main" {
+  name         = var.route53_zone_name
+  private_zone = false
+}
+
+locals {
+  zone_name = trimsuffix(data.aws_route53_zone.main.name, ".")
+}

@@ -1,0 +1,187 @@
+variable "name" {
+  description = "Prefix for every resource name (App Runner service, DB identifier, bucket, parameters)."
+  type        = string
+  default     = "mealvote"
+
+  validation {
+    # Lowercase for S3 and RDS; short enough for App Runner (40) and IAM role names (64).
+    condition     = can(regex("^[a-z][a-z0-9-]{2,22}[a-z0-9]$", var.name))
+    error_message = "name must be 4-24 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "region" {
+  description = "AWS region for everything except CloudFront's certificate (always us-east-1). Costs in infra/README.md are us-east-1 list prices."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "image_tag" {
+  description = "Tag of the image in the ECR repository to run (deploy.sh passes the git commit). Tags are immutable, so a new tag is a new deployment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a valid, immutable Docker tag (not \"latest\")."
+  }
+}
+
+variable "route53_zone_name" {
+  description = "Existing public Route 53 hosted zone that holds app_domain and assets_domain, e.g. example.com."
+  type        = string
+}
+
+variable "app_domain" {
+  description = "Host name of the app, e.g. vote.example.com. Must be a subdomain inside route53_zone_name (App Runner needs a CNAME, which a zone apex cannot hold)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.){2,}[a-z]{2,63}$", var.app_domain))
+    error_message = "app_domain must be a lowercase host name with at least three labels, e.g. vote.example.com."
+  }
+}
+
+variable "assets_domain" {
+  description = "Host name that serves the JS/WASM/CSS through CloudFront, e.g. assets.vote.example.com; ASSETS_BASE_URL becomes https://<assets_domain>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.){2,}[a-z]{2,63}$", var.assets_domain))
+    error_message = "assets_domain must be a lowercase host name with at least three labels, e.g. assets.vote.example.com."
+  }
+}
+
+variable "alert_email" {
+  description = "E-mail address for the budget alerts and the CloudWatch alarms (the SNS subscription must be confirmed from the inbox once)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alert_email))
+    error_message = "alert_email must be an e-mail address."
+  }
+}
+
+variable "monthly_budget_usd" {
+  description = "Monthly AWS Budgets limit in USD; e-mails at 80% actual and 100% forecast. The idle design costs about $17."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.monthly_budget_usd > 0
+    error_message = "monthly_budget_usd must be positive."
+  }
+}
+
+variable "deletion_protection" {
+  description = "Protect the database from deletion. Set false before `terraform destroy`, or for throw-away stacks."
+  type        = bool
+  default     = true
+}
+
+variable "skip_final_snapshot" {
+  description = "Destroy the database without a final snapshot. Keep false for real data (the snapshot is named <name>-final and bills as snapshot storage until deleted)."
+  type        = bool
+  default     = false
+}
+
+variable "postgres_major_version" {
+  description = "PostgreSQL major version for RDS; RDS picks the newest minor and upgrades minors automatically."
+  type        = string
+  default     = "17"
+
+  validation {
+    condition     = contains(["16", "17"], var.postgres_major_version)
+    error_message = "postgres_major_version must be \"16\" or \"17\"."
+  }
+}
+
+variable "db_credentials_version" {
+  description = "Bump to rotate the database password: both the RDS master password and the DATABASE_URL parameter are rewritten in the same apply (write-only values, never in state). Redeploy the service afterwards (README, \"Rotating secrets\")."
+  type        = number
+  default     = 1
+}
+
+variable "finalize_secret_version" {
+  description = "Bump to rotate the shared secret that EventBridge sends in the x-finalize-secret header and the app reads as FINALIZE_SECRET."
+  type        = number
+  default     = 1
+}
+
+variable "finalize_schedule" {
+  description = "EventBridge schedule expression for POST /internal/finalize-due. Correctness never depends on it (slots also close lazily); it only announces results without a visitor."
+  type        = string
+  default     = "rate(15 minutes)"
+
+  validation {
+    condition     = can(regex("^(rate|cron)\\(.+\\)$", var.finalize_schedule))
+    error_message = "finalize_schedule must be an EventBridge rate(...) or cron(...) expression."
+  }
+}
+
+variable "availability_zone_ids" {
+  description = "Exactly two AZ IDs (IDs, not names: names are shuffled per account) for the private subnets of RDS and the App Runner VPC connector. The defaults are us-east-1 zones that offer db.t4g; change them with the region."
+  type        = list(string)
+  default     = ["use1-az1", "use1-az2"]
+
+  validation {
+    condition     = length(var.availability_zone_ids) == 2 && length(distinct(var.availability_zone_ids)) == 2
+    error_message = "availability_zone_ids must list two different AZ IDs."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the VPC; the two private subnets take the first two /24s."
+  type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrsubnet(var.vpc_cidr, 8, 1))
+    error_message = "vpc_cidr must be an IPv4 CIDR of /16 to /22."
+  }
+}
+
+variable "log_retention_days" {
+  description = "CloudWatch Logs retention for the App Runner and RDS log groups."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention value of at most 365."
+  }
+}
+
+variable "alarm_5xx_threshold" {
+  description = "Alarm when the service returns more than this many 5xx responses in each of two consecutive 5-minute periods."
+  type        = number
+  default     = 5
+}
+
+variable "enable_xray_tracing" {
+  description = "Attach an App Runner observability configuration with X-Ray tracing (the app exports OTLP to the App Runner-managed collector). Off by default: X-Ray bills per recorded trace, and whether traces leave a NAT-less VPC is unverified (README, \"Cost\")."
+  type        = bool
+  default     = false
+}
+
+variable "enable_dashboard" {
+  description = "Create the CloudWatch dashboard (free within the 3-dashboard free tier, $3/month otherwise)."
+  type        = bool
+  default     = true
+}
+
+variable "ecr_keep_images" {
+  description = "How many most recent images the ECR lifecycle policy keeps (rollback targets)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.ecr_keep_images >= 2
+    error_message = "ecr_keep_images must keep at least the running image and one rollback target."
+  }
+}
+
+variable "force_destroy_artifacts" {
+  description = "Let `terraform destroy` delete the ECR repository and the asset bucket while they still hold images and files (both are rebuilt by deploy.sh). Keep false except when tearing the stack down."
+  type        = bool
+  default     = false
+}

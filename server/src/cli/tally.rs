@@ -1,0 +1,155 @@
+//! `mealvote tally [FILE] [--variant V] [--seed HEX]`: re-count an exported ballot file.
+//!
+//! Reads JSON in the `vectors.json` input shape and prints the re-count as pretty JSON (see
+//! `docs/tally.md`). Any problem with the input is one line on stderr and exit status 2.
+
+use std::{
+    io::{self, Read, Write},
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use app::tally::{
+    self, RecountOutput, Seed, SeedError, TallyError, TallyInput, UnknownVariant, Variant,
+};
+
+#[derive(clap::Args, Debug)]
+pub struct TallyArgs {
+    /// The ballot file (JSON: `candidates`, `ballots`, optional `variant`); stdin when absent or `-`.
+    file: Option<PathBuf>,
+    /// Link strength: winning_lex, winning or margin [default: the file's, else winning_lex].
+    #[arg(long)]
+    variant: Option<String>,
+    /// Tie-break seed, 32 hex digits: adds the tie-broken `order`, its record and explanation.
+    #[arg(long)]
+    seed: Option<String>,
+}
+
+/// Invalid input, each message on one line.
+#[derive(Debug, thiserror::Error)]
+enum InputError {
+    #[error("cannot read {source_name}: {error}")]
+    Read { source_name: String, error: io::Error },
+    #[error("{source_name} is not a ballot file: {error}")]
+    Json {
+        source_name: String,
+        error: serde_json::Error,
+    },
+    #[error("--variant: {0}")]
+    Variant(#[from] UnknownVariant),
+    #[error("--seed: {0}")]
+    Seed(#[from] SeedError),
+    #[error(transparent)]
+    Tally(#[from] TallyError),
+}
+
+pub fn run(args: TallyArgs) -> ExitCode {
+    let output = match recount(&args) {
+        Ok(output) => output,
+        Err(error) => {
+            eprintln!("mealvote tally: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match print(&output) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("mealvote tally: cannot write the result: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn recount(args: &TallyArgs) -> Result<RecountOutput, InputError> {
+    // Flags first, so a typo is reported before a large file is read.
+    let variant = args.variant.as_deref().map(str::parse).transpose()?;
+    let seed = args.seed.as_deref().map(str::parse).transpose()?;
+    let (source_name, text) = read(args.file.as_deref())?;
+    count(source_name, &text, variant, seed)
+}
+
+fn read(file: Option<&Path>) -> Result<(String, String), InputError> {
+    let (source_name, text) = match file.filter(|path| *path != Path::new("-")) {
+        Some(path) => (path.display().to_string(), std::fs::read_to_string(path)),
+        None => {
+            let mut text = String::new();
+            let read = io::stdin().read_to_string(&mut text).map(|_| text);
+            ("standard input".to_owned(), read)
+        }
+    };
+    match text {
+        Ok(text) => Ok((source_name, text)),
+        Err(error) => Err(InputError::Read { source_name, error }),
+    }
+}
+
+fn count(
+    source_name: String,
+    text: &str,
+    variant: Option<Variant>,
+    seed: Option<Seed>,
+) -> Result<RecountOutput, InputError> {
+    let input: TallyInput =
+        serde_json::from_str(text).map_err(|error| InputError::Json { source_name, error })?;
+    Ok(tally::recount(&input, variant, seed)?)
+}
+
+fn print(output: &RecountOutput) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, output)?;
+    writeln!(stdout)?;
+    stdout.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const ONE_BALLOT: &str = r#"{"candidates": ["A", "B"], "ballots": [{"ranking": [["A"], ["B"]]}]}"#;
+
+    fn message(error: InputError) -> String {
+        let message = error.to_string();
+        assert!(!message.contains('\n'), "{message:?} spans lines");
+        message
+    }
+
+    #[test]
+    fn a_ballot_file_is_recounted_with_the_requested_variant_and_seed() {
+        let seed: Seed = "000102030405060708090a0b0c0d0e0f".parse().expect("a valid seed");
+        let output = count("test".into(), ONE_BALLOT, Some(Variant::Margin), Some(seed));
+        let json = serde_json::to_value(output.expect("valid input")).expect("serializes");
+        assert_eq!(json["variant"], "margin");
+        assert_eq!(json["winners"], json!(["A"]));
+        assert_eq!(json["order"], json!(["A", "B"]));
+        assert_eq!(json["tie_break"]["seed"], "000102030405060708090a0b0c0d0e0f");
+    }
+
+    #[test]
+    fn bad_json_and_unknown_options_are_named_in_one_line() {
+        let error = count("votes.json".into(), "{\"candidates\": [", None, None);
+        let error = message(error.expect_err("truncated JSON"));
+        assert!(error.starts_with("votes.json is not a ballot file: EOF"), "{error}");
+
+        let unknown = r#"{"candidates": ["A"], "ballots": [{"ranking": [["Z"]]}]}"#;
+        let error = message(count("votes.json".into(), unknown, None, None).expect_err("Z"));
+        assert_eq!(error, r#"ballot #1 names unknown option "Z""#);
+    }
+
+    #[test]
+    fn bad_flags_are_named_before_the_file_is_read() {
+        let args = |variant: &str, seed: &str| TallyArgs {
+            file: Some(PathBuf::from("/nonexistent/ballots.json")),
+            variant: Some(variant.into()),
+            seed: Some(seed.into()),
+        };
+        let zeros = "0".repeat(32);
+        let error = message(recount(&args("borda", &zeros)).expect_err("borda"));
+        assert!(error.starts_with(r#"--variant: unknown variant "borda""#), "{error}");
+        let error = message(recount(&args("margin", "12ab")).expect_err("short seed"));
+        assert_eq!(error, "--seed: a seed must be 32 hex digits, not 4");
+        let error = message(recount(&args("margin", &zeros)).expect_err("no file"));
+        assert!(error.starts_with("cannot read /nonexistent/ballots.json: "), "{error}");
+    }
+}

@@ -1,0 +1,378 @@
+//! One typed configuration, read from the environment once at start-up.
+//!
+//! Every variable is listed, with its default, in the README's configuration table.
+//! Secrets are wrapped so that `Debug` and logs never show them.
+
+use std::{net::IpAddr, path::PathBuf, time::Duration};
+
+use leptos::prelude::LeptosOptions;
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+/// The local SQLite file used when `DATABASE_URL` is not set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mealvote.db";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub host: IpAddr,
+    pub port: u16,
+    pub database: DatabaseConfig,
+    pub log_format: LogFormat,
+    /// Where browsers load the JS/WASM/CSS from (a CDN); `None` serves them from `/pkg`.
+    pub assets_base_url: Option<Url>,
+    /// The address people use to reach the site; an `https` URL turns on HSTS and `Secure` cookies.
+    pub public_base_url: Option<Url>,
+    pub request_timeout: Duration,
+    pub leptos: LeptosOptions,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: DatabaseUrl,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A configuration value that cannot be used; the message names the variable and the problem.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, problem: impl Into<String>) -> Self {
+        Self {
+            variable,
+            problem: problem.into(),
+        }
+    }
+}
+
+/// The database engine, chosen by the URL's scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL. Its password never appears in `Debug` output or logs: use [`Self::redacted`].
+#[derive(Clone)]
+pub struct DatabaseUrl {
+    secret: SecretString,
+    engine: Engine,
+    redacted: String,
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        let problem = |p: &str| ConfigError::new("DATABASE_URL", p);
+        let scheme = raw
+            .split_once(':')
+            .map(|(scheme, _)| scheme)
+            .ok_or_else(|| problem("expected a URL starting with sqlite: or postgres:"))?;
+        let engine = match scheme {
+            "sqlite" => Engine::Sqlite,
+            "postgres" | "postgresql" => Engine::Postgres,
+            other => {
+                return Err(problem(&format!(
+                    "unsupported scheme {other:?}: use sqlite: or postgres:"
+                )));
+            }
+        };
+        let redacted = match engine {
+            // SQLite URLs are file paths and carry no credentials.
+            Engine::Sqlite => raw.to_owned(),
+            Engine::Postgres => {
+                let mut url = Url::parse(raw)
+                    .map_err(|e| problem(&format!("not a valid postgres URL ({e})")))?;
+                if url.host_str().is_none_or(str::is_empty) {
+                    return Err(problem("the postgres URL has no host"));
+                }
+                if url.password().is_some() {
+                    // Cannot fail: the URL has a host.
+                    let _ = url.set_password(Some("***"));
+                }
+                url.to_string()
+            }
+        };
+        Ok(Self {
+            secret: SecretString::from(raw.to_owned()),
+            engine,
+            redacted,
+        })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The URL with any password replaced by `***`, safe for logs.
+    pub fn redacted(&self) -> &str {
+        &self.redacted
+    }
+
+    /// The full URL, password included: only for opening connections.
+    pub fn expose(&self) -> &str {
+        self.secret.expose_secret()
+    }
+
+    /// For an SQLite URL, the file it names (`None` for in-memory databases).
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        if self.engine != Engine::Sqlite {
+            return None;
+        }
+        let rest = self.expose().strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("DatabaseUrl").field(&self.redacted).finish()
+    }
+}
+
+/// Reads variables through a lookup function, so tests need not touch the process environment.
+pub struct Env<F>(pub F);
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|value| !value.trim().is_empty())
+    }
+
+    fn parse<T: std::str::FromStr>(
+        &self,
+        name: &'static str,
+        default: T,
+        expected: &str,
+    ) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.get(name) {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|e| ConfigError::new(name, format!("{raw:?} is not {expected} ({e})"))),
+        }
+    }
+
+    fn url(&self, name: &'static str) -> Result<Option<Url>, ConfigError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(None);
+        };
+        let url = Url::parse(raw.trim())
+            .map_err(|e| ConfigError::new(name, format!("{raw:?} is not a URL ({e})")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(ConfigError::new(name, "must be an http:// or https:// URL"));
+        }
+        Ok(Some(url))
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(lookup);
+        let database = DatabaseConfig {
+            url: DatabaseUrl::parse(
+                env.get("DATABASE_URL")
+                    .as_deref()
+                    .unwrap_or(DEFAULT_DATABASE_URL),
+            )?,
+            max_connections: env.parse("DATABASE_MAX_CONNECTIONS", 10, "a number")?,
+        };
+        if database.max_connections == 0 {
+            return Err(ConfigError::new(
+                "DATABASE_MAX_CONNECTIONS",
+                "must be at least 1",
+            ));
+        }
+        let log_format = match env.get("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "LOG_FORMAT",
+                    format!("{other:?} is not one of text, json"),
+                ));
+            }
+        };
+        let assets_base_url = env.url("ASSETS_BASE_URL")?;
+        if let Some(url) = &assets_base_url
+            && url.as_str().ends_with('/')
+            && url.path() != "/"
+        {
+            return Err(ConfigError::new(
+                "ASSETS_BASE_URL",
+                "must not end with a slash",
+            ));
+        }
+        let leptos = leptos_options(&env)?;
+        Ok(Self {
+            host: env.parse("HOST", IpAddr::from([127, 0, 0, 1]), "an IP address")?,
+            port: env.parse("PORT", 3000, "a port number")?,
+            database,
+            log_format,
+            assets_base_url,
+            public_base_url: env.url("PUBLIC_BASE_URL")?,
+            request_timeout: Duration::from_secs(env.parse(
+                "REQUEST_TIMEOUT_SECS",
+                30,
+                "a number of seconds",
+            )?),
+            leptos,
+        })
+    }
+
+    pub fn https(&self) -> bool {
+        self.public_base_url
+            .as_ref()
+            .is_some_and(|url| url.scheme() == "https")
+    }
+
+    /// What the pages need to know about how they are served.
+    pub fn site(&self) -> app::SiteConfig {
+        app::SiteConfig {
+            assets_base_url: self
+                .assets_base_url
+                .as_ref()
+                .map(|url| url.as_str().trim_end_matches('/').to_owned()),
+            https: self.https(),
+            reload_port: (self.leptos.env == leptos::config::Env::DEV)
+                .then_some(self.leptos.reload_port),
+        }
+    }
+}
+
+/// Leptos' own settings (`LEPTOS_*`, set by cargo-leptos in development and by the container image).
+fn leptos_options<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<LeptosOptions, ConfigError> {
+    let output_name = env
+        .get("LEPTOS_OUTPUT_NAME")
+        .or_else(|| option_env!("LEPTOS_OUTPUT_NAME").map(str::to_owned))
+        .unwrap_or_else(|| "mealvote".to_owned());
+    let leptos_env = match env.get("LEPTOS_ENV").as_deref() {
+        None => leptos::config::Env::DEV,
+        Some(v) if v.eq_ignore_ascii_case("dev") || v.eq_ignore_ascii_case("development") => {
+            leptos::config::Env::DEV
+        }
+        Some(v) if v.eq_ignore_ascii_case("prod") || v.eq_ignore_ascii_case("production") => {
+            leptos::config::Env::PROD
+        }
+        Some(other) => {
+            return Err(ConfigError::new(
+                "LEPTOS_ENV",
+                format!("{other:?} is not one of DEV, PROD"),
+            ));
+        }
+    };
+    Ok(LeptosOptions::builder()
+        .output_name(output_name)
+        .site_root(
+            env.get("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into()),
+        )
+        .site_pkg_dir(
+            env.get("LEPTOS_SITE_PKG_DIR")
+                .unwrap_or_else(|| "pkg".into()),
+        )
+        .env(leptos_env)
+        .reload_port(env.parse("LEPTOS_RELOAD_PORT", 3001, "a port number")?)
+        .hash_files(env.parse("LEPTOS_HASH_FILES", false, "true or false")?)
+        .build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(move |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn with_nothing_set_it_runs_locally_on_the_sqlite_file() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database.url.engine(), Engine::Sqlite);
+        assert_eq!(
+            config.database.url.sqlite_file(),
+            Some(PathBuf::from("data/mealvote.db"))
+        );
+        assert_eq!(config.port, 3000);
+        assert_eq!(config.log_format, LogFormat::Text);
+        assert!(!config.https());
+    }
+
+    #[test]
+    fn a_postgres_password_never_appears_in_debug_output() {
+        let config = config(&[(
+            "DATABASE_URL",
+            "postgres://app:hunter2@db.internal:5432/mealvote",
+        )])
+        .unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("postgres://app:***@db.internal:5432/mealvote"));
+        assert_eq!(config.database.url.engine(), Engine::Postgres);
+    }
+
+    #[test]
+    fn an_unsupported_database_scheme_names_the_variable_and_the_fix() {
+        let err = config(&[("DATABASE_URL", "mysql://localhost/db")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid configuration: DATABASE_URL: unsupported scheme \"mysql\": use sqlite: or postgres:"
+        );
+    }
+
+    #[test]
+    fn a_malformed_value_is_rejected_with_the_variable_name() {
+        let err = config(&[("PORT", "eighty")]).unwrap_err();
+        assert_eq!(err.variable, "PORT");
+        let err = config(&[("LOG_FORMAT", "yaml")]).unwrap_err();
+        assert_eq!(err.variable, "LOG_FORMAT");
+        let err = config(&[("ASSETS_BASE_URL", "cdn.example.com")]).unwrap_err();
+        assert_eq!(err.variable, "ASSETS_BASE_URL");
+        let err = config(&[("DATABASE_URL", "postgres://")]).unwrap_err();
+        assert_eq!(err.variable, "DATABASE_URL");
+    }
+
+    #[test]
+    fn an_https_public_url_marks_the_site_as_https() {
+        let config = config(&[
+            ("PUBLIC_BASE_URL", "https://meals.example.com"),
+            ("ASSETS_BASE_URL", "https://assets.example.com"),
+            ("LEPTOS_ENV", "PROD"),
+        ])
+        .unwrap();
+        let site = config.site();
+        assert!(site.https);
+        assert_eq!(
+            site.assets_base_url.as_deref(),
+            Some("https://assets.example.com")
+        );
+        assert_eq!(site.reload_port, None);
+    }
+}

@@ -1,0 +1,136 @@
+//! The HTTP surface: pages, health checks, and the headers every response carries.
+
+use reqwest::{StatusCode, header};
+
+use crate::support::{TestApp, TestDatabase};
+
+#[tokio::test]
+async fn healthz_answers_without_touching_the_database() {
+    let app = TestApp::spawn().await;
+    app.store.close().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn readyz_reports_whether_the_database_answers() {
+    let db = TestDatabase::postgres().await;
+    let app = TestApp::spawn_with(db, &[]).await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // Closing the shared pool is how the test takes the database away from the running app.
+    app.store.close().await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn the_landing_page_is_rendered_on_the_server_with_security_headers() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(
+        headers[header::REFERRER_POLICY],
+        "strict-origin-when-cross-origin"
+    );
+    assert!(headers.contains_key("x-request-id"));
+    assert!(
+        !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+        "no HSTS over plain HTTP"
+    );
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Decide what to eat, together"), "{body}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry the CSP nonce"
+    );
+}
+
+#[tokio::test]
+async fn each_page_gets_a_fresh_csp_nonce() {
+    let app = TestApp::spawn().await;
+    let first = app.get("/").await.headers()[header::CONTENT_SECURITY_POLICY].clone();
+    let second = app.get("/").await.headers()[header::CONTENT_SECURITY_POLICY].clone();
+    assert_ne!(first, second);
+}
+
+#[tokio::test]
+async fn behind_https_every_response_carries_hsts() {
+    let db = TestDatabase::sqlite().await;
+    let app = TestApp::spawn_with(db, &[("PUBLIC_BASE_URL", "https://meals.example.com")]).await;
+    for path in ["/", "/healthz", "/no-such-page"] {
+        let response = app.get(path).await;
+        assert_eq!(
+            response.headers()[header::STRICT_TRANSPORT_SECURITY],
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn assets_come_from_the_cdn_when_one_is_configured() {
+    let db = TestDatabase::sqlite().await;
+    let app = TestApp::spawn_with(db, &[("ASSETS_BASE_URL", "https://assets.example.com")]).await;
+    let response = app.get("/").await;
+    let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    assert!(csp.contains("https://assets.example.com"), "{csp}");
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("href=\"https://assets.example.com/pkg/mealvote.css\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("https://assets.example.com/pkg/mealvote.js"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_friendly_404() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/no/such/page").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_browsers_that_accept_it() {
+    let app = TestApp::spawn().await;
+    for encoding in ["br", "gzip"] {
+        let response = app
+            .client
+            .get(app.url("/"))
+            .header(header::ACCEPT_ENCODING, encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], encoding);
+    }
+}
+
+#[tokio::test]
+async fn a_shut_down_server_stops_accepting_connections() {
+    let app = TestApp::spawn().await;
+    let address = app.address;
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    app.shut_down().await.expect("clean shutdown");
+    assert!(tokio::net::TcpStream::connect(address).await.is_err());
+}
