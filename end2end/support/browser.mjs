@@ -35,5 +35,8 @@ export async function newPhonePage(browser, { javaScriptEnabled = true } = {}) {
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
   return { page, context, problems };
 }

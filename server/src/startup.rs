@@ -48,6 +48,11 @@ impl Application {
             .expect("a bound TCP listener has a local address")
     }
 
+    /// The application's own store (the same pool its requests use).
+    pub fn store(&self) -> Store {
+        self.store.clone()
+    }
+
     /// Serves until `shutdown` completes, then stops accepting and lets in-flight requests finish.
     pub async fn run_until(
         self,

@@ -155,7 +155,7 @@ impl TestApp {
         .expect("test configuration");
         let app = Application::build(&config).await.expect("app starts");
         let address = app.local_addr();
-        let store = Store::connect(&config.database).await.expect("store");
+        let store = app.store();
         let (shutdown, stop) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stop.await;
