@@ -76,12 +76,21 @@ impl Profile {
 
 fn name(c: usize) -> String {
     // Names whose sorted order is not the generation order.
-    format!("{}-option", ["pasta", "curry", "soup", "tacos", "salad", "ramen", "pizza", "stew"][c])
+    format!(
+        "{}-option",
+        [
+            "pasta", "curry", "soup", "tacos", "salad", "ramen", "pizza", "stew"
+        ][c]
+    )
 }
 
 /// Up to `max_candidates` options and `max_votes` votes with ties, truncation, weights
 /// `0..=max_count`, and ids on most votes.
-fn profile(max_candidates: usize, max_votes: usize, max_count: u64) -> impl Strategy<Value = Profile> {
+fn profile(
+    max_candidates: usize,
+    max_votes: usize,
+    max_count: u64,
+) -> impl Strategy<Value = Profile> {
     (1..=max_candidates).prop_flat_map(move |n| {
         let ranks = vec(option::weighted(0.85, 0..n as u8), n);
         let vote = (prop::bool::weighted(0.8), ranks, 0..=max_count);
@@ -274,7 +283,12 @@ fn raise(ranks: &mut [Option<u8>], c: usize, join_the_tier_above: bool) {
     for rank in ranks.iter_mut().flatten() {
         *rank = *rank * 2 + 2;
     }
-    let above = ranks.iter().flatten().filter(|&&r| r < own * 2 + 2).max().copied();
+    let above = ranks
+        .iter()
+        .flatten()
+        .filter(|&&r| r < own * 2 + 2)
+        .max()
+        .copied();
     ranks[c] = Some(match (join_the_tier_above, above) {
         (true, Some(above)) => above,
         _ => own * 2 + 1,
@@ -291,12 +305,19 @@ fn many_seeds(count: u128) -> impl Iterator<Item = Seed> {
 /// rivals still tied with `a`. Once none helps, `a` can come first iff no ballot ranks a
 /// remaining rival above it (then only the candidate hash separates them).
 fn can_come_first(profile: &Profile, a: usize, potential_winners: &[usize]) -> bool {
-    let mut rivals: BTreeSet<usize> = potential_winners.iter().copied().filter(|&r| r != a).collect();
+    let mut rivals: BTreeSet<usize> = potential_winners
+        .iter()
+        .copied()
+        .filter(|&r| r != a)
+        .collect();
     let votes: Vec<&Vote> = profile.votes.iter().filter(|vote| vote.count > 0).collect();
-    let harmless = |vote: &Vote, rivals: &BTreeSet<usize>| rivals.iter().all(|&r| vote.rank(r) >= vote.rank(a));
-    while let Some(vote) = votes.iter().find(|vote| {
-        harmless(vote, &rivals) && rivals.iter().any(|&r| vote.rank(r) > vote.rank(a))
-    }) {
+    let harmless = |vote: &Vote, rivals: &BTreeSet<usize>| {
+        rivals.iter().all(|&r| vote.rank(r) >= vote.rank(a))
+    };
+    while let Some(vote) = votes
+        .iter()
+        .find(|vote| harmless(vote, &rivals) && rivals.iter().any(|&r| vote.rank(r) > vote.rank(a)))
+    {
         rivals.retain(|&r| vote.rank(r) == vote.rank(a));
     }
     votes.iter().all(|vote| harmless(vote, &rivals))
@@ -366,7 +387,8 @@ fn the_middle_option_of_two_opposed_voters_never_wins_the_tie_break() {
 /// Candidate ids from a small alphabet (with an empty one and one that needs escaping), ballots
 /// naming known, unknown and repeated options, and counts at the limits.
 fn wild_input() -> impl Strategy<Value = TallyInput> {
-    let id = || prop::sample::select(vec!["", "A", "B", "C", "D", "line\nbreak"]).prop_map(String::from);
+    let id =
+        || prop::sample::select(vec!["", "A", "B", "C", "D", "line\nbreak"]).prop_map(String::from);
     let count = prop_oneof![
         0..4u64,
         Just(255),

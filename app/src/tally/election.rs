@@ -207,7 +207,11 @@ impl Builder {
         }
         let width = candidates.len().div_ceil(ROW_LANES) * ROW_LANES;
         let seen = vec![0; candidates.len()];
-        let index = candidates.iter().enumerate().map(|(c, id)| (id.to_string(), c)).collect();
+        let index = candidates
+            .iter()
+            .enumerate()
+            .map(|(c, id)| (id.to_string(), c))
+            .collect();
         let election = Election {
             candidates,
             width,

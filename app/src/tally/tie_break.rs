@@ -238,7 +238,10 @@ mod tests {
     fn ballot(voter: &str, tiers: &[&[&str]], count: u64) -> Ballot {
         Ballot {
             id: BallotId::new(voter),
-            ranking: tiers.iter().map(|tier| tier.iter().map(|c| id(c)).collect()).collect(),
+            ranking: tiers
+                .iter()
+                .map(|tier| tier.iter().map(|c| id(c)).collect())
+                .collect(),
             count,
         }
     }
@@ -251,7 +254,10 @@ mod tests {
     fn the_ballot_with_the_smallest_hash_breaks_a_tie() {
         let election = Election::new(
             vec![id("A"), id("B")],
-            &[ballot("ann", &[&["A"], &["B"]], 1), ballot("bob", &[&["B"], &["A"]], 1)],
+            &[
+                ballot("ann", &[&["A"], &["B"]], 1),
+                ballot("bob", &[&["B"], &["A"]], 1),
+            ],
         )
         .unwrap();
         let tally = election.tally(Variant::WinningLex);
@@ -259,10 +265,16 @@ mod tests {
         for seed in seeds() {
             let ann_first = hash::ballot_copy(&seed, "ann", 0) < hash::ballot_copy(&seed, "bob", 0);
             let result = tally.finalize(seed);
-            let (expected, decider) = if ann_first { ("A", "ann") } else { ("B", "bob") };
+            let (expected, decider) = if ann_first {
+                ("A", "ann")
+            } else {
+                ("B", "bob")
+            };
             assert_eq!(result.order[0], id(expected));
             let separation = &result.tie_break.decisions[0].separations[0];
-            assert!(matches!(&separation.by, Decider::Ballot { ballot, copy: 0, .. } if ballot == decider));
+            assert!(
+                matches!(&separation.by, Decider::Ballot { ballot, copy: 0, .. } if ballot == decider)
+            );
             winners.push(expected);
         }
         assert!(winners.contains(&"A") && winners.contains(&"B"));
@@ -270,7 +282,8 @@ mod tests {
 
     #[test]
     fn options_no_ballot_separates_are_ordered_by_their_own_hash() {
-        let election = Election::new(vec![id("A"), id("B")], &[ballot("ann", &[&["A", "B"]], 1)]).unwrap();
+        let election =
+            Election::new(vec![id("A"), id("B")], &[ballot("ann", &[&["A", "B"]], 1)]).unwrap();
         let tally = election.tally(Variant::WinningLex);
         for seed in seeds() {
             let a_first = hash::candidate(&seed, "A") < hash::candidate(&seed, "B");
@@ -285,13 +298,17 @@ mod tests {
     fn a_weighted_ballot_enters_the_walk_at_its_earliest_copy() {
         let election = Election::new(
             vec![id("A"), id("B")],
-            &[ballot("ann", &[&["A"], &["B"]], 3), ballot("bob", &[&["B"], &["A"]], 3)],
+            &[
+                ballot("ann", &[&["A"], &["B"]], 3),
+                ballot("bob", &[&["B"], &["A"]], 3),
+            ],
         )
         .unwrap();
         let tally = election.tally(Variant::WinningLex);
         for seed in seeds() {
             let earliest = |voter: &'static str| {
-                let copies = (0..3).map(|copy| (hash::ballot_copy(&seed, voter, copy), copy, voter));
+                let copies =
+                    (0..3).map(|copy| (hash::ballot_copy(&seed, voter, copy), copy, voter));
                 copies.min().unwrap()
             };
             let (hash, copy, voter) = earliest("ann").min(earliest("bob"));
@@ -312,7 +329,9 @@ mod tests {
             &[ballot("ann", &[&["A"], &["B"], &["C"]], 1)],
         )
         .unwrap();
-        let result = election.tally(Variant::WinningLex).finalize(Seed::from_bytes([0; 16]));
+        let result = election
+            .tally(Variant::WinningLex)
+            .finalize(Seed::from_bytes([0; 16]));
         assert_eq!(result.order, vec![id("A"), id("B"), id("C")]);
         assert!(!result.tie_break.by_lot());
         assert!(result.explanation.pairs.iter().all(|pair| !pair.by_lot));

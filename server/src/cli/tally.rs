@@ -29,7 +29,10 @@ pub struct TallyArgs {
 #[derive(Debug, thiserror::Error)]
 enum InputError {
     #[error("cannot read {source_name}: {error}")]
-    Read { source_name: String, error: io::Error },
+    Read {
+        source_name: String,
+        error: io::Error,
+    },
     #[error("{source_name} is not a ballot file: {error}")]
     Json {
         source_name: String,
@@ -107,7 +110,8 @@ mod tests {
 
     use super::*;
 
-    const ONE_BALLOT: &str = r#"{"candidates": ["A", "B"], "ballots": [{"ranking": [["A"], ["B"]]}]}"#;
+    const ONE_BALLOT: &str =
+        r#"{"candidates": ["A", "B"], "ballots": [{"ranking": [["A"], ["B"]]}]}"#;
 
     fn message(error: InputError) -> String {
         let message = error.to_string();
@@ -117,20 +121,28 @@ mod tests {
 
     #[test]
     fn a_ballot_file_is_recounted_with_the_requested_variant_and_seed() {
-        let seed: Seed = "000102030405060708090a0b0c0d0e0f".parse().expect("a valid seed");
+        let seed: Seed = "000102030405060708090a0b0c0d0e0f"
+            .parse()
+            .expect("a valid seed");
         let output = count("test".into(), ONE_BALLOT, Some(Variant::Margin), Some(seed));
         let json = serde_json::to_value(output.expect("valid input")).expect("serializes");
         assert_eq!(json["variant"], "margin");
         assert_eq!(json["winners"], json!(["A"]));
         assert_eq!(json["order"], json!(["A", "B"]));
-        assert_eq!(json["tie_break"]["seed"], "000102030405060708090a0b0c0d0e0f");
+        assert_eq!(
+            json["tie_break"]["seed"],
+            "000102030405060708090a0b0c0d0e0f"
+        );
     }
 
     #[test]
     fn bad_json_and_unknown_options_are_named_in_one_line() {
         let error = count("votes.json".into(), "{\"candidates\": [", None, None);
         let error = message(error.expect_err("truncated JSON"));
-        assert!(error.starts_with("votes.json is not a ballot file: EOF"), "{error}");
+        assert!(
+            error.starts_with("votes.json is not a ballot file: EOF"),
+            "{error}"
+        );
 
         let unknown = r#"{"candidates": ["A"], "ballots": [{"ranking": [["Z"]]}]}"#;
         let error = message(count("votes.json".into(), unknown, None, None).expect_err("Z"));
@@ -146,10 +158,16 @@ mod tests {
         };
         let zeros = "0".repeat(32);
         let error = message(recount(&args("borda", &zeros)).expect_err("borda"));
-        assert!(error.starts_with(r#"--variant: unknown variant "borda""#), "{error}");
+        assert!(
+            error.starts_with(r#"--variant: unknown variant "borda""#),
+            "{error}"
+        );
         let error = message(recount(&args("margin", "12ab")).expect_err("short seed"));
         assert_eq!(error, "--seed: a seed must be 32 hex digits, not 4");
         let error = message(recount(&args("margin", &zeros)).expect_err("no file"));
-        assert!(error.starts_with("cannot read /nonexistent/ballots.json: "), "{error}");
+        assert!(
+            error.starts_with("cannot read /nonexistent/ballots.json: "),
+            "{error}"
+        );
     }
 }
