@@ -11,6 +11,7 @@ use crate::{
     telemetry,
 };
 
+pub mod publish_assets;
 pub mod tally;
 
 #[derive(Debug, Parser)]
@@ -30,6 +31,8 @@ enum Command {
     Tally(tally::TallyArgs),
     /// Exit 0 if the server on PORT answers /healthz (for container health checks).
     Healthcheck,
+    /// Upload the built site's JS/WASM/CSS to the assets bucket (deploy step; see docs/deploy-assets.md).
+    PublishAssets(publish_assets::PublishAssetsArgs),
 }
 
 impl Cli {
@@ -39,6 +42,7 @@ impl Cli {
             Command::Migrate => with_runtime(migrate),
             Command::Tally(args) => tally::run(args),
             Command::Healthcheck => with_runtime(healthcheck),
+            Command::PublishAssets(args) => publish_assets::run(args),
         }
     }
 }
