@@ -98,10 +98,8 @@ pub struct Pairwise<'e> {
 impl<'e> Pairwise<'e> {
     /// `d[a][b]`; 0 for an unknown id.
     pub fn support(&self, a: &CandidateId, b: &CandidateId) -> u64 {
-        match (self.election.index_of(a), self.election.index_of(b)) {
-            (Some(a), Some(b)) => self.matrix.get(a, b),
-            _ => 0,
-        }
+        let pair = self.election.indices(a, b);
+        pair.map_or(0, |(a, b)| self.matrix.get(a, b))
     }
 
     /// Link strengths, strongest paths and tiers from this matrix.
@@ -133,22 +131,27 @@ impl Tally<'_> {
 
     /// `d[a][b]`: how many ballots (by count) rank `a` strictly above `b`; 0 for an unknown id.
     pub fn support(&self, a: &CandidateId, b: &CandidateId) -> u64 {
-        self.pair(a, b).map_or(0, |(a, b)| self.pairwise.get(a, b))
+        self.election
+            .indices(a, b)
+            .map_or(0, |(a, b)| self.pairwise.get(a, b))
     }
 
     /// The strength of the strongest path from `a` to `b`; `None` for an unknown id or `a == b`.
     pub fn strongest_path(&self, a: &CandidateId, b: &CandidateId) -> Option<Strength> {
-        let (a, b) = self.pair(a, b).filter(|(a, b)| a != b)?;
+        let (a, b) = self.election.indices(a, b).filter(|(a, b)| a != b)?;
         Some(self.strength(self.paths.get(a, b)))
     }
 
     /// Whether `a` beats `b`: `p[a][b] > p[b][a]` (SPEC "Outcome"). False for unknown ids.
     pub fn beats(&self, a: &CandidateId, b: &CandidateId) -> bool {
-        self.pair(a, b).is_some_and(|(a, b)| self.paths.beats(a, b))
+        self.election
+            .indices(a, b)
+            .is_some_and(|(a, b)| self.paths.beats(a, b))
     }
 
     /// The options no option beats: the first tier of [`Tally::ranking`].
     pub fn potential_winners(&self) -> Vec<CandidateId> {
+        // An election has at least one candidate, so there is a first tier.
         self.ids(&self.tiers[0])
     }
 
@@ -161,10 +164,6 @@ impl Tally<'_> {
     /// (SPEC "Tie-break for the final result"), with its record and explanation.
     pub fn finalize(&self, seed: Seed) -> FinalResult {
         tie_break::finalize(self, seed)
-    }
-
-    fn pair(&self, a: &CandidateId, b: &CandidateId) -> Option<(usize, usize)> {
-        Some((self.election.index_of(a)?, self.election.index_of(b)?))
     }
 
     fn ids(&self, indices: &[usize]) -> Vec<CandidateId> {

@@ -1,4 +1,6 @@
 //! Properties of the tally that must hold on every profile (SPEC "Tie-break" lists most of them).
+//! Native only: proptest does not build for wasm32 (the wasm side is `wasm_parity.rs`).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
 

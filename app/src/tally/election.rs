@@ -72,7 +72,7 @@ struct BallotMeta {
     count: u64,
 }
 
-/// What the tie-break needs to know about one counted ballot.
+/// One counted ballot, as the tie-break and the seed read it.
 pub(crate) struct BallotRow<'e> {
     pub id: Option<&'e BallotId>,
     pub ranks: &'e [u8],
@@ -104,8 +104,9 @@ impl Election {
         self.total
     }
 
-    pub(crate) fn index_of(&self, id: &CandidateId) -> Option<usize> {
-        self.position(id.as_str())
+    /// The indices of two candidates, if both are known.
+    pub(crate) fn indices(&self, a: &CandidateId, b: &CandidateId) -> Option<(usize, usize)> {
+        Some((self.position(a.as_str())?, self.position(b.as_str())?))
     }
 
     pub(crate) fn width(&self) -> usize {

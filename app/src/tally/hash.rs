@@ -9,13 +9,23 @@ use super::Seed;
 const BALLOT_TAG: u8 = 0x01;
 const CANDIDATE_TAG: u8 = 0x02;
 
-/// `H(seed, ballot_key, copy_index)`: SipHash-2-4 of `0x01 ‖ UTF-8(ballot_key) ‖ copy_index as u64 LE`.
-pub(crate) fn ballot_copy(seed: &Seed, ballot_key: &str, copy: u64) -> u64 {
+/// `H(seed, ballot_key, copy_index)` for copies `0..count`, as `(hash, copy_index)`: SipHash-2-4
+/// of `0x01 ‖ UTF-8(ballot_key) ‖ copy_index as u64 LE`.
+pub(crate) fn ballot_copies(
+    seed: &Seed,
+    ballot_key: &str,
+    count: u64,
+) -> impl Iterator<Item = (u64, u64)> {
+    let key = seed.sip_key();
     let mut message = Vec::with_capacity(1 + ballot_key.len() + 8);
     message.push(BALLOT_TAG);
     message.extend_from_slice(ballot_key.as_bytes());
-    message.extend_from_slice(&copy.to_le_bytes());
-    siphash24(seed.sip_key(), &message)
+    let prefix = message.len();
+    (0..count).map(move |copy| {
+        message.truncate(prefix);
+        message.extend_from_slice(&copy.to_le_bytes());
+        (siphash24(key, &message), copy)
+    })
 }
 
 /// `H(seed, candidate_id)`: SipHash-2-4 of `0x02 ‖ UTF-8(candidate_id)`.
@@ -100,5 +110,19 @@ mod tests {
         assert_eq!(siphash24(REFERENCE_KEY, &[]), 0x726f_db47_dd0e_0e31);
         let eight: Vec<u8> = (0..8).collect();
         assert_eq!(siphash24(REFERENCE_KEY, &eight), 0x93f5_f579_9a93_2462);
+    }
+
+    /// The examples in docs/tally.md ("The hash H"), computed independently of this code.
+    #[test]
+    fn h_matches_the_documented_examples() {
+        let seed = Seed::from_bytes(core::array::from_fn(|i| i as u8));
+        let ann: Vec<(u64, u64)> = ballot_copies(&seed, "ann", 2).collect();
+        assert_eq!(
+            ann,
+            [(0x54be_c367_9939_37f0, 0), (0x37f6_dd35_73b7_d946, 1)]
+        );
+        let anonymous = ballot_copies(&seed, r#"[["A"],["B"]]"#, 1).next();
+        assert_eq!(anonymous, Some((0xa746_6a67_15aa_b02f, 0)));
+        assert_eq!(candidate(&seed, "A"), 0xbd56_abbd_9c2e_621d);
     }
 }

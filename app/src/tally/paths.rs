@@ -73,13 +73,12 @@ pub(crate) fn witness(
         return None;
     }
     // Breadth-first search over the links at least as strong as the path.
-    let n = links.size();
-    let mut previous: Vec<Option<usize>> = vec![None; n];
+    let mut previous: Vec<Option<usize>> = vec![None; links.size()];
     let mut queue = VecDeque::from([from]);
     while let Some(at) = queue.pop_front() {
-        for next in 0..n {
-            if next != from && previous[next].is_none() && links.get(at, next) >= width {
-                previous[next] = Some(at);
+        for (next, reached_from) in previous.iter_mut().enumerate() {
+            if next != from && reached_from.is_none() && links.get(at, next) >= width {
+                *reached_from = Some(at);
                 queue.push_back(next);
             }
         }

@@ -174,4 +174,44 @@ mod tests {
             (0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908)
         );
     }
+
+    fn election(ballots: &[(&str, &[&str])]) -> Election {
+        let id = |c: &str| crate::tally::CandidateId::new(c).unwrap();
+        let ballots: Vec<crate::tally::Ballot> = ballots
+            .iter()
+            .map(|(voter, order)| crate::tally::Ballot {
+                id: crate::tally::BallotId::new(*voter),
+                ranking: order.iter().map(|c| vec![id(c)]).collect(),
+                count: 1,
+            })
+            .collect();
+        Election::new(vec![id("A"), id("B"), id("C")], &ballots).unwrap()
+    }
+
+    #[test]
+    fn a_derived_seed_ignores_input_order_but_no_input() {
+        let ballots: [(&str, &[&str]); 2] = [("ann", &["A", "B"]), ("bob", &["C"])];
+        let seed = derive_seed("slot-1", 1_700_000_000_000, &election(&ballots));
+        // docs/tally.md's example, computed independently of this code.
+        assert_eq!(seed.to_string(), "6c3d999d7e39c0664a381c970ce9595e");
+        let reversed = [ballots[1], ballots[0]];
+        assert_eq!(
+            derive_seed("slot-1", 1_700_000_000_000, &election(&reversed)),
+            seed
+        );
+
+        assert_ne!(
+            derive_seed("slot-2", 1_700_000_000_000, &election(&ballots)),
+            seed
+        );
+        assert_ne!(
+            derive_seed("slot-1", 1_700_000_000_001, &election(&ballots)),
+            seed
+        );
+        let changed: [(&str, &[&str]); 2] = [("ann", &["B", "A"]), ("bob", &["C"])];
+        assert_ne!(
+            derive_seed("slot-1", 1_700_000_000_000, &election(&changed)),
+            seed
+        );
+    }
 }
