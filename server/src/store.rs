@@ -90,11 +90,6 @@ impl Store {
         self.engine
     }
 
-    /// Pool statistics for metrics and diagnostics.
-    pub fn pool_size(&self) -> (u32, usize) {
-        (self.pool.size(), self.pool.num_idle())
-    }
-
     /// The raw pool, for the conformance tests' direct checks. Application code calls methods.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
