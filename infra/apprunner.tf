@@ -18,6 +18,9 @@ locals {
       PUBLIC_BASE_URL = local.app_url
       ASSETS_BASE_URL = local.assets_url
       LOG_FORMAT      = "json"
+      # App Runner's front end terminates TLS and appends the client address to X-Forwarded-For;
+      # per-IP rate limits must use that, not the proxy's socket address.
+      BEHIND_PROXY = "true"
       # EventBridge drives finalization (scheduler.tf); App Runner throttles idle CPU, so an
       # in-process ticker would stall exactly when nobody is using the app (decision 2).
       TICKER_INTERVAL_SECS = "0"

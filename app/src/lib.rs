@@ -2,15 +2,28 @@
 //! (hydration), and the pure domain code both sides run, such as [`tally`].
 //!
 //! Server-only code sits behind the `ssr` feature, browser-only code behind `hydrate`.
+//!
+//! The app uses Leptos *islands*: pages are server-rendered HTML with plain forms, and only the
+//! components marked `#[island]` (the ranking board, the landing page's demo, local times) are
+//! hydrated in the browser. Everything else never ships as WASM, which keeps the bundle small
+//! on phones; navigation is ordinary page loads.
 
+pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod backend;
+mod components;
+pub mod error;
+pub mod households;
+pub mod ids;
 pub mod pages;
+pub mod plans;
 pub mod site;
 pub mod tally;
 
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -32,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" root=root.clone().unwrap_or_default() />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options root=root.unwrap_or_default() />
+                <HydrationScripts options root=root.unwrap_or_default() islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -49,14 +62,63 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="mealvote" />
         <Router>
-            <header class="site-header">
-                <a class="brand" href="/">"mealvote"</a>
-            </header>
+            <components::SiteHeader />
             <main id="main">
+                // Pages that read household data render fully before answering (`SsrMode::Async`),
+                // so they can answer 404 or redirect to sign-in with a real HTTP status.
                 <Routes fallback=pages::NotFound>
                     <Route path=StaticSegment("") view=pages::Home />
+                    <Route path=StaticSegment("signup") view=pages::SignUp />
+                    <Route path=StaticSegment("signin") view=pages::SignIn />
+                    <Route path=StaticSegment("households") view=pages::Households ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("households"), ParamSegment("id"))
+                        view=pages::Household
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("plans"))
+                        view=pages::Plans
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("propose"))
+                        view=pages::Propose
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("dishes"))
+                        view=pages::Dishes
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("households"),
+                            ParamSegment("id"),
+                            StaticSegment("plans"),
+                            ParamSegment("plan"),
+                        )
+                        view=pages::Plan
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("households"),
+                            ParamSegment("id"),
+                            StaticSegment("slots"),
+                            ParamSegment("slot"),
+                        )
+                        view=pages::Ballot
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("join"), ParamSegment("token"))
+                        view=pages::Join
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
+            <components::HydrationMarker />
         </Router>
     }
 }

@@ -50,3 +50,54 @@ fn the_preview_of_20_ballots_by_30_options_is_timed() {
         input.candidates.len()
     );
 }
+
+/// Prints how long the ranking board's preview (`app::plans::preview`, what runs on every edit)
+/// takes for 20 ballots × 20 options: 19 other members' ballots plus the draft.
+#[wasm_bindgen_test]
+fn the_ranking_boards_preview_of_20_ballots_by_20_options_is_timed() {
+    use app::{
+        ids::OptionId,
+        plans::{MemberBallot, OptionView, Ranking, preview},
+    };
+    let options: Vec<OptionView> = (0..20)
+        .map(|i| OptionView {
+            id: OptionId::try_from(format!("{i:08}-0000-4000-8000-000000000000")).unwrap(),
+            name: format!("Dish {i}"),
+            note: None,
+            link: None,
+        })
+        .collect();
+    // Each member ranks the options in a rotated order, with a tie and some left unranked.
+    let ranking = |shift: usize| {
+        let ids: Vec<OptionId> = (0..20)
+            .map(|i| options[(i + shift) % 20].id.clone())
+            .collect();
+        let mut tiers: Vec<Vec<OptionId>> = ids[..15].iter().map(|id| vec![id.clone()]).collect();
+        tiers[3].push(ids[15].clone());
+        Ranking(tiers)
+    };
+    let others: Vec<MemberBallot> = (0..19)
+        .map(|m| MemberBallot {
+            member: format!("member {m}"),
+            ranking: ranking(m * 7),
+        })
+        .collect();
+    let draft = ranking(3);
+    const RUNS: u32 = 500;
+    (0..RUNS).for_each(|_| {
+        std::hint::black_box(preview(&options, &others, &draft));
+    });
+    let start = now();
+    (0..RUNS).for_each(|_| {
+        std::hint::black_box(preview(&options, &others, &draft));
+    });
+    let micros = (now() - start) * 1000.0 / f64::from(RUNS);
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "optimised"
+    };
+    console_log!(
+        "timing wasm ({build} build): ranking board preview, 20 ballots x 20 options: {micros:.1} µs"
+    );
+}

@@ -40,3 +40,12 @@ export async function newPhonePage(browser, { javaScriptEnabled = true } = {}) {
   });
   return { page, context, problems };
 }
+
+/**
+ * Waits until the page's islands have hydrated: the last island on every page (`HydrationMarker`)
+ * sets `data-hydrated` from an effect, which only runs in the browser once the WASM has taken over
+ * the server-rendered HTML (islands hydrate in document order).
+ */
+export async function waitForHydration(page, { timeout = 15_000 } = {}) {
+  await page.locator('.hydration-marker[data-hydrated="true"]').waitFor({ state: 'attached', timeout });
+}

@@ -54,6 +54,10 @@ export async function startServer({ env = {} } = {}) {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
     });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${SERVER_BIN}: ${error.message} (build it with cargo leptos build --release)`));
+    });
   });
 
   return {

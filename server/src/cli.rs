@@ -67,9 +67,15 @@ fn fail(error: &anyhow::Error) -> ExitCode {
 
 async fn serve() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    telemetry::init(config.log_format);
+    let telemetry = telemetry::init(config.log_format, &config.otel)?;
+    let served = run_server(&config).await;
+    telemetry.shutdown().await;
+    served
+}
+
+async fn run_server(config: &Config) -> anyhow::Result<()> {
     tracing::info!(database = config.database.url.redacted(), "starting");
-    let app = Application::build(&config).await?;
+    let app = Application::build(config).await?;
     let address = app.local_addr();
     tracing::info!(%address, "listening on http://{address}");
     app.run_until(shutdown_signal()).await?;
@@ -79,7 +85,13 @@ async fn serve() -> anyhow::Result<()> {
 
 async fn migrate() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    telemetry::init(config.log_format);
+    let telemetry = telemetry::init(config.log_format, &config.otel)?;
+    let migrated = apply_migrations(&config).await;
+    telemetry.shutdown().await;
+    migrated
+}
+
+async fn apply_migrations(config: &Config) -> anyhow::Result<()> {
     let store = Store::connect(&config.database).await?;
     store.migrate().await?;
     tracing::info!(

@@ -23,7 +23,32 @@ pub struct Config {
     /// The address people use to reach the site; an `https` URL turns on HSTS and `Secure` cookies.
     pub public_base_url: Option<Url>,
     pub request_timeout: Duration,
+    /// Requests arrive through a proxy that sets `X-Forwarded-For` (App Runner): per-IP rate
+    /// limits use the address it reports instead of the socket's peer (see `auth::client_ip`).
+    pub behind_proxy: bool,
+    /// The bearer token `/metrics` requires; without one, `/metrics` answers 404.
+    pub metrics_token: Option<SecretString>,
+    pub otel: OtelConfig,
     pub leptos: LeptosOptions,
+}
+
+/// Where traces go: the standard OpenTelemetry variables.
+#[derive(Debug, Clone)]
+pub struct OtelConfig {
+    /// The OTLP/HTTP collector's base URL (`/v1/traces` is appended); `None` exports nothing.
+    pub otlp_endpoint: Option<Url>,
+    /// `service.name` on every exported span.
+    pub service_name: String,
+}
+
+impl OtelConfig {
+    /// Where spans are posted: the base URL with `/v1/traces` appended, as the OTLP
+    /// specification says for `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    pub fn traces_url(&self) -> Option<String> {
+        self.otlp_endpoint
+            .as_ref()
+            .map(|url| format!("{}/v1/traces", url.as_str().trim_end_matches('/')))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -235,6 +260,14 @@ impl Config {
                 30,
                 "a number of seconds",
             )?),
+            behind_proxy: env.parse("BEHIND_PROXY", false, "true or false")?,
+            metrics_token: env.get("METRICS_TOKEN").map(SecretString::from),
+            otel: OtelConfig {
+                otlp_endpoint: env.url("OTEL_EXPORTER_OTLP_ENDPOINT")?,
+                service_name: env
+                    .get("OTEL_SERVICE_NAME")
+                    .unwrap_or_else(|| "mealvote".to_owned()),
+            },
             leptos,
         })
     }
@@ -323,6 +356,60 @@ mod tests {
         assert_eq!(config.port, 3000);
         assert_eq!(config.log_format, LogFormat::Text);
         assert!(!config.https());
+        assert!(!config.behind_proxy);
+        assert!(config.metrics_token.is_none());
+        assert_eq!(config.otel.traces_url(), None);
+        assert_eq!(config.otel.service_name, "mealvote");
+    }
+
+    #[test]
+    fn the_metrics_token_never_appears_in_debug_output() {
+        let config = config(&[("METRICS_TOKEN", "scrape-me-9f2c")]).unwrap();
+        assert_eq!(
+            config
+                .metrics_token
+                .as_ref()
+                .map(ExposeSecret::expose_secret),
+            Some("scrape-me-9f2c")
+        );
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("scrape-me-9f2c"), "{debug}");
+    }
+
+    #[test]
+    fn traces_go_to_the_otlp_endpoint_with_the_signal_path_appended() {
+        for endpoint in ["http://localhost:4318", "http://localhost:4318/"] {
+            let otel = config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)])
+                .unwrap()
+                .otel;
+            assert_eq!(
+                otel.traces_url().as_deref(),
+                Some("http://localhost:4318/v1/traces")
+            );
+        }
+        let otel = config(&[
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "https://otlp.example.com/collector",
+            ),
+            ("OTEL_SERVICE_NAME", "mealvote-staging"),
+        ])
+        .unwrap()
+        .otel;
+        assert_eq!(
+            otel.traces_url().as_deref(),
+            Some("https://otlp.example.com/collector/v1/traces")
+        );
+        assert_eq!(otel.service_name, "mealvote-staging");
+        let err = config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318")]).unwrap_err();
+        assert_eq!(err.variable, "OTEL_EXPORTER_OTLP_ENDPOINT");
+    }
+
+    #[test]
+    fn behind_proxy_is_a_boolean() {
+        assert!(config(&[("BEHIND_PROXY", "true")]).unwrap().behind_proxy);
+        let err = config(&[("BEHIND_PROXY", "yes")]).unwrap_err();
+        assert_eq!(err.variable, "BEHIND_PROXY");
     }
 
     #[test]

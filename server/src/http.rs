@@ -1,25 +1,40 @@
-//! The HTTP surface: Leptos pages and server functions, health checks, static assets, and the
-//! tower-http layers every response passes through.
+//! The HTTP surface: Leptos pages and server functions, health checks, metrics, static assets,
+//! and the layers every response passes through.
+
+mod csrf;
+mod metrics;
+mod observe;
+
+use std::sync::{Arc, LazyLock};
 
 use axum::{
     Router,
-    extract::{MatchedPath, State},
-    http::{HeaderName, HeaderValue, Request, StatusCode, header},
+    extract::State,
+    http::{HeaderName, HeaderValue, StatusCode, header},
     response::IntoResponse,
     routing::get,
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
-    trace::TraceLayer,
 };
 
-use crate::{config::Config, store::Store};
+use app::backend::BackendHandle;
+use csrf::SameOrigin;
+use metrics::MetricsEndpoint;
+pub use observe::RequestLog;
+
+use crate::{
+    auth::{ServerBackend, sessions},
+    config::Config,
+    store::Store,
+};
 
 /// Shared state of every handler.
 #[derive(Clone, axum::extract::FromRef)]
@@ -30,26 +45,66 @@ pub struct AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(config: &Config, store: Store) -> Router {
+/// The app's page routes, listed once per process.
+///
+/// Listing runs the whole app with resource loading switched off through a process-global flag
+/// in `leptos_server`; a resource first polled while that flag is up waits forever
+/// (leptos-rs/leptos#4773). Listing once, before any router exists, means no request can ever
+/// render during a listing, even with several applications in one process (as in the tests).
+pub fn routes() -> &'static [AxumRouteListing] {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> =
+        LazyLock::new(|| generate_route_list(app::App));
+    &ROUTES
+}
+
+/// The whole application. `recorder` renders `/metrics`: the process-wide one
+/// ([`crate::metrics::handle`]).
+pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Router {
     let leptos_options = config.leptos.clone();
-    let routes = generate_route_list(app::App);
+    let routes = routes().to_vec();
     let state = AppState {
         leptos_options: leptos_options.clone(),
         store: store.clone(),
     };
     let site = config.site();
+    let backend = BackendHandle(Arc::new(ServerBackend::new(store.clone(), config)));
     let context = move || {
         provide_context(site.clone());
         provide_context(store.clone());
+        provide_context(backend.clone());
     };
 
-    let mut router = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    // Pages and server functions: the only routes that see sessions, and where every
+    // state-changing request must come from the site itself.
+    let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
-        });
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
+        .layer(axum::middleware::from_fn(
+            unreadable_arguments_are_bad_requests,
+        ))
+        .layer(sessions::layer(state.store.clone(), config.https()))
+        .layer(axum::middleware::from_fn_with_state(
+            SameOrigin::new(config),
+            csrf::reject_cross_site,
+        ));
+
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz));
+    if let Some(token) = &config.metrics_token {
+        let endpoint = MetricsEndpoint::new(recorder, state.store.clone(), token);
+        router = router.merge(
+            Router::new()
+                .route("/metrics", get(metrics::scrape))
+                .with_state(endpoint),
+        );
+    }
     if config.assets_base_url.is_none() {
         let pkg_dir =
             std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
@@ -60,13 +115,7 @@ pub fn router(config: &Config, store: Store) -> Router {
                 .precompressed_gzip(),
         );
     }
-    let router = router
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, app::shell))
-        .with_state(state);
-    with_layers(router, config)
+    with_layers(router.merge(pages).with_state(state), config)
 }
 
 /// The layers every response passes through. With `Router::layer` the last one added runs first.
@@ -103,22 +152,41 @@ fn with_layers(router: Router, config: &Config) -> Router {
     }
     router
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::from_fn(observe::observe))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// One span per request, named by the route template (never the raw path, which holds ids).
-fn request_span<B>(request: &Request<B>) -> tracing::Span {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("(unmatched)", MatchedPath::as_str);
-    let request_id = request
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    tracing::info_span!("request", method = %request.method(), route, request_id)
+/// A server function whose arguments cannot be read (a field missing or malformed) fails inside
+/// `server_fn`, before any of our code can set a status, and `server_fn` answers 500 with
+/// [`AppError::BadRequest`](app::error::AppError::BadRequest). That is the caller's mistake, not
+/// the server's: answer 400, with the same body.
+async fn unreadable_arguments_are_bad_requests(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    /// The JSON of `AppError::BadRequest` is a dozen bytes; anything longer is another error.
+    const LIMIT: usize = 64;
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Only a small body of known size can be that error; anything else passes untouched.
+    if axum::body::HttpBody::size_hint(&body)
+        .exact()
+        .is_none_or(|len| len > LIMIT as u64)
+    {
+        return axum::response::Response::from_parts(parts, body);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if serde_json::from_slice::<app::error::AppError>(&bytes)
+        .is_ok_and(|error| error == app::error::AppError::BadRequest)
+    {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn healthz() -> &'static str {

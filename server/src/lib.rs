@@ -1,9 +1,11 @@
 //! The mealvote server: configuration, HTTP surface, storage and the operator's command-line verbs.
 //! `main.rs` only parses the command line and calls into this crate.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod metrics;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -34,7 +34,7 @@ impl Application {
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| StartupError::Bind { address, source })?;
-        let router = http::router(config, store.clone());
+        let router = http::router(config, store.clone(), crate::metrics::handle());
         Ok(Self {
             listener,
             router,
@@ -63,7 +63,9 @@ impl Application {
             router,
             store,
         } = self;
-        let result = axum::serve(listener, router)
+        // The peer address feeds per-IP rate limits (`auth::client_ip`).
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         store.close().await;

@@ -6,11 +6,25 @@
 //! BIGINT, case-insensitive matching with `lower(..)`. The conformance suite in
 //! `server/tests/it/store.rs` runs every method against both engines.
 
-use std::time::Duration;
+mod accounts;
+mod households;
+mod plans;
+mod rate_limits;
+mod sessions;
 
-use sqlx::{AnyConnection, AnyPool, Executor, any::AnyPoolOptions};
+use std::time::{Duration, Instant};
+
+use app::error::InviteProblem;
+use sqlx::{
+    Any, AnyConnection, AnyPool, Executor, Transaction, any::AnyPoolOptions, pool::PoolConnection,
+};
 
 use crate::config::{DatabaseConfig, Engine};
+
+pub use accounts::User;
+pub use households::{HouseholdAccess, HouseholdRecord, NewInvite, StoredInvite};
+pub use plans::{PlanRule, PlanTiming};
+pub use sessions::StoredSession;
 
 /// Migrations embedded in the binary, run at start-up; see `server/migrations/README.md`.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -28,6 +42,31 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// Unknown, or not visible to the person asking: the two are never told apart.
+    #[error("not found")]
+    NotFound,
+    #[error("an account with this email address exists already")]
+    EmailTaken,
+    #[error("only an admin of the household may do this")]
+    NotAdmin,
+    #[error("the household's last admin cannot leave or step down")]
+    LastAdmin,
+    #[error("the invite cannot be used: {0:?}")]
+    Invite(InviteProblem),
+    #[error("the plan cannot change this way: {0:?}")]
+    Rule(PlanRule),
+    #[error("the dish library has a dish with this name already")]
+    DishExists,
+    /// A stored value the code cannot read back; names the column.
+    #[error("unreadable stored value in {0}")]
+    Corrupt(&'static str),
+}
+
+/// A unique constraint refused the write (same answer on both engines).
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
 }
 
 /// A handle to the database; cheap to clone (the pool is shared).
@@ -81,9 +120,39 @@ impl Store {
     }
 
     /// A round trip to the database, for the readiness check.
+    #[tracing::instrument(name = "store.ping", skip_all)]
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("select 1").execute(&self.pool).await?;
+        sqlx::query("select 1")
+            .execute(&mut *self.acquire().await?)
+            .await?;
         Ok(())
+    }
+
+    /// A connection from the pool. Every method gets its connection here or from
+    /// [`Self::begin`], so the wait is always measured (`metrics::DB_POOL_ACQUIRE`).
+    async fn acquire(&self) -> Result<PoolConnection<Any>, StoreError> {
+        let started = Instant::now();
+        let conn = self.pool.acquire().await;
+        crate::metrics::db_pool_acquired(started.elapsed());
+        Ok(conn?)
+    }
+
+    /// A transaction on a pooled connection. The measured wait includes the `begin` round trip:
+    /// sqlx offers no owned transaction over a connection acquired separately.
+    async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        let started = Instant::now();
+        let tx = self.pool.begin().await;
+        crate::metrics::db_pool_acquired(started.elapsed());
+        Ok(tx?)
+    }
+
+    /// Records the pool's size, idle connections and limit; `/metrics` calls it at each scrape.
+    pub fn sample_pool_metrics(&self) {
+        crate::metrics::db_pool(
+            self.pool.size(),
+            self.pool.num_idle(),
+            self.pool.options().get_max_connections(),
+        );
     }
 
     pub fn engine(&self) -> Engine {

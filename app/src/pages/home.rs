@@ -21,8 +21,8 @@ pub fn Home() -> impl IntoView {
     }
 }
 
-/// A ranking of three dishes the visitor can reorder.
-#[component]
+/// A ranking of three dishes the visitor can reorder (an island: hydrated in the browser).
+#[island]
 fn DemoRanking() -> impl IntoView {
     let (order, set_order) = signal(DEMO_DISHES.to_vec());
     // Effects run only in the browser, so this flips once the page has hydrated.

@@ -1,7 +1,18 @@
 //! Server integration tests, in one binary so they link once.
 //! Store tests run on SQLite and PostgreSQL (see `support::TestDatabase`).
 
+mod accounts;
+mod authorization;
+mod csrf;
+mod households;
 mod http;
+mod metrics_endpoint;
+mod plans;
+mod request_logs;
 mod startup;
 mod store;
+mod store_accounts;
+mod store_households;
+mod store_plans;
 mod support;
+mod traces;

@@ -1,4 +1,9 @@
-//! Test helpers: an isolated database per test on either engine, and the real app on port 0.
+//! Test helpers: an isolated database per test on either engine, and the real app on port 0
+//! (in this process, or as a child process for what is process-wide: metrics, logs, traces).
+
+pub mod otlp;
+pub mod process;
+pub mod prometheus;
 
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -127,7 +132,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _db: TestDatabase,
+    database_url: String,
+    /// `None` for a second instance, which shares the first one's database.
+    _db: Option<TestDatabase>,
     _site: tempfile::TempDir,
 }
 
@@ -138,10 +145,20 @@ impl TestApp {
 
     /// Starts the app with extra environment variables (as `(name, value)` pairs).
     pub async fn spawn_with(db: TestDatabase, vars: &[(&str, &str)]) -> Self {
+        let url = db.url.clone();
+        Self::start(&url, Some(db), vars).await
+    }
+
+    /// A second instance of the app on this one's database, as App Runner runs several.
+    pub async fn another_instance(&self) -> Self {
+        Self::start(&self.database_url, None, &[]).await
+    }
+
+    async fn start(database_url: &str, db: Option<TestDatabase>, vars: &[(&str, &str)]) -> Self {
         let site = tempfile::tempdir().expect("site directory");
         let mut env: Vec<(String, String)> = vec![
             ("PORT".into(), "0".into()),
-            ("DATABASE_URL".into(), db.url.clone()),
+            ("DATABASE_URL".into(), database_url.to_owned()),
             ("LEPTOS_SITE_ROOT".into(), site.path().display().to_string()),
             ("LEPTOS_ENV".into(), "PROD".into()),
         ];
@@ -169,6 +186,7 @@ impl TestApp {
                 .expect("client"),
             shutdown: Some(shutdown),
             server: Some(server),
+            database_url: database_url.to_owned(),
             _db: db,
             _site: site,
         }
@@ -202,4 +220,293 @@ impl TestApp {
 /// The `mealvote` binary built for these tests.
 pub fn mealvote_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_mealvote"))
+}
+
+/// The password every simulated person uses (long enough for the documented minimum).
+pub const PASSWORD: &str = "correct horse battery";
+
+/// One simulated person: their own cookie jar (so their own session) against one app.
+pub struct Person {
+    pub name: String,
+    pub email: String,
+    base: String,
+    client: reqwest::Client,
+}
+
+/// A server function's answer, as a hydrated page sees it.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: reqwest::StatusCode,
+    /// Where the server function asked the browser to go (`redirect()`), if anywhere.
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Answer {
+    /// The error the server function answered with.
+    pub fn error(&self) -> app::error::AppError {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "expected an error, got {} {:?} ({e})",
+                self.status, self.body
+            )
+        })
+    }
+
+    pub fn assert_ok(&self) -> &Self {
+        assert!(self.status.is_success(), "{self:?}");
+        self
+    }
+}
+
+impl TestApp {
+    /// A person with a fresh cookie jar and a unique email address; not signed up yet.
+    pub fn person(&self, name: &str) -> Person {
+        Person::new(self.url(""), name)
+    }
+
+    /// A person who has signed up (and so is signed in).
+    pub async fn signed_up(&self, name: &str) -> Person {
+        let person = self.person(name);
+        person.sign_up().await.assert_ok();
+        person
+    }
+}
+
+impl Person {
+    /// A person using the site at `base` (`http://127.0.0.1:port`), not signed up yet.
+    pub fn new(base: String, name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            email: format!(
+                "{}-{}@example.com",
+                name.to_lowercase(),
+                uuid::Uuid::new_v4().simple()
+            ),
+            base,
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded, from the site itself).
+    pub async fn call(&self, function: &str, fields: &[(&str, &str)]) -> Answer {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/{function}")))
+            .header(reqwest::header::ORIGIN, self.url(""))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(fields)
+            .send()
+            .await
+            .expect("request");
+        answer(response).await
+    }
+
+    /// Posts a form the way a browser without JavaScript does: it expects HTML and a redirect.
+    pub async fn submit(&self, page: &str, function: &str, fields: &[(&str, &str)]) -> Answer {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/{function}")))
+            .header(reqwest::header::ORIGIN, self.url(""))
+            .header(reqwest::header::REFERER, self.url(page))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .form(fields)
+            .send()
+            .await
+            .expect("request");
+        answer(response).await
+    }
+
+    /// Opens a page as a browser does.
+    pub async fn open(&self, path: &str) -> Answer {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("request");
+        answer(response).await
+    }
+
+    pub async fn sign_up(&self) -> Answer {
+        self.call(
+            "sign_up",
+            &[
+                ("display_name", &self.name),
+                ("email", &self.email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in_with(&self, password: &str) -> Answer {
+        self.call("sign_in", &[("email", &self.email), ("password", password)])
+            .await
+    }
+
+    pub async fn sign_in(&self) -> Answer {
+        self.sign_in_with(PASSWORD).await
+    }
+
+    pub async fn sign_out(&self) -> Answer {
+        self.call("sign_out", &[]).await
+    }
+
+    /// Who the server thinks is signed in: their display name.
+    pub async fn signed_in_as(&self) -> Option<String> {
+        let answer = self.call("get_viewer", &[]).await;
+        answer.assert_ok();
+        let viewer: Option<app::accounts::Viewer> =
+            serde_json::from_str(&answer.body).expect("viewer");
+        viewer.map(|v| v.display_name)
+    }
+
+    pub async fn viewer(&self) -> app::accounts::Viewer {
+        let answer = self.call("get_viewer", &[]).await;
+        serde_json::from_str::<Option<app::accounts::Viewer>>(&answer.assert_ok().body)
+            .expect("viewer")
+            .expect("signed in")
+    }
+
+    /// Creates a household and returns its id.
+    pub async fn create_household(&self, name: &str) -> String {
+        let answer = self.call("create_household", &[("name", name)]).await;
+        answer.assert_ok();
+        let location = answer.location.expect("goes to the new household");
+        location
+            .strip_prefix("/households/")
+            .expect("a household page")
+            .to_owned()
+    }
+
+    /// Creates an invite link to `household` and returns its token.
+    pub async fn create_invite(&self, household: &str, days: &str, single_use: bool) -> String {
+        let mut fields = vec![("household_id", household), ("expires_in_days", days)];
+        if single_use {
+            fields.push(("single_use", "on"));
+        }
+        let answer = self.call("create_invite", &fields).await;
+        answer.assert_ok();
+        let location = answer.location.expect("goes back to the household");
+        location
+            .split("new_invite=")
+            .nth(1)
+            .expect("the new link is shown")
+            .to_owned()
+    }
+
+    pub async fn join(&self, token: &str) -> Answer {
+        self.call("join_household", &[("token", token)]).await
+    }
+
+    pub async fn overview(&self, household: &str) -> app::households::HouseholdOverview {
+        let answer = self
+            .call("get_household_overview", &[("household_id", household)])
+            .await;
+        serde_json::from_str(&answer.assert_ok().body).expect("overview")
+    }
+}
+
+/// Days from today (UTC) as `YYYY-MM-DD`, for proposals whose dates must lie ahead.
+pub fn day_from_now(days: i64) -> String {
+    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
+    app::plans::day_iso(day)
+}
+
+impl Person {
+    /// Proposes a two-day plan of dinners starting in three days, voting until tomorrow 18:00
+    /// UTC, and returns its id.
+    pub async fn propose_plan(&self, household: &str, options: &str) -> String {
+        let answer = self
+            .call(
+                "propose_plan",
+                &[
+                    ("household_id", household),
+                    ("title", ""),
+                    ("first_day", &day_from_now(3)),
+                    ("days", "2"),
+                    ("meals", "dinner"),
+                    ("options", options),
+                    ("deadline_date", &day_from_now(1)),
+                    ("deadline_time", "18:00"),
+                    ("utc_offset_minutes", "0"),
+                ],
+            )
+            .await;
+        answer.assert_ok();
+        let location = answer.location.expect("goes to the new plan");
+        location.rsplit('/').next().expect("a plan id").to_owned()
+    }
+
+    pub async fn plan(&self, household: &str, plan: &str) -> app::plans::PlanView {
+        let answer = self
+            .call(
+                "get_plan",
+                &[("household_id", household), ("plan_id", plan)],
+            )
+            .await;
+        serde_json::from_str(&answer.assert_ok().body).expect("plan")
+    }
+
+    pub async fn ballot_page(&self, household: &str, slot: &str) -> app::plans::BallotPage {
+        let answer = self
+            .call(
+                "get_ballot_page",
+                &[("household_id", household), ("slot_id", slot)],
+            )
+            .await;
+        serde_json::from_str(&answer.assert_ok().body).expect("ballot page")
+    }
+
+    /// The ballot page of the plan's first slot.
+    pub async fn ballot_page_of_plan(&self, household: &str, plan: &str) -> app::plans::BallotPage {
+        let slot = self.plan(household, plan).await.slots[0].id.to_string();
+        self.ballot_page(household, &slot).await
+    }
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response.text().await.expect("body");
+    Answer {
+        status,
+        location,
+        body,
+    }
+}
+
+impl Person {
+    /// Posts a form as a page on another site would make this person's browser do.
+    pub async fn submit_from(&self, page: &str, function: &str, fields: &[(&str, &str)]) -> Answer {
+        let origin = url::Url::parse(page)
+            .expect("page URL")
+            .origin()
+            .ascii_serialization();
+        let response = self
+            .client
+            .post(self.url(&format!("/api/{function}")))
+            .header(reqwest::header::ORIGIN, origin)
+            .header(reqwest::header::REFERER, page)
+            .header(reqwest::header::ACCEPT, "text/html")
+            .form(fields)
+            .send()
+            .await
+            .expect("request");
+        answer(response).await
+    }
 }

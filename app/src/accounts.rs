@@ -1,0 +1,115 @@
+//! Accounts: sign up, sign in, sign out, and who is signed in.
+//!
+//! The server functions are thin: parse the form into domain values, call the server's
+//! [`Backend`](crate::backend::Backend), choose where the browser goes next.
+
+mod domain;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use domain::{
+    Credentials, DisplayName, Email, MAX_DISPLAY_NAME_CHARS, MIN_PASSWORD_CHARS, NewAccount,
+    Password,
+};
+
+use crate::{
+    error::AppError,
+    households::HouseholdSummary,
+    ids::{HouseholdId, UserId},
+};
+
+/// The signed-in person, as the header shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub households: Vec<HouseholdSummary>,
+    /// The household chosen in the switcher (one of `households`).
+    pub current_household: Option<HouseholdId>,
+}
+
+#[server(endpoint = "get_viewer")]
+pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let (backend, req) = backend::context()?;
+            backend.viewer(&req).await
+        }
+        .await,
+    )
+}
+
+/// Creates an account and signs it in. With `invite` (from an invite link) the new person joins
+/// that household and lands in it.
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(
+    display_name: String,
+    email: String,
+    password: String,
+    invite: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let account = NewAccount::parse(display_name, email, password)?;
+            let (backend, req) = backend::context()?;
+            backend.sign_up(&req, account).await?;
+            land_after_sign_in(&*backend, &req, invite).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    invite: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let credentials = Credentials::parse(email, password)?;
+            let (backend, req) = backend::context()?;
+            backend.sign_in(&req, credentials).await?;
+            land_after_sign_in(&*backend, &req, invite).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let (backend, req) = backend::context()?;
+            backend.sign_out(&req).await?;
+            backend::go_to("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// After signing in: into the invited household, or to the household list. An invite that cannot
+/// be used any more sends the person to its page, which says why.
+#[cfg(feature = "ssr")]
+async fn land_after_sign_in(
+    backend: &dyn crate::backend::Backend,
+    req: &http::request::Parts,
+    invite: Option<String>,
+) -> Result<(), AppError> {
+    use crate::{backend::go_to, households::InviteToken};
+    let Some(token) = invite.and_then(|raw| InviteToken::try_from(raw).ok()) else {
+        go_to("/households");
+        return Ok(());
+    };
+    match backend.join_household(req, token.clone()).await {
+        Ok(household) => go_to(&format!("/households/{household}")),
+        Err(_) => go_to(&format!("/join/{}", token.expose())),
+    }
+    Ok(())
+}

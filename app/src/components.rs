@@ -1,0 +1,13 @@
+//! Pieces several pages share.
+
+mod form;
+mod header;
+mod islands;
+mod ranking_board;
+
+pub use form::{
+    FormError, PostForm, TextField, field_error, form_error, posted_error, posted_field_error,
+};
+pub use header::SiteHeader;
+pub use islands::{HydrationMarker, LocalTime, UtcOffsetField};
+pub use ranking_board::RankingBoard;

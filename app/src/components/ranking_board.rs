@@ -1,0 +1,293 @@
+//! The ranking board: an island, so the browser can reorder options and recompute the preview
+//! on every change without asking the server.
+//!
+//! From the server (and without JavaScript) it is a plain form: a rank number per option, the
+//! same ballot shape the board sends. Once hydrated, the numbers give way to the board: drag an
+//! option by its handle (mouse or touch), use its ↑ ↓ buttons, or focus the handle and press
+//! ↑/↓ to move it and `=` to tie it with the option above. Options below the "no opinion" line
+//! are unranked. "If voting closed now" is recomputed by the shared tally after every change.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use crate::{
+    ids::OptionId,
+    plans::{BallotPage, Board, CastBallot, OptionView, Row, preview, rank_field},
+};
+
+#[island]
+pub fn RankingBoard(page: BallotPage) -> impl IntoView {
+    let options: Vec<OptionId> = page.options.iter().map(|o| o.id.clone()).collect();
+    let board = RwSignal::new(Board::new(&options, page.mine.as_ref()));
+    let (live, set_live) = signal(false);
+    Effect::new(move || set_live.set(true));
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let saving = RwSignal::new(false);
+    let dragging = RwSignal::new(None::<usize>);
+    let open = page.open;
+
+    let info = StoredValue::new(page.options.clone());
+    let others = StoredValue::new(page.others.clone());
+    let tiers = Memo::new(move |_| {
+        let draft = board.read().ranking();
+        info.with_value(|options| others.with_value(|others| preview(options, others, &draft)))
+    });
+
+    let edit = move |change: &dyn Fn(&mut Board)| {
+        board.update(|b| change(b));
+        status.set(None);
+    };
+
+    let household = page.household_id.to_string();
+    let slot = page.slot_id.to_string();
+    let save = {
+        let (household, slot) = (household.clone(), slot.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let ranks = board.read_untracked().ranking().ranks();
+            let (household, slot) = (household.clone(), slot.clone());
+            saving.set(true);
+            leptos::task::spawn_local(async move {
+                let result = crate::plans::cast_ballot(household, slot, ranks).await;
+                saving.set(false);
+                status.set(Some(match result {
+                    Ok(()) => {
+                        Ok("Saved. You can change your ranking until voting closes.".to_owned())
+                    }
+                    Err(error) => Err(error.to_string()),
+                }));
+            });
+        }
+    };
+
+    view! {
+        <form method="post" action=CastBallot::PATH class="ranking-board" class:live=live on:submit=save>
+            <input type="hidden" name="household_id" value=household />
+            <input type="hidden" name="slot_id" value=slot />
+            <p class="hint no-js-only">
+                "Give each option a rank: 1 for your favourite, 2 for the next… Equal numbers tie. "
+                "Leave a rank empty for no opinion."
+            </p>
+            <p class="hint js-only">
+                "Drag options by the handle, or use the arrows. Focus a handle and press ↑ or ↓ to move, = to tie with the option above."
+            </p>
+            <ol
+                class="board"
+                aria-label="Your ranking"
+                on:pointermove=move |ev| drag_move(&ev, board, dragging, status)
+                on:pointerup=move |_| dragging.set(None)
+                on:pointercancel=move |_| dragging.set(None)
+            >
+                {move || {
+                    let current = board.get();
+                    let divider = current.divider();
+                    let ranks = current.ranking().ranks();
+                    current.rows().iter().enumerate().map(|(index, row)| match row {
+                        Row::Divider => Either::Left(view! {
+                            <li class="divider" data-row=index>
+                                <span>"No opinion below this line"</span>
+                            </li>
+                        }),
+                        Row::Option { id, tied } => {
+                            let option = info.with_value(|o| o.iter().find(|o| &o.id == id).cloned());
+                            let rank = ranks.get(&rank_field(id)).cloned().unwrap_or_default();
+                            Either::Right(view! {
+                                <OptionRow
+                                    option=option.unwrap_or_else(|| OptionView { id: id.clone(), name: String::new(), note: None, link: None })
+                                    index rank tied=*tied ranked=index < divider
+                                    can_tie=current.can_tie(index) last=index + 1 == current.rows().len()
+                                    live edit=Callback::new(move |change: Change| edit(&|b: &mut Board| change.apply(b)))
+                                    dragging
+                                />
+                            })
+                        }
+                    }).collect_view()
+                }}
+            </ol>
+            {open.then(|| view! {
+                <button type="submit" disabled=move || saving.get()>"Save my ranking"</button>
+            })}
+            <p role="status" class=move || match status.get() { Some(Err(_)) => "form-error", _ => "saved" }>
+                {move || status.get().map(|r| r.unwrap_or_else(|e| e))}
+            </p>
+            <section class="preview card" aria-labelledby="preview-heading">
+                <h2 id="preview-heading">"If voting closed now"</h2>
+                <ol class="tiers" aria-live="polite">
+                    {move || tiers.get().into_iter().map(|tier| {
+                        let names: Vec<String> = info.with_value(|o| tier.iter().map(|&i| o[i].name.clone()).collect());
+                        let tied = names.len() > 1;
+                        view! {
+                            <li class:tied=tied>
+                                {names.join(" = ")}
+                                {tied.then(|| view! { " " <span class="badge">"tied"</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+        </form>
+    }
+}
+
+/// One edit of the board, sent up from a row.
+#[derive(Clone, Copy, Debug)]
+enum Change {
+    Up(usize),
+    Down(usize),
+    Tie(usize),
+}
+
+impl Change {
+    fn apply(self, board: &mut Board) {
+        match self {
+            Self::Up(i) => board.move_up(i),
+            Self::Down(i) => board.move_down(i),
+            Self::Tie(i) => board.toggle_tie(i),
+        }
+    }
+}
+
+#[component]
+fn OptionRow(
+    option: OptionView,
+    index: usize,
+    rank: String,
+    tied: bool,
+    ranked: bool,
+    can_tie: bool,
+    last: bool,
+    live: ReadSignal<bool>,
+    edit: Callback<Change>,
+    dragging: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let name = option.name.clone();
+    let input_id = rank_field(&option.id);
+    let handle_id = option_handle_id(&option.id);
+    let keys = {
+        let handle_id = handle_id.clone();
+        move |ev: leptos::ev::KeyboardEvent| {
+            let change = match ev.key().as_str() {
+                "ArrowUp" => Some(Change::Up(index)),
+                "ArrowDown" => Some(Change::Down(index)),
+                "=" => Some(Change::Tie(index)),
+                _ => None,
+            };
+            if let Some(change) = change {
+                ev.prevent_default();
+                edit.run(change);
+                refocus_handle(&handle_id);
+            }
+        }
+    };
+    view! {
+        <li class="option" class:tied=tied class:ranked=ranked data-row=index class:dragging=move || dragging.get() == Some(index)>
+            <button
+                type="button"
+                class="handle js-only"
+                id=handle_id
+                aria-label=format!("Move {name}")
+                aria-keyshortcuts="ArrowUp ArrowDown ="
+                disabled=move || !live.get()
+                on:pointerdown=move |ev| drag_start(&ev, index, dragging)
+                on:keydown=keys
+            >
+                "⠿"
+            </button>
+            <label class="name" for=input_id.clone()>
+                {tied.then(|| view! { <span class="tie-mark" title="tied with the option above">"="</span> })}
+                {option.name.clone()}
+                {option.note.clone().map(|note| view! { <span class="muted">" · " {note}</span> })}
+            </label>
+            <input
+                class="rank no-js-only"
+                type="number"
+                inputmode="numeric"
+                min="1"
+                max="20"
+                id=input_id
+                name=rank_field(&option.id)
+                value=rank
+            />
+            <span class="moves js-only">
+                <button type="button" aria-label=format!("Move {name} up") disabled=move || !live.get() || index == 0
+                    on:click=move |_| edit.run(Change::Up(index))>"↑"</button>
+                <button type="button" aria-label=format!("Move {name} down") disabled=move || !live.get() || last
+                    on:click=move |_| edit.run(Change::Down(index))>"↓"</button>
+                <button type="button" aria-label=format!("Tie {name} with the option above") aria-pressed=tied.to_string()
+                    disabled=move || !live.get() || !can_tie
+                    on:click=move |_| edit.run(Change::Tie(index))>"="</button>
+            </span>
+        </li>
+    }
+}
+
+fn option_handle_id(option: &OptionId) -> String {
+    format!("handle-{option}")
+}
+
+/// After a keyboard move the row is rendered anew: put the focus back on its handle.
+fn refocus_handle(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let id = id.to_owned();
+        request_animation_frame(move || {
+            use wasm_bindgen::JsCast;
+            if let Some(handle) = document()
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = handle.focus();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
+/// A press on a handle starts a drag; the list captures the pointer so the drag keeps going
+/// while rows are re-rendered under it.
+fn drag_start(ev: &leptos::ev::PointerEvent, index: usize, dragging: RwSignal<Option<usize>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        ev.prevent_default();
+        if let Some(list) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("ol.board").ok().flatten())
+        {
+            let _ = list.set_pointer_capture(ev.pointer_id());
+        }
+        dragging.set(Some(index));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, index, dragging);
+}
+
+/// While dragging, the row under the pointer is where the dragged option goes.
+fn drag_move(
+    ev: &leptos::ev::PointerEvent,
+    board: RwSignal<Board>,
+    dragging: RwSignal<Option<usize>>,
+    status: RwSignal<Option<Result<String, String>>>,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(from) = dragging.get_untracked() else {
+            return;
+        };
+        let target = document()
+            .element_from_point(ev.client_x() as f32, ev.client_y() as f32)
+            .and_then(|e| e.closest("[data-row]").ok().flatten())
+            .and_then(|row| row.get_attribute("data-row"))
+            .and_then(|i| i.parse::<usize>().ok());
+        if let Some(to) = target.filter(|&to| to != from) {
+            board.update(|b| b.move_row(from, to));
+            dragging.set(Some(to));
+            status.set(None);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, board, dragging, status);
+}

@@ -1,0 +1,274 @@
+//! Households: create, switch, overview, invites, members and roles, joining by link.
+//!
+//! Every household-scoped server function names its household explicitly (`household_id`) and the
+//! server checks membership in one place before anything else; a household someone does not
+//! belong to is "not found", exactly like one that does not exist.
+
+mod domain;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use domain::{
+    DEFAULT_INVITE_DAYS, HouseholdName, InviteOptions, InviteToken, MAX_HOUSEHOLD_NAME_CHARS,
+    MAX_INVITE_DAYS, Role,
+};
+
+use crate::{
+    error::AppError,
+    ids::{HouseholdId, InviteId, UserId},
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdSummary {
+    pub id: HouseholdId,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdOverview {
+    pub id: HouseholdId,
+    pub name: String,
+    /// The signed-in person.
+    pub me: UserId,
+    pub my_role: Role,
+    pub members: Vec<MemberView>,
+    pub invites: Vec<InviteView>,
+    /// The site's address, to show invite links in full.
+    pub site_origin: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// A pending invite: not revoked, not expired, not used up. Its link cannot be shown again (only
+/// a hash of the token is stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub id: InviteId,
+    pub created_by: String,
+    pub expires_at_ms: i64,
+    pub single_use: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedInvite {
+    pub token: String,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitePreview {
+    pub household_name: String,
+    pub invited_by: String,
+    pub signed_in: bool,
+    /// Set when the signed-in person already belongs to the household.
+    pub member_of: Option<HouseholdId>,
+}
+
+#[server(endpoint = "list_households")]
+pub async fn list_households() -> Result<Vec<HouseholdSummary>, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let (backend, req) = backend::context()?;
+            backend.households(&req).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_household")]
+pub async fn create_household(name: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let name = HouseholdName::try_from(name)?;
+            let (backend, req) = backend::context()?;
+            let household = backend.create_household(&req, name).await?;
+            backend::go_to(&format!("/households/{household}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Makes `household_id` the current household; the browser stays where it was.
+#[server(endpoint = "switch_household")]
+pub async fn switch_household(household_id: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.switch_household(&req, household).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_household_overview")]
+pub async fn get_household_overview(household_id: String) -> Result<HouseholdOverview, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.household_overview(&req, household).await
+        }
+        .await,
+    )
+}
+
+/// Creates an invite link and shows it once, on the household's page (`?new_invite=`): only its
+/// hash is kept, so it cannot be shown again later.
+#[server(endpoint = "create_invite")]
+pub async fn create_invite(
+    household_id: String,
+    expires_in_days: String,
+    single_use: Option<String>,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let options = InviteOptions::parse(&expires_in_days, single_use.as_deref())?;
+            let (backend, req) = backend::context()?;
+            let invite = backend
+                .create_invite(&req, household.clone(), options)
+                .await?;
+            backend::go_to(&format!(
+                "/households/{household}?new_invite={}",
+                invite.token
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "revoke_invite")]
+pub async fn revoke_invite(household_id: String, invite_id: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let invite = InviteId::try_from(invite_id)?;
+            let (backend, req) = backend::context()?;
+            backend.revoke_invite(&req, household, invite).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "remove_member")]
+pub async fn remove_member(household_id: String, user_id: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let member = UserId::try_from(user_id)?;
+            let (backend, req) = backend::context()?;
+            backend.remove_member(&req, household, member).await
+        }
+        .await,
+    )
+}
+
+/// Promotes a member to admin or demotes an admin to member.
+#[server(endpoint = "set_member_role")]
+pub async fn set_member_role(
+    household_id: String,
+    user_id: String,
+    role: String,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let member = UserId::try_from(user_id)?;
+            let role = Role::try_from(role)?;
+            let (backend, req) = backend::context()?;
+            backend.set_member_role(&req, household, member, role).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "leave_household")]
+pub async fn leave_household(household_id: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.leave_household(&req, household).await?;
+            backend::go_to("/households");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_invite_preview")]
+pub async fn get_invite_preview(token: String) -> Result<InvitePreview, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let token = InviteToken::try_from(token)?;
+            let (backend, req) = backend::context()?;
+            backend.invite_preview(&req, token).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "join_household")]
+pub async fn join_household(token: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let token = InviteToken::try_from(token)?;
+            let (backend, req) = backend::context()?;
+            let household = backend.join_household(&req, token).await?;
+            backend::go_to(&format!("/households/{household}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A UTC calendar date (`2026-05-14`) for a time in milliseconds since the epoch; the same on the
+/// server and in the browser, so hydration sees the same text.
+pub fn utc_date(ms: i64) -> String {
+    // Howard Hinnant's days-to-civil algorithm (http://howardhinnant.github.io/date_algorithms.html).
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates_are_calendar_dates() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(951_782_400_000), "2000-02-29");
+        assert_eq!(utc_date(1_778_716_800_000), "2026-05-14");
+        assert_eq!(utc_date(-86_400_000), "1969-12-31");
+    }
+}

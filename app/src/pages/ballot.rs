@@ -1,0 +1,124 @@
+//! `/households/:id/slots/:slot`: rank one meal's options, see who has voted and what would win.
+
+use leptos::either::EitherOf4;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_params_map;
+
+use super::{ErrorMessage, NotFound, SignInFirst};
+use crate::{
+    components::{FormError, LocalTime, RankingBoard, posted_error},
+    error::AppError,
+    plans::{BallotPage, CastBallot, get_ballot_page},
+};
+
+#[component]
+pub fn Ballot() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || {
+            let params = params.read();
+            (
+                params.get("id").unwrap_or_default(),
+                params.get("slot").unwrap_or_default(),
+            )
+        },
+        |(household, slot)| get_ballot_page(household, slot),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => EitherOf4::A(view! { <BallotView page /> }),
+                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
+                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
+                    Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BallotView(page: BallotPage) -> impl IntoView {
+    let plan_href = format!("/households/{}/plans/{}", page.household_id, page.plan_id);
+    let voted = page.voters.iter().filter(|v| v.voted).count();
+    let voters = page.voters.clone();
+    let still_expected = page.still_expected;
+    // The others' ballots as dish names, tier by tier (ties joined by "=", in the slot's order).
+    let position = |id: &crate::ids::OptionId| page.options.iter().position(|o| &o.id == id);
+    let others: Vec<(String, String)> = page
+        .others
+        .iter()
+        .map(|ballot| {
+            let tiers: Vec<String> = ballot
+                .ranking
+                .tiers()
+                .iter()
+                .map(|tier| {
+                    let mut tier: Vec<usize> = tier.iter().filter_map(position).collect();
+                    tier.sort_unstable();
+                    let names: Vec<&str> = tier
+                        .iter()
+                        .map(|&i| page.options[i].name.as_str())
+                        .collect();
+                    names.join(" = ")
+                })
+                .filter(|tier| !tier.is_empty())
+                .collect();
+            let text = if tiers.is_empty() {
+                "no opinion".to_owned()
+            } else {
+                tiers.join(" › ")
+            };
+            (ballot.member.clone(), text)
+        })
+        .collect();
+    view! {
+        <h1>{page.slot_label.clone()}</h1>
+        <p class="lead">
+            <a href=plan_href>{page.plan_title.clone()}</a> ". "
+            {if page.open {
+                leptos::either::Either::Left(view! { "Voting closes " <LocalTime ms=page.deadline_ms /> "." })
+            } else {
+                leptos::either::Either::Right(view! { "Voting has closed: this ballot can no longer change." })
+            }}
+        </p>
+        <p class="notice">
+            "Ballots in a household are open: every member can see how everyone ranked. "
+            "The preview below counts the others' current ballots with yours."
+        </p>
+        <FormError error=posted_error(CastBallot::PATH) />
+        <RankingBoard page />
+        {(!others.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="others-heading">
+                <h2 id="others-heading">"How the others ranked"</h2>
+                <ul class="list" aria-label="Other members' ballots">
+                    {others.into_iter().map(|(member, ranking)| view! {
+                        <li><strong>{member}</strong> ": " {ranking}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <section class="card" aria-labelledby="voters-heading">
+            <h2 id="voters-heading">"Who has voted"</h2>
+            <p>
+                {voted} " voted. "
+                {match still_expected {
+                    0 => "Nobody else is expected.".to_owned(),
+                    1 => "Still waiting for 1 member.".to_owned(),
+                    n => format!("Still waiting for {n} members."),
+                }}
+            </p>
+            <ul class="list" aria-label="Members">
+                {voters.into_iter().map(|v| view! {
+                    <li>
+                        {v.name}
+                        <span class="badge">{if v.voted { "voted" } else { "not yet" }}</span>
+                        {(!v.expected).then(|| view! { <span class="muted">" (joined after the plan was proposed)"</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,92 @@
+//! `/households/:id/dishes`: the dish library and the meal names a plan's days are split into.
+
+use leptos::either::{Either, EitherOf4};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_params_map;
+
+use super::{ErrorMessage, NotFound, SignInFirst};
+use crate::{
+    components::{FormError, PostForm, TextField, posted_error, posted_field_error},
+    error::{AppError, Field},
+    plans::{AddDish, MealSettings, SetMealNames, get_meal_settings},
+};
+
+#[component]
+pub fn Dishes() -> impl IntoView {
+    let params = use_params_map();
+    let settings = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_meal_settings,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(settings) => EitherOf4::A(view! { <Library settings /> }),
+                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
+                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
+                    Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Library(settings: MealSettings) -> impl IntoView {
+    let household = settings.household_id.to_string();
+    let (for_dish, for_meals) = (household.clone(), household.clone());
+    view! {
+        <h1>"Dishes and meals"</h1>
+        <p class="actions">
+            <a href=format!("/households/{household}/plans")>"Meal plans"</a>
+        </p>
+        <section class="card" aria-labelledby="dishes-heading">
+            <h2 id="dishes-heading">"Dish library"</h2>
+            {if settings.dishes.is_empty() {
+                Either::Left(view! { <p>"No dishes yet: add some below, or propose a plan."</p> })
+            } else {
+                Either::Right(view! {
+                    <ul class="list" aria-label="Dishes">
+                        {settings.dishes.into_iter().map(|dish| view! {
+                            <li>
+                                <span class="dish">{dish.name}</span>
+                                {dish.note.map(|note| view! { <span class="muted">{note}</span> })}
+                                {dish.link.map(|link| view! {
+                                    <a href=link rel="noopener noreferrer nofollow" target="_blank">"Recipe"</a>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                })
+            }}
+            <PostForm action=AddDish::PATH>
+                <div class="stack">
+                    <FormError error=posted_error(AddDish::PATH) />
+                    <input type="hidden" name="household_id" value=for_dish />
+                    <TextField label="Dish" field=Field::DishName
+                        error=posted_field_error(AddDish::PATH, Field::DishName) />
+                    <TextField label="Note (optional)" field=Field::DishNote
+                        error=posted_field_error(AddDish::PATH, Field::DishNote) />
+                    <TextField label="Recipe link (optional)" field=Field::DishLink input_type="url"
+                        error=posted_field_error(AddDish::PATH, Field::DishLink) />
+                    <button type="submit">"Add dish"</button>
+                </div>
+            </PostForm>
+        </section>
+        <section class="card" aria-labelledby="meals-heading">
+            <h2 id="meals-heading">"Meals"</h2>
+            <PostForm action=SetMealNames::PATH>
+                <div class="stack">
+                    <FormError error=posted_error(SetMealNames::PATH) />
+                    <input type="hidden" name="household_id" value=for_meals />
+                    <TextField label="Meal names" field=Field::Meals value=settings.meal_names
+                        hint="In the order of a day, separated by commas. New plans offer these."
+                        error=posted_field_error(SetMealNames::PATH, Field::Meals) />
+                    <button type="submit" class="secondary">"Save meal names"</button>
+                </div>
+            </PostForm>
+        </section>
+    }
+}

@@ -1,0 +1,234 @@
+use leptos::either::{Either, EitherOf4};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{NotFound, SignInFirst};
+use crate::{
+    components::{FormError, PostForm, TextField, posted_error, posted_field_error},
+    error::{AppError, Field},
+    households::{
+        CreateInvite, HouseholdOverview, InviteToken, InviteView, LeaveHousehold, MemberView,
+        RemoveMember, RevokeInvite, Role, SetMemberRole, get_household_overview, utc_date,
+    },
+};
+
+/// `/households/:id`: members and roles, pending invites; admins manage both.
+///
+/// Its forms are plain forms (`PostForm`) that reload the page: each action changes what the
+/// page shows, and this keeps the WASM bundle within its budget.
+#[component]
+pub fn Household() -> impl IntoView {
+    let params = use_params_map();
+    let overview = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_household_overview,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(overview) => EitherOf4::A(view! { <Overview overview /> }),
+                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
+                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
+                    Err(error) => {
+                        EitherOf4::D(
+                            view! { <p class="form-error" role="alert">{error.to_string()}</p> },
+                        )
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Overview(overview: HouseholdOverview) -> impl IntoView {
+    let admin = overview.my_role == Role::Admin;
+    let household = overview.id.to_string();
+    let (removal, role_change) = (
+        posted_error(RemoveMember::PATH),
+        posted_error(SetMemberRole::PATH),
+    );
+    let member_error = Signal::derive(move || removal.get().or_else(|| role_change.get()));
+    view! {
+        <h1>{overview.name.clone()}</h1>
+        <p class="lead">
+            "You are " {if admin { "an admin" } else { "a member" }} " of this household."
+        </p>
+        <p class="actions">
+            <a class="button" href=format!("/households/{household}/plans")>"Meal plans"</a>
+            <a href=format!("/households/{household}/dishes")>"Dishes and meals"</a>
+        </p>
+        <NewInvite origin=overview.site_origin.clone() />
+        <section class="card" aria-labelledby="members-heading">
+            <h2 id="members-heading">"Members"</h2>
+            <FormError error=member_error />
+            <ul class="list" aria-label="Members">
+                {overview
+                    .members
+                    .into_iter()
+                    .map(|member| {
+                        let me = member.user_id == overview.me;
+                        view! { <MemberRow household=household.clone() member me admin /> }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+        <section class="card" aria-labelledby="invites-heading">
+            <h2 id="invites-heading">"Pending invites"</h2>
+            <FormError error=posted_error(RevokeInvite::PATH) />
+            {if overview.invites.is_empty() {
+                Either::Left(view! { <p>"No pending invites."</p> })
+            } else {
+                Either::Right(
+                    view! {
+                        <ul class="list" aria-label="Pending invites">
+                            {overview
+                                .invites
+                                .into_iter()
+                                .map(|invite| {
+                                    view! { <InviteRow household=household.clone() invite admin /> }
+                                })
+                                .collect_view()}
+                        </ul>
+                    },
+                )
+            }}
+        </section>
+        {admin
+            .then(|| {
+                view! { <CreateInviteForm household=household.clone() /> }
+            })}
+        <section class="card" aria-labelledby="leave-heading">
+            <h2 id="leave-heading">"Leave"</h2>
+            <PostForm action=LeaveHousehold::PATH>
+                <div class="stack">
+                    <FormError error=posted_error(LeaveHousehold::PATH) />
+                    <input type="hidden" name="household_id" value=household.clone() />
+                    <button type="submit" class="danger">
+                        "Leave this household"
+                    </button>
+                </div>
+            </PostForm>
+        </section>
+    }
+}
+
+#[component]
+fn MemberRow(household: String, member: MemberView, me: bool, admin: bool) -> impl IntoView {
+    let user_id = member.user_id.to_string();
+    let name = member.display_name;
+    let (new_role, role_label) = match member.role {
+        Role::Admin => (Role::Member, "Make member"),
+        Role::Member => (Role::Admin, "Make admin"),
+    };
+    let manage = (admin && !me).then(|| {
+        // Each form's children own their values.
+        let (household_2, user_id_2) = (household.clone(), user_id.clone());
+        let role_aria = format!("{role_label}: {name}");
+        let remove_aria = format!("Remove {name}");
+        view! {
+            <div class="row-actions">
+                <PostForm action=SetMemberRole::PATH>
+                    <input type="hidden" name="household_id" value=household />
+                    <input type="hidden" name="user_id" value=user_id />
+                    <input type="hidden" name="role" value=new_role.as_str() />
+                    <button type="submit" class="secondary" aria-label=role_aria>
+                        {role_label}
+                    </button>
+                </PostForm>
+                <PostForm action=RemoveMember::PATH>
+                    <input type="hidden" name="household_id" value=household_2 />
+                    <input type="hidden" name="user_id" value=user_id_2 />
+                    <button type="submit" class="danger" aria-label=remove_aria>
+                        "Remove"
+                    </button>
+                </PostForm>
+            </div>
+        }
+    });
+    view! {
+        <li>
+            <span class="name">{name} {me.then_some(" (you)")}</span>
+            <span class="badge">{member.role.label()}</span>
+            {manage}
+        </li>
+    }
+}
+
+#[component]
+fn InviteRow(household: String, invite: InviteView, admin: bool) -> impl IntoView {
+    let invite_id = invite.id.to_string();
+    view! {
+        <li>
+            <span class="name">
+                "By " {invite.created_by} ", expires " {utc_date(invite.expires_at_ms)}
+                {invite.single_use.then_some(", single use")}
+            </span>
+            {admin
+                .then(|| {
+                    view! {
+                        <PostForm action=RevokeInvite::PATH>
+                            <input type="hidden" name="household_id" value=household />
+                            <input type="hidden" name="invite_id" value=invite_id />
+                            <button type="submit" class="danger">
+                                "Revoke"
+                            </button>
+                        </PostForm>
+                    }
+                })}
+        </li>
+    }
+}
+
+#[component]
+fn CreateInviteForm(household: String) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">"Invite someone"</h2>
+            <PostForm action=CreateInvite::PATH>
+                <div class="stack">
+                    <FormError error=posted_error(CreateInvite::PATH) />
+                    <input type="hidden" name="household_id" value=household />
+                    <TextField
+                        label="Link expires after (days)"
+                        field=Field::ExpiresInDays
+                        input_type="number"
+                        min="1"
+                        max="30"
+                        value="7"
+                        error=posted_field_error(CreateInvite::PATH, Field::ExpiresInDays)
+                    />
+                    <div class="check">
+                        <input type="checkbox" id="single_use" name="single_use" value="on" />
+                        <label for="single_use">"Single use (the link stops working once someone joins)"</label>
+                    </div>
+                    <button type="submit">
+                        "Create invite link"
+                    </button>
+                </div>
+            </PostForm>
+        </section>
+    }
+}
+
+/// The link just created (`?new_invite=`), shown once: only its hash is stored.
+#[component]
+fn NewInvite(origin: String) -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        let token = query
+            .read()
+            .get("new_invite")
+            .and_then(|raw| InviteToken::try_from(raw).ok())?;
+        let link = format!("{origin}/join/{}", token.expose());
+        Some(view! {
+            <section class="card notice" role="status" aria-labelledby="new-invite-heading">
+                <h2 id="new-invite-heading">"Invite link created"</h2>
+                <label for="new-invite-link">"Send this link to the person you invite:"</label>
+                <input id="new-invite-link" type="text" readonly value=link />
+            </section>
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! `/households/:id/plans/:plan`: a plan's slots, who has voted, and the proposer's controls.
+
+use leptos::either::{Either, EitherOf4};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_params_map;
+
+use super::{ErrorMessage, NotFound, SignInFirst};
+use crate::{
+    components::{
+        FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
+    },
+    error::{AppError, Field},
+    plans::{EditSlotOptions, MoveDeadline, PlanView, SlotSummary, get_plan},
+};
+
+#[component]
+pub fn Plan() -> impl IntoView {
+    let params = use_params_map();
+    let plan = Resource::new(
+        move || {
+            let params = params.read();
+            (
+                params.get("id").unwrap_or_default(),
+                params.get("plan").unwrap_or_default(),
+            )
+        },
+        |(household, plan)| get_plan(household, plan),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match plan.await {
+                    Ok(plan) => EitherOf4::A(view! { <PlanPage plan /> }),
+                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
+                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
+                    Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PlanPage(plan: PlanView) -> impl IntoView {
+    let household = plan.household_id.to_string();
+    let editable = plan.options_editable;
+    view! {
+        <h1>{plan.title.clone()}</h1>
+        <p class="lead">
+            {plan.days.clone()} ", proposed by " {plan.proposed_by.clone()} ". "
+            {if plan.open {
+                Either::Left(view! { "Voting closes " <LocalTime ms=plan.deadline_ms /> "." })
+            } else {
+                Either::Right(view! { "Voting has closed." })
+            }}
+        </p>
+        <p class="actions"><a href=format!("/households/{household}/plans")>"All plans"</a></p>
+        {(!plan.deadline_changes.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="changes-heading">
+                <h2 id="changes-heading">"Deadline changes"</h2>
+                <ul class="list">
+                    {plan.deadline_changes.iter().map(|change| view! {
+                        <li>
+                            {change.by.clone()} " moved the deadline from " <LocalTime ms=change.from_ms />
+                            " to " <LocalTime ms=change.to_ms /> "."
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <ul class="list slots" aria-label="Meals to vote on">
+            {plan.slots.iter().cloned().map(|slot| view! {
+                <SlotRow household=household.clone() summary=slot expected=plan.expected_voters editable />
+            }).collect_view()}
+        </ul>
+        {plan.deadline_movable.then(|| view! {
+            <section class="card" aria-labelledby="deadline-heading">
+                <h2 id="deadline-heading">"Give everyone more time"</h2>
+                <PostForm action=MoveDeadline::PATH>
+                    <div class="stack">
+                        <FormError error=posted_error(MoveDeadline::PATH) />
+                        <input type="hidden" name="household_id" value=household.clone() />
+                        <input type="hidden" name="plan_id" value=plan.id.to_string() />
+                        <UtcOffsetField />
+                        <TextField label="New deadline: date" field=Field::DeadlineDate input_type="date"
+                            error=posted_field_error(MoveDeadline::PATH, Field::DeadlineDate) />
+                        <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00"
+                            error=posted_field_error(MoveDeadline::PATH, Field::DeadlineTime) />
+                        <button type="submit" class="secondary">"Move the deadline later"</button>
+                    </div>
+                </PostForm>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn SlotRow(
+    household: String,
+    summary: SlotSummary,
+    expected: u32,
+    editable: bool,
+) -> impl IntoView {
+    let slot = summary;
+    let href = format!("/households/{household}/slots/{}", slot.id);
+    let status = if slot.i_voted {
+        "You voted"
+    } else {
+        "Not voted yet"
+    };
+    view! {
+        <li class="slot-row">
+            <a href=href>{slot.label.clone()}</a>
+            <span class="muted">{slot.options.join(" · ")}</span>
+            <span class="badge">
+                {status} " · " {slot.expected_ballots} " of " {expected} " expected votes"
+            </span>
+            {editable.then(|| view! {
+                <details>
+                    <summary>"Edit options"</summary>
+                    <PostForm action=EditSlotOptions::PATH>
+                        <div class="stack">
+                            <FormError error=posted_error(EditSlotOptions::PATH) />
+                            <input type="hidden" name="household_id" value=household.clone() />
+                            <input type="hidden" name="slot_id" value=slot.id.to_string() />
+                            <label for=format!("options-{}", slot.id)>"Options, one per line"</label>
+                            <textarea id=format!("options-{}", slot.id) name="options" rows="5">
+                                {slot.options.join("\n")}
+                            </textarea>
+                            <p class="field-error" hidden=move || posted_field_error(EditSlotOptions::PATH, Field::Options).get().is_none()>
+                                {move || posted_field_error(EditSlotOptions::PATH, Field::Options).get()}
+                            </p>
+                            <button type="submit" class="secondary">"Save options"</button>
+                        </div>
+                    </PostForm>
+                </details>
+            })}
+        </li>
+    }
+}

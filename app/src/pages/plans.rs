@@ -1,0 +1,153 @@
+//! `/households/:id/plans` (the household's plans) and `/households/:id/propose` (a new plan).
+
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_params_map;
+
+use super::{ErrorMessage, NotFound, SignInFirst};
+use crate::{
+    components::{
+        FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
+    },
+    error::{AppError, Field},
+    plans::{
+        DEFAULT_DAYS, MAX_DAYS, MAX_OPTIONS, MIN_OPTIONS, MealSettings, PlanSummary, ProposePlan,
+        get_meal_settings, list_plans,
+    },
+};
+
+fn household_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").unwrap_or_default())
+}
+
+/// The household's plans, newest first, and the way to propose one.
+#[component]
+pub fn Plans() -> impl IntoView {
+    let household = household_param();
+    let plans = Resource::new(move || household.get(), list_plans);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match plans.await {
+                    Ok(plans) => EitherOf3::A(view! { <PlanList household=household.get_untracked() plans /> }),
+                    Err(AppError::SignedOut) => EitherOf3::B(view! { <SignInFirst /> }),
+                    Err(AppError::NotFound) => EitherOf3::C(Either::Left(view! { <NotFound /> })),
+                    Err(error) => EitherOf3::C(Either::Right(view! { <ErrorMessage error /> })),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PlanList(household: String, plans: Vec<PlanSummary>) -> impl IntoView {
+    view! {
+        <h1>"Meal plans"</h1>
+        <p class="actions">
+            <a class="button" href=format!("/households/{household}/propose")>"Propose a plan"</a>
+            <a href=format!("/households/{household}/dishes")>"Dishes and meals"</a>
+            <a href=format!("/households/{household}")>"Household"</a>
+        </p>
+        {if plans.is_empty() {
+            Either::Left(view! { <p class="lead">"No plans yet. Propose the first one."</p> })
+        } else {
+            Either::Right(view! {
+                <ul class="list" aria-label="Plans">
+                    {plans.into_iter().map(|plan| {
+                        let href = format!("/households/{household}/plans/{}", plan.id);
+                        view! {
+                            <li class="plan-row">
+                                <a href=href>{plan.title}</a>
+                                <span class="muted">{plan.days}</span>
+                                {if plan.open {
+                                    Either::Left(view! {
+                                        <span class="badge">
+                                            "Voting until " <LocalTime ms=plan.deadline_ms />
+                                            " · you voted on " {plan.my_ballots} " of " {plan.slots}
+                                        </span>
+                                    })
+                                } else {
+                                    Either::Right(view! { <span class="badge">"Voting closed"</span> })
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })
+        }}
+    }
+}
+
+/// The proposal form: days, meals, options and a deadline. A plain form: it works without
+/// JavaScript (times are then read as UTC, and the form says so).
+#[component]
+pub fn Propose() -> impl IntoView {
+    let household = household_param();
+    let settings = Resource::new(move || household.get(), get_meal_settings);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(settings) => EitherOf3::A(view! { <ProposeForm settings /> }),
+                    Err(AppError::SignedOut) => EitherOf3::B(view! { <SignInFirst /> }),
+                    Err(AppError::NotFound) => EitherOf3::C(Either::Left(view! { <NotFound /> })),
+                    Err(error) => EitherOf3::C(Either::Right(view! { <ErrorMessage error /> })),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProposeForm(settings: MealSettings) -> impl IntoView {
+    let path = ProposePlan::PATH;
+    let error = move |field| posted_field_error(path, field);
+    let library = settings
+        .dishes
+        .iter()
+        .map(|d| d.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <h1>"Propose a plan"</h1>
+        <p class="lead">"For " {settings.household_name.clone()} ". Everyone in the household ranks each meal's options until the deadline."</p>
+        <section class="card">
+            <PostForm action=path>
+                <div class="stack">
+                    <FormError error=posted_error(path) />
+                    <input type="hidden" name="household_id" value=settings.household_id.to_string() />
+                    <UtcOffsetField />
+                    <TextField label="Title (optional)" field=Field::PlanTitle error=error(Field::PlanTitle)
+                        hint="Leave empty for “Week of …”." />
+                    <TextField label="First day" field=Field::FirstDay input_type="date" error=error(Field::FirstDay) />
+                    <TextField label="Number of days" field=Field::Days input_type="number" min="1" max="14"
+                        value=DEFAULT_DAYS.to_string() error=error(Field::Days)
+                        hint=format!("1 to {MAX_DAYS}.") />
+                    <TextField label="Meals" field=Field::Meals value=settings.meal_names.clone() error=error(Field::Meals)
+                        hint="Each day gets one slot per meal. Separate them with commas." />
+                    <div class="field">
+                        <label for="options">"Options for every meal"</label>
+                        <p class="hint" id="options-hint">
+                            {format!("One dish per line, {MIN_OPTIONS} to {MAX_OPTIONS}. New dishes join the library. ")}
+                            {(!library.is_empty()).then(|| format!("In the library: {library}."))}
+                        </p>
+                        <textarea id="options" name="options" rows="6" aria-describedby="options-hint options-error"
+                            aria-invalid=move || error(Field::Options).get().map(|_| "true")></textarea>
+                        <p class="field-error" id="options-error" hidden=move || error(Field::Options).get().is_none()>
+                            {move || error(Field::Options).get()}
+                        </p>
+                    </div>
+                    <fieldset class="deadline">
+                        <legend>"Voting closes"</legend>
+                        <p class="hint">"Before the first day begins. Without JavaScript the time is read as UTC."</p>
+                        <TextField label="Date" field=Field::DeadlineDate input_type="date" error=error(Field::DeadlineDate) />
+                        <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00" error=error(Field::DeadlineTime) />
+                    </fieldset>
+                    <button type="submit">"Propose plan"</button>
+                </div>
+            </PostForm>
+        </section>
+    }
+}

@@ -1,0 +1,368 @@
+//! Meal plans: the dish library, proposing a plan, and ranking each slot's options.
+//!
+//! Like every household-scoped server function, these name their household (`household_id`)
+//! and the server checks membership once, before anything else; a plan, slot or dish of another
+//! household is "not found". A ballot arrives as a rank number per option (`rank-<option id>`),
+//! the same shape from the plain no-JavaScript form and from the ranking board.
+
+mod board;
+mod domain;
+mod preview;
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use board::{Board, Row};
+pub use domain::{
+    DEFAULT_DAYS, DEFAULT_MEALS, DishDetails, DishName, MAX_DAYS, MAX_OPTIONS, MIN_OPTIONS,
+    MealNames, NewPlan, OptionNames, PlanForm, Ranking, day_iso, day_label, parse_day,
+    parse_new_deadline, rank_field,
+};
+pub use preview::preview;
+
+use crate::{
+    error::AppError,
+    ids::{DishId, HouseholdId, OptionId, PlanId, SlotId},
+};
+
+/// A household's meal names and dish library, for the dishes page and the proposal form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MealSettings {
+    pub household_id: HouseholdId,
+    pub household_name: String,
+    /// Comma-separated, in the order of a day.
+    pub meal_names: String,
+    pub dishes: Vec<DishView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DishView {
+    pub id: DishId,
+    pub name: String,
+    pub note: Option<String>,
+    pub link: Option<String>,
+}
+
+/// A plan in the household's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub id: PlanId,
+    pub title: String,
+    pub days: String,
+    pub deadline_ms: i64,
+    pub open: bool,
+    pub slots: u32,
+    /// Slots the viewer has a ballot for.
+    pub my_ballots: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub household_id: HouseholdId,
+    pub id: PlanId,
+    pub title: String,
+    pub days: String,
+    pub proposed_by: String,
+    pub deadline_ms: i64,
+    /// Before the deadline.
+    pub open: bool,
+    /// The viewer proposed the plan and no ballot has arrived yet.
+    pub options_editable: bool,
+    /// The viewer proposed the plan and voting is open.
+    pub deadline_movable: bool,
+    pub deadline_changes: Vec<DeadlineChange>,
+    /// How many members the plan waits for (those who belonged when it was proposed).
+    pub expected_voters: u32,
+    pub slots: Vec<SlotSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineChange {
+    pub by: String,
+    pub at_ms: i64,
+    pub from_ms: i64,
+    pub to_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotSummary {
+    pub id: SlotId,
+    /// "Mon 23 Nov · dinner".
+    pub label: String,
+    pub options: Vec<String>,
+    /// Ballots from expected voters.
+    pub expected_ballots: u32,
+    pub ballots: u32,
+    pub i_voted: bool,
+}
+
+/// Everything the ranking board needs for one slot: its options, the viewer's ballot and the
+/// other members' ballots (households are transparent by design; the page says so).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotPage {
+    pub household_id: HouseholdId,
+    pub plan_id: PlanId,
+    pub plan_title: String,
+    pub slot_id: SlotId,
+    pub slot_label: String,
+    pub deadline_ms: i64,
+    pub open: bool,
+    pub options: Vec<OptionView>,
+    /// The viewer's saved ballot, if any.
+    pub mine: Option<Ranking>,
+    pub others: Vec<MemberBallot>,
+    pub voters: Vec<VoterView>,
+    /// Expected voters without a ballot yet.
+    pub still_expected: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub id: OptionId,
+    pub name: String,
+    pub note: Option<String>,
+    pub link: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberBallot {
+    pub member: String,
+    pub ranking: Ranking,
+}
+
+/// Who has voted on a slot (never how, on this list).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoterView {
+    pub name: String,
+    pub voted: bool,
+    /// Counted for an early close: a member when the plan was proposed.
+    pub expected: bool,
+}
+
+#[server(endpoint = "get_meal_settings")]
+pub async fn get_meal_settings(household_id: String) -> Result<MealSettings, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.meal_settings(&req, household).await
+        }
+        .await,
+    )
+}
+
+/// Adds a dish to the library (a dish named like an existing one, in any case, is refused).
+#[server(endpoint = "add_dish")]
+pub async fn add_dish(
+    household_id: String,
+    dish_name: String,
+    note: String,
+    link: String,
+) -> Result<(), AppError> {
+    use crate::{backend, error::Field};
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let name = DishName::parse(&dish_name, Field::DishName)?;
+            let details = DishDetails::parse(&note, &link)?;
+            let (backend, req) = backend::context()?;
+            backend.add_dish(&req, household, name, details).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "set_meal_names")]
+pub async fn set_meal_names(household_id: String, meals: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let meals = MealNames::parse(&meals)?;
+            let (backend, req) = backend::context()?;
+            backend.set_meal_names(&req, household, meals).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "list_plans")]
+pub async fn list_plans(household_id: String) -> Result<Vec<PlanSummary>, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.plans(&req, household).await
+        }
+        .await,
+    )
+}
+
+/// Proposes a plan: one slot per day and meal, each with the same options to start with.
+#[server(endpoint = "propose_plan")]
+pub async fn propose_plan(
+    household_id: String,
+    #[server(flatten)] plan: PlanForm,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            let plan = backend.propose_plan(&req, household.clone(), plan).await?;
+            backend::go_to(&format!("/households/{household}/plans/{plan}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_plan")]
+pub async fn get_plan(household_id: String, plan_id: String) -> Result<PlanView, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let plan = PlanId::try_from(plan_id)?;
+            let (backend, req) = backend::context()?;
+            backend.plan(&req, household, plan).await
+        }
+        .await,
+    )
+}
+
+/// Moves a plan's deadline later (the proposer only; recorded and shown to members).
+#[server(endpoint = "move_deadline")]
+pub async fn move_deadline(
+    household_id: String,
+    plan_id: String,
+    deadline_date: String,
+    deadline_time: String,
+    utc_offset_minutes: String,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let plan = PlanId::try_from(plan_id)?;
+            let (backend, req) = backend::context()?;
+            backend
+                .move_deadline(
+                    &req,
+                    household,
+                    plan,
+                    [deadline_date, deadline_time, utc_offset_minutes],
+                )
+                .await
+        }
+        .await,
+    )
+}
+
+/// Replaces a slot's options (the proposer only, until the plan's first ballot).
+#[server(endpoint = "edit_slot_options")]
+pub async fn edit_slot_options(
+    household_id: String,
+    slot_id: String,
+    options: String,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let slot = SlotId::try_from(slot_id)?;
+            let options = OptionNames::parse(&options)?;
+            let (backend, req) = backend::context()?;
+            backend
+                .edit_slot_options(&req, household, slot, options)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_ballot_page")]
+pub async fn get_ballot_page(
+    household_id: String,
+    slot_id: String,
+) -> Result<BallotPage, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let slot = SlotId::try_from(slot_id)?;
+            let (backend, req) = backend::context()?;
+            backend.ballot_page(&req, household, slot).await
+        }
+        .await,
+    )
+}
+
+/// Saves the viewer's ballot for a slot, replacing an earlier one, until the slot closes.
+/// A refused ballot changes nothing.
+#[server(endpoint = "cast_ballot")]
+pub async fn cast_ballot(
+    household_id: String,
+    slot_id: String,
+    /// Every other field: `rank-<option id>` → a rank number, or empty for no opinion.
+    #[server(flatten)]
+    ranks: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let slot = SlotId::try_from(slot_id)?;
+            let (backend, req) = backend::context()?;
+            backend.cast_ballot(&req, household, slot, ranks).await
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How Leptos reads a form post into a server function's arguments.
+    fn decode<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, String> {
+        serde_qs::Config::new(5, false)
+            .deserialize_str::<T>(body)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_ballot_form_decodes_a_rank_per_option_as_browsers_encode_it() {
+        let option = "5f0e8b7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b";
+        let body = format!(
+            "household_id=h&slot_id=s&rank-{option}=2&rank-0a0e8b7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b="
+        );
+        let args: CastBallot = decode(&body).unwrap();
+        assert_eq!(
+            (args.household_id.as_str(), args.slot_id.as_str()),
+            ("h", "s")
+        );
+        assert_eq!(
+            args.ranks
+                .get(&format!("rank-{option}"))
+                .map(String::as_str),
+            Some("2")
+        );
+        assert_eq!(args.ranks.len(), 2);
+        let none: CastBallot = decode("household_id=h&slot_id=s").unwrap();
+        assert!(none.ranks.is_empty());
+    }
+
+    #[test]
+    fn the_proposal_form_decodes_flat_fields() {
+        let args: ProposePlan =
+            decode("household_id=h&first_day=2026-11-23&days=7&options=A%0D%0AB").unwrap();
+        assert_eq!(args.plan.first_day, "2026-11-23");
+        assert_eq!(args.plan.options, "A\r\nB");
+        assert_eq!(args.plan.title, "");
+    }
+}

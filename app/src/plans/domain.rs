@@ -1,0 +1,594 @@
+//! Meal-plan values, each parsed once at the edge: dish and meal names, the proposal form, and a
+//! ballot given as a rank number per option.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, PrimitiveDateTime, Time, UtcOffset, macros::format_description};
+
+use crate::{
+    error::{AppError, Field},
+    ids::OptionId,
+};
+
+pub const MAX_DISH_NAME_CHARS: usize = 60;
+pub const MAX_DISH_NOTE_CHARS: usize = 200;
+pub const MAX_MEAL_NAME_CHARS: usize = 24;
+pub const MAX_MEALS: usize = 6;
+pub const MAX_TITLE_CHARS: usize = 60;
+pub const MIN_OPTIONS: usize = 2;
+pub const MAX_OPTIONS: usize = 20;
+pub const MAX_DAYS: u32 = 14;
+pub const DEFAULT_DAYS: u32 = 7;
+/// The meals a household plans until it names its own.
+pub const DEFAULT_MEALS: [&str; 3] = ["breakfast", "lunch", "dinner"];
+
+fn one_line(text: &str) -> bool {
+    !text.chars().any(char::is_control)
+}
+
+/// A dish's name, trimmed; dishes are told apart by [`DishName::key`], case-insensitively.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DishName(String);
+
+impl DishName {
+    pub fn parse(value: &str, field: Field) -> Result<Self, AppError> {
+        let name = value.trim();
+        if name.is_empty() {
+            return Err(AppError::invalid(field, "Give the dish a name."));
+        }
+        if name.chars().count() > MAX_DISH_NAME_CHARS || !one_line(name) {
+            return Err(AppError::invalid(
+                field,
+                format!(
+                    "“{name}” is too long: a dish name has at most {MAX_DISH_NAME_CHARS} characters."
+                ),
+            ));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name as the library compares it: one dish per name, whatever its case.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// A dish's optional note and link, as entered in the dish library.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DishDetails {
+    pub note: Option<String>,
+    pub link: Option<String>,
+}
+
+impl DishDetails {
+    pub fn parse(note: &str, link: &str) -> Result<Self, AppError> {
+        let note = note.trim();
+        if note.chars().count() > MAX_DISH_NOTE_CHARS {
+            return Err(AppError::invalid(
+                Field::DishNote,
+                format!("Keep the note to {MAX_DISH_NOTE_CHARS} characters."),
+            ));
+        }
+        let link = link.trim();
+        if !link.is_empty()
+            && (!(link.starts_with("https://") || link.starts_with("http://"))
+                || link.len() > 500
+                || link.chars().any(char::is_whitespace))
+        {
+            return Err(AppError::invalid(
+                Field::DishLink,
+                "A link must be a web address starting with https:// (or http://).",
+            ));
+        }
+        Ok(Self {
+            note: (!note.is_empty()).then(|| note.to_owned()),
+            link: (!link.is_empty()).then(|| link.to_owned()),
+        })
+    }
+}
+
+/// The meals a household plans, in the order of a day: "breakfast, lunch, dinner" by default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MealNames(Vec<String>);
+
+impl MealNames {
+    /// Names separated by commas or line breaks; at least one, at most [`MAX_MEALS`], distinct.
+    pub fn parse(text: &str) -> Result<Self, AppError> {
+        let mut names: Vec<String> = Vec::new();
+        for name in text
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            if name.chars().count() > MAX_MEAL_NAME_CHARS || !one_line(name) {
+                return Err(AppError::invalid(
+                    Field::Meals,
+                    format!(
+                        "“{name}” is too long: a meal name has at most {MAX_MEAL_NAME_CHARS} characters."
+                    ),
+                ));
+            }
+            if names
+                .iter()
+                .any(|n| n.to_lowercase() == name.to_lowercase())
+            {
+                return Err(AppError::invalid(
+                    Field::Meals,
+                    format!("“{name}” is listed twice."),
+                ));
+            }
+            names.push(name.to_owned());
+        }
+        if names.is_empty() {
+            return Err(AppError::invalid(
+                Field::Meals,
+                "Name at least one meal, such as dinner.",
+            ));
+        }
+        if names.len() > MAX_MEALS {
+            return Err(AppError::invalid(
+                Field::Meals,
+                format!("Name at most {MAX_MEALS} meals."),
+            ));
+        }
+        Ok(Self(names))
+    }
+
+    /// The defaults, [`DEFAULT_MEALS`].
+    pub fn defaults() -> Self {
+        Self(DEFAULT_MEALS.iter().map(|m| (*m).to_owned()).collect())
+    }
+
+    /// As stored and as shown in a form: comma-separated.
+    pub fn joined(&self) -> String {
+        self.0.join(", ")
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.0
+    }
+}
+
+/// A slot's options, one dish name per line: [`MIN_OPTIONS`] to [`MAX_OPTIONS`], distinct.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionNames(Vec<DishName>);
+
+impl OptionNames {
+    pub fn parse(text: &str) -> Result<Self, AppError> {
+        let mut dishes: Vec<DishName> = Vec::new();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let dish = DishName::parse(line, Field::Options)?;
+            if dishes.iter().any(|d| d.key() == dish.key()) {
+                return Err(AppError::invalid(
+                    Field::Options,
+                    format!("“{}” is listed twice.", dish.as_str()),
+                ));
+            }
+            dishes.push(dish);
+        }
+        if dishes.len() < MIN_OPTIONS {
+            return Err(AppError::invalid(
+                Field::Options,
+                format!("Give at least {MIN_OPTIONS} options, one per line."),
+            ));
+        }
+        if dishes.len() > MAX_OPTIONS {
+            return Err(AppError::invalid(
+                Field::Options,
+                format!(
+                    "Give at most {MAX_OPTIONS} options ({} were given).",
+                    dishes.len()
+                ),
+            ));
+        }
+        Ok(Self(dishes))
+    }
+
+    pub fn dishes(&self) -> &[DishName] {
+        &self.0
+    }
+}
+
+/// The proposal form as posted; every field is text, parsed by [`NewPlan::parse`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanForm {
+    pub title: String,
+    pub first_day: String,
+    pub days: String,
+    pub meals: String,
+    pub options: String,
+    pub deadline_date: String,
+    pub deadline_time: String,
+    /// The proposer's offset from UTC in minutes (east positive), filled in by the browser;
+    /// empty without JavaScript, which means UTC.
+    pub utc_offset_minutes: String,
+}
+
+/// A valid proposal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPlan {
+    pub title: String,
+    pub first_day: Date,
+    pub last_day: Date,
+    pub meals: MealNames,
+    pub options: OptionNames,
+    pub deadline_ms: i64,
+    pub utc_offset_minutes: i32,
+}
+
+impl NewPlan {
+    /// Checks the proposal against the rules: 1 to [`MAX_DAYS`] days, 2 to 20 options, and a
+    /// deadline in the future that falls before the first day begins (in the proposer's time).
+    pub fn parse(form: &PlanForm, now_ms: i64) -> Result<Self, AppError> {
+        let offset = UtcOffsetMinutes::parse(&form.utc_offset_minutes)?;
+        let first_day = parse_day(&form.first_day, Field::FirstDay)?;
+        let days: u32 = form
+            .days
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (1..=MAX_DAYS).contains(d))
+            .ok_or_else(|| {
+                AppError::invalid(Field::Days, format!("Plan from 1 to {MAX_DAYS} days."))
+            })?;
+        let last_day = first_day
+            .checked_add(Duration::days(i64::from(days) - 1))
+            .ok_or_else(|| AppError::invalid(Field::FirstDay, "Pick an earlier first day."))?;
+        let meals = MealNames::parse(&form.meals)?;
+        let options = OptionNames::parse(&form.options)?;
+        let title = form.title.trim();
+        if title.chars().count() > MAX_TITLE_CHARS || !one_line(title) {
+            return Err(AppError::invalid(
+                Field::PlanTitle,
+                format!("Use at most {MAX_TITLE_CHARS} characters."),
+            ));
+        }
+        let title = if title.is_empty() {
+            format!("Week of {}", day_label(first_day))
+        } else {
+            title.to_owned()
+        };
+        let deadline_ms = parse_deadline(&form.deadline_date, &form.deadline_time, offset)?;
+        if deadline_ms <= now_ms {
+            return Err(AppError::invalid(
+                Field::DeadlineDate,
+                "The deadline has passed already: pick a time in the future.",
+            ));
+        }
+        if deadline_ms > day_start_ms(first_day, offset) {
+            return Err(AppError::invalid(
+                Field::DeadlineDate,
+                format!(
+                    "Voting must close before the first meal: pick a deadline before {}.",
+                    day_label(first_day)
+                ),
+            ));
+        }
+        Ok(Self {
+            title,
+            first_day,
+            last_day,
+            meals,
+            options,
+            deadline_ms,
+            utc_offset_minutes: offset.0,
+        })
+    }
+}
+
+/// A new, later deadline for a plan.
+pub fn parse_new_deadline(
+    date: &str,
+    time: &str,
+    utc_offset_minutes: &str,
+    current_deadline_ms: i64,
+    first_day: Date,
+    plan_offset_minutes: i32,
+) -> Result<i64, AppError> {
+    let offset = UtcOffsetMinutes::parse(utc_offset_minutes)?;
+    let deadline_ms = parse_deadline(date, time, offset)?;
+    if deadline_ms <= current_deadline_ms {
+        return Err(AppError::invalid(
+            Field::DeadlineDate,
+            "A deadline can only move later.",
+        ));
+    }
+    if deadline_ms > day_start_ms(first_day, UtcOffsetMinutes(plan_offset_minutes)) {
+        return Err(AppError::invalid(
+            Field::DeadlineDate,
+            format!(
+                "Voting must close before the first meal: pick a deadline before {}.",
+                day_label(first_day)
+            ),
+        ));
+    }
+    Ok(deadline_ms)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct UtcOffsetMinutes(i32);
+
+impl UtcOffsetMinutes {
+    fn parse(value: &str) -> Result<Self, AppError> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(Self(0));
+        }
+        value
+            .parse::<i32>()
+            .ok()
+            .filter(|m| (-14 * 60..=14 * 60).contains(m))
+            .map(Self)
+            .ok_or(AppError::BadRequest)
+    }
+
+    fn offset(self) -> UtcOffset {
+        UtcOffset::from_whole_seconds(self.0 * 60).unwrap_or(UtcOffset::UTC)
+    }
+}
+
+/// Parses an ISO day (`2026-11-23`, what `<input type="date">` sends).
+pub fn parse_day(value: &str, field: Field) -> Result<Date, AppError> {
+    Date::parse(value.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| AppError::invalid(field, "Enter a date such as 2026-11-23."))
+}
+
+/// An ISO day as stored (`2026-11-23`).
+pub fn day_iso(day: Date) -> String {
+    day.format(format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default()
+}
+
+/// A day for people: "Mon 23 Nov".
+pub fn day_label(day: Date) -> String {
+    day.format(format_description!(
+        "[weekday repr:short] [day padding:none] [month repr:short]"
+    ))
+    .unwrap_or_default()
+}
+
+fn parse_deadline(date: &str, time: &str, offset: UtcOffsetMinutes) -> Result<i64, AppError> {
+    let date = parse_day(date, Field::DeadlineDate)?;
+    let time = Time::parse(time.trim(), format_description!("[hour]:[minute]"))
+        .map_err(|_| AppError::invalid(Field::DeadlineTime, "Enter a time such as 18:00."))?;
+    let instant = PrimitiveDateTime::new(date, time).assume_offset(offset.offset());
+    Ok(i64::try_from(instant.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
+}
+
+fn day_start_ms(day: Date, offset: UtcOffsetMinutes) -> i64 {
+    let start = PrimitiveDateTime::new(day, Time::MIDNIGHT).assume_offset(offset.offset());
+    start.unix_timestamp() * 1000
+}
+
+/// The form field holding an option's rank: `rank-<option id>`.
+pub fn rank_field(option: &OptionId) -> String {
+    format!("{RANK_FIELD_PREFIX}{option}")
+}
+
+const RANK_FIELD_PREFIX: &str = "rank-";
+
+/// A ballot: tiers of option ids, best first. Options left out are "no opinion": they tie below
+/// every ranked option. An empty ranking is a valid ballot with no opinion at all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ranking(pub Vec<Vec<OptionId>>);
+
+impl Ranking {
+    /// Reads the ballot form: a rank number per option ([`rank_field`]), where equal numbers
+    /// tie, smaller is better, gaps do not matter and an empty rank means no opinion. `options`
+    /// are the slot's options with their names (for messages).
+    pub fn from_ranks(
+        options: &[(OptionId, String)],
+        ranks: &BTreeMap<String, String>,
+    ) -> Result<Self, AppError> {
+        let mut ranked: BTreeMap<u32, Vec<OptionId>> = BTreeMap::new();
+        for (key, value) in ranks {
+            let option = key.strip_prefix(RANK_FIELD_PREFIX);
+            let Some((id, name)) = options.iter().find(|(id, _)| Some(id.as_str()) == option)
+            else {
+                return Err(AppError::Ballot(
+                    "The ballot names an option this meal does not have. Reload the page and rank again."
+                        .to_owned(),
+                ));
+            };
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let rank = value
+                .parse::<u32>()
+                .ok()
+                .filter(|r| (1..=MAX_OPTIONS as u32).contains(r))
+                .ok_or_else(|| {
+                    AppError::Ballot(format!(
+                        "The rank for “{name}” must be a whole number from 1 to {MAX_OPTIONS}, or empty for no opinion."
+                    ))
+                })?;
+            ranked.entry(rank).or_default().push(id.clone());
+        }
+        Ok(Self(ranked.into_values().collect()))
+    }
+
+    /// The ballot form's fields: the rank number of each ranked option (1 = best; tied options
+    /// share a number).
+    pub fn ranks(&self) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .enumerate()
+            .flat_map(|(i, tier)| {
+                tier.iter()
+                    .map(move |id| (rank_field(id), (i + 1).to_string()))
+            })
+            .collect()
+    }
+
+    pub fn tiers(&self) -> &[Vec<OptionId>] {
+        &self.0
+    }
+
+    /// Whether `option` is ranked at all.
+    pub fn contains(&self, option: &OptionId) -> bool {
+        self.0.iter().any(|tier| tier.contains(option))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    fn form() -> PlanForm {
+        PlanForm {
+            title: String::new(),
+            first_day: "2026-11-23".into(),
+            days: "7".into(),
+            meals: "dinner".into(),
+            options: "Spaghetti\nCurry\nSoup".into(),
+            deadline_date: "2026-11-22".into(),
+            deadline_time: "18:00".into(),
+            utc_offset_minutes: "60".into(),
+        }
+    }
+
+    /// 2026-11-22T12:00:00Z.
+    const NOON_BEFORE: i64 = 1_795_348_800_000;
+
+    #[test]
+    fn a_week_of_dinners_parses_with_a_default_title_and_a_local_deadline() {
+        let plan = NewPlan::parse(&form(), NOON_BEFORE).unwrap();
+        assert_eq!(plan.title, "Week of Mon 23 Nov");
+        assert_eq!(plan.first_day, date!(2026 - 11 - 23));
+        assert_eq!(plan.last_day, date!(2026 - 11 - 29));
+        assert_eq!(plan.meals.names(), ["dinner"]);
+        assert_eq!(plan.options.dishes().len(), 3);
+        // 18:00 at UTC+1 is 17:00 UTC.
+        assert_eq!(plan.deadline_ms, NOON_BEFORE + 5 * 3_600_000);
+    }
+
+    #[test]
+    fn the_deadline_must_be_in_the_future_and_before_the_first_day() {
+        let mut late = form();
+        late.deadline_date = "2026-11-23".into();
+        late.deadline_time = "08:00".into();
+        let error = NewPlan::parse(&late, NOON_BEFORE).unwrap_err();
+        assert_eq!(
+            error.for_field(Field::DeadlineDate).unwrap(),
+            "Voting must close before the first meal: pick a deadline before Mon 23 Nov."
+        );
+        let mut past = form();
+        past.deadline_time = "09:00".into();
+        assert!(
+            NewPlan::parse(&past, NOON_BEFORE)
+                .unwrap_err()
+                .for_field(Field::DeadlineDate)
+                .unwrap()
+                .contains("passed")
+        );
+    }
+
+    #[test]
+    fn options_need_two_to_twenty_distinct_names() {
+        let mut one = form();
+        one.options = "Spaghetti\n\n".into();
+        assert_eq!(
+            NewPlan::parse(&one, NOON_BEFORE)
+                .unwrap_err()
+                .for_field(Field::Options)
+                .unwrap(),
+            "Give at least 2 options, one per line."
+        );
+        let mut twice = form();
+        twice.options = "Soup\nsoup ".into();
+        assert_eq!(
+            NewPlan::parse(&twice, NOON_BEFORE)
+                .unwrap_err()
+                .for_field(Field::Options)
+                .unwrap(),
+            "“soup” is listed twice."
+        );
+        let mut many = form();
+        many.options = (0..21).map(|i| format!("Dish {i}\n")).collect();
+        assert!(NewPlan::parse(&many, NOON_BEFORE).is_err());
+    }
+
+    #[test]
+    fn days_meals_and_dates_are_checked_with_a_message_for_their_field() {
+        for (edit, field) in [
+            (("days", "0"), Field::Days),
+            (("days", "15"), Field::Days),
+            (("meals", " , "), Field::Meals),
+            (("meals", "lunch, Lunch"), Field::Meals),
+            (("first_day", "23/11/2026"), Field::FirstDay),
+            (("deadline_time", "6pm"), Field::DeadlineTime),
+        ] {
+            let mut f = form();
+            match edit.0 {
+                "days" => f.days = edit.1.into(),
+                "meals" => f.meals = edit.1.into(),
+                "first_day" => f.first_day = edit.1.into(),
+                _ => f.deadline_time = edit.1.into(),
+            }
+            let error = NewPlan::parse(&f, NOON_BEFORE).unwrap_err();
+            assert!(error.for_field(field).is_some(), "{edit:?}: {error:?}");
+        }
+    }
+
+    fn options() -> Vec<(OptionId, String)> {
+        ["a", "b", "c"]
+            .iter()
+            .map(|c| {
+                let id = format!("{}-0000-4000-8000-000000000000", c.repeat(8));
+                (OptionId::try_from(id).unwrap(), c.to_uppercase())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rank_numbers_become_tiers_with_ties_and_no_opinion() {
+        let options = options();
+        let ranks: BTreeMap<String, String> = [
+            (rank_field(&options[0].0), "2".to_owned()),
+            (rank_field(&options[1].0), "5".to_owned()),
+            (rank_field(&options[2].0), " ".to_owned()),
+        ]
+        .into();
+        let ranking = Ranking::from_ranks(&options, &ranks).unwrap();
+        assert_eq!(
+            ranking.tiers(),
+            [vec![options[0].0.clone()], vec![options[1].0.clone()]]
+        );
+        let tied: BTreeMap<String, String> = [
+            (rank_field(&options[0].0), "1".to_owned()),
+            (rank_field(&options[2].0), "1".to_owned()),
+        ]
+        .into();
+        let ranking = Ranking::from_ranks(&options, &tied).unwrap();
+        assert_eq!(ranking.tiers().len(), 1);
+        assert_eq!(
+            Ranking::from_ranks(&options, &ranking.ranks()).unwrap(),
+            ranking
+        );
+    }
+
+    #[test]
+    fn a_bad_rank_or_an_unknown_option_is_refused_by_name() {
+        let options = options();
+        let bad: BTreeMap<String, String> =
+            [(rank_field(&options[1].0), "first".to_owned())].into();
+        assert_eq!(
+            Ranking::from_ranks(&options, &bad).unwrap_err().to_string(),
+            "The rank for “B” must be a whole number from 1 to 20, or empty for no opinion."
+        );
+        let unknown: BTreeMap<String, String> = [("x".to_owned(), "1".to_owned())].into();
+        assert!(matches!(
+            Ranking::from_ranks(&options, &unknown),
+            Err(AppError::Ballot(_))
+        ));
+    }
+}

@@ -1,0 +1,173 @@
+// Ranking a meal on a phone: the board reorders by buttons, drag and keys, the "if voting closed
+// now" preview follows every change without a network request, a saved ballot survives a reload,
+// and without JavaScript the plain rank form submits the same ballot.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, newPhonePage, waitForHydration } from '../support/browser.mjs';
+import { startServer } from '../support/server.mjs';
+
+const PASSWORD = 'correct horse battery';
+
+/** Calls a server function as the page's own script would, with the context's cookies. */
+async function call(context, baseUrl, fn, form) {
+  const response = await context.request.post(`${baseUrl}/api/${fn}`, {
+    form,
+    headers: { Origin: baseUrl, Accept: 'application/json' },
+    maxRedirects: 0,
+  });
+  const body = await response.text();
+  assert.ok(response.ok(), `${fn}: ${response.status()} ${body}`);
+  return { location: response.headers().location, body };
+}
+
+function dayFromNow(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The preview's tiers, best first, as their text. */
+async function previewTiers(page) {
+  return (await page.locator('.preview .tiers > li').allTextContents()).map((t) => t.trim());
+}
+
+/**
+ * The ranked options as tiers, best first, each tier's names sorted: a tie is a set, so the board
+ * may show its members in any order (a reload shows them in the slot's order).
+ */
+async function rankedTiers(page) {
+  const tiers = [];
+  for (const name of await rankedNames(page)) {
+    if (name.startsWith('=') && tiers.length > 0) tiers[tiers.length - 1].push(name.slice(1));
+    else tiers.push([name]);
+  }
+  return tiers.map((tier) => tier.sort());
+}
+
+/** The ranked options' names, in board order. */
+async function rankedNames(page) {
+  return (await page.locator('.board .option.ranked .name').allTextContents()).map((t) => t.trim());
+}
+
+describe('ranking a meal', () => {
+  let server;
+  let browser;
+  let ada;
+  let bob;
+  let ballotPath;
+  let options;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    const base = server.baseUrl;
+    ada = await newPhonePage(browser);
+    bob = await newPhonePage(browser);
+    await call(ada.context, base, 'sign_up', { display_name: 'Ada', email: 'ada@example.com', password: PASSWORD });
+    await call(bob.context, base, 'sign_up', { display_name: 'Bob', email: 'bob@example.com', password: PASSWORD });
+    const created = await call(ada.context, base, 'create_household', { name: 'Home' });
+    const household = created.location.split('/').pop();
+    const invited = await call(ada.context, base, 'create_invite', { household_id: household, expires_in_days: '7' });
+    const token = invited.location.split('new_invite=')[1];
+    await call(bob.context, base, 'join_household', { token });
+    const proposed = await call(ada.context, base, 'propose_plan', {
+      household_id: household,
+      first_day: dayFromNow(3),
+      days: '1',
+      meals: 'dinner',
+      options: 'Pasta\nCurry\nSoup',
+      deadline_date: dayFromNow(1),
+      deadline_time: '18:00',
+      utc_offset_minutes: '0',
+    });
+    const plan = JSON.parse((await call(ada.context, base, 'get_plan', {
+      household_id: household,
+      plan_id: proposed.location.split('/').pop(),
+    })).body);
+    const slot = plan.slots[0].id;
+    ballotPath = `/households/${household}/slots/${slot}`;
+    const page = JSON.parse((await call(bob.context, base, 'get_ballot_page', { household_id: household, slot_id: slot })).body);
+    options = Object.fromEntries(page.options.map((o) => [o.name, o.id]));
+    // Bob wants curry.
+    await call(bob.context, base, 'cast_ballot', {
+      household_id: household,
+      slot_id: slot,
+      [`rank-${options.Curry}`]: '1',
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the preview follows every move without a request, and the saved ballot survives a reload', async () => {
+    const { page, problems } = ada;
+    await page.goto(`${server.baseUrl}${ballotPath}`);
+    await waitForHydration(page);
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+
+    // Nothing ranked yet: Bob's curry leads on its own.
+    assert.deepEqual(await previewTiers(page), ['Curry', 'Pasta = Soup tied']);
+
+    // Buttons: Pasta up past the "no opinion" line ties it with Curry. The time from the click
+    // to the updated preview is printed (not asserted).
+    const millis = await page.evaluate(() => new Promise((resolve, reject) => {
+      const tiers = document.querySelector('.preview .tiers');
+      const observer = new MutationObserver(() => {
+        observer.disconnect();
+        resolve(performance.now() - started);
+      });
+      observer.observe(tiers, { childList: true, subtree: true, characterData: true });
+      setTimeout(() => reject(new Error('the preview did not change within 5 s')), 5000);
+      const started = performance.now();
+      document.querySelector('button[aria-label="Move Pasta up"]').click();
+    }));
+    console.log(`timing browser: click to updated preview (3 options, 2 ballots): ${millis.toFixed(2)} ms`);
+    assert.deepEqual(await rankedNames(page), ['Pasta']);
+    assert.deepEqual(await previewTiers(page), ['Pasta = Curry tied', 'Soup']);
+
+    // Drag (mouse): Soup's handle onto the first row puts Soup first.
+    const handle = page.getByRole('button', { name: 'Move Soup', exact: true });
+    await page.locator('.board').scrollIntoViewIfNeeded();
+    const from = await handle.boundingBox();
+    const to = await page.locator('.board .option').first().boundingBox();
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 20, to.y + to.height / 4, { steps: 8 });
+    await page.mouse.up();
+    assert.deepEqual(await rankedNames(page), ['Soup', 'Pasta']);
+    assert.deepEqual(await previewTiers(page), ['Curry = Soup tied', 'Pasta']);
+
+    // Keys: on Pasta's handle, "=" ties it with Soup above.
+    await page.getByRole('button', { name: 'Move Pasta', exact: true }).focus();
+    await page.keyboard.press('=');
+    assert.match(await page.locator('.board .option.tied .name').textContent(), /Pasta/);
+
+    assert.deepEqual(requests, [], 'the preview needs no network request');
+
+    await page.getByRole('button', { name: 'Save my ranking' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    assert.deepEqual(await rankedTiers(page), [['Pasta', 'Soup']]);
+    await page.reload();
+    await waitForHydration(page);
+    assert.deepEqual(await rankedTiers(page), [['Pasta', 'Soup']], 'the saved tie comes back');
+    assert.deepEqual(await rankedNames(page), ['Pasta', '=Soup'], "tied options in the slot's order");
+    assert.deepEqual(problems, []);
+  });
+
+  test('without JavaScript the plain rank form submits the same ballot', async () => {
+    const plain = await newPhonePage(browser, { javaScriptEnabled: false });
+    await call(plain.context, server.baseUrl, 'sign_in', { email: 'bob@example.com', password: PASSWORD });
+    await plain.page.goto(`${server.baseUrl}${ballotPath}`);
+    const pasta = plain.page.locator(`#rank-${options.Pasta}`);
+    assert.equal(await plain.page.locator(`#rank-${options.Curry}`).inputValue(), '1', 'his saved ballot');
+    await pasta.fill('1');
+    await plain.page.locator(`#rank-${options.Curry}`).fill('2');
+    await plain.page.getByRole('button', { name: 'Save my ranking' }).click();
+    await plain.page.waitForURL((url) => url.pathname === ballotPath);
+    assert.equal(await pasta.inputValue(), '1');
+    assert.equal(await plain.page.locator(`#rank-${options.Curry}`).inputValue(), '2');
+    assert.equal(await plain.page.locator(`#rank-${options.Soup}`).inputValue(), '');
+    await plain.context.close();
+  });
+});

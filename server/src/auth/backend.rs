@@ -1,0 +1,589 @@
+//! The server's side of the account and household server functions (`app::backend::Backend`).
+//!
+//! Every household-scoped method starts with the one membership check,
+//! [`Store::household_access`], and passes its proof to the store.
+
+use app::{
+    accounts::{Credentials, NewAccount, Viewer},
+    backend::Backend,
+    error::{AppError, Field},
+    households::{
+        CreatedInvite, HouseholdName, HouseholdOverview, HouseholdSummary, InviteOptions,
+        InvitePreview, InviteToken, Role,
+    },
+    ids::{HouseholdId, InviteId, PlanId, SlotId, UserId},
+    plans::{
+        BallotPage, DishDetails, DishName, MealNames, MealSettings, NewPlan, OptionNames, PlanForm,
+        PlanSummary, PlanView, Ranking, parse_new_deadline,
+    },
+};
+use http::request::Parts;
+use tower_sessions::Session;
+
+use super::{
+    client_ip::client_ip,
+    invites::{new_token, token_hash},
+    limits::{self, Subject},
+    now_ms, password,
+    sessions::{CURRENT_HOUSEHOLD, USER_ID},
+};
+use crate::{
+    config::Config,
+    http::RequestLog,
+    store::{HouseholdAccess, NewInvite, PlanRule, Store, StoreError},
+    telemetry::error_chain,
+};
+
+const DAY_MS: i64 = 86_400_000;
+
+#[derive(Clone, Debug)]
+pub struct ServerBackend {
+    store: Store,
+    behind_proxy: bool,
+    https: bool,
+    /// `PUBLIC_BASE_URL`'s origin, for full invite links; otherwise the request's `Host`.
+    public_origin: Option<String>,
+}
+
+impl ServerBackend {
+    pub fn new(store: Store, config: &Config) -> Self {
+        Self {
+            store,
+            behind_proxy: config.behind_proxy,
+            https: config.https(),
+            public_origin: config
+                .public_base_url
+                .as_ref()
+                .map(|url| url.origin().ascii_serialization()),
+        }
+    }
+
+    fn site_origin(&self, req: &Parts) -> String {
+        self.public_origin.clone().unwrap_or_else(|| {
+            let host = req
+                .headers
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = if self.https { "https" } else { "http" };
+            format!("{scheme}://{host}")
+        })
+    }
+
+    /// The signed-in person's id, or [`AppError::SignedOut`].
+    async fn signed_in(&self, req: &Parts) -> Result<UserId, AppError> {
+        signed_in_user(req).await?.ok_or(AppError::SignedOut)
+    }
+
+    /// The membership check for the signed-in person.
+    async fn access(
+        &self,
+        req: &Parts,
+        household: &HouseholdId,
+    ) -> Result<HouseholdAccess, AppError> {
+        let user = self.signed_in(req).await?;
+        let access = self.store.household_access(&user, household).await?;
+        RequestLog::household(req, access.household_id());
+        Ok(access)
+    }
+
+    /// Starts a signed-in session under a new id, so an id planted before sign-in is worthless.
+    async fn start_session(&self, req: &Parts, user: &UserId) -> Result<(), AppError> {
+        let session = session(req)?;
+        session.cycle_id().await.map_err(session_failed)?;
+        session.clear().await;
+        session
+            .insert(USER_ID, user.as_str())
+            .await
+            .map_err(session_failed)?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for ServerBackend {
+    #[tracing::instrument(name = "server_fn.get_viewer", skip_all)]
+    async fn viewer(&self, req: &Parts) -> Result<Option<Viewer>, AppError> {
+        let Some(user_id) = signed_in_user(req).await? else {
+            return Ok(None);
+        };
+        let session = session(req)?;
+        let Some(user) = self.store.user(&user_id).await? else {
+            session.flush().await.map_err(session_failed)?;
+            return Ok(None);
+        };
+        let households: Vec<HouseholdSummary> = self
+            .store
+            .households_of(&user.id)
+            .await?
+            .into_iter()
+            .map(|h| HouseholdSummary {
+                id: h.id,
+                name: h.name,
+                role: h.role,
+            })
+            .collect();
+        let chosen: Option<String> = session
+            .get(CURRENT_HOUSEHOLD)
+            .await
+            .map_err(session_failed)?;
+        // The chosen household may have been left since: fall back to the first one.
+        let current_household = chosen
+            .and_then(|id| households.iter().find(|h| h.id.as_str() == id))
+            .or_else(|| households.first())
+            .map(|h| h.id.clone());
+        Ok(Some(Viewer {
+            user_id: user.id,
+            display_name: user.display_name,
+            households,
+            current_household,
+        }))
+    }
+
+    #[tracing::instrument(name = "server_fn.sign_up", skip_all)]
+    async fn sign_up(&self, req: &Parts, account: NewAccount) -> Result<UserId, AppError> {
+        let now = now_ms();
+        let ip = client_ip(req, self.behind_proxy);
+        limits::check(&self.store, limits::SIGN_UP_PER_IP, Subject::Ip(ip), now).await?;
+        let hash = password::hash(account.password).await.map_err(internal)?;
+        let user = self
+            .store
+            .create_user(&account.email, &account.display_name, &hash, now)
+            .await?;
+        RequestLog::user(req, &user);
+        tracing::info!("account created");
+        self.start_session(req, &user).await?;
+        Ok(user)
+    }
+
+    #[tracing::instrument(name = "server_fn.sign_in", skip_all)]
+    async fn sign_in(&self, req: &Parts, credentials: Credentials) -> Result<UserId, AppError> {
+        let now = now_ms();
+        let ip = client_ip(req, self.behind_proxy);
+        limits::check(&self.store, limits::SIGN_IN_PER_IP, Subject::Ip(ip), now).await?;
+        limits::check(
+            &self.store,
+            limits::SIGN_IN_PER_EMAIL,
+            Subject::Email(&credentials.email),
+            now,
+        )
+        .await?;
+        let stored = self.store.credentials(&credentials.email).await?;
+        let (user, hash) = match stored {
+            Some((user, hash)) => (Some(user), Some(hash)),
+            None => (None, None),
+        };
+        let matches = password::verify(credentials.password, hash)
+            .await
+            .map_err(internal)?;
+        let Some(user) = user.filter(|_| matches) else {
+            tracing::info!("sign-in refused: wrong email or password");
+            return Err(AppError::WrongCredentials);
+        };
+        RequestLog::user(req, &user);
+        self.start_session(req, &user).await?;
+        tracing::info!("signed in");
+        Ok(user)
+    }
+
+    #[tracing::instrument(name = "server_fn.sign_out", skip_all)]
+    async fn sign_out(&self, req: &Parts) -> Result<(), AppError> {
+        // Deletes the record and empties the session, so the response also removes the cookie.
+        session(req)?.flush().await.map_err(session_failed)
+    }
+
+    #[tracing::instrument(name = "server_fn.list_households", skip_all)]
+    async fn households(&self, req: &Parts) -> Result<Vec<HouseholdSummary>, AppError> {
+        let user = self.signed_in(req).await?;
+        Ok(self
+            .store
+            .households_of(&user)
+            .await?
+            .into_iter()
+            .map(|h| HouseholdSummary {
+                id: h.id,
+                name: h.name,
+                role: h.role,
+            })
+            .collect())
+    }
+
+    #[tracing::instrument(name = "server_fn.create_household", skip_all)]
+    async fn create_household(
+        &self,
+        req: &Parts,
+        name: HouseholdName,
+    ) -> Result<HouseholdId, AppError> {
+        let user = self.signed_in(req).await?;
+        let household = self.store.create_household(&user, &name, now_ms()).await?;
+        RequestLog::household(req, &household);
+        choose_household(req, &household).await?;
+        Ok(household)
+    }
+
+    #[tracing::instrument(name = "server_fn.switch_household", skip_all)]
+    async fn switch_household(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        choose_household(req, access.household_id()).await
+    }
+
+    #[tracing::instrument(name = "server_fn.get_household_overview", skip_all)]
+    async fn household_overview(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+    ) -> Result<HouseholdOverview, AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(HouseholdOverview {
+            id: access.household_id().clone(),
+            name: self.store.household_name(&access).await?,
+            me: access.user_id().clone(),
+            my_role: access.role(),
+            members: self.store.members(&access).await?,
+            invites: self.store.pending_invites(&access, now_ms()).await?,
+            site_origin: self.site_origin(req),
+        })
+    }
+
+    #[tracing::instrument(name = "server_fn.create_invite", skip_all)]
+    async fn create_invite(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        options: InviteOptions,
+    ) -> Result<CreatedInvite, AppError> {
+        let access = self.access(req, &household).await?;
+        let token = new_token().map_err(internal)?;
+        let now = now_ms();
+        let expires_at_ms = now + i64::from(options.expires_in_days) * DAY_MS;
+        let invite = NewInvite {
+            token_hash: token_hash(&token),
+            expires_at_ms,
+            single_use: options.single_use,
+        };
+        self.store.create_invite(&access, &invite, now).await?;
+        Ok(CreatedInvite {
+            token: token.expose().to_owned(),
+            expires_at_ms,
+        })
+    }
+
+    #[tracing::instrument(name = "server_fn.revoke_invite", skip_all)]
+    async fn revoke_invite(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        invite: InviteId,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self.store.revoke_invite(&access, &invite, now_ms()).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.remove_member", skip_all)]
+    async fn remove_member(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        member: UserId,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self.store.remove_member(&access, &member).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.set_member_role", skip_all)]
+    async fn set_member_role(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        member: UserId,
+        role: Role,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self.store.set_member_role(&access, &member, role).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.leave_household", skip_all)]
+    async fn leave_household(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self.store.leave_household(&access).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.get_invite_preview", skip_all)]
+    async fn invite_preview(
+        &self,
+        req: &Parts,
+        token: InviteToken,
+    ) -> Result<InvitePreview, AppError> {
+        let now = now_ms();
+        let ip = client_ip(req, self.behind_proxy);
+        limits::check(&self.store, limits::INVITE_PER_IP, Subject::Ip(ip), now).await?;
+        let invite = self
+            .store
+            .invite_by_token_hash(&token_hash(&token), now)
+            .await?;
+        let user = signed_in_user(req).await?;
+        let member_of = match &user {
+            Some(user) => match self
+                .store
+                .household_access(user, &invite.household_id)
+                .await
+            {
+                Ok(access) => Some(access.household_id().clone()),
+                Err(StoreError::NotFound) => None,
+                Err(error) => return Err(error.into()),
+            },
+            None => None,
+        };
+        Ok(InvitePreview {
+            household_name: invite.household_name,
+            invited_by: invite.invited_by,
+            signed_in: user.is_some(),
+            member_of,
+        })
+    }
+
+    #[tracing::instrument(name = "server_fn.join_household", skip_all)]
+    async fn join_household(
+        &self,
+        req: &Parts,
+        token: InviteToken,
+    ) -> Result<HouseholdId, AppError> {
+        let user = self.signed_in(req).await?;
+        let now = now_ms();
+        let ip = client_ip(req, self.behind_proxy);
+        limits::check(&self.store, limits::INVITE_PER_IP, Subject::Ip(ip), now).await?;
+        limits::check(
+            &self.store,
+            limits::INVITE_PER_USER,
+            Subject::User(&user),
+            now,
+        )
+        .await?;
+        let household = self
+            .store
+            .redeem_invite(&user, &token_hash(&token), now)
+            .await?;
+        RequestLog::household(req, &household);
+        choose_household(req, &household).await?;
+        tracing::info!("joined a household");
+        Ok(household)
+    }
+
+    #[tracing::instrument(name = "server_fn.get_meal_settings", skip_all)]
+    async fn meal_settings(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+    ) -> Result<MealSettings, AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(MealSettings {
+            household_id: access.household_id().clone(),
+            household_name: self.store.household_name(&access).await?,
+            meal_names: self.store.meal_names(&access).await?.joined(),
+            dishes: self.store.dishes(&access).await?,
+        })
+    }
+
+    #[tracing::instrument(name = "server_fn.add_dish", skip_all)]
+    async fn add_dish(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        name: DishName,
+        details: DishDetails,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store
+            .add_dish(&access, &name, &details, now_ms())
+            .await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(name = "server_fn.set_meal_names", skip_all)]
+    async fn set_meal_names(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        meals: MealNames,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self.store.set_meal_names(&access, &meals).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.list_plans", skip_all)]
+    async fn plans(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+    ) -> Result<Vec<PlanSummary>, AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self.store.plans(&access, now_ms()).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.propose_plan", skip_all)]
+    async fn propose_plan(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanForm,
+    ) -> Result<PlanId, AppError> {
+        let access = self.access(req, &household).await?;
+        let now = now_ms();
+        let plan = NewPlan::parse(&plan, now)?;
+        let id = self.store.create_plan(&access, &plan, now).await?;
+        crate::metrics::plan_proposed();
+        tracing::info!(plan = %id, "plan proposed");
+        Ok(id)
+    }
+
+    #[tracing::instrument(name = "server_fn.get_plan", skip_all)]
+    async fn plan(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+    ) -> Result<PlanView, AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self.store.plan(&access, &plan, now_ms()).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.move_deadline", skip_all)]
+    async fn move_deadline(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+        [date, time, offset]: [String; 3],
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        let timing = self.store.plan_timing(&access, &plan).await?;
+        let deadline = parse_new_deadline(
+            &date,
+            &time,
+            &offset,
+            timing.deadline_ms,
+            timing.first_day,
+            timing.utc_offset_minutes,
+        )?;
+        self.store
+            .move_deadline(&access, &plan, deadline, now_ms())
+            .await?;
+        tracing::info!(plan = %plan, "deadline moved");
+        Ok(())
+    }
+
+    #[tracing::instrument(name = "server_fn.edit_slot_options", skip_all)]
+    async fn edit_slot_options(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        slot: SlotId,
+        options: OptionNames,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self
+            .store
+            .replace_slot_options(&access, &slot, &options, now_ms())
+            .await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.get_ballot_page", skip_all)]
+    async fn ballot_page(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        slot: SlotId,
+    ) -> Result<BallotPage, AppError> {
+        let access = self.access(req, &household).await?;
+        Ok(self.store.ballot_page(&access, &slot, now_ms()).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.cast_ballot", skip_all)]
+    async fn cast_ballot(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        slot: SlotId,
+        ranks: std::collections::BTreeMap<String, String>,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        let options: Vec<_> = self
+            .store
+            .options_of_slot(&access, &slot)
+            .await?
+            .into_iter()
+            .map(|option| (option.id, option.name))
+            .collect();
+        let ranking = Ranking::from_ranks(&options, &ranks)?;
+        self.store
+            .cast_ballot(&access, &slot, &ranking, now_ms())
+            .await?;
+        crate::metrics::ballot_cast();
+        Ok(())
+    }
+}
+
+/// The session the session layer attached to this request.
+fn session(req: &Parts) -> Result<Session, AppError> {
+    req.extensions.get::<Session>().cloned().ok_or_else(|| {
+        tracing::error!("no session on the request: is the session layer installed?");
+        AppError::Internal
+    })
+}
+
+/// Who the session says is signed in, if anyone; recorded on the request's log fields.
+async fn signed_in_user(req: &Parts) -> Result<Option<UserId>, AppError> {
+    let user: Option<String> = session(req)?.get(USER_ID).await.map_err(session_failed)?;
+    let user = user.map(UserId::from_stored);
+    if let Some(user) = &user {
+        RequestLog::user(req, user);
+    }
+    Ok(user)
+}
+
+async fn choose_household(req: &Parts, household: &HouseholdId) -> Result<(), AppError> {
+    session(req)?
+        .insert(CURRENT_HOUSEHOLD, household.as_str())
+        .await
+        .map_err(session_failed)
+}
+
+fn session_failed(error: tower_sessions::session::Error) -> AppError {
+    internal(error)
+}
+
+/// An unexpected failure: the details, with every cause, go to the log (inside the request's
+/// span, so with its request id); the person gets a short message.
+fn internal(error: impl std::error::Error + 'static) -> AppError {
+    tracing::error!(error = error_chain(&error), "unexpected failure");
+    AppError::Internal
+}
+
+/// The one mapping from storage outcomes to what a person is told.
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::EmailTaken => Self::invalid(
+                Field::Email,
+                "An account with this email address exists already. Sign in instead.",
+            ),
+            StoreError::NotAdmin => Self::AdminOnly,
+            StoreError::LastAdmin => Self::LastAdmin,
+            StoreError::Invite(problem) => Self::Invite(problem),
+            StoreError::DishExists => Self::invalid(
+                Field::DishName,
+                "The dish library has a dish with this name already.",
+            ),
+            StoreError::Rule(PlanRule::Closed) => Self::VotingClosed,
+            StoreError::Rule(PlanRule::ProposerOnly) => {
+                Self::Conflict("Only the member who proposed this plan can change it.".to_owned())
+            }
+            StoreError::Rule(PlanRule::BallotsArrived) => Self::Conflict(
+                "Options are fixed once someone has voted: this plan has ballots already."
+                    .to_owned(),
+            ),
+            other => internal(other),
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Sessions with `tower-sessions`, stored in the shared database so every instance sees them.
+//!
+//! The cookie (`session`) holds a random 128-bit id; the table holds only its SHA-256. Expiry
+//! slides: 30 days after the last request (`Expiry::OnInactivity` with every response saving).
+//! Signing in issues a new id (`cycle_id`); signing out deletes the record.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+use tower_sessions::{
+    Expiry, SessionManagerLayer, SessionStore,
+    cookie::SameSite,
+    session::{Id, Record},
+    session_store,
+};
+
+use super::{invites::hex_sha256, now_ms};
+use crate::store::{Store, StoredSession};
+
+pub const COOKIE_NAME: &str = "session";
+pub const LIFETIME_DAYS: i64 = 30;
+
+/// Session keys.
+pub const USER_ID: &str = "user_id";
+pub const CURRENT_HOUSEHOLD: &str = "household_id";
+
+/// The session layer: cookie `HttpOnly`, `SameSite=Lax` (sent on top-level navigations from
+/// other sites, such as an invite link opened from a chat app, never on their form posts),
+/// `Secure` when the site is served over HTTPS.
+pub fn layer(store: Store, https: bool) -> SessionManagerLayer<DbSessionStore> {
+    SessionManagerLayer::new(DbSessionStore { store })
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(https)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(LIFETIME_DAYS)))
+        // Saving on every response is what makes the expiry slide.
+        .with_always_save(true)
+}
+
+/// `tower-sessions`' storage interface over our [`Store`].
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    store: Store,
+}
+
+fn id_hash(id: &Id) -> String {
+    hex_sha256(&id.0.to_le_bytes())
+}
+
+fn backend(error: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+fn stored(record: &Record) -> session_store::Result<StoredSession> {
+    let data = serde_json::to_string(&record.data)
+        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let expires_at_ms = i64::try_from(record.expiry_date.unix_timestamp_nanos() / 1_000_000)
+        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    Ok(StoredSession {
+        data,
+        expires_at_ms,
+    })
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let session = stored(record)?;
+        // A collision of random 128-bit ids is all but impossible; if one happens, draw again.
+        while !self
+            .store
+            .create_session(&id_hash(&record.id), &session, now_ms())
+            .await
+            .map_err(backend)?
+        {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.store
+            .save_session(&id_hash(&record.id), &stored(record)?)
+            .await
+            .map_err(backend)
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let Some(session) = self
+            .store
+            .load_session(&id_hash(id), now_ms())
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let data = serde_json::from_str(&session.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp_nanos(
+            i128::from(session.expires_at_ms) * 1_000_000,
+        )
+        .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.store
+            .delete_session(&id_hash(id))
+            .await
+            .map_err(backend)
+    }
+}

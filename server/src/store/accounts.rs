@@ -1,0 +1,72 @@
+//! People: accounts and the credentials they sign in with.
+
+use app::{
+    accounts::{DisplayName, Email},
+    ids::UserId,
+};
+
+use super::{Store, StoreError, is_unique_violation};
+
+/// A person as other people see them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub display_name: String,
+}
+
+impl Store {
+    /// Creates an account; [`StoreError::EmailTaken`] when the address has one already.
+    #[tracing::instrument(name = "store.create_user", skip_all)]
+    pub async fn create_user(
+        &self,
+        email: &Email,
+        display_name: &DisplayName,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<UserId, StoreError> {
+        let id = UserId::generate();
+        sqlx::query(
+            r"insert into users (id, email, display_name, password_hash, created_at)
+              values ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.as_str())
+        .bind(email.as_str())
+        .bind(display_name.as_str())
+        .bind(password_hash)
+        .bind(now_ms)
+        .execute(&mut *self.acquire().await?)
+        .await
+        .map_err(|error| {
+            if is_unique_violation(&error) {
+                StoreError::EmailTaken
+            } else {
+                StoreError::Database(error)
+            }
+        })?;
+        Ok(id)
+    }
+
+    /// The account id and password hash for an email address, if it has an account.
+    #[tracing::instrument(name = "store.credentials", skip_all)]
+    pub async fn credentials(&self, email: &Email) -> Result<Option<(UserId, String)>, StoreError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as(r"select id, password_hash from users where email = $1")
+                .bind(email.as_str())
+                .fetch_optional(&mut *self.acquire().await?)
+                .await?;
+        Ok(row.map(|(id, hash)| (UserId::from_stored(id), hash)))
+    }
+
+    #[tracing::instrument(name = "store.user", skip_all)]
+    pub async fn user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
+        let row: Option<(String, String)> =
+            sqlx::query_as(r"select id, display_name from users where id = $1")
+                .bind(id.as_str())
+                .fetch_optional(&mut *self.acquire().await?)
+                .await?;
+        Ok(row.map(|(id, display_name)| User {
+            id: UserId::from_stored(id),
+            display_name,
+        }))
+    }
+}

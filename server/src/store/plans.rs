@@ -1,0 +1,677 @@
+//! Meal plans: the dish library, plans with their slots and options, and ballots.
+//!
+//! Every method takes a [`HouseholdAccess`] and scopes its SQL to that household, so a plan, slot
+//! or dish id from another household finds nothing ([`StoreError::NotFound`]).
+//!
+//! Writes that depend on a rule (the deadline has not passed, nobody has voted yet) state the rule
+//! in the statement's `where` clause, so the check and the write are one atomic step on both
+//! engines; the count of changed rows tells whether the rule held.
+
+use app::{
+    ids::{DishId, OptionId, PlanId, SlotId, UserId},
+    plans::{
+        BallotPage, DeadlineChange, DishDetails, DishName, DishView, MealNames, MemberBallot,
+        NewPlan, OptionNames, OptionView, PlanSummary, PlanView, Ranking, SlotSummary, VoterView,
+        day_iso, day_label, parse_day,
+    },
+};
+use sqlx::{Any, Transaction};
+
+use super::{HouseholdAccess, Store, StoreError, is_unique_violation};
+
+/// A plan's dates and deadline, as the rules about it need them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanTiming {
+    pub first_day: time::Date,
+    pub utc_offset_minutes: i32,
+    pub deadline_ms: i64,
+    pub proposed_by: UserId,
+}
+
+/// Why a plan cannot change the way someone asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanRule {
+    /// Only the member who proposed a plan may edit it or move its deadline.
+    ProposerOnly,
+    /// Options are fixed once the plan's first ballot has arrived.
+    BallotsArrived,
+    /// The deadline has passed.
+    Closed,
+}
+
+impl Store {
+    /// The household's meal names, or the defaults when it has not named its own.
+    #[tracing::instrument(name = "store.meal_names", skip_all)]
+    pub async fn meal_names(&self, access: &HouseholdAccess) -> Result<MealNames, StoreError> {
+        let stored: Option<String> =
+            sqlx::query_scalar(r"select meal_names from households where id = $1")
+                .bind(access.household_id().as_str())
+                .fetch_one(&mut *self.acquire().await?)
+                .await?;
+        Ok(stored
+            .and_then(|text| MealNames::parse(&text).ok())
+            .unwrap_or_else(MealNames::defaults))
+    }
+
+    #[tracing::instrument(name = "store.set_meal_names", skip_all)]
+    pub async fn set_meal_names(
+        &self,
+        access: &HouseholdAccess,
+        meals: &MealNames,
+    ) -> Result<(), StoreError> {
+        sqlx::query(r"update households set meal_names = $1 where id = $2")
+            .bind(meals.joined())
+            .bind(access.household_id().as_str())
+            .execute(&mut *self.acquire().await?)
+            .await?;
+        Ok(())
+    }
+
+    /// The dish library, by name.
+    #[tracing::instrument(name = "store.dishes", skip_all)]
+    pub async fn dishes(&self, access: &HouseholdAccess) -> Result<Vec<DishView>, StoreError> {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            r"select id, name, note, link from dishes where household_id = $1
+              order by name_key, id",
+        )
+        .bind(access.household_id().as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, note, link)| DishView {
+                id: DishId::from_stored(id),
+                name,
+                note,
+                link,
+            })
+            .collect())
+    }
+
+    /// Adds a dish; a name the library has already (in any case) is [`StoreError::DishExists`].
+    #[tracing::instrument(name = "store.add_dish", skip_all)]
+    pub async fn add_dish(
+        &self,
+        access: &HouseholdAccess,
+        name: &DishName,
+        details: &DishDetails,
+        now_ms: i64,
+    ) -> Result<DishId, StoreError> {
+        let id = DishId::generate();
+        sqlx::query(
+            r"insert into dishes (id, household_id, name, name_key, note, link, created_at)
+              values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id.as_str())
+        .bind(access.household_id().as_str())
+        .bind(name.as_str())
+        .bind(name.key())
+        .bind(details.note.as_deref())
+        .bind(details.link.as_deref())
+        .bind(now_ms)
+        .execute(&mut *self.acquire().await?)
+        .await
+        .map_err(|error| {
+            if is_unique_violation(&error) {
+                StoreError::DishExists
+            } else {
+                error.into()
+            }
+        })?;
+        Ok(id)
+    }
+
+    /// Stores a proposal: the plan, one slot per day and meal with the proposal's options
+    /// (dishes the library lacks are added to it), and the household's members as the plan's
+    /// expected voters.
+    #[tracing::instrument(name = "store.create_plan", skip_all)]
+    pub async fn create_plan(
+        &self,
+        access: &HouseholdAccess,
+        plan: &NewPlan,
+        now_ms: i64,
+    ) -> Result<PlanId, StoreError> {
+        let id = PlanId::generate();
+        let household = access.household_id().as_str();
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            r"insert into plans (id, household_id, proposed_by, title, first_day, last_day,
+                                 utc_offset_minutes, deadline_at, created_at)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id.as_str())
+        .bind(household)
+        .bind(access.user_id().as_str())
+        .bind(&plan.title)
+        .bind(day_iso(plan.first_day))
+        .bind(day_iso(plan.last_day))
+        .bind(i64::from(plan.utc_offset_minutes))
+        .bind(plan.deadline_ms)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            r"insert into plan_voters (plan_id, user_id)
+              select $1, user_id from memberships where household_id = $2",
+        )
+        .bind(id.as_str())
+        .bind(household)
+        .execute(&mut *tx)
+        .await?;
+        let dishes = library_dishes(&mut tx, household, &plan.options, now_ms).await?;
+        let mut position = 0_i64;
+        let mut day = plan.first_day;
+        while day <= plan.last_day {
+            for meal in plan.meals.names() {
+                let slot = SlotId::generate();
+                sqlx::query(
+                    r"insert into slots (id, plan_id, day, meal, position) values ($1, $2, $3, $4, $5)",
+                )
+                .bind(slot.as_str())
+                .bind(id.as_str())
+                .bind(day_iso(day))
+                .bind(meal)
+                .bind(position)
+                .execute(&mut *tx)
+                .await?;
+                insert_options(&mut tx, &slot, &dishes).await?;
+                position += 1;
+            }
+            day = day.next_day().ok_or(StoreError::NotFound)?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The household's plans, newest first, with how many slots the viewer has voted on.
+    #[tracing::instrument(name = "store.plans", skip_all)]
+    pub async fn plans(
+        &self,
+        access: &HouseholdAccess,
+        now_ms: i64,
+    ) -> Result<Vec<PlanSummary>, StoreError> {
+        let rows: Vec<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(
+            r"select p.id, p.title, p.first_day, p.last_day, p.deadline_at,
+                     cast((select count(*) from slots s where s.plan_id = p.id) as bigint),
+                     cast((select count(*) from ballots b join slots s on s.id = b.slot_id
+                           where s.plan_id = p.id and b.user_id = $2) as bigint)
+              from plans p
+              where p.household_id = $1
+              order by p.first_day desc, p.created_at desc, p.id",
+        )
+        .bind(access.household_id().as_str())
+        .bind(access.user_id().as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, title, first, last, deadline_ms, slots, mine)| PlanSummary {
+                    id: PlanId::from_stored(id),
+                    title,
+                    days: days_label(&first, &last),
+                    deadline_ms,
+                    open: deadline_ms > now_ms,
+                    slots: count(slots),
+                    my_ballots: count(mine),
+                },
+            )
+            .collect())
+    }
+
+    /// The rules' view of a plan of this household.
+    #[tracing::instrument(name = "store.plan_timing", skip_all)]
+    pub async fn plan_timing(
+        &self,
+        access: &HouseholdAccess,
+        plan: &PlanId,
+    ) -> Result<PlanTiming, StoreError> {
+        let row: Option<(String, i64, i64, String)> = sqlx::query_as(
+            r"select first_day, utc_offset_minutes, deadline_at, proposed_by
+              from plans where id = $1 and household_id = $2",
+        )
+        .bind(plan.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *self.acquire().await?)
+        .await?;
+        let (first_day, offset, deadline_ms, proposed_by) = row.ok_or(StoreError::NotFound)?;
+        Ok(PlanTiming {
+            first_day: parse_day(&first_day, app::error::Field::FirstDay)
+                .map_err(|_| StoreError::Corrupt("plans.first_day"))?,
+            utc_offset_minutes: i32::try_from(offset)
+                .map_err(|_| StoreError::Corrupt("plans.utc_offset_minutes"))?,
+            deadline_ms,
+            proposed_by: UserId::from_stored(proposed_by),
+        })
+    }
+
+    /// A plan with its slots, their options and ballot counts, and its deadline's history.
+    #[tracing::instrument(name = "store.plan", skip_all)]
+    pub async fn plan(
+        &self,
+        access: &HouseholdAccess,
+        plan: &PlanId,
+        now_ms: i64,
+    ) -> Result<PlanView, StoreError> {
+        let row: Option<(String, String, String, i64, String, String)> = sqlx::query_as(
+            r"select p.title, p.first_day, p.last_day, p.deadline_at, p.proposed_by, u.display_name
+              from plans p join users u on u.id = p.proposed_by
+              where p.id = $1 and p.household_id = $2",
+        )
+        .bind(plan.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *self.acquire().await?)
+        .await?;
+        let (title, first, last, deadline_ms, proposer_id, proposer) =
+            row.ok_or(StoreError::NotFound)?;
+        let slot_rows: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+            r"select s.id, s.day, s.meal,
+                     cast((select count(*) from ballots b where b.slot_id = s.id) as bigint),
+                     cast((select count(*) from ballots b join plan_voters v
+                             on v.plan_id = s.plan_id and v.user_id = b.user_id
+                           where b.slot_id = s.id) as bigint),
+                     cast((select count(*) from ballots b
+                           where b.slot_id = s.id and b.user_id = $2) as bigint)
+              from slots s where s.plan_id = $1 order by s.position",
+        )
+        .bind(plan.as_str())
+        .bind(access.user_id().as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        let option_rows: Vec<(String, String)> = sqlx::query_as(
+            r"select o.slot_id, d.name
+              from slot_options o join slots s on s.id = o.slot_id join dishes d on d.id = o.dish_id
+              where s.plan_id = $1 order by s.position, o.position",
+        )
+        .bind(plan.as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        let changes: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            r"select u.display_name, c.changed_at, c.old_deadline_at, c.new_deadline_at
+              from plan_deadline_changes c join users u on u.id = c.changed_by
+              where c.plan_id = $1 order by c.changed_at",
+        )
+        .bind(plan.as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        let expected: i64 = sqlx::query_scalar(
+            r"select cast(count(*) as bigint) from plan_voters where plan_id = $1",
+        )
+        .bind(plan.as_str())
+        .fetch_one(&mut *self.acquire().await?)
+        .await?;
+
+        let open = deadline_ms > now_ms;
+        let i_proposed = proposer_id == access.user_id().as_str();
+        let any_ballot = slot_rows.iter().any(|row| row.3 > 0);
+        let slots = slot_rows
+            .into_iter()
+            .map(
+                |(id, day, meal, ballots, expected_ballots, mine)| SlotSummary {
+                    options: option_rows
+                        .iter()
+                        .filter(|(slot, _)| *slot == id)
+                        .map(|(_, name)| name.clone())
+                        .collect(),
+                    label: slot_label(&day, &meal),
+                    id: SlotId::from_stored(id),
+                    ballots: count(ballots),
+                    expected_ballots: count(expected_ballots),
+                    i_voted: mine > 0,
+                },
+            )
+            .collect();
+        Ok(PlanView {
+            household_id: access.household_id().clone(),
+            id: plan.clone(),
+            title,
+            days: days_label(&first, &last),
+            proposed_by: proposer,
+            deadline_ms,
+            open,
+            options_editable: open && i_proposed && !any_ballot,
+            deadline_movable: open && i_proposed,
+            deadline_changes: changes
+                .into_iter()
+                .map(|(by, at_ms, from_ms, to_ms)| DeadlineChange {
+                    by,
+                    at_ms,
+                    from_ms,
+                    to_ms,
+                })
+                .collect(),
+            expected_voters: count(expected),
+            slots,
+        })
+    }
+
+    /// Moves a plan's deadline to `new_deadline_ms` and records the change. Only the proposer,
+    /// only while voting is open; the caller has checked the new deadline against the plan.
+    #[tracing::instrument(name = "store.move_deadline", skip_all)]
+    pub async fn move_deadline(
+        &self,
+        access: &HouseholdAccess,
+        plan: &PlanId,
+        new_deadline_ms: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let timing = self.plan_timing(access, plan).await?;
+        if timing.proposed_by != *access.user_id() {
+            return Err(StoreError::Rule(PlanRule::ProposerOnly));
+        }
+        let mut tx = self.begin().await?;
+        let moved = sqlx::query(
+            r"update plans set deadline_at = $1
+              where id = $2 and household_id = $3 and deadline_at = $4 and deadline_at > $5",
+        )
+        .bind(new_deadline_ms)
+        .bind(plan.as_str())
+        .bind(access.household_id().as_str())
+        .bind(timing.deadline_ms)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::Rule(PlanRule::Closed));
+        }
+        sqlx::query(
+            r"insert into plan_deadline_changes
+                  (plan_id, changed_by, changed_at, old_deadline_at, new_deadline_at)
+              values ($1, $2, $3, $4, $5)",
+        )
+        .bind(plan.as_str())
+        .bind(access.user_id().as_str())
+        .bind(now_ms)
+        .bind(timing.deadline_ms)
+        .bind(new_deadline_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces a slot's options: only the proposer, only before the plan's first ballot and its
+    /// deadline. New names join the library.
+    #[tracing::instrument(name = "store.replace_slot_options", skip_all)]
+    pub async fn replace_slot_options(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+        options: &OptionNames,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let plan: Option<(String, String)> = sqlx::query_as(
+            r"select p.id, p.proposed_by from slots s join plans p on p.id = s.plan_id
+              where s.id = $1 and p.household_id = $2",
+        )
+        .bind(slot.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *self.acquire().await?)
+        .await?;
+        let (plan, proposer) = plan.ok_or(StoreError::NotFound)?;
+        if proposer != access.user_id().as_str() {
+            return Err(StoreError::Rule(PlanRule::ProposerOnly));
+        }
+        let household = access.household_id().as_str();
+        let mut tx = self.begin().await?;
+        // The guard and the change in one statement: no ballot in the plan, deadline ahead.
+        let cleared = sqlx::query(
+            r"delete from slot_options where slot_id = $1
+              and not exists (select 1 from ballots b join slots s on s.id = b.slot_id
+                              where s.plan_id = $2)
+              and exists (select 1 from plans p where p.id = $2 and p.deadline_at > $3)",
+        )
+        .bind(slot.as_str())
+        .bind(&plan)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        if cleared.rows_affected() == 0 {
+            let deadline: i64 = sqlx::query_scalar(r"select deadline_at from plans where id = $1")
+                .bind(&plan)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Err(StoreError::Rule(if deadline <= now_ms {
+                PlanRule::Closed
+            } else {
+                PlanRule::BallotsArrived
+            }));
+        }
+        let dishes = library_dishes(&mut tx, household, options, now_ms).await?;
+        insert_options(&mut tx, slot, &dishes).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One slot as its ballot page shows it: options, every member's ballot, who voted.
+    #[tracing::instrument(name = "store.ballot_page", skip_all)]
+    pub async fn ballot_page(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+        now_ms: i64,
+    ) -> Result<BallotPage, StoreError> {
+        let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+            r"select p.id, p.title, s.day, s.meal, p.deadline_at
+              from slots s join plans p on p.id = s.plan_id
+              where s.id = $1 and p.household_id = $2",
+        )
+        .bind(slot.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *self.acquire().await?)
+        .await?;
+        let (plan, plan_title, day, meal, deadline_ms) = row.ok_or(StoreError::NotFound)?;
+        let options = self.slot_options(slot).await?;
+        let ballots: Vec<(String, String, String)> = sqlx::query_as(
+            r"select b.user_id, u.display_name, b.ranking
+              from ballots b join users u on u.id = b.user_id
+              where b.slot_id = $1 order by lower(u.display_name), u.id",
+        )
+        .bind(slot.as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        // Current members and expected voters (who may have left since), each once.
+        let people: Vec<(String, String, i64)> = sqlx::query_as(
+            r"select u.id, u.display_name,
+                     cast(case when exists (select 1 from plan_voters v
+                                            where v.plan_id = $1 and v.user_id = u.id)
+                          then 1 else 0 end as bigint)
+              from users u
+              where u.id in (select user_id from memberships where household_id = $2)
+                 or u.id in (select user_id from plan_voters where plan_id = $1)
+              order by lower(u.display_name), u.id",
+        )
+        .bind(&plan)
+        .bind(access.household_id().as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+
+        let mut mine = None;
+        let mut others = Vec::new();
+        for (user, member, ranking) in &ballots {
+            let ranking: Ranking = serde_json::from_str(ranking)
+                .map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
+            if user == access.user_id().as_str() {
+                mine = Some(ranking);
+            } else {
+                others.push(MemberBallot {
+                    member: member.clone(),
+                    ranking,
+                });
+            }
+        }
+        let voted = |id: &str| ballots.iter().any(|(user, _, _)| user == id);
+        let voters: Vec<VoterView> = people
+            .iter()
+            .map(|(id, name, expected)| VoterView {
+                name: name.clone(),
+                voted: voted(id),
+                expected: *expected == 1,
+            })
+            .collect();
+        let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
+        Ok(BallotPage {
+            household_id: access.household_id().clone(),
+            plan_id: PlanId::from_stored(plan),
+            plan_title,
+            slot_id: slot.clone(),
+            slot_label: slot_label(&day, &meal),
+            deadline_ms,
+            open: deadline_ms > now_ms,
+            options,
+            mine,
+            others,
+            voters,
+            still_expected: u32::try_from(still_expected).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// A slot's options in their order, for a slot of this household.
+    #[tracing::instrument(name = "store.options_of_slot", skip_all)]
+    pub async fn options_of_slot(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+    ) -> Result<Vec<OptionView>, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            r"select cast(1 as bigint) from slots s join plans p on p.id = s.plan_id
+              where s.id = $1 and p.household_id = $2",
+        )
+        .bind(slot.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *self.acquire().await?)
+        .await?;
+        found.ok_or(StoreError::NotFound)?;
+        self.slot_options(slot).await
+    }
+
+    #[tracing::instrument(name = "store.slot_options", skip_all)]
+    async fn slot_options(&self, slot: &SlotId) -> Result<Vec<OptionView>, StoreError> {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            r"select o.id, d.name, d.note, d.link
+              from slot_options o join dishes d on d.id = o.dish_id
+              where o.slot_id = $1 order by o.position",
+        )
+        .bind(slot.as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, note, link)| OptionView {
+                id: OptionId::from_stored(id),
+                name,
+                note,
+                link,
+            })
+            .collect())
+    }
+
+    /// Saves the member's ballot for a slot of this household, replacing an earlier one, if the
+    /// deadline has not passed: the check and the write are one statement. The ranking has been
+    /// checked against the slot's options.
+    #[tracing::instrument(name = "store.cast_ballot", skip_all)]
+    pub async fn cast_ballot(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+        ranking: &Ranking,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let json =
+            serde_json::to_string(ranking).map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
+        let saved = sqlx::query(
+            r"insert into ballots (slot_id, user_id, ranking, cast_at, updated_at)
+              select s.id, $2, $3, $4, $4
+              from slots s join plans p on p.id = s.plan_id
+              where s.id = $1 and p.household_id = $5 and p.deadline_at > $4
+              on conflict (slot_id, user_id)
+              do update set ranking = excluded.ranking, updated_at = excluded.updated_at",
+        )
+        .bind(slot.as_str())
+        .bind(access.user_id().as_str())
+        .bind(&json)
+        .bind(now_ms)
+        .bind(access.household_id().as_str())
+        .execute(&mut *self.acquire().await?)
+        .await?;
+        if saved.rows_affected() == 0 {
+            // Either the slot is not this household's, or its vote is over.
+            self.options_of_slot(access, slot).await?;
+            return Err(StoreError::Rule(PlanRule::Closed));
+        }
+        Ok(())
+    }
+}
+
+/// The library's dishes for `names`, adding the ones it lacks; in the order given.
+async fn library_dishes(
+    tx: &mut Transaction<'_, Any>,
+    household: &str,
+    names: &OptionNames,
+    now_ms: i64,
+) -> Result<Vec<String>, StoreError> {
+    let mut ids = Vec::with_capacity(names.dishes().len());
+    for dish in names.dishes() {
+        sqlx::query(
+            r"insert into dishes (id, household_id, name, name_key, created_at)
+              values ($1, $2, $3, $4, $5)
+              on conflict (household_id, name_key) do nothing",
+        )
+        .bind(DishId::generate().as_str())
+        .bind(household)
+        .bind(dish.as_str())
+        .bind(dish.key())
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
+        let id: String =
+            sqlx::query_scalar(r"select id from dishes where household_id = $1 and name_key = $2")
+                .bind(household)
+                .bind(dish.key())
+                .fetch_one(&mut **tx)
+                .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+async fn insert_options(
+    tx: &mut Transaction<'_, Any>,
+    slot: &SlotId,
+    dishes: &[String],
+) -> Result<(), StoreError> {
+    for (position, dish) in (0_i64..).zip(dishes) {
+        sqlx::query(
+            r"insert into slot_options (id, slot_id, dish_id, position) values ($1, $2, $3, $4)",
+        )
+        .bind(OptionId::generate().as_str())
+        .bind(slot.as_str())
+        .bind(dish)
+        .bind(position)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn pretty_day(iso: &str) -> String {
+    parse_day(iso, app::error::Field::FirstDay).map_or_else(|_| iso.to_owned(), day_label)
+}
+
+/// "Mon 23 Nov · dinner".
+fn slot_label(day: &str, meal: &str) -> String {
+    format!("{} · {meal}", pretty_day(day))
+}
+
+/// "Mon 23 Nov – Sun 29 Nov".
+fn days_label(first: &str, last: &str) -> String {
+    if first == last {
+        pretty_day(first)
+    } else {
+        format!("{} – {}", pretty_day(first), pretty_day(last))
+    }
+}

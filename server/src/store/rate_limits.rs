@@ -1,0 +1,31 @@
+//! Fixed-window attempt counters in the shared database, so limits hold across instances.
+
+use super::{Store, StoreError};
+
+impl Store {
+    /// Counts one attempt for `key` in the current window of `window_ms` and returns the attempts
+    /// so far in that window (this one included) and the window's start. One atomic statement:
+    /// concurrent attempts on any instance are all counted.
+    #[tracing::instrument(name = "store.hit_rate_limit", skip_all)]
+    pub async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window_ms: i64,
+        now_ms: i64,
+    ) -> Result<(i64, i64), StoreError> {
+        let window_start = now_ms - now_ms.rem_euclid(window_ms);
+        let hits: i64 = sqlx::query_scalar(
+            r"insert into rate_limits (key, window_start, hits) values ($1, $2, 1)
+              on conflict (key) do update set
+                  hits = case when rate_limits.window_start = excluded.window_start
+                              then rate_limits.hits + 1 else 1 end,
+                  window_start = excluded.window_start
+              returning hits",
+        )
+        .bind(key)
+        .bind(window_start)
+        .fetch_one(&mut *self.acquire().await?)
+        .await?;
+        Ok((hits, window_start))
+    }
+}

@@ -1,0 +1,339 @@
+//! The authorization walk: every household-scoped page and server function, tried by people who
+//! must not reach the household, answers "not found", exactly as for a household that does not
+//! exist. Add each new household-scoped route to `HOUSEHOLD_SCOPED`; the two completeness tests
+//! fail until every page and server function is listed in one table or the other.
+
+use app::error::AppError;
+use reqwest::StatusCode;
+
+use crate::support::{Person, TestApp};
+
+/// A request touching household `{h}`. In paths and fields, `{h}` becomes the household's id,
+/// `{m}` a member's id, `{i}` a pending invite's id, `{plan}` a plan's id, `{slot}` one of its
+/// slots and `{o}` one of that slot's options.
+enum Probe {
+    Page(&'static str),
+    ServerFn(&'static str, &'static [(&'static str, &'static str)]),
+}
+
+const HOUSEHOLD_SCOPED: &[Probe] = &[
+    Probe::Page("/households/{h}"),
+    Probe::ServerFn("get_household_overview", &[("household_id", "{h}")]),
+    Probe::ServerFn("switch_household", &[("household_id", "{h}")]),
+    Probe::ServerFn(
+        "create_invite",
+        &[("household_id", "{h}"), ("expires_in_days", "7")],
+    ),
+    Probe::ServerFn(
+        "revoke_invite",
+        &[("household_id", "{h}"), ("invite_id", "{i}")],
+    ),
+    Probe::ServerFn(
+        "remove_member",
+        &[("household_id", "{h}"), ("user_id", "{m}")],
+    ),
+    Probe::ServerFn(
+        "set_member_role",
+        &[
+            ("household_id", "{h}"),
+            ("user_id", "{m}"),
+            ("role", "admin"),
+        ],
+    ),
+    Probe::ServerFn("leave_household", &[("household_id", "{h}")]),
+    Probe::Page("/households/{h}/plans"),
+    Probe::Page("/households/{h}/propose"),
+    Probe::Page("/households/{h}/dishes"),
+    Probe::Page("/households/{h}/plans/{plan}"),
+    Probe::Page("/households/{h}/slots/{slot}"),
+    Probe::ServerFn("get_meal_settings", &[("household_id", "{h}")]),
+    Probe::ServerFn(
+        "add_dish",
+        &[
+            ("household_id", "{h}"),
+            ("dish_name", "Stolen soup"),
+            ("note", ""),
+            ("link", ""),
+        ],
+    ),
+    Probe::ServerFn(
+        "set_meal_names",
+        &[("household_id", "{h}"), ("meals", "elevenses")],
+    ),
+    Probe::ServerFn("list_plans", &[("household_id", "{h}")]),
+    Probe::ServerFn(
+        "propose_plan",
+        &[
+            ("household_id", "{h}"),
+            ("first_day", "2099-01-10"),
+            ("days", "1"),
+            ("meals", "dinner"),
+            ("options", "X\nY"),
+            ("deadline_date", "2099-01-09"),
+            ("deadline_time", "18:00"),
+        ],
+    ),
+    Probe::ServerFn(
+        "get_plan",
+        &[("household_id", "{h}"), ("plan_id", "{plan}")],
+    ),
+    Probe::ServerFn(
+        "move_deadline",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("deadline_date", "2099-01-01"),
+            ("deadline_time", "18:00"),
+            ("utc_offset_minutes", "0"),
+        ],
+    ),
+    Probe::ServerFn(
+        "edit_slot_options",
+        &[
+            ("household_id", "{h}"),
+            ("slot_id", "{slot}"),
+            ("options", "X\nY"),
+        ],
+    ),
+    Probe::ServerFn(
+        "get_ballot_page",
+        &[("household_id", "{h}"), ("slot_id", "{slot}")],
+    ),
+    Probe::ServerFn(
+        "cast_ballot",
+        &[
+            ("household_id", "{h}"),
+            ("slot_id", "{slot}"),
+            ("rank-{o}", "1"),
+        ],
+    ),
+];
+
+/// Pages and server functions that name no household: they act on the signed-in person, or on an
+/// invite link (whose secret token is the authorization).
+const NOT_HOUSEHOLD_SCOPED_PAGES: &[&str] =
+    &["/", "/signup", "/signin", "/households", "/join/{token}"];
+const NOT_HOUSEHOLD_SCOPED_FNS: &[&str] = &[
+    "get_viewer",
+    "sign_up",
+    "sign_in",
+    "sign_out",
+    "list_households",
+    "create_household",
+    "get_invite_preview",
+    "join_household",
+];
+
+/// A household of Ada (admin) and Bob (member) with one pending invite.
+struct Scene {
+    app: TestApp,
+    ada: Person,
+    bob: Person,
+    household: String,
+    bob_id: String,
+    invite_id: String,
+    plan: String,
+    slot: String,
+    option: String,
+}
+
+async fn scene() -> Scene {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let household = ada.create_household("Home").await;
+    let token = ada.create_invite(&household, "7", false).await;
+    let bob = app.signed_up("Bob").await;
+    bob.join(&token).await.assert_ok();
+    let overview = ada.overview(&household).await;
+    let bob_id = bob.viewer().await.user_id.to_string();
+    let invite_id = overview.invites[0].id.to_string();
+    let plan = ada.propose_plan(&household, "Pasta\nCurry").await;
+    let page = ada.ballot_page_of_plan(&household, &plan).await;
+    Scene {
+        plan,
+        slot: page.slot_id.to_string(),
+        option: page.options[0].id.to_string(),
+        app,
+        ada,
+        bob,
+        household,
+        bob_id,
+        invite_id,
+    }
+}
+
+impl Scene {
+    fn fill(&self, household: &str, template: &str) -> String {
+        template
+            .replace("{h}", household)
+            .replace("{m}", &self.bob_id)
+            .replace("{i}", &self.invite_id)
+            .replace("{plan}", &self.plan)
+            .replace("{slot}", &self.slot)
+            .replace("{o}", &self.option)
+    }
+
+    /// Tries every probe on `household` as `who`; each must be "not found". Returns the answers'
+    /// bodies, to compare with those for a household that does not exist.
+    async fn walk(&self, who: &Person, household: &str) -> Vec<String> {
+        let mut bodies = Vec::new();
+        for probe in HOUSEHOLD_SCOPED {
+            match probe {
+                Probe::Page(template) => {
+                    let path = self.fill(household, template);
+                    let page = who.open(&path).await;
+                    assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+                    assert!(page.body.contains("Page not found"), "{path}");
+                    bodies.push(format!("page {template}: not found"));
+                }
+                Probe::ServerFn(name, fields) => {
+                    let fields: Vec<(String, String)> = fields
+                        .iter()
+                        .map(|(k, v)| (self.fill(household, k), self.fill(household, v)))
+                        .collect();
+                    let fields: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    let answer = who.call(name, &fields).await;
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{name}: {answer:?}");
+                    assert_eq!(answer.error(), AppError::NotFound, "{name}");
+                    bodies.push(format!("{name}: {}", answer.body));
+                }
+            }
+        }
+        bodies
+    }
+
+    /// Nothing the walk tried changed the household.
+    async fn assert_untouched(&self, members: usize) {
+        let overview = self.ada.overview(&self.household).await;
+        assert_eq!(overview.members.len(), members);
+        assert_eq!(overview.invites.len(), 1, "the invite is still pending");
+        assert_eq!(overview.name, "Home");
+        let plan = self.ada.plan(&self.household, &self.plan).await;
+        assert!(
+            plan.deadline_changes.is_empty(),
+            "the deadline did not move"
+        );
+        assert_eq!(plan.slots[0].options, ["Pasta", "Curry"]);
+        assert!(
+            plan.slots.iter().all(|s| s.ballots == 0),
+            "no ballot was cast"
+        );
+        let plans = self
+            .ada
+            .call("list_plans", &[("household_id", &self.household)])
+            .await;
+        let plans: Vec<app::plans::PlanSummary> =
+            serde_json::from_str(&plans.assert_ok().body).unwrap();
+        assert_eq!(plans.len(), 1, "no plan was proposed");
+        let settings = self
+            .ada
+            .call("get_meal_settings", &[("household_id", &self.household)])
+            .await;
+        let settings: app::plans::MealSettings =
+            serde_json::from_str(&settings.assert_ok().body).unwrap();
+        assert!(settings.dishes.iter().all(|d| d.name != "Stolen soup"));
+        assert_eq!(settings.meal_names, "breakfast, lunch, dinner");
+    }
+}
+
+const UNKNOWN_HOUSEHOLD: &str = "00000000-0000-4000-8000-000000000000";
+
+#[tokio::test]
+async fn an_outsider_gets_not_found_everywhere_as_for_a_missing_household() {
+    let scene = scene().await;
+    // An admin of another household: roles elsewhere grant nothing here.
+    let eve = scene.app.signed_up("Eve").await;
+    eve.create_household("Eve's").await;
+    let answers = scene.walk(&eve, &scene.household).await;
+    let missing = scene.walk(&eve, UNKNOWN_HOUSEHOLD).await;
+    assert_eq!(
+        answers, missing,
+        "indistinguishable from a missing household"
+    );
+    scene.assert_untouched(2).await;
+}
+
+#[tokio::test]
+async fn a_removed_member_gets_not_found_everywhere() {
+    let scene = scene().await;
+    scene
+        .ada
+        .call(
+            "remove_member",
+            &[
+                ("household_id", &scene.household),
+                ("user_id", &scene.bob_id),
+            ],
+        )
+        .await
+        .assert_ok();
+    scene.walk(&scene.bob, &scene.household).await;
+    scene.assert_untouched(1).await;
+}
+
+#[tokio::test]
+async fn every_server_function_is_in_one_table() {
+    let scoped: Vec<&str> = HOUSEHOLD_SCOPED
+        .iter()
+        .filter_map(|p| match p {
+            Probe::ServerFn(name, _) => Some(*name),
+            Probe::Page(_) => None,
+        })
+        .collect();
+    let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    let mut unlisted: Vec<&String> = registered
+        .iter()
+        .filter(|name| {
+            !scoped.contains(&name.as_str()) && !NOT_HOUSEHOLD_SCOPED_FNS.contains(&name.as_str())
+        })
+        .collect();
+    unlisted.sort();
+    assert!(
+        unlisted.is_empty(),
+        "server functions missing from the authorization walk's tables: {unlisted:?}"
+    );
+    let stale: Vec<&&str> = scoped
+        .iter()
+        .chain(NOT_HOUSEHOLD_SCOPED_FNS)
+        .filter(|name| !registered.iter().any(|r| r == **name))
+        .collect();
+    assert!(stale.is_empty(), "listed but not registered: {stale:?}");
+}
+
+#[tokio::test]
+async fn every_page_is_in_one_table() {
+    let scoped: Vec<String> = HOUSEHOLD_SCOPED
+        .iter()
+        .filter_map(|p| match p {
+            Probe::Page(path) => Some(path.replace("{h}", "{id}")),
+            Probe::ServerFn(..) => None,
+        })
+        .collect();
+    let routes: Vec<String> = server::http::routes()
+        .iter()
+        .map(|route| route.path().to_owned())
+        .collect();
+    let mut unlisted: Vec<&String> = routes
+        .iter()
+        .filter(|path| {
+            !scoped.contains(path) && !NOT_HOUSEHOLD_SCOPED_PAGES.contains(&path.as_str())
+        })
+        .collect();
+    unlisted.sort();
+    assert!(
+        unlisted.is_empty(),
+        "pages missing from the authorization walk's tables: {unlisted:?}"
+    );
+    let stale: Vec<&str> = scoped
+        .iter()
+        .map(String::as_str)
+        .chain(NOT_HOUSEHOLD_SCOPED_PAGES.iter().copied())
+        .filter(|path| !routes.iter().any(|r| r == path))
+        .collect();
+    assert!(stale.is_empty(), "listed but not routed: {stale:?}");
+}

@@ -1,0 +1,391 @@
+//! Households over HTTP, through the real app: create, switch, invite, join, roles, leave.
+
+use app::{
+    error::{AppError, InviteProblem},
+    households::Role,
+};
+use reqwest::StatusCode;
+
+use crate::support::{PASSWORD, TestApp};
+
+#[tokio::test]
+async fn a_new_household_has_its_creator_as_admin_and_becomes_current() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let id = ada.create_household("The Lovelaces").await;
+    let overview = ada.overview(&id).await;
+    assert_eq!(overview.name, "The Lovelaces");
+    assert_eq!(overview.my_role, Role::Admin);
+    assert_eq!(overview.members.len(), 1);
+    assert_eq!(
+        ada.viewer().await.current_household.map(|h| h.to_string()),
+        Some(id)
+    );
+}
+
+#[tokio::test]
+async fn an_empty_household_name_is_refused_on_its_field() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let answer = ada.call("create_household", &[("name", "   ")]).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(
+        answer
+            .error()
+            .for_field(app::error::Field::HouseholdName)
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn a_person_in_two_households_switches_the_current_one() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let allotment = ada.create_household("Allotment").await;
+    assert_eq!(
+        ada.viewer().await.current_household.map(|h| h.to_string()),
+        Some(allotment)
+    );
+    ada.call("switch_household", &[("household_id", &home)])
+        .await
+        .assert_ok();
+    let viewer = ada.viewer().await;
+    assert_eq!(viewer.current_household.map(|h| h.to_string()), Some(home));
+    assert_eq!(viewer.households.len(), 2);
+}
+
+#[tokio::test]
+async fn an_invited_person_joins_and_shows_up_as_a_member() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "7", false).await;
+    let overview = ada.overview(&home).await;
+    assert_eq!(overview.invites.len(), 1, "the invite is pending");
+    assert!(!overview.invites[0].single_use);
+
+    let bob = app.signed_up("Bob").await;
+    let preview = bob.call("get_invite_preview", &[("token", &token)]).await;
+    assert!(preview.assert_ok().body.contains("Home"), "{preview:?}");
+    let joined = bob.join(&token).await;
+    joined.assert_ok();
+    assert_eq!(joined.location, Some(format!("/households/{home}")));
+    let members: Vec<(String, Role)> = ada
+        .overview(&home)
+        .await
+        .members
+        .into_iter()
+        .map(|m| (m.display_name, m.role))
+        .collect();
+    assert_eq!(
+        members,
+        [
+            ("Ada".to_owned(), Role::Admin),
+            ("Bob".to_owned(), Role::Member)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn signing_up_from_an_invite_lands_in_the_household() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "7", true).await;
+    let bob = app.person("Bob");
+    let answer = bob
+        .call(
+            "sign_up",
+            &[
+                ("display_name", "Bob"),
+                ("email", &bob.email),
+                ("password", PASSWORD),
+                ("invite", &token),
+            ],
+        )
+        .await;
+    answer.assert_ok();
+    assert_eq!(answer.location, Some(format!("/households/{home}")));
+    assert_eq!(bob.overview(&home).await.my_role, Role::Member);
+}
+
+#[tokio::test]
+async fn signing_in_from_an_invite_lands_in_the_household() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "7", false).await;
+    let bob = app.signed_up("Bob").await;
+    bob.sign_out().await.assert_ok();
+    let answer = bob
+        .call(
+            "sign_in",
+            &[
+                ("email", &bob.email),
+                ("password", PASSWORD),
+                ("invite", &token),
+            ],
+        )
+        .await;
+    answer.assert_ok();
+    assert_eq!(answer.location, Some(format!("/households/{home}")));
+}
+
+#[tokio::test]
+async fn a_used_single_use_invite_is_refused_and_shown_as_used() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "7", true).await;
+    app.signed_up("Bob").await.join(&token).await.assert_ok();
+    assert!(
+        ada.overview(&home).await.invites.is_empty(),
+        "no longer pending"
+    );
+    let cy = app.signed_up("Cy").await;
+    let answer = cy.join(&token).await;
+    assert_eq!(answer.status, StatusCode::GONE);
+    assert_eq!(answer.error(), AppError::Invite(InviteProblem::Used));
+    let page = cy.open(&format!("/join/{token}")).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.body.contains("already been used"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_revoked_invite_is_refused() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "7", false).await;
+    let invite = ada.overview(&home).await.invites[0].id.to_string();
+    ada.call(
+        "revoke_invite",
+        &[("household_id", &home), ("invite_id", &invite)],
+    )
+    .await
+    .assert_ok();
+    assert!(ada.overview(&home).await.invites.is_empty());
+    let bob = app.signed_up("Bob").await;
+    assert_eq!(
+        bob.join(&token).await.error(),
+        AppError::Invite(InviteProblem::Revoked)
+    );
+}
+
+#[tokio::test]
+async fn an_expired_invite_is_refused() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "1", false).await;
+    // Let a day pass, as far as this invite knows.
+    sqlx::query("update invites set expires_at = 1")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let bob = app.signed_up("Bob").await;
+    assert_eq!(
+        bob.join(&token).await.error(),
+        AppError::Invite(InviteProblem::Expired)
+    );
+    let page = bob.open(&format!("/join/{token}")).await;
+    assert!(page.body.contains("has expired"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn an_unknown_invite_link_is_not_found() {
+    let app = TestApp::spawn().await;
+    let bob = app.signed_up("Bob").await;
+    let made_up = "A".repeat(43);
+    assert_eq!(bob.join(&made_up).await.error(), AppError::NotFound);
+    assert_eq!(bob.join("short").await.error(), AppError::NotFound);
+    let page = bob.open(&format!("/join/{made_up}")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn invite_options_out_of_range_are_refused_on_their_field() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let answer = ada
+        .call(
+            "create_invite",
+            &[("household_id", &home), ("expires_in_days", "31")],
+        )
+        .await;
+    assert!(
+        answer
+            .error()
+            .for_field(app::error::Field::ExpiresInDays)
+            .is_some(),
+        "{answer:?}"
+    );
+}
+
+#[tokio::test]
+async fn invite_redemption_per_ip_is_limited() {
+    let app = TestApp::spawn().await;
+    let bob = app.signed_up("Bob").await;
+    let made_up = "B".repeat(43);
+    for attempt in 1..=30 {
+        let answer = bob.call("get_invite_preview", &[("token", &made_up)]).await;
+        assert_eq!(answer.error(), AppError::NotFound, "attempt {attempt}");
+    }
+    let answer = bob.call("get_invite_preview", &[("token", &made_up)]).await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn admins_promote_demote_and_remove_while_members_cannot() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "7", false).await;
+    let bob = app.signed_up("Bob").await;
+    bob.join(&token).await.assert_ok();
+    let cy = app.signed_up("Cy").await;
+    cy.join(&token).await.assert_ok();
+    let ids = |o: &app::households::HouseholdOverview, name: &str| {
+        o.members
+            .iter()
+            .find(|m| m.display_name == name)
+            .unwrap()
+            .user_id
+            .to_string()
+    };
+    let overview = ada.overview(&home).await;
+    let (ada_id, bob_id, cy_id) = (
+        ids(&overview, "Ada"),
+        ids(&overview, "Bob"),
+        ids(&overview, "Cy"),
+    );
+
+    let refused = bob
+        .call(
+            "remove_member",
+            &[("household_id", &home), ("user_id", &cy_id)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.error(), AppError::AdminOnly);
+    let refused = bob
+        .call(
+            "create_invite",
+            &[("household_id", &home), ("expires_in_days", "7")],
+        )
+        .await;
+    assert_eq!(refused.error(), AppError::AdminOnly);
+
+    ada.call(
+        "set_member_role",
+        &[
+            ("household_id", &home),
+            ("user_id", &bob_id),
+            ("role", "admin"),
+        ],
+    )
+    .await
+    .assert_ok();
+    assert_eq!(bob.overview(&home).await.my_role, Role::Admin);
+    bob.call(
+        "set_member_role",
+        &[
+            ("household_id", &home),
+            ("user_id", &ada_id),
+            ("role", "member"),
+        ],
+    )
+    .await
+    .assert_ok();
+    assert_eq!(ada.overview(&home).await.my_role, Role::Member);
+    bob.call(
+        "remove_member",
+        &[("household_id", &home), ("user_id", &cy_id)],
+    )
+    .await
+    .assert_ok();
+    assert_eq!(
+        cy.call("get_household_overview", &[("household_id", &home)])
+            .await
+            .error(),
+        AppError::NotFound
+    );
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_leave_until_someone_else_is_admin() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "7", false).await;
+    let bob = app.signed_up("Bob").await;
+    bob.join(&token).await.assert_ok();
+    let leave = ada
+        .call("leave_household", &[("household_id", &home)])
+        .await;
+    assert_eq!(leave.status, StatusCode::CONFLICT);
+    assert_eq!(leave.error(), AppError::LastAdmin);
+    let bob_id = bob.viewer().await.user_id.to_string();
+    ada.call(
+        "set_member_role",
+        &[
+            ("household_id", &home),
+            ("user_id", &bob_id),
+            ("role", "admin"),
+        ],
+    )
+    .await
+    .assert_ok();
+    let leave = ada
+        .call("leave_household", &[("household_id", &home)])
+        .await;
+    leave.assert_ok();
+    assert_eq!(leave.location.as_deref(), Some("/households"));
+    assert!(ada.viewer().await.households.is_empty());
+    assert_eq!(ada.viewer().await.current_household, None);
+}
+
+#[tokio::test]
+async fn the_household_page_shows_members_invites_and_a_new_link_once() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let token = ada.create_invite(&home, "7", true).await;
+    let page = ada
+        .open(&format!("/households/{home}?new_invite={token}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body;
+    assert!(html.contains("Invite link created"), "{html}");
+    assert!(html.contains(&format!("/join/{token}")), "{html}");
+    assert!(html.contains("single use"), "{html}");
+    assert!(html.contains("Ada"), "{html}");
+    let plain = ada.open(&format!("/households/{home}")).await.body;
+    assert!(
+        !plain.contains(&token),
+        "the link is not stored, so not shown again"
+    );
+}
+
+#[tokio::test]
+async fn without_javascript_creating_an_invite_shows_the_link_on_the_household_page() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let page = format!("/households/{home}");
+    let answer = ada
+        .submit(
+            &page,
+            "create_invite",
+            &[("household_id", &home), ("expires_in_days", "7")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FOUND);
+    let location = answer.location.expect("back to the household");
+    assert!(
+        location.starts_with(&format!("{page}?new_invite=")),
+        "{location}"
+    );
+}
