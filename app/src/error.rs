@@ -87,7 +87,7 @@ pub enum AppError {
     #[error("{0}")]
     Ballot(String),
     /// The vote is over: nothing about it can change any more.
-    #[error("Voting for this meal closed at the deadline; your ballot was not changed.")]
+    #[error("Voting for this meal has closed; your ballot was not changed.")]
     VotingClosed,
     /// A plan's options are fixed once the first ballot has arrived.
     #[error("{0}")]

@@ -96,6 +96,14 @@ pub struct SlotSummary {
     pub expected_ballots: u32,
     pub ballots: u32,
     pub i_voted: bool,
+    /// The slot has its result (or closed without ballots).
+    pub closed: bool,
+    /// The winning dish, once closed with ballots.
+    pub winner: Option<String>,
+    /// The viewer proposed the plan and the slot closed without ballots.
+    pub reopenable: bool,
+    /// The slot's own deadline, after a re-open.
+    pub reopened_deadline_ms: Option<i64>,
 }
 
 /// Everything the ranking board needs for one slot: its options, the viewer's ballot and the

@@ -28,6 +28,15 @@ pub struct Config {
     pub behind_proxy: bool,
     /// The bearer token `/metrics` requires; without one, `/metrics` answers 404.
     pub metrics_token: Option<SecretString>,
+    /// The secret `POST /internal/finalize-due` requires in `X-Finalize-Secret`; without one the
+    /// route answers 404.
+    pub finalize_secret: Option<SecretString>,
+    /// How often the in-process ticker closes due slots and delivers webhooks; `None` (set
+    /// `TICKER_INTERVAL_SECS=0`) turns it off, as on App Runner, where a scheduler calls
+    /// `/internal/finalize-due` instead.
+    pub ticker_interval: Option<Duration>,
+    /// At most this many slots are closed per batch (trigger call or tick).
+    pub finalize_batch: u32,
     pub otel: OtelConfig,
     pub leptos: LeptosOptions,
 }
@@ -262,6 +271,18 @@ impl Config {
             )?),
             behind_proxy: env.parse("BEHIND_PROXY", false, "true or false")?,
             metrics_token: env.get("METRICS_TOKEN").map(SecretString::from),
+            finalize_secret: env
+                .get("FINALIZE_SECRET")
+                .filter(|secret| !secret.is_empty())
+                .map(SecretString::from),
+            ticker_interval: match env.parse("TICKER_INTERVAL_SECS", 60_u64, "a number of seconds")? {
+                0 => None,
+                secs => Some(Duration::from_secs(secs)),
+            },
+            finalize_batch: match env.parse("FINALIZE_BATCH_SIZE", 1000_u32, "a number")? {
+                0 => return Err(ConfigError::new("FINALIZE_BATCH_SIZE", "must be at least 1")),
+                size => size,
+            },
             otel: OtelConfig {
                 otlp_endpoint: env.url("OTEL_EXPORTER_OTLP_ENDPOINT")?,
                 service_name: env

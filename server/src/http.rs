@@ -2,6 +2,7 @@
 //! and the layers every response passes through.
 
 mod csrf;
+mod finalize;
 mod metrics;
 mod observe;
 
@@ -27,6 +28,8 @@ use tower_http::{
 
 use app::backend::BackendHandle;
 use csrf::SameOrigin;
+use finalize::FinalizeEndpoint;
+pub use finalize::SECRET_HEADER as FINALIZE_SECRET_HEADER;
 use metrics::MetricsEndpoint;
 pub use observe::RequestLog;
 
@@ -102,6 +105,17 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
         router = router.merge(
             Router::new()
                 .route("/metrics", get(metrics::scrape))
+                .with_state(endpoint),
+        );
+    }
+    if let Some(secret) = &config.finalize_secret {
+        let endpoint = FinalizeEndpoint::new(state.store.clone(), secret, config.finalize_batch);
+        router = router.merge(
+            Router::new()
+                .route(
+                    "/internal/finalize-due",
+                    axum::routing::post(finalize::finalize_due),
+                )
                 .with_state(endpoint),
         );
     }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod closing;
 pub mod config;
 pub mod http;
 pub mod metrics;

@@ -58,7 +58,8 @@ pub enum ClosePath {
 impl ClosePath {
     const ALL: [Self; 4] = [Self::Lazy, Self::Trigger, Self::Ticker, Self::EveryoneVoted];
 
-    fn label(self) -> &'static str {
+    /// The label on [`SLOTS_CLOSED`], also stored with each result.
+    pub fn label(self) -> &'static str {
         match self {
             Self::Lazy => "lazy",
             Self::Trigger => "trigger",

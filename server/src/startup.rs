@@ -1,6 +1,6 @@
 //! Building and running the application: what `mealvote serve` and the tests share.
 
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, time::Duration};
 
 use tokio::net::TcpListener;
 
@@ -23,6 +23,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Store,
+    ticker: Option<(Duration, u32)>,
 }
 
 impl Application {
@@ -39,6 +40,9 @@ impl Application {
             listener,
             router,
             store,
+            ticker: config
+                .ticker_interval
+                .map(|interval| (interval, config.finalize_batch)),
         })
     }
 
@@ -62,12 +66,33 @@ impl Application {
             listener,
             router,
             store,
+            ticker,
         } = self;
+        // The ticker stops when shutdown begins; in-flight requests still finish.
+        let (stopping, stopped) = tokio::sync::watch::channel(false);
+        let ticking = ticker.map(|(interval, batch)| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(crate::closing::ticker(
+                store.clone(),
+                interval,
+                batch,
+                async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                },
+            ))
+        });
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stopping.send(true);
+        };
         // The peer address feeds per-IP rate limits (`auth::client_ip`).
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+        if let Some(ticking) = ticking {
+            let _ = ticking.await;
+        }
         store.close().await;
         result
     }

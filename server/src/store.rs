@@ -7,6 +7,7 @@
 //! `server/tests/it/store.rs` runs every method against both engines.
 
 mod accounts;
+mod closing;
 mod households;
 mod plans;
 mod rate_limits;
@@ -22,6 +23,7 @@ use sqlx::{
 use crate::config::{DatabaseConfig, Engine};
 
 pub use accounts::User;
+pub use closing::{BallotFile, Closed, EventKind, FinalizeReport, StoredOutcome, VARIANT};
 pub use households::{HouseholdAccess, HouseholdRecord, NewInvite, StoredInvite};
 pub use plans::{PlanRule, PlanTiming};
 pub use sessions::StoredSession;

@@ -87,6 +87,18 @@ impl ServerBackend {
         Ok(access)
     }
 
+    /// [`Self::access`] after the lazy close path (DESIGN.md, decision 2): the household's
+    /// overdue slots are closed before any of its plans is read, so no page shows one as open.
+    async fn settled_access(
+        &self,
+        req: &Parts,
+        household: &HouseholdId,
+    ) -> Result<HouseholdAccess, AppError> {
+        let access = self.access(req, household).await?;
+        self.store.settle_household(&access, now_ms()).await?;
+        Ok(access)
+    }
+
     /// Starts a signed-in session under a new id, so an id planted before sign-in is worthless.
     async fn start_session(&self, req: &Parts, user: &UserId) -> Result<(), AppError> {
         let session = session(req)?;
@@ -416,8 +428,8 @@ impl Backend for ServerBackend {
         req: &Parts,
         household: HouseholdId,
     ) -> Result<Vec<PlanSummary>, AppError> {
-        let access = self.access(req, &household).await?;
-        Ok(self.store.plans(&access, now_ms()).await?)
+        let access = self.settled_access(req, &household).await?;
+        Ok(self.store.plans(&access).await?)
     }
 
     #[tracing::instrument(name = "server_fn.propose_plan", skip_all)]
@@ -443,7 +455,7 @@ impl Backend for ServerBackend {
         household: HouseholdId,
         plan: PlanId,
     ) -> Result<PlanView, AppError> {
-        let access = self.access(req, &household).await?;
+        let access = self.settled_access(req, &household).await?;
         Ok(self.store.plan(&access, &plan, now_ms()).await?)
     }
 
@@ -494,7 +506,7 @@ impl Backend for ServerBackend {
         household: HouseholdId,
         slot: SlotId,
     ) -> Result<BallotPage, AppError> {
-        let access = self.access(req, &household).await?;
+        let access = self.settled_access(req, &household).await?;
         Ok(self.store.ballot_page(&access, &slot, now_ms()).await?)
     }
 
@@ -582,6 +594,9 @@ impl From<StoreError> for AppError {
             StoreError::Rule(PlanRule::BallotsArrived) => Self::Conflict(
                 "Options are fixed once someone has voted: this plan has ballots already."
                     .to_owned(),
+            ),
+            StoreError::Rule(PlanRule::NotReopenable) => Self::Conflict(
+                "Only a slot that closed without any ballot can be re-opened.".to_owned(),
             ),
             other => internal(other),
         }

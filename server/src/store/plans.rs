@@ -17,7 +17,12 @@ use app::{
 };
 use sqlx::{Any, Transaction};
 
-use super::{HouseholdAccess, Store, StoreError, is_unique_violation};
+use super::{
+    HouseholdAccess, Store, StoreError,
+    closing::{Closed, Event, EventKind, close_if_due, count_closed, is_closed, lock_slot, record_event},
+    is_unique_violation,
+};
+use crate::metrics::ClosePath;
 
 /// A plan's dates and deadline, as the rules about it need them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,8 +40,10 @@ pub enum PlanRule {
     ProposerOnly,
     /// Options are fixed once the plan's first ballot has arrived.
     BallotsArrived,
-    /// The deadline has passed.
+    /// The slot or plan is closed: its deadline has passed, or everyone has voted.
     Closed,
+    /// Only a slot that closed without ballots can be re-opened.
+    NotReopenable,
 }
 
 impl Store {
@@ -179,22 +186,40 @@ impl Store {
             }
             day = day.next_day().ok_or(StoreError::NotFound)?;
         }
+        record_event(
+            &mut tx,
+            Event {
+                household,
+                kind: EventKind::PlanProposed,
+                actor: Some(access.user_id().as_str()),
+                plan: id.as_str(),
+                slot: None,
+                data: serde_json::json!({
+                    "title": plan.title,
+                    "first_day": day_iso(plan.first_day),
+                    "last_day": day_iso(plan.last_day),
+                    "deadline_ms": plan.deadline_ms,
+                }),
+            },
+            now_ms,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    /// The household's plans, newest first, with how many slots the viewer has voted on.
+    /// The household's plans, newest first, with how many slots the viewer has voted on. A plan
+    /// is open while a slot of it has no result: the caller settles overdue slots first.
     #[tracing::instrument(name = "store.plans", skip_all)]
-    pub async fn plans(
-        &self,
-        access: &HouseholdAccess,
-        now_ms: i64,
-    ) -> Result<Vec<PlanSummary>, StoreError> {
-        let rows: Vec<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(
+    pub async fn plans(&self, access: &HouseholdAccess) -> Result<Vec<PlanSummary>, StoreError> {
+        type Row = (String, String, String, String, i64, i64, i64, i64);
+        let rows: Vec<Row> = sqlx::query_as(
             r"select p.id, p.title, p.first_day, p.last_day, p.deadline_at,
                      cast((select count(*) from slots s where s.plan_id = p.id) as bigint),
                      cast((select count(*) from ballots b join slots s on s.id = b.slot_id
-                           where s.plan_id = p.id and b.user_id = $2) as bigint)
+                           where s.plan_id = p.id and b.user_id = $2) as bigint),
+                     cast((select count(*) from slots s where s.plan_id = p.id and not exists
+                             (select 1 from slot_results r where r.slot_id = s.id)) as bigint)
               from plans p
               where p.household_id = $1
               order by p.first_day desc, p.created_at desc, p.id",
@@ -206,12 +231,13 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, title, first, last, deadline_ms, slots, mine)| PlanSummary {
+                |(id, title, first, last, deadline_ms, slots, mine, open_slots)| PlanSummary {
                     id: PlanId::from_stored(id),
                     title,
                     days: days_label(&first, &last),
                     deadline_ms,
-                    open: deadline_ms > now_ms,
+                    // Pages settle overdue slots before they read, so an open slot is open.
+                    open: open_slots > 0,
                     slots: count(slots),
                     my_ballots: count(mine),
                 },
@@ -264,15 +290,21 @@ impl Store {
         .await?;
         let (title, first, last, deadline_ms, proposer_id, proposer) =
             row.ok_or(StoreError::NotFound)?;
-        let slot_rows: Vec<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+        type SlotRow = (String, String, String, i64, i64, i64, Option<i64>, i64, Option<String>);
+        let slot_rows: Vec<SlotRow> = sqlx::query_as(
             r"select s.id, s.day, s.meal,
                      cast((select count(*) from ballots b where b.slot_id = s.id) as bigint),
                      cast((select count(*) from ballots b join plan_voters v
                              on v.plan_id = s.plan_id and v.user_id = b.user_id
                            where b.slot_id = s.id) as bigint),
                      cast((select count(*) from ballots b
-                           where b.slot_id = s.id and b.user_id = $2) as bigint)
-              from slots s where s.plan_id = $1 order by s.position",
+                           where b.slot_id = s.id and b.user_id = $2) as bigint),
+                     s.deadline_at,
+                     cast(case when r.slot_id is null then 0 else 1 end as bigint),
+                     (select d.name from slot_options o join dishes d on d.id = o.dish_id
+                      where o.id = r.winner_option_id)
+              from slots s left join slot_results r on r.slot_id = s.id
+              where s.plan_id = $1 order by s.position",
         )
         .bind(plan.as_str())
         .bind(access.user_id().as_str())
@@ -301,13 +333,14 @@ impl Store {
         .fetch_one(&mut *self.acquire().await?)
         .await?;
 
-        let open = deadline_ms > now_ms;
+        // Pages settle overdue slots before they read, so a slot without a result is open.
+        let open = slot_rows.iter().any(|row| row.7 == 0);
         let i_proposed = proposer_id == access.user_id().as_str();
         let any_ballot = slot_rows.iter().any(|row| row.3 > 0);
         let slots = slot_rows
             .into_iter()
             .map(
-                |(id, day, meal, ballots, expected_ballots, mine)| SlotSummary {
+                |(id, day, meal, ballots, expected_ballots, mine, own_deadline, closed, winner)| SlotSummary {
                     options: option_rows
                         .iter()
                         .filter(|(slot, _)| *slot == id)
@@ -318,6 +351,10 @@ impl Store {
                     ballots: count(ballots),
                     expected_ballots: count(expected_ballots),
                     i_voted: mine > 0,
+                    closed: closed == 1,
+                    reopenable: i_proposed && closed == 1 && ballots == 0,
+                    winner,
+                    reopened_deadline_ms: own_deadline,
                 },
             )
             .collect();
@@ -329,8 +366,8 @@ impl Store {
             proposed_by: proposer,
             deadline_ms,
             open,
-            options_editable: open && i_proposed && !any_ballot,
-            deadline_movable: open && i_proposed,
+            options_editable: open && deadline_ms > now_ms && i_proposed && !any_ballot,
+            deadline_movable: open && deadline_ms > now_ms && i_proposed,
             deadline_changes: changes
                 .into_iter()
                 .map(|(by, at_ms, from_ms, to_ms)| DeadlineChange {
@@ -414,6 +451,7 @@ impl Store {
         }
         let household = access.household_id().as_str();
         let mut tx = self.begin().await?;
+        lock_slot(&mut tx, slot.as_str()).await?;
         // The guard and the change in one statement: no ballot in the plan, deadline ahead.
         let cleared = sqlx::query(
             r"delete from slot_options where slot_id = $1
@@ -452,7 +490,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<BallotPage, StoreError> {
         let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
-            r"select p.id, p.title, s.day, s.meal, p.deadline_at
+            r"select p.id, p.title, s.day, s.meal, coalesce(s.deadline_at, p.deadline_at)
               from slots s join plans p on p.id = s.plan_id
               where s.id = $1 and p.household_id = $2",
         )
@@ -462,6 +500,11 @@ impl Store {
         .await?;
         let (plan, plan_title, day, meal, deadline_ms) = row.ok_or(StoreError::NotFound)?;
         let options = self.slot_options(slot).await?;
+        let closed: Option<i64> =
+            sqlx::query_scalar(r"select cast(1 as bigint) from slot_results where slot_id = $1")
+                .bind(slot.as_str())
+                .fetch_optional(&mut *self.acquire().await?)
+                .await?;
         let ballots: Vec<(String, String, String)> = sqlx::query_as(
             r"select b.user_id, u.display_name, b.ranking
               from ballots b join users u on u.id = b.user_id
@@ -517,7 +560,7 @@ impl Store {
             slot_id: slot.clone(),
             slot_label: slot_label(&day, &meal),
             deadline_ms,
-            open: deadline_ms > now_ms,
+            open: closed.is_none() && deadline_ms > now_ms,
             options,
             mine,
             others,
@@ -566,9 +609,11 @@ impl Store {
             .collect())
     }
 
-    /// Saves the member's ballot for a slot of this household, replacing an earlier one, if the
-    /// deadline has not passed: the check and the write are one statement. The ranking has been
-    /// checked against the slot's options.
+    /// Saves the member's ballot for a slot of this household, replacing an earlier one, while
+    /// the slot is open; then closes the slot if every expected voter has voted. One transaction
+    /// that takes the slot's turn first, so a ballot is either counted in the result or refused.
+    /// A ballot that arrives past the deadline closes the slot (lazily) and is refused. The
+    /// ranking has been checked against the slot's options.
     #[tracing::instrument(name = "store.cast_ballot", skip_all)]
     pub async fn cast_ballot(
         &self,
@@ -576,14 +621,35 @@ impl Store {
         slot: &SlotId,
         ranking: &Ranking,
         now_ms: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<Closed>, StoreError> {
         let json =
             serde_json::to_string(ranking).map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
-        let saved = sqlx::query(
-            r"insert into ballots (slot_id, user_id, ranking, cast_at, updated_at)
-              select s.id, $2, $3, $4, $4
+        let mut tx = self.begin().await?;
+        let found: Option<(String, i64)> = sqlx::query_as(
+            r"select p.id, coalesce(s.deadline_at, p.deadline_at)
               from slots s join plans p on p.id = s.plan_id
-              where s.id = $1 and p.household_id = $5 and p.deadline_at > $4
+              where s.id = $1 and p.household_id = $2",
+        )
+        .bind(slot.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (plan, deadline_ms) = found.ok_or(StoreError::NotFound)?;
+        lock_slot(&mut tx, slot.as_str()).await?;
+        if is_closed(&mut tx, slot.as_str()).await? {
+            return Err(StoreError::Rule(PlanRule::Closed));
+        }
+        if deadline_ms <= now_ms {
+            let closed = close_if_due(&mut tx, slot.as_str(), ClosePath::Lazy, now_ms).await?;
+            tx.commit().await?;
+            if let Some(closed) = &closed {
+                count_closed(closed);
+            }
+            return Err(StoreError::Rule(PlanRule::Closed));
+        }
+        sqlx::query(
+            r"insert into ballots (slot_id, user_id, ranking, cast_at, updated_at)
+              values ($1, $2, $3, $4, $4)
               on conflict (slot_id, user_id)
               do update set ranking = excluded.ranking, updated_at = excluded.updated_at",
         )
@@ -591,15 +657,27 @@ impl Store {
         .bind(access.user_id().as_str())
         .bind(&json)
         .bind(now_ms)
-        .bind(access.household_id().as_str())
-        .execute(&mut *self.acquire().await?)
+        .execute(&mut *tx)
         .await?;
-        if saved.rows_affected() == 0 {
-            // Either the slot is not this household's, or its vote is over.
-            self.options_of_slot(access, slot).await?;
-            return Err(StoreError::Rule(PlanRule::Closed));
+        record_event(
+            &mut tx,
+            Event {
+                household: access.household_id().as_str(),
+                kind: EventKind::BallotCast,
+                actor: Some(access.user_id().as_str()),
+                plan: &plan,
+                slot: Some(slot.as_str()),
+                data: serde_json::json!({}),
+            },
+            now_ms,
+        )
+        .await?;
+        let closed = close_if_due(&mut tx, slot.as_str(), ClosePath::Lazy, now_ms).await?;
+        tx.commit().await?;
+        if let Some(closed) = &closed {
+            count_closed(closed);
         }
-        Ok(())
+        Ok(closed)
     }
 }
 

@@ -12,6 +12,7 @@ mod request_logs;
 mod startup;
 mod store;
 mod store_accounts;
+mod store_closing;
 mod store_households;
 mod store_plans;
 mod support;

@@ -23,10 +23,10 @@ crate::on_both_engines!(
 );
 
 /// 2026-11-22T12:00:00Z: proposals are made "now", with a deadline a day later.
-const NOW: i64 = 1_795_348_800_000;
-const HOUR: i64 = 3_600_000;
+pub const NOW: i64 = 1_795_348_800_000;
+pub const HOUR: i64 = 3_600_000;
 
-fn form(options: &str) -> PlanForm {
+pub fn form(options: &str) -> PlanForm {
     PlanForm {
         title: "Next week".into(),
         first_day: "2026-11-24".into(),
@@ -39,13 +39,13 @@ fn form(options: &str) -> PlanForm {
     }
 }
 
-fn plan(options: &str) -> NewPlan {
+pub fn plan(options: &str) -> NewPlan {
     NewPlan::parse(&form(options), NOW).unwrap()
 }
 
-const DEADLINE: i64 = NOW + 24 * HOUR;
+pub const DEADLINE: i64 = NOW + 24 * HOUR;
 
-async fn home(store: &Store) -> HouseholdAccess {
+pub async fn home(store: &Store) -> HouseholdAccess {
     let ada = user(store, "Ada").await;
     let id = store
         .create_household(
@@ -59,7 +59,7 @@ async fn home(store: &Store) -> HouseholdAccess {
 }
 
 /// Adds a member to the access's household and returns their access.
-async fn member(store: &Store, admin: &HouseholdAccess, name: &str) -> HouseholdAccess {
+pub async fn member(store: &Store, admin: &HouseholdAccess, name: &str) -> HouseholdAccess {
     let person = user(store, name).await;
     let hash = format!("invite-{name}");
     store
@@ -81,13 +81,13 @@ async fn member(store: &Store, admin: &HouseholdAccess, name: &str) -> Household
         .unwrap()
 }
 
-async fn first_slot(store: &Store, access: &HouseholdAccess, plan: &PlanId) -> SlotId {
+pub async fn first_slot(store: &Store, access: &HouseholdAccess, plan: &PlanId) -> SlotId {
     store.plan(access, plan, NOW).await.unwrap().slots[0]
         .id
         .clone()
 }
 
-fn rank_first(page: &app::plans::BallotPage, i: usize) -> Ranking {
+pub fn rank_first(page: &app::plans::BallotPage, i: usize) -> Ranking {
     Ranking(vec![vec![page.options[i].id.clone()]])
 }
 
@@ -164,13 +164,15 @@ async fn a_proposal_makes_one_slot_per_day_and_meal_and_fills_the_library(db: Te
         .collect();
     assert_eq!(names, ["Curry", "Pasta", "Soup"]);
 
-    let list = store.plans(&access, NOW).await.unwrap();
+    let list = store.plans(&access).await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(
         (list[0].slots, list[0].my_ballots, list[0].open),
         (4, 0, true)
     );
-    assert!(!store.plans(&access, DEADLINE).await.unwrap()[0].open);
+    // Past the deadline, once settled (as every page does), the plan is closed.
+    store.settle_household(&access, DEADLINE).await.unwrap();
+    assert!(!store.plans(&access).await.unwrap()[0].open);
 }
 
 async fn expected_voters_are_the_members_when_the_plan_was_proposed(db: TestDatabase) {
@@ -249,7 +251,7 @@ async fn a_ballot_is_saved_replaced_and_shown_to_every_member(db: TestDatabase) 
     );
     let voted: Vec<bool> = adas.voters.iter().map(|v| v.voted).collect();
     assert_eq!(voted, [false, true]);
-    assert_eq!(store.plans(&bob, NOW).await.unwrap()[0].my_ballots, 1);
+    assert_eq!(store.plans(&bob).await.unwrap()[0].my_ballots, 1);
 }
 
 async fn a_ballot_after_the_deadline_is_refused_and_changes_nothing(db: TestDatabase) {
@@ -311,7 +313,7 @@ async fn another_households_plan_and_slot_are_not_found(db: TestDatabase) {
         store.move_deadline(&eve, &id, DEADLINE + HOUR, NOW).await,
         Err(StoreError::NotFound)
     ));
-    assert!(store.plans(&eve, NOW).await.unwrap().is_empty());
+    assert!(store.plans(&eve).await.unwrap().is_empty());
     assert!(
         store
             .ballot_page(&ada, &slot, NOW)

@@ -161,6 +161,8 @@ impl TestApp {
             ("DATABASE_URL".into(), database_url.to_owned()),
             ("LEPTOS_SITE_ROOT".into(), site.path().display().to_string()),
             ("LEPTOS_ENV".into(), "PROD".into()),
+            // Tests close slots through the path they test; `closing.rs` starts a ticker itself.
+            ("TICKER_INTERVAL_SECS".into(), "0".into()),
         ];
         env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::from_lookup(move |name| {

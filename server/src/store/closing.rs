@@ -1,0 +1,615 @@
+//! Closing votes (`docs/closing.md`): one function closes a slot, whichever path calls it.
+//!
+//! A slot closes when its deadline has passed (its own after a re-open, else its plan's), or
+//! earlier, as soon as every expected voter who is still a member has a ballot for it. Closing
+//! runs in one transaction whose first write bumps the slot's `revision`, so ballots and closes
+//! of one slot take turns on both engines; the result row's primary key makes a second close a
+//! no-op. The result is reproducible: the stored ballot file, re-counted with the stored seed,
+//! gives the stored order (`mealvote tally FILE --seed SEED`).
+//!
+//! The paths (DESIGN.md, decision 2): [`Store::settle_household`] runs before a household's pages
+//! are read (lazy), [`Store::finalize_due`] serves `POST /internal/finalize-due` and the ticker,
+//! and [`Store::cast_ballot`] closes early in the ballot's own transaction.
+
+use std::collections::BTreeMap;
+
+use app::{
+    ids::{HouseholdId, OptionId, PlanId, SlotId},
+    plans::Ranking,
+    tally::{self, BallotInput, Election, Seed, TallyInput, Variant},
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Transaction};
+
+use super::{HouseholdAccess, PlanRule, Store, StoreError};
+use crate::metrics::ClosePath;
+
+/// Ballots are counted with this link strength (SPEC's default).
+pub const VARIANT: Variant = Variant::WinningLex;
+
+/// The ballot file of a closed slot: the tally's input shape (`candidates`, `ballots`,
+/// `variant`), plus what is needed to check the seed and to read the ids. `mealvote tally`
+/// ignores the extra fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotFile {
+    #[serde(flatten)]
+    pub input: TallyInput,
+    pub slot: SlotId,
+    pub closed_at_ms: i64,
+    pub seed: Seed,
+    /// Option id → dish name.
+    pub options: BTreeMap<String, String>,
+}
+
+/// A closed slot's stored outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredOutcome {
+    pub slot: SlotId,
+    pub closed_at_ms: i64,
+    /// [`ClosePath::label`] of the path that closed it.
+    pub path: String,
+    pub ballot_count: u32,
+    /// SHA-256 (hex) of [`Self::export`].
+    pub digest: String,
+    pub seed: Seed,
+    /// `None` when nobody voted.
+    pub winner: Option<OptionId>,
+    /// Every option, best first; empty when nobody voted.
+    pub order: Vec<OptionId>,
+    /// The tie-break record as JSON (`null` when nobody voted).
+    pub tie_break: String,
+    /// The ballot file ([`BallotFile`]) as served for download.
+    pub export: String,
+}
+
+impl StoredOutcome {
+    pub fn ballot_file(&self) -> Result<BallotFile, StoreError> {
+        serde_json::from_str(&self.export).map_err(|_| StoreError::Corrupt("slot_results.export"))
+    }
+}
+
+/// One slot this call closed (a slot someone else closed first is not reported).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Closed {
+    pub slot: SlotId,
+    pub household: HouseholdId,
+    pub path: ClosePath,
+    pub winner: Option<OptionId>,
+    /// The Schulze method left a tie that the seeded lot broke.
+    pub by_lot: bool,
+}
+
+/// What one [`Store::finalize_due`] batch did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FinalizeReport {
+    /// Slots this batch closed.
+    pub closed: u32,
+    /// Due slots that another request closed first.
+    pub already_closed: u32,
+    /// Due slots left for the next batch (the batch size was reached).
+    pub remaining: u32,
+}
+
+/// A change the household hears about (`outbox.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    PlanProposed,
+    BallotCast,
+    SlotClosed,
+    PlanDecided,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PlanProposed => "plan_proposed",
+            Self::BallotCast => "ballot_cast",
+            Self::SlotClosed => "slot_closed",
+            Self::PlanDecided => "plan_decided",
+        }
+    }
+}
+
+/// An event for the outbox.
+pub(super) struct Event<'a> {
+    pub household: &'a str,
+    pub kind: EventKind,
+    pub actor: Option<&'a str>,
+    pub plan: &'a str,
+    pub slot: Option<&'a str>,
+    /// The event's details; the webhook body wraps them.
+    pub data: serde_json::Value,
+}
+
+/// Writes `event` to the outbox in the caller's transaction, and queues its webhook delivery
+/// when the household has a webhook.
+pub(super) async fn record_event(
+    tx: &mut Transaction<'_, Any>,
+    event: Event<'_>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let payload = serde_json::json!({
+        "id": id,
+        "type": event.kind.as_str(),
+        "household_id": event.household,
+        "plan_id": event.plan,
+        "slot_id": event.slot,
+        "at_ms": now_ms,
+        "data": event.data,
+    });
+    sqlx::query(
+        r"insert into outbox (id, household_id, kind, actor_id, plan_id, slot_id, payload, created_at)
+          values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(event.household)
+    .bind(event.kind.as_str())
+    .bind(event.actor)
+    .bind(event.plan)
+    .bind(event.slot)
+    .bind(payload.to_string())
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        r"insert into webhook_deliveries (outbox_id, household_id, next_attempt_at)
+          select $1, household_id, $2 from webhooks where household_id = $3",
+    )
+    .bind(&id)
+    .bind(now_ms)
+    .bind(event.household)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes the slot's turn: the transaction's first write, so ballots and closes of one slot are
+/// serialized. False when the slot does not exist.
+pub(super) async fn lock_slot(
+    tx: &mut Transaction<'_, Any>,
+    slot: &str,
+) -> Result<bool, StoreError> {
+    let locked = sqlx::query(r"update slots set revision = revision + 1 where id = $1")
+        .bind(slot)
+        .execute(&mut **tx)
+        .await?;
+    Ok(locked.rows_affected() == 1)
+}
+
+/// Whether the slot has a stored result.
+pub(super) async fn is_closed(
+    tx: &mut Transaction<'_, Any>,
+    slot: &str,
+) -> Result<bool, StoreError> {
+    let found: Option<i64> =
+        sqlx::query_scalar(r"select cast(1 as bigint) from slot_results where slot_id = $1")
+            .bind(slot)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Closes the slot if it is due, inside the caller's transaction, which has taken the slot's
+/// turn ([`lock_slot`]). `path` names the caller for a close at the deadline; an early close is
+/// always [`ClosePath::EveryoneVoted`]. `None`: not due, or closed already.
+pub(super) async fn close_if_due(
+    tx: &mut Transaction<'_, Any>,
+    slot: &str,
+    path: ClosePath,
+    now_ms: i64,
+) -> Result<Option<Closed>, StoreError> {
+    if is_closed(tx, slot).await? {
+        return Ok(None);
+    }
+    let (plan, household, deadline_ms, day, meal): (String, String, i64, String, String) =
+        sqlx::query_as(
+            r"select p.id, p.household_id, coalesce(s.deadline_at, p.deadline_at), s.day, s.meal
+              from slots s join plans p on p.id = s.plan_id where s.id = $1",
+        )
+        .bind(slot)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let ballots: Vec<(String, String)> =
+        sqlx::query_as(r"select user_id, ranking from ballots where slot_id = $1 order by user_id")
+            .bind(slot)
+            .fetch_all(&mut **tx)
+            .await?;
+    let (closed_at_ms, path) = if deadline_ms <= now_ms {
+        // Closed at the deadline, whichever path noticed: the seed does not depend on it.
+        (deadline_ms, path)
+    } else {
+        let missing: i64 = sqlx::query_scalar(
+            r"select cast(count(*) as bigint) from plan_voters v
+              join memberships m on m.user_id = v.user_id and m.household_id = $2
+              where v.plan_id = $1
+                and not exists (select 1 from ballots b where b.slot_id = $3 and b.user_id = v.user_id)",
+        )
+        .bind(&plan)
+        .bind(&household)
+        .bind(slot)
+        .fetch_one(&mut **tx)
+        .await?;
+        if missing > 0 || ballots.is_empty() {
+            return Ok(None);
+        }
+        (now_ms, ClosePath::EveryoneVoted)
+    };
+
+    let options: Vec<(String, String)> = sqlx::query_as(
+        r"select o.id, d.name from slot_options o join dishes d on d.id = o.dish_id
+          where o.slot_id = $1 order by o.position",
+    )
+    .bind(slot)
+    .fetch_all(&mut **tx)
+    .await?;
+    let counted = count_ballots(slot, closed_at_ms, &options, &ballots)?;
+    let winner = counted.order.first().cloned();
+    let order_json = serde_json::to_string(&counted.order)
+        .map_err(|_| StoreError::Corrupt("slot_results.final_order"))?;
+    sqlx::query(
+        r"insert into slot_results (slot_id, closed_at, close_path, ballot_count, ballots_digest,
+                                    seed, winner_option_id, final_order, tie_break, export)
+          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(slot)
+    .bind(closed_at_ms)
+    .bind(path.label())
+    .bind(i64::try_from(ballots.len()).unwrap_or(i64::MAX))
+    .bind(&counted.digest)
+    .bind(counted.seed.to_string())
+    .bind(winner.as_ref().map(OptionId::as_str))
+    .bind(&order_json)
+    .bind(&counted.tie_break)
+    .bind(&counted.export)
+    .execute(&mut **tx)
+    .await?;
+
+    let winner_name = winner.as_ref().and_then(|id| {
+        options
+            .iter()
+            .find(|(option, _)| option == id.as_str())
+            .map(|(_, name)| name.clone())
+    });
+    record_event(
+        tx,
+        Event {
+            household: &household,
+            kind: EventKind::SlotClosed,
+            actor: None,
+            plan: &plan,
+            slot: Some(slot),
+            data: serde_json::json!({
+                "day": day,
+                "meal": meal,
+                "winner": winner_name,
+                "ballots": ballots.len(),
+                "closed_by": path.label(),
+                "by_lot": counted.by_lot,
+            }),
+        },
+        now_ms,
+    )
+    .await?;
+    let open_slots: i64 = sqlx::query_scalar(
+        r"select cast(count(*) as bigint) from slots s
+          where s.plan_id = $1 and not exists (select 1 from slot_results r where r.slot_id = s.id)",
+    )
+    .bind(&plan)
+    .fetch_one(&mut **tx)
+    .await?;
+    if open_slots == 0 {
+        record_event(
+            tx,
+            Event {
+                household: &household,
+                kind: EventKind::PlanDecided,
+                actor: None,
+                plan: &plan,
+                slot: None,
+                data: serde_json::json!({}),
+            },
+            now_ms,
+        )
+        .await?;
+    }
+    Ok(Some(Closed {
+        slot: SlotId::from_stored(slot.to_owned()),
+        household: HouseholdId::from_stored(household),
+        path,
+        winner,
+        by_lot: counted.by_lot,
+    }))
+}
+
+/// The counted result of one slot's ballots, ready to store.
+struct Counted {
+    order: Vec<OptionId>,
+    seed: Seed,
+    tie_break: String,
+    by_lot: bool,
+    export: String,
+    digest: String,
+}
+
+/// Counts the slot's ballots with the shared tally. Ranked ids that are not (or no longer) the
+/// slot's options are dropped, so a ballot always counts for what it says about the options.
+fn count_ballots(
+    slot: &str,
+    closed_at_ms: i64,
+    options: &[(String, String)],
+    ballots: &[(String, String)],
+) -> Result<Counted, StoreError> {
+    let is_option = |id: &OptionId| options.iter().any(|(option, _)| option == id.as_str());
+    let mut inputs = Vec::with_capacity(ballots.len());
+    for (user, ranking) in ballots {
+        let ranking: Ranking =
+            serde_json::from_str(ranking).map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
+        let tiers: Vec<Vec<String>> = ranking
+            .tiers()
+            .iter()
+            .map(|tier| {
+                tier.iter()
+                    .filter(|id| is_option(id))
+                    .map(|id| id.as_str().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|tier| !tier.is_empty())
+            .collect();
+        inputs.push(BallotInput {
+            id: Some(user.clone()),
+            ranking: tiers,
+            count: 1,
+        });
+    }
+    let input = TallyInput {
+        candidates: options.iter().map(|(id, _)| id.clone()).collect(),
+        ballots: inputs,
+        variant: Some(VARIANT),
+    };
+    let election = Election::try_from(&input).map_err(|error| {
+        tracing::error!(%error, slot, "stored ballots do not make an election");
+        StoreError::Corrupt("ballots.ranking")
+    })?;
+    let seed = tally::derive_seed(slot, closed_at_ms, &election);
+    let (order, tie_break, by_lot) = if input.ballots.is_empty() {
+        (Vec::new(), "null".to_owned(), false)
+    } else {
+        let result = election.tally(VARIANT).finalize(seed);
+        let tie_break = serde_json::to_string(&result.tie_break)
+            .map_err(|_| StoreError::Corrupt("slot_results.tie_break"))?;
+        let order = result
+            .order
+            .iter()
+            .map(|id| OptionId::from_stored(id.as_str().to_owned()))
+            .collect();
+        (order, tie_break, result.tie_break.by_lot())
+    };
+    let file = BallotFile {
+        input,
+        slot: SlotId::from_stored(slot.to_owned()),
+        closed_at_ms,
+        seed,
+        options: options.iter().cloned().collect(),
+    };
+    let export = serde_json::to_string_pretty(&file)
+        .map_err(|_| StoreError::Corrupt("slot_results.export"))?;
+    let digest = hex(&Sha256::digest(export.as_bytes()));
+    Ok(Counted {
+        order,
+        seed,
+        tie_break,
+        by_lot,
+        export,
+        digest,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Records a close in the metrics once its transaction has committed.
+pub(super) fn count_closed(closed: &Closed) {
+    crate::metrics::slot_closed(closed.path);
+    if closed.by_lot {
+        crate::metrics::tie_broken_by_lot();
+    }
+    tracing::info!(slot = %closed.slot, path = closed.path.label(), by_lot = closed.by_lot, "slot closed");
+}
+
+/// Slots past their deadline without a result, soonest deadline first; `household` narrows it.
+const DUE_SLOTS: &str = r"select s.id from slots s join plans p on p.id = s.plan_id
+    where coalesce(s.deadline_at, p.deadline_at) <= $1
+      and ($2 = '' or p.household_id = $2)
+      and not exists (select 1 from slot_results r where r.slot_id = s.id)
+    order by coalesce(s.deadline_at, p.deadline_at), s.id
+    limit $3";
+
+impl Store {
+    /// Closes one slot if it is due, in a transaction of its own.
+    async fn close_slot(
+        &self,
+        slot: &str,
+        path: ClosePath,
+        now_ms: i64,
+    ) -> Result<Option<Closed>, StoreError> {
+        let mut tx = self.begin().await?;
+        if !lock_slot(&mut tx, slot).await? {
+            return Ok(None);
+        }
+        let closed = close_if_due(&mut tx, slot, path, now_ms).await?;
+        tx.commit().await?;
+        if let Some(closed) = &closed {
+            count_closed(closed);
+        }
+        Ok(closed)
+    }
+
+    /// The lazy path: closes this household's slots whose deadline has passed. Pages call it
+    /// before they read, so nobody sees an overdue slot as open. One indexed query when nothing
+    /// is due.
+    #[tracing::instrument(name = "store.settle_household", skip_all)]
+    pub async fn settle_household(
+        &self,
+        access: &HouseholdAccess,
+        now_ms: i64,
+    ) -> Result<Vec<Closed>, StoreError> {
+        let due: Vec<String> = sqlx::query_scalar(DUE_SLOTS)
+            .bind(now_ms)
+            .bind(access.household_id().as_str())
+            .bind(1000_i64)
+            .fetch_all(&mut *self.acquire().await?)
+            .await?;
+        let mut closed = Vec::new();
+        for slot in due {
+            closed.extend(self.close_slot(&slot, ClosePath::Lazy, now_ms).await?);
+        }
+        Ok(closed)
+    }
+
+    /// The trigger and ticker path: closes up to `limit` due slots of every household.
+    #[tracing::instrument(name = "store.finalize_due", skip_all, fields(closed))]
+    pub async fn finalize_due(
+        &self,
+        path: ClosePath,
+        now_ms: i64,
+        limit: u32,
+    ) -> Result<FinalizeReport, StoreError> {
+        let due: Vec<String> = sqlx::query_scalar(DUE_SLOTS)
+            .bind(now_ms)
+            .bind("")
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&mut *self.acquire().await?)
+            .await?;
+        let mut report = FinalizeReport {
+            remaining: u32::from(due.len() > limit as usize),
+            ..FinalizeReport::default()
+        };
+        for slot in due.iter().take(limit as usize) {
+            match self.close_slot(slot, path, now_ms).await? {
+                Some(_) => report.closed += 1,
+                None => report.already_closed += 1,
+            }
+        }
+        tracing::Span::current().record("closed", report.closed);
+        Ok(report)
+    }
+
+    /// A closed slot's stored outcome, for a slot of this household; `None` while it is open.
+    #[tracing::instrument(name = "store.slot_outcome", skip_all)]
+    pub async fn slot_outcome(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+    ) -> Result<Option<StoredOutcome>, StoreError> {
+        let mut outcomes = self.outcomes(access, None, Some(slot)).await?;
+        Ok(outcomes.pop())
+    }
+
+    /// The stored outcomes of a plan's closed slots, in slot order.
+    #[tracing::instrument(name = "store.plan_outcomes", skip_all)]
+    pub async fn plan_outcomes(
+        &self,
+        access: &HouseholdAccess,
+        plan: &PlanId,
+    ) -> Result<Vec<StoredOutcome>, StoreError> {
+        self.outcomes(access, Some(plan), None).await
+    }
+
+    async fn outcomes(
+        &self,
+        access: &HouseholdAccess,
+        plan: Option<&PlanId>,
+        slot: Option<&SlotId>,
+    ) -> Result<Vec<StoredOutcome>, StoreError> {
+        type Row = (
+            String,
+            i64,
+            String,
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            r"select r.slot_id, r.closed_at, r.close_path, r.ballot_count, r.ballots_digest, r.seed,
+                     r.winner_option_id, r.final_order, r.tie_break, r.export
+              from slot_results r join slots s on s.id = r.slot_id join plans p on p.id = s.plan_id
+              where p.household_id = $1 and ($2 = '' or p.id = $2) and ($3 = '' or s.id = $3)
+              order by s.position",
+        )
+        .bind(access.household_id().as_str())
+        .bind(plan.map_or("", PlanId::as_str))
+        .bind(slot.map_or("", SlotId::as_str))
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(slot, closed_at_ms, path, ballots, digest, seed, winner, order, tie_break, export)| {
+                    Ok(StoredOutcome {
+                        slot: SlotId::from_stored(slot),
+                        closed_at_ms,
+                        path,
+                        ballot_count: u32::try_from(ballots).unwrap_or(u32::MAX),
+                        digest,
+                        seed: seed
+                            .parse()
+                            .map_err(|_| StoreError::Corrupt("slot_results.seed"))?,
+                        winner: winner.map(OptionId::from_stored),
+                        order: serde_json::from_str(&order)
+                            .map_err(|_| StoreError::Corrupt("slot_results.final_order"))?,
+                        tie_break,
+                        export,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Re-opens a slot that closed without ballots, with a new deadline: only its plan's
+    /// proposer may, and only while no result stands.
+    #[tracing::instrument(name = "store.reopen_slot", skip_all)]
+    pub async fn reopen_slot(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+        deadline_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let owner: Option<(String,)> = sqlx::query_as(
+            r"select p.proposed_by from slots s join plans p on p.id = s.plan_id
+              where s.id = $1 and p.household_id = $2",
+        )
+        .bind(slot.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (proposed_by,) = owner.ok_or(StoreError::NotFound)?;
+        lock_slot(&mut tx, slot.as_str()).await?;
+        if proposed_by != access.user_id().as_str() {
+            return Err(StoreError::Rule(PlanRule::ProposerOnly));
+        }
+        let removed = sqlx::query(
+            r"delete from slot_results where slot_id = $1 and winner_option_id is null",
+        )
+        .bind(slot.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if removed.rows_affected() == 0 {
+            return Err(StoreError::Rule(PlanRule::NotReopenable));
+        }
+        sqlx::query(r"update slots set deadline_at = $1 where id = $2")
+            .bind(deadline_ms)
+            .bind(slot.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
