@@ -129,7 +129,10 @@ pub(super) async fn record_event(
     event: Event<'_>,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    let id = uuid::Uuid::new_v4().to_string();
+    // Time-ordered (and monotonic within a process), so events that share a millisecond, such as
+    // a slot's close and its plan's decision, still read back in the order they happened when
+    // sorted by `(created_at, id)`.
+    let id = uuid::Uuid::now_v7().to_string();
     let payload = serde_json::json!({
         "id": id,
         "type": event.kind.as_str(),

@@ -30,7 +30,7 @@ crate::on_both_engines!(
 
 async fn outbox_kinds(store: &Store, access: &HouseholdAccess) -> Vec<String> {
     sqlx::query_scalar(
-        r"select kind from outbox where household_id = $1 order by created_at, kind",
+        r"select kind from outbox where household_id = $1 order by created_at, id",
     )
     .bind(access.household_id().as_str())
     .fetch_all(store.pool())
