@@ -353,9 +353,14 @@ pub fn day_label(day: Date) -> String {
     .unwrap_or_default()
 }
 
+/// A deadline from a date and a time of day in the proposer's offset. The time is `HH:MM`, or
+/// `HH:MM:SS` as `<input type="time">` sends it when its `step` is under a minute (and as the
+/// prober uses for a deadline a few seconds away).
 fn parse_deadline(date: &str, time: &str, offset: UtcOffsetMinutes) -> Result<i64, AppError> {
     let date = parse_day(date, Field::DeadlineDate)?;
-    let time = Time::parse(time.trim(), format_description!("[hour]:[minute]"))
+    let time = time.trim();
+    let time = Time::parse(time, format_description!("[hour]:[minute]"))
+        .or_else(|_| Time::parse(time, format_description!("[hour]:[minute]:[second]")))
         .map_err(|_| AppError::invalid(Field::DeadlineTime, "Enter a time such as 18:00."))?;
     let instant = PrimitiveDateTime::new(date, time).assume_offset(offset.offset());
     Ok(i64::try_from(instant.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
@@ -490,6 +495,51 @@ mod tests {
                 .unwrap()
                 .contains("passed")
         );
+    }
+
+    #[test]
+    fn a_deadline_time_may_carry_seconds() {
+        let mut exact = form();
+        exact.deadline_time = "18:00:42".into();
+        let plan = NewPlan::parse(&exact, NOON_BEFORE).unwrap();
+        assert_eq!(plan.deadline_ms, NOON_BEFORE + 5 * 3_600_000 + 42_000);
+        exact.deadline_time = " 18:00:00 ".into();
+        let plan = NewPlan::parse(&exact, NOON_BEFORE).unwrap();
+        assert_eq!(plan.deadline_ms, NOON_BEFORE + 5 * 3_600_000);
+        for bad in [
+            "18:00:60",
+            "18:00:5",
+            "18:00:",
+            "18:00:00:00",
+            "18:00:00.5",
+            "18:60",
+            "8:00",
+        ] {
+            let mut f = form();
+            f.deadline_time = bad.into();
+            let error = NewPlan::parse(&f, NOON_BEFORE).unwrap_err();
+            assert_eq!(
+                error.for_field(Field::DeadlineTime).as_deref(),
+                Some("Enter a time such as 18:00."),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_deadline_may_carry_seconds_too() {
+        // The plan starts on 23 Nov at UTC+1; its deadline is 22 Nov 17:00 UTC.
+        let current = NOON_BEFORE + 5 * 3_600_000;
+        let moved = parse_new_deadline(
+            "2026-11-22",
+            "18:30:15",
+            "60",
+            current,
+            date!(2026 - 11 - 23),
+            60,
+        )
+        .unwrap();
+        assert_eq!(moved, current + 30 * 60_000 + 15_000);
     }
 
     #[test]

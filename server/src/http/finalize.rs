@@ -53,13 +53,21 @@ pub async fn finalize_due(
 ) -> Response {
     if !endpoint.authorized(&headers) {
         tracing::warn!("finalize-due refused: missing or wrong secret");
-        return (StatusCode::UNAUTHORIZED, "missing or wrong X-Finalize-Secret").into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong X-Finalize-Secret",
+        )
+            .into_response();
     }
     match closing::run_batch(&endpoint.store, ClosePath::Trigger, endpoint.batch).await {
         Ok(report) => Json(report).into_response(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "finalize-due failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "finalize-due failed; retry").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "finalize-due failed; retry",
+            )
+                .into_response()
         }
     }
 }

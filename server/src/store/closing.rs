@@ -554,7 +554,18 @@ impl Store {
         .await?;
         rows.into_iter()
             .map(
-                |(slot, closed_at_ms, path, ballots, digest, seed, winner, order, tie_break, export)| {
+                |(
+                    slot,
+                    closed_at_ms,
+                    path,
+                    ballots,
+                    digest,
+                    seed,
+                    winner,
+                    order,
+                    tie_break,
+                    export,
+                )| {
                     Ok(StoredOutcome {
                         slot: SlotId::from_stored(slot),
                         closed_at_ms,
