@@ -327,6 +327,12 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         if members == 1 {
+            // Plans first: their slots' options reference the household's dishes, and PostgreSQL
+            // checks that reference before the cascade through `plans` has removed them.
+            sqlx::query(r"delete from plans where household_id = $1")
+                .bind(access.household.as_str())
+                .execute(&mut *tx)
+                .await?;
             sqlx::query(r"delete from households where id = $1")
                 .bind(access.household.as_str())
                 .execute(&mut *tx)

@@ -26,6 +26,7 @@ crate::on_both_engines!(
     the_stored_ballot_file_recounts_to_the_stored_result,
     each_change_is_written_to_the_outbox_with_it,
     a_member_who_left_is_not_waited_for,
+    the_last_member_leaving_deletes_the_household_with_its_plans_and_results,
 );
 
 async fn outbox_kinds(store: &Store, access: &HouseholdAccess) -> Vec<String> {
@@ -430,4 +431,39 @@ async fn a_member_who_left_is_not_waited_for(db: TestDatabase) {
         closed.is_some(),
         "Bob left, so Ada was the last expected voter"
     );
+}
+
+async fn the_last_member_leaving_deletes_the_household_with_its_plans_and_results(
+    db: TestDatabase,
+) {
+    let store = db.store().await;
+    let ada = home(&store).await;
+    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
+    let slot = first_slot(&store, &ada, &id).await;
+    let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
+    store
+        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
+        .await
+        .unwrap()
+        .expect("Ada is the only expected voter");
+    assert_eq!(result_rows(&store, slot.as_str()).await, 1);
+
+    store.leave_household(&ada).await.unwrap();
+    for table in [
+        "households",
+        "dishes",
+        "plans",
+        "slots",
+        "slot_options",
+        "ballots",
+        "slot_results",
+        "outbox",
+    ] {
+        let rows: i64 =
+            sqlx::query_scalar(&format!("select cast(count(*) as bigint) from {table}"))
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(rows, 0, "{table}");
+    }
 }
