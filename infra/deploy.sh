@@ -3,7 +3,8 @@
 #   1. build the image and push it to ECR (skipped when the tag is already there: tags are immutable)
 #   2. `mealvote publish-assets`: upload the image's own hashed JS/WASM/CSS to the asset bucket
 #   3. `terraform apply -var image_tag=<tag>`: App Runner deploys exactly that image
-#   4. `mealvote probe`: exercise the live site through its public URL
+#   4. `mealvote probe`: exercise the live site through its public URL, closing a vote through
+#      /internal/finalize-due with the finalize secret (read from SSM)
 #
 # Usage: infra/deploy.sh [IMAGE_TAG]     (default: the current commit; a dirty tree is refused)
 # Needs: aws CLI v2 (credentials for the target account), docker with buildx, terraform >= 1.11,
@@ -74,8 +75,10 @@ fi
 run_in_image() {
   (
     eval "$(aws configure export-credentials --format env)"
+    # `-e NAME` passes a variable only when it is set here: FINALIZE_SECRET only reaches the probe.
     docker run --rm --platform linux/amd64 \
       -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN -e "AWS_REGION=$region" \
+      -e FINALIZE_SECRET \
       "$image" "$@"
   )
 }
@@ -98,6 +101,14 @@ if [ "$(tf output -raw custom_domain_status)" != "active" ]; then
   echo "custom domain not active yet (see: terraform -chdir=infra output custom_domain_status); probing App Runner's URL"
   url="$(tf output -raw app_runner_url)"
 fi
-run_in_image mealvote probe --base-url "$url"
+# With the finalize secret the probe closes its deadline slot through POST /internal/finalize-due
+# and reuses its four accounts (derived from the secret) instead of signing up new ones each time
+# (docs/operations.md, "Running the prober by hand"). It is passed by name, never on a command line.
+(
+  FINALIZE_SECRET="$(aws ssm get-parameter --region "$region" --with-decryption \
+    --name "$(tf output -raw finalize_secret_parameter)" --query Parameter.Value --output text)"
+  export FINALIZE_SECRET
+  run_in_image mealvote probe --base-url "$url" --timeout 120
+)
 
 step "deployed $tag to $(tf output -raw app_url)"

@@ -32,3 +32,8 @@ output "custom_domain_status" {
   description = "Status of the custom domain association; `active` once App Runner validated the DNS records."
   value       = aws_apprunner_custom_domain_association.app.status
 }
+
+output "finalize_secret_parameter" {
+  description = "SSM parameter holding FINALIZE_SECRET; `infra/deploy.sh` reads it for `mealvote probe`."
+  value       = aws_ssm_parameter.finalize_secret.name
+}

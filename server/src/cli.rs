@@ -11,6 +11,7 @@ use crate::{
     telemetry,
 };
 
+pub mod probe;
 pub mod publish_assets;
 pub mod tally;
 
@@ -33,6 +34,9 @@ enum Command {
     Healthcheck,
     /// Upload the built site's JS/WASM/CSS to the assets bucket (deploy step; see docs/deploy-assets.md).
     PublishAssets(publish_assets::PublishAssetsArgs),
+    /// Use a running site as four household members would and check that votes close as promised
+    /// (exit 0; 1 with the failed step; see docs/operations.md).
+    Probe(probe::ProbeArgs),
 }
 
 impl Cli {
@@ -43,6 +47,7 @@ impl Cli {
             Command::Tally(args) => tally::run(args),
             Command::Healthcheck => with_runtime(healthcheck),
             Command::PublishAssets(args) => publish_assets::run(args),
+            Command::Probe(args) => probe::run(args),
         }
     }
 }

@@ -8,6 +8,7 @@ mod households;
 mod http;
 mod metrics_endpoint;
 mod plans;
+mod probe;
 mod request_logs;
 mod startup;
 mod store;

@@ -1,0 +1,664 @@
+//! What the four members do, step by step, and what each step expects (see `super`'s overview).
+
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant},
+};
+
+use app::{
+    error::AppError,
+    households::HouseholdOverview,
+    plans::{BallotPage, PlanView, SlotSummary},
+};
+use secrecy::SecretString;
+use time::OffsetDateTime;
+
+use super::{
+    Failure, Log,
+    accounts::{self, Mode},
+    site::{Member, Problem, Site},
+};
+
+/// The household's meals: one day, so one slot each.
+const LUNCH: &str = "lunch";
+const DINNER: &str = "dinner";
+const SOUP: &str = "Probe soup";
+const CURRY: &str = "Probe curry";
+const PASTA: &str = "Probe pasta";
+
+/// Each member's ranking of lunch, best first. Curry beats soup 3–1 and pasta 4–0, so it wins
+/// whatever the variant or seed (a Condorcet winner is the Schulze winner).
+const LUNCH_BALLOTS: [&[&str]; accounts::MEMBERS] = [
+    &[CURRY, SOUP, PASTA],
+    &[CURRY, PASTA, SOUP],
+    &[SOUP, CURRY, PASTA],
+    &[CURRY, SOUP],
+];
+const LUNCH_WINNER: &str = CURRY;
+
+/// Dinner's ballots: the fourth member abstains, so dinner stays open until the deadline. Pasta
+/// beats soup 2–1 and curry 3–0.
+const DINNER_BALLOTS: [Option<&[&str]>; accounts::MEMBERS] = [
+    Some(&[PASTA, CURRY, SOUP]),
+    Some(&[PASTA, SOUP]),
+    Some(&[SOUP, PASTA, CURRY]),
+    None,
+];
+const DINNER_WINNER: &str = PASTA;
+
+/// The deadline is at least this far ahead of the proposal…
+const MIN_LEAD: Duration = Duration::from_secs(5);
+/// …or this many times the slowest answer so far, for a slow server (ten more calls must land
+/// before it, with room to spare).
+const LEAD_PER_SLOWEST: u32 = 15;
+/// How often the plan is re-read while waiting for dinner to close.
+const POLL_INTERVAL: Duration = Duration::from_millis(200);
+
+/// One run: the site, the log, and how accounts and closing work.
+pub(crate) struct Probe<'a> {
+    pub site: &'a Site,
+    pub log: &'a Log,
+    pub secret: Option<&'a SecretString>,
+    pub mode: Mode,
+    pub keep: bool,
+}
+
+/// The probe's plan once proposed: its ids, its deadline and each slot's option ids by name.
+struct Proposed {
+    household: String,
+    plan: String,
+    deadline_ms: i64,
+    /// How far ahead the deadline was set.
+    lead: Duration,
+    lunch: Slot,
+    dinner: Slot,
+}
+
+struct Slot {
+    meal: &'static str,
+    id: String,
+    options: BTreeMap<String, String>,
+}
+
+impl Probe<'_> {
+    /// Every step, then the clean-up (also after a failed step); the first failure wins.
+    pub async fn run(&self) -> Result<(), Failure> {
+        let site = self.site;
+        self.log
+            .step("health check", async {
+                let answer = site.health().await?;
+                if answer.status.as_u16() == 200 {
+                    Ok(((), "/healthz answered 200".to_owned()))
+                } else {
+                    Err(format!(
+                        "/healthz: expected 200, found {}",
+                        answer.describe()
+                    ))
+                }
+            })
+            .await?;
+        let members = self
+            .log
+            .step("accounts", async {
+                let members = accounts::members(site, self.secret)?;
+                let names = members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>();
+                let note = format!("{} ({})", names.join(", "), accounts::EMAIL_DOMAIN);
+                Ok((members, note))
+            })
+            .await?;
+        for member in &members {
+            self.log
+                .step(format!("{} signs in", member.name), async {
+                    let note = accounts::sign_in(site, member, self.mode).await?;
+                    Ok(((), note.to_owned()))
+                })
+                .await?;
+        }
+        if self.mode == Mode::Reused {
+            self.log
+                .step("remove what earlier runs left", async {
+                    let removed = accounts::leave_all(site, &members).await?;
+                    Ok(((), format!("{removed} household(s) removed")))
+                })
+                .await?;
+        }
+        let voted = self.vote(&members).await;
+        let cleaned = self.clean_up(&members).await;
+        voted.and(cleaned)
+    }
+
+    async fn vote(&self, members: &[Member]) -> Result<(), Failure> {
+        let proposed = self.set_up(members).await?;
+        self.cast_ballots(members, &proposed).await?;
+        self.close_at_deadline(members, &proposed).await
+    }
+
+    /// A household of four and a plan with two slots whose deadline is a few seconds away.
+    async fn set_up(&self, members: &[Member]) -> Result<Proposed, Failure> {
+        let site = self.site;
+        let admin = &members[0];
+        let household = self
+            .log
+            .step("create a household", async {
+                let id = site
+                    .call(admin, "create_household", &[("name", "mealvote probe")])
+                    .await?
+                    .expect_success("create_household")?
+                    .location_after("create_household", "/households/")?;
+                Ok((id, format!("by {}", admin.name)))
+            })
+            .await?;
+        let token = self
+            .log
+            .step("create an invite", async {
+                let rest = site
+                    .call(
+                        admin,
+                        "create_invite",
+                        &[("household_id", &household), ("expires_in_days", "1")],
+                    )
+                    .await?
+                    .expect_success("create_invite")?
+                    .location_after("create_invite", "new_invite=")?;
+                let token = rest.split('&').next().unwrap_or_default().to_owned();
+                Ok((token, "a link for three people".to_owned()))
+            })
+            .await?;
+        for member in &members[1..] {
+            self.log
+                .step(format!("{} joins", member.name), async {
+                    site.call(member, "join_household", &[("token", &token)])
+                        .await?
+                        .expect_success("join_household")?;
+                    Ok(((), "joined through the invite".to_owned()))
+                })
+                .await?;
+        }
+        self.log
+            .step("count the members", async {
+                let overview: HouseholdOverview = site
+                    .call(
+                        admin,
+                        "get_household_overview",
+                        &[("household_id", &household)],
+                    )
+                    .await?
+                    .expect_success("get_household_overview")?
+                    .json("get_household_overview")?;
+                if overview.members.len() == accounts::MEMBERS {
+                    Ok(((), format!("{} members", accounts::MEMBERS)))
+                } else {
+                    Err(format!(
+                        "expected {} members, found {}",
+                        accounts::MEMBERS,
+                        overview.members.len()
+                    ))
+                }
+            })
+            .await?;
+        let lead = MIN_LEAD.max(site.slowest() * LEAD_PER_SLOWEST);
+        // The deadline is `lead` ahead even by the fastest the server's clock may run, in whole
+        // seconds; the plan's day begins after it (the day after the deadline, UTC).
+        let deadline_ms = round_up_to_second(site.clock().latest_now() + millis(lead));
+        let deadline = utc(deadline_ms);
+        let first_day = deadline.date().next_day().unwrap_or(deadline.date());
+        let (date, time) = (
+            app::plans::day_iso(deadline.date()),
+            format!(
+                "{:02}:{:02}:{:02}",
+                deadline.hour(),
+                deadline.minute(),
+                deadline.second()
+            ),
+        );
+        let plan = self
+            .log
+            .step("propose a plan", async {
+                let meals = format!("{LUNCH}, {DINNER}");
+                let options = [SOUP, CURRY, PASTA].join("\n");
+                let plan = site
+                    .call(
+                        admin,
+                        "propose_plan",
+                        &[
+                            ("household_id", &household),
+                            ("title", "mealvote probe"),
+                            ("first_day", &app::plans::day_iso(first_day)),
+                            ("days", "1"),
+                            ("meals", &meals),
+                            ("options", &options),
+                            ("deadline_date", &date),
+                            ("deadline_time", &time),
+                            ("utc_offset_minutes", "0"),
+                        ],
+                    )
+                    .await?
+                    .expect_success("propose_plan")?
+                    .location_after("propose_plan", "/plans/")?;
+                Ok((
+                    plan,
+                    format!(
+                        "lunch and dinner, deadline {date} {time} UTC ({:.1} s ahead; {})",
+                        lead.as_secs_f64(),
+                        site.clock().describe()
+                    ),
+                ))
+            })
+            .await?;
+        let (lunch, dinner) = self
+            .log
+            .step("read the plan", async {
+                let view = self.plan(admin, &household, &plan).await?;
+                if view.deadline_ms != deadline_ms
+                    || view.expected_voters != accounts::MEMBERS as u32
+                    || view.slots.len() != 2
+                {
+                    return Err(format!(
+                        "expected {} slots, {} expected voters and the deadline {deadline_ms}, \
+                         found {} slots, {} expected voters and {}",
+                        2,
+                        accounts::MEMBERS,
+                        view.slots.len(),
+                        view.expected_voters,
+                        view.deadline_ms
+                    ));
+                }
+                let lunch = self.slot(admin, &household, &view, LUNCH).await?;
+                let dinner = self.slot(admin, &household, &view, DINNER).await?;
+                Ok((
+                    (lunch, dinner),
+                    "two open slots, three options each".to_owned(),
+                ))
+            })
+            .await?;
+        Ok(Proposed {
+            household,
+            plan,
+            deadline_ms,
+            lead,
+            lunch,
+            dinner,
+        })
+    }
+
+    /// The slot for `meal` with its option ids, read from its ballot page.
+    async fn slot(
+        &self,
+        member: &Member,
+        household: &str,
+        view: &PlanView,
+        meal: &'static str,
+    ) -> Result<Slot, Problem> {
+        let summary = find_slot(view, meal)?;
+        let id = summary.id.to_string();
+        let page: BallotPage = self
+            .site
+            .call(
+                member,
+                "get_ballot_page",
+                &[("household_id", household), ("slot_id", &id)],
+            )
+            .await?
+            .expect_success("get_ballot_page")?
+            .json("get_ballot_page")?;
+        let options: BTreeMap<String, String> = page
+            .options
+            .iter()
+            .map(|option| (option.name.clone(), option.id.to_string()))
+            .collect();
+        let expected = [CURRY, PASTA, SOUP];
+        if !summary.closed && options.keys().map(String::as_str).eq(expected) {
+            Ok(Slot { meal, id, options })
+        } else {
+            Err(format!(
+                "{meal}: expected an open slot with the options {expected:?}, found {} with {:?}",
+                describe(summary),
+                options.keys().collect::<Vec<_>>()
+            ))
+        }
+    }
+
+    /// Lunch gets every member's ballot and closes early; dinner gets three of four.
+    async fn cast_ballots(&self, members: &[Member], plan: &Proposed) -> Result<(), Failure> {
+        let (last, first_three) = members.split_last().expect("four members");
+        for (member, ranking) in first_three.iter().zip(LUNCH_BALLOTS) {
+            self.ballot(member, plan, &plan.lunch, ranking).await?;
+        }
+        for (member, ranking) in members.iter().zip(DINNER_BALLOTS) {
+            if let Some(ranking) = ranking {
+                self.ballot(member, plan, &plan.dinner, ranking).await?;
+            }
+        }
+        self.log
+            .step("three of four have voted", async {
+                let view = self.plan(&members[0], &plan.household, &plan.plan).await?;
+                for meal in [LUNCH, DINNER] {
+                    let slot = find_slot(&view, meal)?;
+                    if slot.closed || slot.ballots != 3 {
+                        return Err(format!(
+                            "{meal}: expected open with 3 ballots, found {}",
+                            describe(slot)
+                        ));
+                    }
+                }
+                Ok(((), "lunch and dinner both still open".to_owned()))
+            })
+            .await?;
+        self.ballot(last, plan, &plan.lunch, LUNCH_BALLOTS[3])
+            .await?;
+        self.log
+            .step("lunch closes early", async {
+                let view = self.plan(&members[0], &plan.household, &plan.plan).await?;
+                let lunch = find_slot(&view, LUNCH)?;
+                let dinner = find_slot(&view, DINNER)?;
+                if !(lunch.closed && lunch.winner.as_deref() == Some(LUNCH_WINNER)) {
+                    return Err(format!(
+                        "lunch: expected closed with the winner \u{201c}{LUNCH_WINNER}\u{201d} once all \
+                         {} had voted, found {}",
+                        accounts::MEMBERS,
+                        describe(lunch)
+                    ));
+                }
+                // Reading the plan closes whatever is overdue, so an open dinner proves the
+                // deadline had not passed: lunch closed early, because everyone had voted.
+                if dinner.closed {
+                    return Err(format!(
+                        "dinner: expected open before the deadline, found {} (the server answered \
+                         too slowly for a deadline {:.1} s ahead?)",
+                        describe(dinner),
+                        plan.lead.as_secs_f64()
+                    ));
+                }
+                Ok((
+                    (),
+                    format!(
+                        "all {} voted; winner \u{201c}{LUNCH_WINNER}\u{201d} as expected",
+                        accounts::MEMBERS
+                    ),
+                ))
+            })
+            .await
+    }
+
+    async fn ballot(
+        &self,
+        member: &Member,
+        plan: &Proposed,
+        slot: &Slot,
+        ranking: &[&str],
+    ) -> Result<(), Failure> {
+        self.log
+            .step(format!("{} ranks {}", member.name, slot.meal), async {
+                let fields = rank_fields(slot, ranking);
+                let mut form: Vec<(&str, &str)> = vec![
+                    ("household_id", plan.household.as_str()),
+                    ("slot_id", slot.id.as_str()),
+                ];
+                form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                let answer = self.site.call(member, "cast_ballot", &form).await?;
+                if answer.error() == Some(AppError::VotingClosed) {
+                    return Err(format!(
+                        "cast_ballot: expected the ballot to be accepted before the deadline, \
+                         found {} (the server answered too slowly for a deadline {:.1} s ahead?)",
+                        answer.describe(),
+                        plan.lead.as_secs_f64()
+                    ));
+                }
+                answer.expect_success("cast_ballot")?;
+                Ok(((), ranking.join(" > ")))
+            })
+            .await
+    }
+
+    /// Dinner closes at the deadline: by the trigger with a secret, else lazily.
+    async fn close_at_deadline(&self, members: &[Member], plan: &Proposed) -> Result<(), Failure> {
+        let site = self.site;
+        self.log
+            .step("wait for the deadline", async {
+                let started = Instant::now();
+                // Until the server's clock has surely passed it, even if it runs slow.
+                let margin = 250;
+                let behind = plan.deadline_ms + margin - site.clock().earliest_now();
+                if let Ok(wait) = u64::try_from(behind) {
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                }
+                Ok((
+                    (),
+                    format!("waited {:.1} s", started.elapsed().as_secs_f64()),
+                ))
+            })
+            .await?;
+        let how = if let Some(secret) = self.secret {
+            self.log
+                .step("POST /internal/finalize-due", async {
+                    let answer = site.finalize_due(secret).await?;
+                    match answer.status.as_u16() {
+                        200 => {}
+                        401 => {
+                            return Err(format!(
+                                "expected 200, found {}: the server refused the secret (is \
+                                 --finalize-secret the server's FINALIZE_SECRET?)",
+                                answer.describe()
+                            ));
+                        }
+                        404 => {
+                            return Err(format!(
+                                "expected 200, found {}: the server has no FINALIZE_SECRET \
+                                 (or is not mealvote)",
+                                answer.describe()
+                            ));
+                        }
+                        _ => {
+                            return Err(format!("expected 200, found {}", answer.describe()));
+                        }
+                    }
+                    let report: serde_json::Value = answer.json("finalize-due")?;
+                    let closed = report.get("closed").and_then(serde_json::Value::as_u64);
+                    let Some(closed) = closed else {
+                        return Err(format!(
+                            "expected a report with \u{201c}closed\u{201d}, found {report}"
+                        ));
+                    };
+                    Ok(((), format!("closed {closed} due slot(s)")))
+                })
+                .await?;
+            "after the trigger"
+        } else {
+            "lazily, on reading the plan"
+        };
+        self.log
+            .step("dinner closes at the deadline", async {
+                loop {
+                    let view = self.plan(&members[0], &plan.household, &plan.plan).await?;
+                    let dinner = find_slot(&view, DINNER)?;
+                    if dinner.closed {
+                        if dinner.winner.as_deref() != Some(DINNER_WINNER) {
+                            return Err(format!(
+                                "dinner: expected the winner \u{201c}{DINNER_WINNER}\u{201d} of 3 \
+                                 ballots, found {}",
+                                describe(dinner)
+                            ));
+                        }
+                        let lunch = find_slot(&view, LUNCH)?;
+                        if lunch.winner.as_deref() != Some(LUNCH_WINNER) {
+                            return Err(format!(
+                                "lunch: expected its result to stay \u{201c}{LUNCH_WINNER}\u{201d}, \
+                                 found {}",
+                                describe(lunch)
+                            ));
+                        }
+                        return Ok((
+                            (),
+                            format!(
+                                "closed {how}; winner \u{201c}{DINNER_WINNER}\u{201d} as expected"
+                            ),
+                        ));
+                    }
+                    tokio::time::sleep(POLL_INTERVAL).await;
+                }
+            })
+            .await?;
+        let last = &members[accounts::MEMBERS - 1];
+        self.log
+            .step("a late ballot is refused", async {
+                let ranking = rank_fields(&plan.dinner, &[SOUP]);
+                let mut form: Vec<(&str, &str)> = vec![
+                    ("household_id", plan.household.as_str()),
+                    ("slot_id", plan.dinner.id.as_str()),
+                ];
+                form.extend(ranking.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                let answer = site.call(last, "cast_ballot", &form).await?;
+                if answer.error() == Some(AppError::VotingClosed) {
+                    Ok(((), answer.describe()))
+                } else {
+                    Err(format!(
+                        "cast_ballot after the deadline: expected HTTP 409 \u{201c}{}\u{201d}, found {}",
+                        AppError::VotingClosed,
+                        answer.describe()
+                    ))
+                }
+            })
+            .await
+    }
+
+    async fn plan(
+        &self,
+        member: &Member,
+        household: &str,
+        plan: &str,
+    ) -> Result<PlanView, Problem> {
+        self.site
+            .call(
+                member,
+                "get_plan",
+                &[("household_id", household), ("plan_id", plan)],
+            )
+            .await?
+            .expect_success("get_plan")?
+            .json("get_plan")
+    }
+
+    /// Removes the household (unless `--keep`) and signs everyone out.
+    async fn clean_up(&self, members: &[Member]) -> Result<(), Failure> {
+        let site = self.site;
+        if self.keep {
+            self.log.line("clean up: kept the probe household (--keep)");
+        } else {
+            self.log
+                .step("clean up", async {
+                    let removed = accounts::leave_all(site, members).await?;
+                    Ok(((), format!("everyone left; {removed} household(s) deleted")))
+                })
+                .await?;
+        }
+        self.log
+            .step("sign out", async {
+                accounts::sign_out_all(site, members).await?;
+                Ok(((), format!("{} sessions ended", members.len())))
+            })
+            .await
+    }
+}
+
+/// The form fields of a ballot: ranks 1, 2, … in `ranking`'s order, empty (no opinion) for the
+/// slot's other options.
+fn rank_fields(slot: &Slot, ranking: &[&str]) -> Vec<(String, String)> {
+    slot.options
+        .iter()
+        .map(|(name, id)| {
+            let rank = ranking
+                .iter()
+                .position(|dish| dish == name)
+                .map_or(String::new(), |i| (i + 1).to_string());
+            (format!("rank-{id}"), rank)
+        })
+        .collect()
+}
+
+/// The plan's slot for `meal` (its label ends with the meal's name).
+fn find_slot<'v>(view: &'v PlanView, meal: &str) -> Result<&'v SlotSummary, Problem> {
+    view.slots
+        .iter()
+        .find(|slot| slot.label.ends_with(meal))
+        .ok_or_else(|| {
+            format!(
+                "expected a {meal} slot, found {:?}",
+                view.slots.iter().map(|s| &s.label).collect::<Vec<_>>()
+            )
+        })
+}
+
+/// A slot's state for a message: open or closed, its ballots and winner.
+fn describe(slot: &SlotSummary) -> String {
+    match (slot.closed, &slot.winner) {
+        (false, _) => format!("open with {} ballot(s)", slot.ballots),
+        (true, Some(winner)) => format!(
+            "closed with {} ballot(s) and the winner \u{201c}{winner}\u{201d}",
+            slot.ballots
+        ),
+        (true, None) => format!("closed with {} ballot(s) and no winner", slot.ballots),
+    }
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn round_up_to_second(ms: i64) -> i64 {
+    (ms + 999).div_euclid(1_000) * 1_000
+}
+
+fn utc(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1_000)).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ballot_ranks_only_the_plans_dishes() {
+        for ranking in LUNCH_BALLOTS.iter().chain(DINNER_BALLOTS.iter().flatten()) {
+            assert!(
+                ranking
+                    .iter()
+                    .all(|dish| [SOUP, CURRY, PASTA].contains(dish))
+            );
+        }
+        assert_ne!(
+            LUNCH_WINNER, DINNER_WINNER,
+            "the two results can be told apart"
+        );
+        assert_eq!(
+            DINNER_BALLOTS.iter().flatten().count(),
+            3,
+            "one member abstains"
+        );
+    }
+
+    #[test]
+    fn rank_fields_number_the_ranking_and_leave_the_rest_empty() {
+        let slot = Slot {
+            meal: LUNCH,
+            id: "s".into(),
+            options: [(CURRY, "c"), (PASTA, "p"), (SOUP, "s")]
+                .map(|(n, i)| (n.to_owned(), i.to_owned()))
+                .into(),
+        };
+        assert_eq!(
+            rank_fields(&slot, &[SOUP, CURRY]),
+            [("rank-c", "2"), ("rank-p", ""), ("rank-s", "1")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+    }
+
+    #[test]
+    fn deadlines_are_whole_seconds_rounded_up() {
+        assert_eq!(round_up_to_second(1_000), 1_000);
+        assert_eq!(round_up_to_second(1_001), 2_000);
+        assert_eq!(
+            utc(86_400_000).date(),
+            time::Date::from_calendar_date(1970, time::Month::January, 2).unwrap()
+        );
+    }
+}
