@@ -106,7 +106,14 @@ impl Probe<'_> {
                 Ok((members, note))
             })
             .await?;
-        for member in &members {
+        let voted = self.vote(&members).await;
+        let cleaned = self.clean_up(&members).await;
+        voted.and(cleaned)
+    }
+
+    async fn vote(&self, members: &[Member]) -> Result<(), Failure> {
+        let site = self.site;
+        for member in members {
             self.log
                 .step(format!("{} signs in", member.name), async {
                     let note = accounts::sign_in(site, member, self.mode).await?;
@@ -117,17 +124,11 @@ impl Probe<'_> {
         if self.mode == Mode::Reused {
             self.log
                 .step("remove what earlier runs left", async {
-                    let removed = accounts::leave_all(site, &members).await?;
+                    let removed = accounts::leave_all(site, members).await?;
                     Ok(((), format!("{removed} household(s) removed")))
                 })
                 .await?;
         }
-        let voted = self.vote(&members).await;
-        let cleaned = self.clean_up(&members).await;
-        voted.and(cleaned)
-    }
-
-    async fn vote(&self, members: &[Member]) -> Result<(), Failure> {
         let proposed = self.set_up(members).await?;
         self.cast_ballots(members, &proposed).await?;
         self.close_at_deadline(members, &proposed).await
