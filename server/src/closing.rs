@@ -50,12 +50,7 @@ pub async fn run_batch(
 
 /// Runs a batch now and then every `interval` until `stop` completes. A failed batch is logged
 /// and retried at the next tick; a batch that overruns delays the next tick instead of piling up.
-pub async fn ticker(
-    store: Store,
-    interval: Duration,
-    limit: u32,
-    stop: impl Future<Output = ()>,
-) {
+pub async fn ticker(store: Store, interval: Duration, limit: u32, stop: impl Future<Output = ()>) {
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let run = async {

@@ -275,12 +275,21 @@ impl Config {
                 .get("FINALIZE_SECRET")
                 .filter(|secret| !secret.is_empty())
                 .map(SecretString::from),
-            ticker_interval: match env.parse("TICKER_INTERVAL_SECS", 60_u64, "a number of seconds")? {
+            ticker_interval: match env.parse(
+                "TICKER_INTERVAL_SECS",
+                60_u64,
+                "a number of seconds",
+            )? {
                 0 => None,
                 secs => Some(Duration::from_secs(secs)),
             },
             finalize_batch: match env.parse("FINALIZE_BATCH_SIZE", 1000_u32, "a number")? {
-                0 => return Err(ConfigError::new("FINALIZE_BATCH_SIZE", "must be at least 1")),
+                0 => {
+                    return Err(ConfigError::new(
+                        "FINALIZE_BATCH_SIZE",
+                        "must be at least 1",
+                    ));
+                }
                 size => size,
             },
             otel: OtelConfig {

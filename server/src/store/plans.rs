@@ -19,7 +19,9 @@ use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, Store, StoreError,
-    closing::{Closed, Event, EventKind, close_if_due, count_closed, is_closed, lock_slot, record_event},
+    closing::{
+        Closed, Event, EventKind, close_if_due, count_closed, is_closed, lock_slot, record_event,
+    },
     is_unique_violation,
 };
 use crate::metrics::ClosePath;
@@ -290,7 +292,17 @@ impl Store {
         .await?;
         let (title, first, last, deadline_ms, proposer_id, proposer) =
             row.ok_or(StoreError::NotFound)?;
-        type SlotRow = (String, String, String, i64, i64, i64, Option<i64>, i64, Option<String>);
+        type SlotRow = (
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+            Option<i64>,
+            i64,
+            Option<String>,
+        );
         let slot_rows: Vec<SlotRow> = sqlx::query_as(
             r"select s.id, s.day, s.meal,
                      cast((select count(*) from ballots b where b.slot_id = s.id) as bigint),
@@ -340,21 +352,23 @@ impl Store {
         let slots = slot_rows
             .into_iter()
             .map(
-                |(id, day, meal, ballots, expected_ballots, mine, own_deadline, closed, winner)| SlotSummary {
-                    options: option_rows
-                        .iter()
-                        .filter(|(slot, _)| *slot == id)
-                        .map(|(_, name)| name.clone())
-                        .collect(),
-                    label: slot_label(&day, &meal),
-                    id: SlotId::from_stored(id),
-                    ballots: count(ballots),
-                    expected_ballots: count(expected_ballots),
-                    i_voted: mine > 0,
-                    closed: closed == 1,
-                    reopenable: i_proposed && closed == 1 && ballots == 0,
-                    winner,
-                    reopened_deadline_ms: own_deadline,
+                |(id, day, meal, ballots, expected_ballots, mine, own_deadline, closed, winner)| {
+                    SlotSummary {
+                        options: option_rows
+                            .iter()
+                            .filter(|(slot, _)| *slot == id)
+                            .map(|(_, name)| name.clone())
+                            .collect(),
+                        label: slot_label(&day, &meal),
+                        id: SlotId::from_stored(id),
+                        ballots: count(ballots),
+                        expected_ballots: count(expected_ballots),
+                        i_voted: mine > 0,
+                        closed: closed == 1,
+                        reopenable: i_proposed && closed == 1 && ballots == 0,
+                        winner,
+                        reopened_deadline_ms: own_deadline,
+                    }
                 },
             )
             .collect();
@@ -451,7 +465,7 @@ impl Store {
         }
         let household = access.household_id().as_str();
         let mut tx = self.begin().await?;
-        lock_slot(&mut tx, slot.as_str()).await?;
+        lock_slot(&mut tx, slot.as_str(), None).await?;
         // The guard and the change in one statement: no ballot in the plan, deadline ahead.
         let cleared = sqlx::query(
             r"delete from slot_options where slot_id = $1
@@ -625,6 +639,9 @@ impl Store {
         let json =
             serde_json::to_string(ranking).map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
         let mut tx = self.begin().await?;
+        if !lock_slot(&mut tx, slot.as_str(), Some(access.household_id().as_str())).await? {
+            return Err(StoreError::NotFound);
+        }
         let found: Option<(String, i64)> = sqlx::query_as(
             r"select p.id, coalesce(s.deadline_at, p.deadline_at)
               from slots s join plans p on p.id = s.plan_id
@@ -635,7 +652,6 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let (plan, deadline_ms) = found.ok_or(StoreError::NotFound)?;
-        lock_slot(&mut tx, slot.as_str()).await?;
         if is_closed(&mut tx, slot.as_str()).await? {
             return Err(StoreError::Rule(PlanRule::Closed));
         }

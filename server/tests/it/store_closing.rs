@@ -29,13 +29,11 @@ crate::on_both_engines!(
 );
 
 async fn outbox_kinds(store: &Store, access: &HouseholdAccess) -> Vec<String> {
-    sqlx::query_scalar(
-        r"select kind from outbox where household_id = $1 order by created_at, id",
-    )
-    .bind(access.household_id().as_str())
-    .fetch_all(store.pool())
-    .await
-    .unwrap()
+    sqlx::query_scalar(r"select kind from outbox where household_id = $1 order by created_at, id")
+        .bind(access.household_id().as_str())
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
 }
 
 async fn result_rows(store: &Store, slot: &str) -> i64 {
@@ -70,7 +68,11 @@ async fn a_slot_closes_as_soon_as_every_expected_voter_has_voted(db: TestDatabas
 
     let outcome = store.slot_outcome(&bob, &slot).await.unwrap().unwrap();
     assert_eq!(
-        (outcome.closed_at_ms, outcome.path.as_str(), outcome.ballot_count),
+        (
+            outcome.closed_at_ms,
+            outcome.path.as_str(),
+            outcome.ballot_count
+        ),
         (NOW + 2, "everyone_voted", 2)
     );
     let view = store.plan(&ada, &id, NOW + 3).await.unwrap();
@@ -91,9 +93,7 @@ async fn a_slot_closes_as_soon_as_every_expected_voter_has_voted(db: TestDatabas
     assert_eq!(after.mine, Some(rank_first(&page, 1)));
 }
 
-async fn a_slot_past_its_deadline_closes_at_the_deadline_whichever_path_notices(
-    db: TestDatabase,
-) {
+async fn a_slot_past_its_deadline_closes_at_the_deadline_whichever_path_notices(db: TestDatabase) {
     let store = db.store().await;
     let ada = home(&store).await;
     let _bob = member(&store, &ada, "Bob").await;
@@ -105,13 +105,22 @@ async fn a_slot_past_its_deadline_closes_at_the_deadline_whichever_path_notices(
         .await
         .unwrap();
     // Nothing is due before the deadline.
-    assert!(store.settle_household(&ada, DEADLINE - 1).await.unwrap().is_empty());
+    assert!(
+        store
+            .settle_household(&ada, DEADLINE - 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let closed = store.settle_household(&ada, DEADLINE + HOUR).await.unwrap();
     assert_eq!(closed.len(), 4, "every slot of the plan");
     assert!(closed.iter().all(|c| c.path == ClosePath::Lazy));
     let outcome = store.slot_outcome(&ada, &slot).await.unwrap().unwrap();
-    assert_eq!(outcome.closed_at_ms, DEADLINE, "closed at the deadline, not when noticed");
+    assert_eq!(
+        outcome.closed_at_ms, DEADLINE,
+        "closed at the deadline, not when noticed"
+    );
     assert_eq!(outcome.winner.as_ref(), Some(&page.options[0].id));
 
     // The other paths find nothing left to do.
@@ -137,7 +146,10 @@ async fn the_trigger_closes_due_slots_of_every_household_in_batches_and_again_do
         .finalize_due(ClosePath::Trigger, DEADLINE, 5)
         .await
         .unwrap();
-    assert_eq!((first.closed, first.already_closed, first.remaining), (5, 0, 1));
+    assert_eq!(
+        (first.closed, first.already_closed, first.remaining),
+        (5, 0, 1)
+    );
     let second = store
         .finalize_due(ClosePath::Ticker, DEADLINE, 5)
         .await
@@ -161,7 +173,10 @@ async fn many_concurrent_closes_of_one_slot_store_one_result(db: TestDatabase) {
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store.create_plan(&ada, &plan("A\nB\nC"), NOW).await.unwrap();
+    let id = store
+        .create_plan(&ada, &plan("A\nB\nC"), NOW)
+        .await
+        .unwrap();
     let slot = first_slot(&store, &ada, &id).await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     store
@@ -175,7 +190,11 @@ async fn many_concurrent_closes_of_one_slot_store_one_result(db: TestDatabase) {
         let access = if i % 2 == 0 { ada.clone() } else { bob.clone() };
         tokio::spawn(async move {
             match i % 3 {
-                0 => store.settle_household(&access, DEADLINE + i).await.unwrap().len() as u32,
+                0 => store
+                    .settle_household(&access, DEADLINE + i)
+                    .await
+                    .unwrap()
+                    .len() as u32,
                 1 => {
                     store
                         .finalize_due(ClosePath::Trigger, DEADLINE + i, 100)
@@ -197,7 +216,10 @@ async fn many_concurrent_closes_of_one_slot_store_one_result(db: TestDatabase) {
     for closer in closers {
         closed += closer.await.unwrap();
     }
-    assert_eq!(closed, 4, "each of the plan's 4 slots was closed by exactly one closer");
+    assert_eq!(
+        closed, 4,
+        "each of the plan's 4 slots was closed by exactly one closer"
+    );
     assert_eq!(result_rows(&store, slot.as_str()).await, 1);
     let kinds = outbox_kinds(&store, &ada).await;
     assert_eq!(kinds.iter().filter(|k| *k == "slot_closed").count(), 4);
@@ -230,7 +252,10 @@ async fn concurrent_last_ballots_are_all_counted_in_the_one_result(db: TestDatab
     }
     assert_eq!(closes, 1, "the last of the six ballots closed the slot");
     let outcome = store.slot_outcome(&ada, &slot).await.unwrap().unwrap();
-    assert_eq!(outcome.ballot_count, 6, "every accepted ballot is in the result");
+    assert_eq!(
+        outcome.ballot_count, 6,
+        "every accepted ballot is in the result"
+    );
 }
 
 async fn a_slot_without_ballots_has_no_winner_and_only_its_proposer_can_reopen_it(
@@ -242,7 +267,9 @@ async fn a_slot_without_ballots_has_no_winner_and_only_its_proposer_can_reopen_i
     let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
     let slot = first_slot(&store, &ada, &id).await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
-    let decided = store.plan(&ada, &id, NOW).await.unwrap().slots[1].id.clone();
+    let decided = store.plan(&ada, &id, NOW).await.unwrap().slots[1]
+        .id
+        .clone();
     store
         .cast_ballot(&bob, &decided, &rank_first(&page, 0), NOW)
         .await
@@ -263,7 +290,9 @@ async fn a_slot_without_ballots_has_no_winner_and_only_its_proposer_can_reopen_i
         Err(StoreError::Rule(PlanRule::ProposerOnly))
     ));
     assert!(matches!(
-        store.reopen_slot(&ada, &decided, DEADLINE + 24 * HOUR).await,
+        store
+            .reopen_slot(&ada, &decided, DEADLINE + 24 * HOUR)
+            .await,
         Err(StoreError::Rule(PlanRule::NotReopenable))
     ));
     store
@@ -273,7 +302,13 @@ async fn a_slot_without_ballots_has_no_winner_and_only_its_proposer_can_reopen_i
     let page = store.ballot_page(&bob, &slot, DEADLINE + 1).await.unwrap();
     assert!(page.open);
     assert_eq!(page.deadline_ms, DEADLINE + 24 * HOUR);
-    assert!(store.settle_household(&ada, DEADLINE + 2).await.unwrap().is_empty());
+    assert!(
+        store
+            .settle_household(&ada, DEADLINE + 2)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Both vote: it closes early, now with a winner.
     store
         .cast_ballot(&bob, &slot, &rank_first(&page, 1), DEADLINE + 3)
@@ -305,7 +340,10 @@ async fn the_stored_ballot_file_recounts_to_the_stored_result(db: TestDatabase) 
         (&bob, Ranking(vec![vec![o(1)], vec![o(2)], vec![o(0)]])),
         (&cy, Ranking(vec![vec![o(2), o(3)], vec![o(0)], vec![o(1)]])),
     ] {
-        store.cast_ballot(who, &slot, &ranking, NOW + 1).await.unwrap();
+        store
+            .cast_ballot(who, &slot, &ranking, NOW + 1)
+            .await
+            .unwrap();
     }
     let outcome = store.slot_outcome(&ada, &slot).await.unwrap().unwrap();
     assert_eq!(
@@ -326,7 +364,11 @@ async fn the_stored_ballot_file_recounts_to_the_stored_result(db: TestDatabase) 
         .iter()
         .map(|id| id.as_str().to_owned())
         .collect();
-    let stored: Vec<String> = outcome.order.iter().map(|id| id.as_str().to_owned()).collect();
+    let stored: Vec<String> = outcome
+        .order
+        .iter()
+        .map(|id| id.as_str().to_owned())
+        .collect();
     assert_eq!(order, stored);
     // The seed is the documented derivation from the slot, the close time and the ballots.
     let election = tally::Election::try_from(&file.input).unwrap();
@@ -384,5 +426,8 @@ async fn a_member_who_left_is_not_waited_for(db: TestDatabase) {
         .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
         .await
         .unwrap();
-    assert!(closed.is_some(), "Bob left, so Ada was the last expected voter");
+    assert!(
+        closed.is_some(),
+        "Bob left, so Ada was the last expected voter"
+    );
 }
