@@ -108,17 +108,19 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
                 .with_state(endpoint),
         );
     }
-    if let Some(secret) = &config.finalize_secret {
-        let endpoint = FinalizeEndpoint::new(state.store.clone(), secret, config.finalize_batch);
-        router = router.merge(
-            Router::new()
-                .route(
-                    "/internal/finalize-due",
-                    axum::routing::post(finalize::finalize_due),
-                )
-                .with_state(endpoint),
-        );
-    }
+    let finalize = FinalizeEndpoint::new(
+        state.store.clone(),
+        config.finalize_secret.as_ref(),
+        config.finalize_batch,
+    );
+    router = router.merge(
+        Router::new()
+            .route(
+                "/internal/finalize-due",
+                axum::routing::post(finalize::finalize_due),
+            )
+            .with_state(finalize),
+    );
     if config.assets_base_url.is_none() {
         let pkg_dir =
             std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);

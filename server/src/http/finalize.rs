@@ -1,7 +1,8 @@
 //! `POST /internal/finalize-due`: an external scheduler (EventBridge on AWS) asks the server to
 //! close every due slot and deliver pending webhooks, so results are announced even when nobody
 //! visits. Guarded by `FINALIZE_SECRET` in the `X-Finalize-Secret` header, compared in constant
-//! time; without a configured secret the route does not exist (404). Idempotent: a retried call
+//! time; without a configured secret it answers 404, as for an unknown path. It is
+//! outside the pages' same-origin check: the secret is the credential. Idempotent: a retried call
 //! finds nothing left to close.
 
 use axum::{
@@ -23,23 +24,24 @@ pub struct FinalizeEndpoint {
     store: Store,
     batch: u32,
     /// SHA-256 of the secret: digests compare in the same time whatever the guess's length.
-    secret_digest: [u8; 32],
+    /// `None` when no secret is configured: the route then answers 404, like an unknown path.
+    secret_digest: Option<[u8; 32]>,
 }
 
 impl FinalizeEndpoint {
-    pub fn new(store: Store, secret: &SecretString, batch: u32) -> Self {
+    pub fn new(store: Store, secret: Option<&SecretString>, batch: u32) -> Self {
         Self {
             store,
             batch,
-            secret_digest: digest(secret.expose_secret()),
+            secret_digest: secret.map(|secret| digest(secret.expose_secret())),
         }
     }
 
-    fn authorized(&self, headers: &HeaderMap) -> bool {
+    fn authorized(&self, expected: &[u8; 32], headers: &HeaderMap) -> bool {
         headers
             .get(SECRET_HEADER)
             .and_then(|value| value.to_str().ok())
-            .is_some_and(|presented| digest(presented).ct_eq(&self.secret_digest).into())
+            .is_some_and(|presented| digest(presented).ct_eq(expected).into())
     }
 }
 
@@ -51,7 +53,10 @@ pub async fn finalize_due(
     State(endpoint): State<FinalizeEndpoint>,
     headers: HeaderMap,
 ) -> Response {
-    if !endpoint.authorized(&headers) {
+    let Some(expected) = &endpoint.secret_digest else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    if !endpoint.authorized(expected, &headers) {
         tracing::warn!("finalize-due refused: missing or wrong secret");
         return (
             StatusCode::UNAUTHORIZED,

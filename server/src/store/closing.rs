@@ -168,16 +168,23 @@ pub(super) async fn record_event(
     Ok(())
 }
 
-/// Takes the slot's turn: the transaction's first write, so ballots and closes of one slot are
-/// serialized. False when the slot does not exist.
+/// Takes the slot's turn: must be the transaction's first statement, so ballots and closes of one
+/// slot are serialized. (On SQLite a transaction that reads before it writes can fail with "database
+/// is locked" when another writer commits in between; writing first waits its turn instead.)
+/// `household`, when given, must own the slot. False when there is no such slot.
 pub(super) async fn lock_slot(
     tx: &mut Transaction<'_, Any>,
     slot: &str,
+    household: Option<&str>,
 ) -> Result<bool, StoreError> {
-    let locked = sqlx::query(r"update slots set revision = revision + 1 where id = $1")
-        .bind(slot)
-        .execute(&mut **tx)
-        .await?;
+    let locked = sqlx::query(
+        r"update slots set revision = revision + 1
+          where id = $1 and ($2 = '' or plan_id in (select id from plans where household_id = $2))",
+    )
+    .bind(slot)
+    .bind(household.unwrap_or(""))
+    .execute(&mut **tx)
+    .await?;
     Ok(locked.rows_affected() == 1)
 }
 
@@ -440,7 +447,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<Option<Closed>, StoreError> {
         let mut tx = self.begin().await?;
-        if !lock_slot(&mut tx, slot).await? {
+        if !lock_slot(&mut tx, slot, None).await? {
             return Ok(None);
         }
         let closed = close_if_due(&mut tx, slot, path, now_ms).await?;
@@ -596,6 +603,9 @@ impl Store {
         deadline_ms: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
+        if !lock_slot(&mut tx, slot.as_str(), Some(access.household_id().as_str())).await? {
+            return Err(StoreError::NotFound);
+        }
         let owner: Option<(String,)> = sqlx::query_as(
             r"select p.proposed_by from slots s join plans p on p.id = s.plan_id
               where s.id = $1 and p.household_id = $2",
@@ -605,7 +615,6 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let (proposed_by,) = owner.ok_or(StoreError::NotFound)?;
-        lock_slot(&mut tx, slot.as_str()).await?;
         if proposed_by != access.user_id().as_str() {
             return Err(StoreError::Rule(PlanRule::ProposerOnly));
         }

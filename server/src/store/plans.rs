@@ -465,7 +465,7 @@ impl Store {
         }
         let household = access.household_id().as_str();
         let mut tx = self.begin().await?;
-        lock_slot(&mut tx, slot.as_str()).await?;
+        lock_slot(&mut tx, slot.as_str(), None).await?;
         // The guard and the change in one statement: no ballot in the plan, deadline ahead.
         let cleared = sqlx::query(
             r"delete from slot_options where slot_id = $1
@@ -639,6 +639,9 @@ impl Store {
         let json =
             serde_json::to_string(ranking).map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
         let mut tx = self.begin().await?;
+        if !lock_slot(&mut tx, slot.as_str(), Some(access.household_id().as_str())).await? {
+            return Err(StoreError::NotFound);
+        }
         let found: Option<(String, i64)> = sqlx::query_as(
             r"select p.id, coalesce(s.deadline_at, p.deadline_at)
               from slots s join plans p on p.id = s.plan_id
@@ -649,7 +652,6 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let (plan, deadline_ms) = found.ok_or(StoreError::NotFound)?;
-        lock_slot(&mut tx, slot.as_str()).await?;
         if is_closed(&mut tx, slot.as_str()).await? {
             return Err(StoreError::Rule(PlanRule::Closed));
         }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod authorization;
+mod closing;
 mod csrf;
 mod households;
 mod http;
