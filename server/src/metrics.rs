@@ -39,8 +39,6 @@ pub const TIE_BREAKS_BY_LOT: &str = "mealvote_tie_breaks_by_lot_total";
 pub const FINALIZE_DUE_BATCH: &str = "mealvote_finalize_due_batch_seconds";
 /// Webhook deliveries attempted, by `outcome` (`ok`, `failed`). Counter.
 pub const WEBHOOK_DELIVERIES: &str = "mealvote_webhook_deliveries_total";
-/// Runs of the `probe` verb's checks, by `outcome` (`ok`, `failed`). Counter.
-pub const PROBE_RUNS: &str = "mealvote_probe_runs_total";
 
 /// How a slot came to be closed (DESIGN.md, decision 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,7 +154,6 @@ fn describe() {
         WEBHOOK_DELIVERIES,
         "Webhook deliveries attempted, by outcome (ok, failed)."
     );
-    describe_counter!(PROBE_RUNS, "Prober runs, by outcome (ok, failed).");
 
     for name in [PLANS_PROPOSED, BALLOTS_CAST, TIE_BREAKS_BY_LOT] {
         counter!(name).absolute(0);
@@ -164,10 +161,8 @@ fn describe() {
     for path in ClosePath::ALL {
         counter!(SLOTS_CLOSED, "path" => path.label()).absolute(0);
     }
-    for name in [WEBHOOK_DELIVERIES, PROBE_RUNS] {
-        for ok in [true, false] {
-            counter!(name, "outcome" => outcome(ok)).absolute(0);
-        }
+    for ok in [true, false] {
+        counter!(WEBHOOK_DELIVERIES, "outcome" => outcome(ok)).absolute(0);
     }
 }
 
@@ -223,11 +218,6 @@ pub fn finalize_due_batch(duration: Duration) {
 /// One webhook delivery attempt, successful or not.
 pub fn webhook_delivery(ok: bool) {
     counter!(WEBHOOK_DELIVERIES, "outcome" => outcome(ok)).increment(1);
-}
-
-/// One prober run, successful or not.
-pub fn probe_outcome(ok: bool) {
-    counter!(PROBE_RUNS, "outcome" => outcome(ok)).increment(1);
 }
 
 fn outcome(ok: bool) -> &'static str {

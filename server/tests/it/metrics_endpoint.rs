@@ -147,7 +147,7 @@ async fn after_a_scripted_flow_each_route_and_status_is_counted_exactly() {
 
     // Domain counters exist, at zero, before the features that record them are used.
     assert_eq!(read(m::BALLOTS_CAST, &[]), 0.0);
-    assert_eq!(read(m::PROBE_RUNS, &[("outcome", "failed")]), 0.0);
+    assert_eq!(read(m::TIE_BREAKS_BY_LOT, &[]), 0.0);
     for name in [
         m::HTTP_REQUESTS,
         m::HTTP_REQUEST_DURATION,
