@@ -9,6 +9,7 @@ mod http;
 mod metrics_endpoint;
 mod plans;
 mod request_logs;
+mod results;
 mod startup;
 mod store;
 mod store_accounts;
