@@ -90,10 +90,7 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .route(
-            export::ROUTE,
-            get(export::download).with_state(downloads),
-        )
+        .route(export::ROUTE, get(export::download).with_state(downloads))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

@@ -47,7 +47,12 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
     let household = plan.household_id.to_string();
     let editable = plan.options_editable;
     let results_href = format!("/households/{household}/plans/{}/results", plan.id);
-    let reopenable: Vec<SlotSummary> = plan.slots.iter().filter(|s| s.reopenable).cloned().collect();
+    let reopenable: Vec<SlotSummary> = plan
+        .slots
+        .iter()
+        .filter(|s| s.reopenable)
+        .cloned()
+        .collect();
     let reopen_form = (!reopenable.is_empty())
         .then(|| view! { <ReopenForm household=household.clone() slots=reopenable /> });
     view! {

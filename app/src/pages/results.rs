@@ -79,7 +79,10 @@ fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl
                 <a href=ballot_href>"Rank the options"</a>
             </p>
         }),
-        SlotOutcome::NoVotes { closed_at_ms, reopenable } => EitherOf3::B(view! {
+        SlotOutcome::NoVotes {
+            closed_at_ms,
+            reopenable,
+        } => EitherOf3::B(view! {
             <p><span class="badge">"Closed without votes"</span></p>
             <p>{NO_VOTES_EXPLANATION} " Voting closed " <LocalTime ms=closed_at_ms /> "."</p>
             <p>

@@ -518,7 +518,11 @@ mod tests {
             NOON_BEFORE + 1_800_000
         );
         let past = parse_reopen_deadline("2026-11-22", "12:30", "60", NOON_BEFORE).unwrap_err();
-        assert!(past.for_field(Field::DeadlineDate).unwrap().contains("passed"));
+        assert!(
+            past.for_field(Field::DeadlineDate)
+                .unwrap()
+                .contains("passed")
+        );
         let garbled = parse_reopen_deadline("2026-11-22", "noon", "", NOON_BEFORE).unwrap_err();
         assert!(garbled.for_field(Field::DeadlineTime).is_some());
     }

@@ -40,9 +40,14 @@ pub struct SlotResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SlotOutcome {
     /// Voting is open until `deadline_ms`.
-    Open { deadline_ms: i64 },
+    Open {
+        deadline_ms: i64,
+    },
     /// Closed without a ballot: no winner. Its plan's proposer may re-open it.
-    NoVotes { closed_at_ms: i64, reopenable: bool },
+    NoVotes {
+        closed_at_ms: i64,
+        reopenable: bool,
+    },
     Decided(Box<DecidedSlot>),
 }
 
@@ -570,7 +575,11 @@ mod tests {
         fn stored_order(&self, seed: Seed) -> Vec<String> {
             let election = Election::try_from(&self.input).unwrap();
             let result = election.tally(Variant::WinningLex).finalize(seed);
-            result.order.iter().map(|id| id.as_str().to_owned()).collect()
+            result
+                .order
+                .iter()
+                .map(|id| id.as_str().to_owned())
+                .collect()
         }
 
         fn decided_with(&self, seed: Seed) -> Decided {
@@ -613,14 +622,8 @@ mod tests {
         assert_eq!(decided.tiers, [["Spaghetti"], ["Fried rice"], ["Salad"]]);
         assert_eq!(decided.head_to_head[0].dish, "Spaghetti");
         assert_eq!(decided.head_to_head[0].cells[0], None);
-        assert_eq!(
-            decided.head_to_head[0].cells[1].unwrap().to_string(),
-            "3–1"
-        );
-        assert_eq!(
-            decided.head_to_head[1].cells[0].unwrap().to_string(),
-            "1–3"
-        );
+        assert_eq!(decided.head_to_head[0].cells[1].unwrap().to_string(), "3–1");
+        assert_eq!(decided.head_to_head[1].cells[0].unwrap().to_string(), "1–3");
         let order: Vec<&str> = decided.order.iter().map(|p| p.dish.as_str()).collect();
         assert_eq!(order, ["Spaghetti", "Fried rice", "Salad"]);
         assert_eq!(
@@ -683,7 +686,11 @@ mod tests {
             let decided = slot.decided_with(Seed::from_bytes([byte; 16]));
             assert!(decided.winner_by_lot && decided.by_lot);
             let said = text(&decided);
-            let loser = if decided.winner == "Pasta" { "Curry" } else { "Pasta" };
+            let loser = if decided.winner == "Pasta" {
+                "Curry"
+            } else {
+                "Pasta"
+            };
             assert!(
                 said.contains(&format!(
                     "{} and {loser} tied: neither beats the other",
@@ -731,17 +738,16 @@ mod tests {
 
     #[test]
     fn a_single_ballot_with_a_tie_lower_down_says_that_part_was_drawn_by_lot() {
-        let slot = slot(
-            &["Pasta", "Curry", "Soup"],
-            &[("ann", &[&["Soup"]], 1)],
-        );
+        let slot = slot(&["Pasta", "Curry", "Soup"], &[("ann", &[&["Soup"]], 1)]);
         let decided = slot.decided();
         assert_eq!(decided.winner, "Soup");
         assert!(decided.by_lot && !decided.winner_by_lot);
         let said = text(&decided);
         assert!(said.contains("Soup beat "), "{said}");
         assert!(
-            said.ends_with("tied further down; their order was drawn by lot, from the result's seed."),
+            said.ends_with(
+                "tied further down; their order was drawn by lot, from the result's seed."
+            ),
             "{said}"
         );
     }
@@ -803,7 +809,8 @@ mod tests {
 
     #[test]
     fn lists_read_as_sentences() {
-        let list = |items: &[&str]| and_list(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let list =
+            |items: &[&str]| and_list(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(list(&["A"]), "A");
         assert_eq!(list(&["A", "B"]), "A and B");
         assert_eq!(list(&["A", "B", "C"]), "A, B and C");

@@ -19,8 +19,8 @@ use app::{
         verify_command,
     },
 };
-use sha2::{Digest, Sha256};
 use http::request::Parts;
+use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 use super::{

@@ -33,7 +33,10 @@ pub async fn download(
     let result = async {
         let household = HouseholdId::try_from(household)?;
         let slot = SlotId::try_from(slot)?;
-        let file = backend.0.slot_export(&parts, household, slot.clone()).await?;
+        let file = backend
+            .0
+            .slot_export(&parts, household, slot.clone())
+            .await?;
         Ok::<_, AppError>((slot, file))
     }
     .await;

@@ -12,8 +12,7 @@ use app::{
     plans::{
         BallotPage, DeadlineChange, DishDetails, DishName, DishView, MealNames, MemberBallot,
         NewPlan, OptionNames, OptionView, PlanSummary, PlanView, Ranking, SlotBrief, SlotSummary,
-        VoterView,
-        day_iso, day_label, parse_day,
+        VoterView, day_iso, day_label, parse_day,
     },
 };
 use sqlx::{Any, Transaction};

@@ -86,9 +86,27 @@ async fn the_results_page_shows_the_winner_why_and_the_head_to_head_scores(db: T
     let (ada, others, household, plan) =
         household(&app, &["Bob", "Cy", "Dee"], "Spaghetti\nFried rice\nSalad").await;
     let slot = ada.plan(&household, &plan).await.slots[0].id.to_string();
-    vote(&ada, &household, &slot, &["Spaghetti", "Fried rice", "Salad"]).await;
-    vote(&others[0], &household, &slot, &["Spaghetti", "Salad", "Fried rice"]).await;
-    vote(&others[1], &household, &slot, &["Fried rice", "Spaghetti", "Salad"]).await;
+    vote(
+        &ada,
+        &household,
+        &slot,
+        &["Spaghetti", "Fried rice", "Salad"],
+    )
+    .await;
+    vote(
+        &others[0],
+        &household,
+        &slot,
+        &["Spaghetti", "Salad", "Fried rice"],
+    )
+    .await;
+    vote(
+        &others[1],
+        &household,
+        &slot,
+        &["Fried rice", "Spaghetti", "Salad"],
+    )
+    .await;
     // The last expected ballot closes the slot at once.
     vote(&others[2], &household, &slot, &["Spaghetti", "Fried rice"]).await;
 
@@ -106,7 +124,10 @@ async fn the_results_page_shows_the_winner_why_and_the_head_to_head_scores(db: T
 
     let path = format!("/households/{household}/plans/{plan}/results");
     let html = page_html(&others[1], &path).await;
-    assert!(html.contains("Winner: <strong>Spaghetti</strong>"), "{html}");
+    assert!(
+        html.contains("Winner: <strong>Spaghetti</strong>"),
+        "{html}"
+    );
     assert!(html.contains("Spaghetti beat Fried rice 3–1 and Salad 4–0."));
     // The head-to-head table: Spaghetti's row, then Fried rice's (the final order).
     for cell in [
@@ -118,18 +139,31 @@ async fn the_results_page_shows_the_winner_why_and_the_head_to_head_scores(db: T
         assert!(html.contains(cell), "{cell}");
     }
     assert!(html.contains(&first.digest) && html.contains(&first.seed));
-    assert!(html.contains(&format!("mealvote tally mealvote-{slot}.json --seed {}", first.seed)));
-    assert!(html.contains(&format!(r#"href="/households/{household}/slots/{slot}/export""#)));
-    assert!(!html.contains(&slot_option_id(&ada, &household, &slot).await), "no ids shown");
+    assert!(html.contains(&format!(
+        "mealvote tally mealvote-{slot}.json --seed {}",
+        first.seed
+    )));
+    assert!(html.contains(&format!(
+        r#"href="/households/{household}/slots/{slot}/export""#
+    )));
+    assert!(
+        !html.contains(&slot_option_id(&ada, &household, &slot).await),
+        "no ids shown"
+    );
 
     // The plan page, the plans list and the closed ballot page name the winner and link here.
     let plan_html = page_html(&ada, &format!("/households/{household}/plans/{plan}")).await;
     assert!(plan_html.contains("Winner: Spaghetti"), "{plan_html}");
     assert!(plan_html.contains(&format!("{path}#slot-{slot}")));
     let list = page_html(&ada, &format!("/households/{household}/plans")).await;
-    assert!(list.contains(": Spaghetti") && list.contains(&path), "{list}");
+    assert!(
+        list.contains(": Spaghetti") && list.contains(&path),
+        "{list}"
+    );
     let ballot = page_html(&ada, &format!("/households/{household}/slots/{slot}")).await;
-    assert!(ballot.contains("Voting has closed") && ballot.contains(&format!("{path}#slot-{slot}")));
+    assert!(
+        ballot.contains("Voting has closed") && ballot.contains(&format!("{path}#slot-{slot}"))
+    );
 }
 
 /// One of the slot's option ids, to check that the page never prints ids.
@@ -187,10 +221,7 @@ async fn the_downloaded_ballot_file_recounts_to_the_stored_result_with_the_real_
 
     let download = others[1].get(&export).await;
     assert_eq!(download.status(), StatusCode::OK);
-    assert_eq!(
-        download.headers()[header::CONTENT_TYPE],
-        "application/json"
-    );
+    assert_eq!(download.headers()[header::CONTENT_TYPE], "application/json");
     assert_eq!(
         download.headers()[header::CONTENT_DISPOSITION],
         format!("attachment; filename=\"mealvote-{slot}.json\"").as_str()
@@ -240,8 +271,14 @@ async fn the_downloaded_ballot_file_recounts_to_the_stored_result_with_the_real_
         .map(|id| id.as_str().unwrap().to_owned())
         .collect();
     let stored_order: Vec<String> = stored.order.iter().map(|id| id.to_string()).collect();
-    assert_eq!(order, stored_order, "the binary reproduces the stored order");
-    assert_eq!(Some(&order[0]), stored.winner.as_ref().map(|w| w.to_string()).as_ref());
+    assert_eq!(
+        order, stored_order,
+        "the binary reproduces the stored order"
+    );
+    assert_eq!(
+        Some(&order[0]),
+        stored.winner.as_ref().map(|w| w.to_string()).as_ref()
+    );
     // … which is the order the page shows, in names.
     let file: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let names: Vec<&str> = order
