@@ -29,6 +29,7 @@ pub struct ResultsPage {
     pub slots: Vec<SlotResult>,
 }
 
+/// One slot of a [`ResultsPage`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlotResult {
     pub id: SlotId,
@@ -37,6 +38,7 @@ pub struct SlotResult {
     pub outcome: SlotOutcome,
 }
 
+/// Where a slot's vote stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SlotOutcome {
     /// Voting is open until `deadline_ms`.
@@ -96,6 +98,7 @@ pub struct Placed {
     pub ahead_because: Option<String>,
 }
 
+/// One row of the head-to-head table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeadToHeadRow {
     pub dish: String,
@@ -112,10 +115,12 @@ pub struct Score {
 }
 
 impl Score {
+    /// More ballots for than against.
     pub fn won(self) -> bool {
         self.support > self.opposition
     }
 
+    /// Fewer ballots for than against.
     pub fn lost(self) -> bool {
         self.support < self.opposition
     }
@@ -178,6 +183,7 @@ impl std::fmt::Display for Step {
 /// A closed slot, re-counted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// Nobody voted: no winner ([`NO_VOTES_EXPLANATION`]).
     NoVotes,
     Decided(Box<Decided>),
 }

@@ -24,6 +24,8 @@ use axum::{
 /// The route, as axum writes it.
 pub const ROUTE: &str = "/households/{id}/slots/{slot}/export";
 
+/// The handler: the file as a download, or the error's status with its message as text (a
+/// signed-out visitor is sent to sign in, as the pages do).
 pub async fn download(
     State(backend): State<BackendHandle>,
     Path((household, slot)): Path<(String, String)>,
