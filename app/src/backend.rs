@@ -19,7 +19,7 @@ use crate::{
     ids::{HouseholdId, InviteId, PlanId, SlotId, UserId},
     plans::{
         BallotPage, DishDetails, DishName, MealNames, MealSettings, OptionNames, PlanForm,
-        PlanSummary, PlanView,
+        PlanSummary, PlanView, ResultsPage,
     },
 };
 
@@ -154,6 +154,30 @@ pub trait Backend: Send + Sync + 'static {
         household: HouseholdId,
         slot: SlotId,
         ranks: std::collections::BTreeMap<String, String>,
+    ) -> Result<(), AppError>;
+    /// Every slot of a plan: open, closed without votes, or its re-counted result explained.
+    /// A stored result that its own ballots do not reproduce is an internal error, never shown.
+    async fn results(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+    ) -> Result<ResultsPage, AppError>;
+    /// The exact stored ballot file of a closed slot (the bytes its digest covers).
+    async fn slot_export(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        slot: SlotId,
+    ) -> Result<String, AppError>;
+    /// Re-opens a slot that closed without ballots; `deadline` is the form's date, time and UTC
+    /// offset, which must name a time in the future.
+    async fn reopen_slot(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        slot: SlotId,
+        deadline: [String; 3],
     ) -> Result<(), AppError>;
 }
 

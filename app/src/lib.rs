@@ -105,6 +105,17 @@ pub fn App() -> impl IntoView {
                         path=(
                             StaticSegment("households"),
                             ParamSegment("id"),
+                            StaticSegment("plans"),
+                            ParamSegment("plan"),
+                            StaticSegment("results"),
+                        )
+                        view=pages::Results
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("households"),
+                            ParamSegment("id"),
                             StaticSegment("slots"),
                             ParamSegment("slot"),
                         )

@@ -9,6 +9,7 @@ mod join;
 mod not_found;
 mod plan;
 mod plans;
+mod results;
 mod sign_in;
 mod sign_up;
 
@@ -21,6 +22,7 @@ pub use join::Join;
 pub use not_found::NotFound;
 pub use plan::Plan;
 pub use plans::{Plans, Propose};
+pub use results::Results;
 pub use sign_in::SignIn;
 pub use sign_up::SignUp;
 

@@ -8,6 +8,7 @@
 mod board;
 mod domain;
 mod preview;
+mod results;
 
 use std::collections::BTreeMap;
 
@@ -18,9 +19,14 @@ pub use board::{Board, Row};
 pub use domain::{
     DEFAULT_DAYS, DEFAULT_MEALS, DishDetails, DishName, MAX_DAYS, MAX_OPTIONS, MIN_OPTIONS,
     MealNames, NewPlan, OptionNames, PlanForm, Ranking, day_iso, day_label, parse_day,
-    parse_new_deadline, rank_field,
+    parse_new_deadline, parse_reopen_deadline, rank_field,
 };
 pub use preview::preview;
+pub use results::{
+    Decided, DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, PathView, Placed, ResultsError,
+    ResultsPage, Score, SlotOutcome, SlotResult, Step, Verdict, WinnerPaths, export_file_name,
+    export_path, verdict, verify_command,
+};
 
 use crate::{
     error::AppError,
@@ -56,6 +62,18 @@ pub struct PlanSummary {
     pub slots: u32,
     /// Slots the viewer has a ballot for.
     pub my_ballots: u32,
+    /// Each slot's state, in slot order.
+    pub slot_states: Vec<SlotBrief>,
+}
+
+/// One slot in a plan list: open, closed without votes, or won by a dish.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotBrief {
+    /// "Mon 23 Nov · dinner".
+    pub label: String,
+    pub closed: bool,
+    /// The winning dish, once closed with ballots.
+    pub winner: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -327,6 +345,50 @@ pub async fn cast_ballot(
             let slot = SlotId::try_from(slot_id)?;
             let (backend, req) = backend::context()?;
             backend.cast_ballot(&req, household, slot, ranks).await
+        }
+        .await,
+    )
+}
+
+/// A plan's results: every slot's winner and why, or that it is open or closed without votes.
+#[server(endpoint = "get_results")]
+pub async fn get_results(household_id: String, plan_id: String) -> Result<ResultsPage, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let plan = PlanId::try_from(plan_id)?;
+            let (backend, req) = backend::context()?;
+            backend.results(&req, household, plan).await
+        }
+        .await,
+    )
+}
+
+/// Re-opens a slot that closed without ballots, with a new deadline in the future (the plan's
+/// proposer only).
+#[server(endpoint = "reopen_slot")]
+pub async fn reopen_slot(
+    household_id: String,
+    slot_id: String,
+    deadline_date: String,
+    deadline_time: String,
+    utc_offset_minutes: String,
+) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let slot = SlotId::try_from(slot_id)?;
+            let (backend, req) = backend::context()?;
+            backend
+                .reopen_slot(
+                    &req,
+                    household,
+                    slot,
+                    [deadline_date, deadline_time, utc_offset_minutes],
+                )
+                .await
         }
         .await,
     )

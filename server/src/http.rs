@@ -2,6 +2,7 @@
 //! and the layers every response passes through.
 
 mod csrf;
+mod export;
 mod finalize;
 mod metrics;
 mod observe;
@@ -46,6 +47,10 @@ pub struct AppState {
     pub store: Store,
 }
 
+/// Household-scoped routes that are not Leptos pages or server functions (the authorization walk
+/// tries each).
+pub const HOUSEHOLD_DOWNLOADS: &[&str] = &[export::ROUTE];
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The app's page routes, listed once per process.
@@ -71,6 +76,7 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
     };
     let site = config.site();
     let backend = BackendHandle(Arc::new(ServerBackend::new(store.clone(), config)));
+    let downloads = backend.clone();
     let context = move || {
         provide_context(site.clone());
         provide_context(store.clone());
@@ -84,6 +90,7 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
+        .route(export::ROUTE, get(export::download).with_state(downloads))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

@@ -42,6 +42,10 @@ pub fn Ballot() -> impl IntoView {
 #[component]
 fn BallotView(page: BallotPage) -> impl IntoView {
     let plan_href = format!("/households/{}/plans/{}", page.household_id, page.plan_id);
+    let result_href = format!(
+        "{plan_href}/results#{}",
+        super::results::slot_anchor(&page.slot_id)
+    );
     let voted = page.voters.iter().filter(|v| v.voted).count();
     let voters = page.voters.clone();
     let still_expected = page.still_expected;
@@ -81,7 +85,10 @@ fn BallotView(page: BallotPage) -> impl IntoView {
             {if page.open {
                 leptos::either::Either::Left(view! { "Voting closes " <LocalTime ms=page.deadline_ms /> "." })
             } else {
-                leptos::either::Either::Right(view! { "Voting has closed: this ballot can no longer change." })
+                leptos::either::Either::Right(view! {
+                    "Voting has closed: this ballot can no longer change. "
+                    <a href=result_href>"See the result"</a>
+                })
             }}
         </p>
         <p class="notice">

@@ -1,17 +1,18 @@
-//! `/households/:id/plans/:plan`: a plan's slots, who has voted, and the proposer's controls.
+//! `/households/:id/plans/:plan`: a plan's slots, who has voted or what won, and the proposer's
+//! controls (options, deadline, re-opening a meal nobody voted on).
 
-use leptos::either::{Either, EitherOf4};
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, NotFound, SignInFirst};
+use super::{ErrorMessage, NotFound, SignInFirst, results::slot_anchor};
 use crate::{
     components::{
         FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
     },
     error::{AppError, Field},
-    plans::{EditSlotOptions, MoveDeadline, PlanView, SlotSummary, get_plan},
+    plans::{EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan},
 };
 
 #[component]
@@ -45,6 +46,15 @@ pub fn Plan() -> impl IntoView {
 fn PlanPage(plan: PlanView) -> impl IntoView {
     let household = plan.household_id.to_string();
     let editable = plan.options_editable;
+    let results_href = format!("/households/{household}/plans/{}/results", plan.id);
+    let reopenable: Vec<SlotSummary> = plan
+        .slots
+        .iter()
+        .filter(|s| s.reopenable)
+        .cloned()
+        .collect();
+    let reopen_form = (!reopenable.is_empty())
+        .then(|| view! { <ReopenForm household=household.clone() slots=reopenable /> });
     view! {
         <h1>{plan.title.clone()}</h1>
         <p class="lead">
@@ -55,7 +65,10 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
                 Either::Right(view! { "Voting has closed." })
             }}
         </p>
-        <p class="actions"><a href=format!("/households/{household}/plans")>"All plans"</a></p>
+        <p class="actions">
+            <a href=results_href.clone()>"Results"</a>
+            <a href=format!("/households/{household}/plans")>"All plans"</a>
+        </p>
         {(!plan.deadline_changes.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="changes-heading">
                 <h2 id="changes-heading">"Deadline changes"</h2>
@@ -71,7 +84,8 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
         })}
         <ul class="list slots" aria-label="Meals to vote on">
             {plan.slots.iter().cloned().map(|slot| view! {
-                <SlotRow household=household.clone() summary=slot expected=plan.expected_voters editable />
+                <SlotRow household=household.clone() results_href=results_href.clone() summary=slot
+                    expected=plan.expected_voters editable />
             }).collect_view()}
         </ul>
         {plan.deadline_movable.then(|| view! {
@@ -92,30 +106,77 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
                 </PostForm>
             </section>
         })}
+        {reopen_form}
+    }
+}
+
+/// The proposer's form to re-open a meal that closed without votes, with a new deadline. One
+/// form for all such meals, so its fields and errors each appear once.
+#[component]
+fn ReopenForm(household: String, slots: Vec<SlotSummary>) -> impl IntoView {
+    let path = ReopenSlot::PATH;
+    view! {
+        <section class="card" id="reopen" aria-labelledby="reopen-heading">
+            <h2 id="reopen-heading">"Re-open a meal nobody voted on"</h2>
+            <p class="hint">"Voting starts again for that meal alone, until the new deadline. Without JavaScript the time is read as UTC."</p>
+            <PostForm action=path>
+                <div class="stack">
+                    <FormError error=posted_error(path) />
+                    <input type="hidden" name="household_id" value=household />
+                    <UtcOffsetField />
+                    <label for="reopen-slot">"Meal"</label>
+                    <select id="reopen-slot" name="slot_id">
+                        {slots.into_iter().map(|slot| view! {
+                            <option value=slot.id.to_string()>{slot.label}</option>
+                        }).collect_view()}
+                    </select>
+                    <TextField label="New deadline: date" field=Field::DeadlineDate input_type="date"
+                        error=posted_field_error(path, Field::DeadlineDate) />
+                    <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00"
+                        error=posted_field_error(path, Field::DeadlineTime) />
+                    <button type="submit" class="secondary">"Re-open voting"</button>
+                </div>
+            </PostForm>
+        </section>
     }
 }
 
 #[component]
 fn SlotRow(
     household: String,
+    results_href: String,
     summary: SlotSummary,
     expected: u32,
     editable: bool,
 ) -> impl IntoView {
     let slot = summary;
     let href = format!("/households/{household}/slots/{}", slot.id);
+    let result_href = format!("{results_href}#{}", slot_anchor(&slot.id));
     let status = if slot.i_voted {
         "You voted"
     } else {
         "Not voted yet"
     };
+    let state = match (slot.closed, slot.winner.clone()) {
+        (true, Some(winner)) => EitherOf3::A(view! {
+            <span class="badge won">"Winner: " {winner}</span>
+            <a href=result_href>"Why"</a>
+        }),
+        (true, None) => EitherOf3::B(view! {
+            <span class="badge">"Closed without votes"</span>
+            {slot.reopenable.then(|| view! { <a href="#reopen">"Re-open"</a> })}
+        }),
+        (false, _) => EitherOf3::C(view! {
+            <span class="badge">
+                "Open · " {status} " · " {slot.expected_ballots} " of " {expected} " expected votes"
+            </span>
+        }),
+    };
     view! {
         <li class="slot-row">
             <a href=href>{slot.label.clone()}</a>
             <span class="muted">{slot.options.join(" · ")}</span>
-            <span class="badge">
-                {status} " · " {slot.expected_ballots} " of " {expected} " expected votes"
-            </span>
+            {state}
             {editable.then(|| view! {
                 <details>
                     <summary>"Edit options"</summary>

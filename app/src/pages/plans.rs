@@ -57,6 +57,8 @@ fn PlanList(household: String, plans: Vec<PlanSummary>) -> impl IntoView {
                 <ul class="list" aria-label="Plans">
                     {plans.into_iter().map(|plan| {
                         let href = format!("/households/{household}/plans/{}", plan.id);
+                        let results_href = format!("{href}/results");
+                        let any_closed = plan.slot_states.iter().any(|slot| slot.closed);
                         view! {
                             <li class="plan-row">
                                 <a href=href>{plan.title}</a>
@@ -71,6 +73,19 @@ fn PlanList(household: String, plans: Vec<PlanSummary>) -> impl IntoView {
                                 } else {
                                     Either::Right(view! { <span class="badge">"Voting closed"</span> })
                                 }}
+                                {any_closed.then(|| view! {
+                                    <a href=results_href>"Results"</a>
+                                    <ul class="slot-states" aria-label="Each meal">
+                                        {plan.slot_states.into_iter().map(|slot| {
+                                            let state = match (slot.closed, slot.winner) {
+                                                (true, Some(winner)) => winner,
+                                                (true, None) => "closed without votes".to_owned(),
+                                                (false, _) => "open".to_owned(),
+                                            };
+                                            view! { <li>{slot.label} ": " {state}</li> }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
                             </li>
                         }
                     }).collect_view()}

@@ -311,6 +311,24 @@ pub fn parse_new_deadline(
     Ok(deadline_ms)
 }
 
+/// The new deadline of a slot being re-opened: any time in the future.
+pub fn parse_reopen_deadline(
+    date: &str,
+    time: &str,
+    utc_offset_minutes: &str,
+    now_ms: i64,
+) -> Result<i64, AppError> {
+    let offset = UtcOffsetMinutes::parse(utc_offset_minutes)?;
+    let deadline_ms = parse_deadline(date, time, offset)?;
+    if deadline_ms <= now_ms {
+        return Err(AppError::invalid(
+            Field::DeadlineDate,
+            "The new deadline has passed already: pick a time in the future.",
+        ));
+    }
+    Ok(deadline_ms)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct UtcOffsetMinutes(i32);
 
@@ -540,6 +558,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(moved, current + 30 * 60_000 + 15_000);
+    }
+
+    #[test]
+    fn a_reopened_slot_needs_a_deadline_in_the_future_in_the_proposers_time() {
+        // 13:30 at UTC+1 is 12:30 UTC, half an hour after NOON_BEFORE.
+        assert_eq!(
+            parse_reopen_deadline("2026-11-22", "13:30", "60", NOON_BEFORE).unwrap(),
+            NOON_BEFORE + 1_800_000
+        );
+        let past = parse_reopen_deadline("2026-11-22", "12:30", "60", NOON_BEFORE).unwrap_err();
+        assert!(
+            past.for_field(Field::DeadlineDate)
+                .unwrap()
+                .contains("passed")
+        );
+        let garbled = parse_reopen_deadline("2026-11-22", "noon", "", NOON_BEFORE).unwrap_err();
+        assert!(garbled.for_field(Field::DeadlineTime).is_some());
     }
 
     #[test]

@@ -64,6 +64,15 @@ pub(crate) fn explain(tally: &Tally<'_>, order: &[usize]) -> Explanation {
     Explanation { pairs }
 }
 
+impl Tally<'_> {
+    /// A strongest path from `a` to `b` with its weakest link, as the results page shows the
+    /// paths behind a winner; `None` when there is no path, or for an unknown id or `a == b`.
+    pub fn path_witness(&self, a: &CandidateId, b: &CandidateId) -> Option<PathWitness> {
+        let (a, b) = self.election.indices(a, b).filter(|(a, b)| a != b)?;
+        witness(self, a, b)
+    }
+}
+
 fn witness(tally: &Tally<'_>, from: usize, to: usize) -> Option<PathWitness> {
     let path = paths::witness(&tally.links, &tally.paths, from, to)?;
     let (a, b) = path

@@ -11,13 +11,16 @@ use app::{
         CreatedInvite, HouseholdName, HouseholdOverview, HouseholdSummary, InviteOptions,
         InvitePreview, InviteToken, Role,
     },
-    ids::{HouseholdId, InviteId, PlanId, SlotId, UserId},
+    ids::{HouseholdId, InviteId, OptionId, PlanId, SlotId, UserId},
     plans::{
-        BallotPage, DishDetails, DishName, MealNames, MealSettings, NewPlan, OptionNames, PlanForm,
-        PlanSummary, PlanView, Ranking, parse_new_deadline,
+        BallotPage, DecidedSlot, DishDetails, DishName, MealNames, MealSettings, NewPlan,
+        OptionNames, PlanForm, PlanSummary, PlanView, Ranking, ResultsPage, SlotOutcome,
+        SlotResult, Verdict, export_path, parse_new_deadline, parse_reopen_deadline, verdict,
+        verify_command,
     },
 };
 use http::request::Parts;
+use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 use super::{
@@ -30,7 +33,7 @@ use super::{
 use crate::{
     config::Config,
     http::RequestLog,
-    store::{HouseholdAccess, NewInvite, PlanRule, Store, StoreError},
+    store::{HouseholdAccess, NewInvite, PlanRule, Store, StoreError, StoredOutcome},
     telemetry::error_chain,
 };
 
@@ -533,6 +536,124 @@ impl Backend for ServerBackend {
         crate::metrics::ballot_cast();
         Ok(())
     }
+
+    #[tracing::instrument(name = "server_fn.get_results", skip_all)]
+    async fn results(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+    ) -> Result<ResultsPage, AppError> {
+        let access = self.settled_access(req, &household).await?;
+        let view = self.store.plan(&access, &plan, now_ms()).await?;
+        let outcomes = self.store.plan_outcomes(&access, &plan).await?;
+        let slots = view
+            .slots
+            .into_iter()
+            .map(|slot| {
+                let outcome = match outcomes.iter().find(|stored| stored.slot == slot.id) {
+                    Some(stored) => outcome_view(access.household_id(), stored, slot.reopenable)?,
+                    None => SlotOutcome::Open {
+                        deadline_ms: slot.reopened_deadline_ms.unwrap_or(view.deadline_ms),
+                    },
+                };
+                Ok(SlotResult {
+                    id: slot.id,
+                    label: slot.label,
+                    outcome,
+                })
+            })
+            .collect::<Result<_, AppError>>()?;
+        Ok(ResultsPage {
+            household_id: view.household_id,
+            plan_id: view.id,
+            plan_title: view.title,
+            days: view.days,
+            slots,
+        })
+    }
+
+    #[tracing::instrument(name = "server_fn.export_slot", skip_all)]
+    async fn slot_export(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        slot: SlotId,
+    ) -> Result<String, AppError> {
+        let access = self.settled_access(req, &household).await?;
+        if let Some(outcome) = self.store.slot_outcome(&access, &slot).await? {
+            return Ok(outcome.export);
+        }
+        // Not closed, or not this household's slot at all (then: not found).
+        self.store.options_of_slot(&access, &slot).await?;
+        Err(AppError::Conflict(
+            "Voting on this meal is still open: its ballots can be downloaded once it closes."
+                .to_owned(),
+        ))
+    }
+
+    #[tracing::instrument(name = "server_fn.reopen_slot", skip_all)]
+    async fn reopen_slot(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        slot: SlotId,
+        [date, time, offset]: [String; 3],
+    ) -> Result<(), AppError> {
+        // Settled first, so a slot that is overdue without ballots has closed and can re-open.
+        let access = self.settled_access(req, &household).await?;
+        let deadline = parse_reopen_deadline(&date, &time, &offset, now_ms())?;
+        self.store.reopen_slot(&access, &slot, deadline).await?;
+        tracing::info!(slot = %slot, "slot re-opened");
+        Ok(())
+    }
+}
+
+/// A closed slot as the results page shows it: re-counted from its stored ballot file, which
+/// must match its digest, seed, order and winner. Anything else is logged and answered as an
+/// internal error, so a page never shows a result that disagrees with the stored one.
+fn outcome_view(
+    household: &HouseholdId,
+    stored: &StoredOutcome,
+    reopenable: bool,
+) -> Result<SlotOutcome, AppError> {
+    let disagrees = |what: &str| {
+        tracing::error!(slot = %stored.slot, what, "a stored result does not re-count");
+        AppError::Internal
+    };
+    if hex(&Sha256::digest(stored.export.as_bytes())) != stored.digest {
+        return Err(disagrees("the ballot file does not match its digest"));
+    }
+    let file = stored.ballot_file()?;
+    if file.seed != stored.seed || file.slot != stored.slot {
+        return Err(disagrees("the ballot file names another seed or slot"));
+    }
+    let order: Vec<&str> = stored.order.iter().map(OptionId::as_str).collect();
+    if stored.winner.as_ref().map(OptionId::as_str) != order.first().copied() {
+        return Err(disagrees("the winner is not first in the order"));
+    }
+    match verdict(&file.input, stored.seed, &file.options, &order) {
+        Ok(Verdict::NoVotes) => Ok(SlotOutcome::NoVotes {
+            closed_at_ms: stored.closed_at_ms,
+            reopenable,
+        }),
+        Ok(Verdict::Decided(result)) => {
+            let seed = stored.seed.to_string();
+            Ok(SlotOutcome::Decided(Box::new(DecidedSlot {
+                closed_at_ms: stored.closed_at_ms,
+                digest: stored.digest.clone(),
+                export_path: export_path(household, &stored.slot),
+                verify_command: verify_command(&stored.slot, &seed),
+                seed,
+                result: *result,
+            })))
+        }
+        Err(error) => Err(disagrees(&error.to_string())),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The session the session layer attached to this request.

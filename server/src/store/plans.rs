@@ -11,8 +11,8 @@ use app::{
     ids::{DishId, OptionId, PlanId, SlotId, UserId},
     plans::{
         BallotPage, DeadlineChange, DishDetails, DishName, DishView, MealNames, MemberBallot,
-        NewPlan, OptionNames, OptionView, PlanSummary, PlanView, Ranking, SlotSummary, VoterView,
-        day_iso, day_label, parse_day,
+        NewPlan, OptionNames, OptionView, PlanSummary, PlanView, Ranking, SlotBrief, SlotSummary,
+        VoterView, day_iso, day_label, parse_day,
     },
 };
 use sqlx::{Any, Transaction};
@@ -230,10 +230,35 @@ impl Store {
         .bind(access.user_id().as_str())
         .fetch_all(&mut *self.acquire().await?)
         .await?;
+        let slot_rows: Vec<(String, String, String, i64, Option<String>)> = sqlx::query_as(
+            r"select s.plan_id, s.day, s.meal,
+                     cast(case when r.slot_id is null then 0 else 1 end as bigint),
+                     (select d.name from slot_options o join dishes d on d.id = o.dish_id
+                      where o.id = r.winner_option_id)
+              from slots s join plans p on p.id = s.plan_id
+                   left join slot_results r on r.slot_id = s.id
+              where p.household_id = $1
+              order by s.plan_id, s.position",
+        )
+        .bind(access.household_id().as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        let slot_states = |plan: &str| {
+            slot_rows
+                .iter()
+                .filter(|row| row.0 == plan)
+                .map(|(_, day, meal, closed, winner)| SlotBrief {
+                    label: slot_label(day, meal),
+                    closed: *closed == 1,
+                    winner: winner.clone(),
+                })
+                .collect()
+        };
         Ok(rows
             .into_iter()
             .map(
                 |(id, title, first, last, deadline_ms, slots, mine, open_slots)| PlanSummary {
+                    slot_states: slot_states(&id),
                     id: PlanId::from_stored(id),
                     title,
                     days: days_label(&first, &last),

@@ -14,6 +14,8 @@ use crate::support::{Person, TestApp};
 enum Probe {
     Page(&'static str),
     ServerFn(&'static str, &'static [(&'static str, &'static str)]),
+    /// A plain axum route (`server::http::HOUSEHOLD_DOWNLOADS`), opened with GET.
+    Download(&'static str),
 }
 
 const HOUSEHOLD_SCOPED: &[Probe] = &[
@@ -107,6 +109,22 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
             ("rank-{o}", "1"),
         ],
     ),
+    Probe::Page("/households/{h}/plans/{plan}/results"),
+    Probe::ServerFn(
+        "get_results",
+        &[("household_id", "{h}"), ("plan_id", "{plan}")],
+    ),
+    Probe::ServerFn(
+        "reopen_slot",
+        &[
+            ("household_id", "{h}"),
+            ("slot_id", "{slot}"),
+            ("deadline_date", "2099-01-01"),
+            ("deadline_time", "18:00"),
+            ("utc_offset_minutes", "0"),
+        ],
+    ),
+    Probe::Download("/households/{h}/slots/{slot}/export"),
 ];
 
 /// Pages and server functions that name no household: they act on the signed-in person, or on an
@@ -200,6 +218,12 @@ impl Scene {
                     assert_eq!(answer.error(), AppError::NotFound, "{name}");
                     bodies.push(format!("{name}: {}", answer.body));
                 }
+                Probe::Download(template) => {
+                    let path = self.fill(household, template);
+                    let answer = who.open(&path).await;
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}: {answer:?}");
+                    bodies.push(format!("download {template}: {}", answer.body));
+                }
             }
         }
         bodies
@@ -280,7 +304,7 @@ async fn every_server_function_is_in_one_table() {
         .iter()
         .filter_map(|p| match p {
             Probe::ServerFn(name, _) => Some(*name),
-            Probe::Page(_) => None,
+            Probe::Page(_) | Probe::Download(_) => None,
         })
         .collect();
     let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
@@ -306,12 +330,37 @@ async fn every_server_function_is_in_one_table() {
 }
 
 #[tokio::test]
+async fn every_download_route_is_in_the_table() {
+    let listed: Vec<String> = HOUSEHOLD_SCOPED
+        .iter()
+        .filter_map(|p| match p {
+            Probe::Download(path) => Some(path.replace("{h}", "{id}")),
+            Probe::Page(_) | Probe::ServerFn(..) => None,
+        })
+        .collect();
+    let routes: Vec<&str> = server::http::HOUSEHOLD_DOWNLOADS.to_vec();
+    let unlisted: Vec<&&str> = routes
+        .iter()
+        .filter(|route| !listed.iter().any(|l| l == *route))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "downloads missing from the authorization walk: {unlisted:?}"
+    );
+    let stale: Vec<&String> = listed
+        .iter()
+        .filter(|l| !routes.contains(&l.as_str()))
+        .collect();
+    assert!(stale.is_empty(), "listed but not routed: {stale:?}");
+}
+
+#[tokio::test]
 async fn every_page_is_in_one_table() {
     let scoped: Vec<String> = HOUSEHOLD_SCOPED
         .iter()
         .filter_map(|p| match p {
             Probe::Page(path) => Some(path.replace("{h}", "{id}")),
-            Probe::ServerFn(..) => None,
+            Probe::ServerFn(..) | Probe::Download(_) => None,
         })
         .collect();
     let routes: Vec<String> = server::http::routes()

@@ -11,6 +11,7 @@ mod metrics_endpoint;
 mod plans;
 mod probe;
 mod request_logs;
+mod results;
 mod startup;
 mod store;
 mod store_accounts;

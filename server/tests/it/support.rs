@@ -327,6 +327,15 @@ impl Person {
         answer(response).await
     }
 
+    /// Follows a plain link (a download, say) and keeps the whole response, headers included.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Opens a page as a browser does.
     pub async fn open(&self, path: &str) -> Answer {
         let response = self

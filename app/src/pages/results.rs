@@ -1,0 +1,232 @@
+//! `/households/:id/plans/:plan/results`: each slot's winner and why, or that it is still open or
+//! closed without votes, with everything needed to check a result by hand.
+
+use leptos::either::{Either, EitherOf3, EitherOf4};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{ErrorMessage, NotFound, SignInFirst};
+use crate::{
+    components::LocalTime,
+    error::AppError,
+    ids::SlotId,
+    plans::{
+        DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, ResultsPage, SlotOutcome, SlotResult,
+        WinnerPaths, get_results,
+    },
+};
+
+#[component]
+pub fn Results() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || {
+            let params = params.read();
+            (
+                params.get("id").unwrap_or_default(),
+                params.get("plan").unwrap_or_default(),
+            )
+        },
+        |(household, plan)| get_results(household, plan),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => EitherOf4::A(view! { <ResultsView page /> }),
+                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
+                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
+                    Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The anchor of a slot's section, which the plan and ballot pages link to.
+pub fn slot_anchor(slot: &SlotId) -> String {
+    format!("slot-{slot}")
+}
+
+#[component]
+fn ResultsView(page: ResultsPage) -> impl IntoView {
+    let household = page.household_id.to_string();
+    let plan_href = format!("/households/{household}/plans/{}", page.plan_id);
+    view! {
+        <h1>"Results: " {page.plan_title.clone()}</h1>
+        <p class="lead">{page.days.clone()} "."</p>
+        <p class="actions">
+            <a href=plan_href.clone()>"Back to the plan"</a>
+            <a href=format!("/households/{household}/plans")>"All plans"</a>
+        </p>
+        {page.slots.into_iter().map(|slot| view! {
+            <SlotSection household=household.clone() plan_href=plan_href.clone() result=slot />
+        }).collect_view()}
+    }
+}
+
+#[component]
+fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl IntoView {
+    let slot = result;
+    let anchor = slot_anchor(&slot.id);
+    let heading = format!("{anchor}-heading");
+    let labelled_by = heading.clone();
+    let ballot_href = format!("/households/{household}/slots/{}", slot.id);
+    let body = match slot.outcome {
+        SlotOutcome::Open { deadline_ms } => EitherOf3::A(view! {
+            <p>
+                <span class="badge">"Open"</span> " Voting closes " <LocalTime ms=deadline_ms /> ". "
+                <a href=ballot_href>"Rank the options"</a>
+            </p>
+        }),
+        SlotOutcome::NoVotes {
+            closed_at_ms,
+            reopenable,
+        } => EitherOf3::B(view! {
+            <p><span class="badge">"Closed without votes"</span></p>
+            <p>{NO_VOTES_EXPLANATION} " Voting closed " <LocalTime ms=closed_at_ms /> "."</p>
+            <p>
+                {if reopenable {
+                    Either::Left(view! {
+                        <a href=format!("{plan_href}#reopen")>"Re-open it with a new deadline"</a>
+                    })
+                } else {
+                    Either::Right(view! { "The member who proposed the plan can re-open it." })
+                }}
+            </p>
+        }),
+        SlotOutcome::Decided(decided) => EitherOf3::C(view! { <DecidedView decided=*decided /> }),
+    };
+    view! {
+        <section class="card result" id=anchor aria-labelledby=labelled_by>
+            <h2 id=heading>{slot.label}</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn DecidedView(decided: DecidedSlot) -> impl IntoView {
+    let result = decided.result;
+    let winner = result.winner.clone();
+    let ballots = match result.ballots {
+        1 => "1 ballot".to_owned(),
+        n => format!("{n} ballots"),
+    };
+    view! {
+        <p class="winner">
+            "Winner: " <strong>{result.winner.clone()}</strong>
+            {result.winner_by_lot.then(|| view! { " " <span class="badge">"drawn by lot"</span> })}
+        </p>
+        <div class="explanation">
+            {result.explanation.into_iter().map(|sentence| view! { <p>{sentence}</p> }).collect_view()}
+        </div>
+        <h3>"Ranking"</h3>
+        <p class="hint">"Dishes on one line are tied: neither beats the other."</p>
+        <ol class="tiers">
+            {result.tiers.into_iter().map(|tier| {
+                let tied = tier.len() > 1;
+                view! { <li class:tied=tied>{tier.join(" = ")}</li> }
+            }).collect_view()}
+        </ol>
+        <h3>"Final order"</h3>
+        <ol class="final-order">
+            {result.order.into_iter().map(|placed| view! {
+                <li>
+                    {placed.dish}
+                    {placed.ahead_because.map(|why| view! { <span class="muted">" — " {why}</span> })}
+                </li>
+            }).collect_view()}
+        </ol>
+        <h3>"Head to head"</h3>
+        <HeadToHead rows=result.head_to_head />
+        <h3>"Strongest paths from " {winner.clone()}</h3>
+        <p class="hint">
+            "A path is as strong as its weakest step. A dish wins when its strongest path to "
+            "every other dish is stronger than the path back."
+        </p>
+        <ul class="list paths">
+            {result.paths.into_iter().map(|paths| view! { <PathLine paths /> }).collect_view()}
+        </ul>
+        <details class="verify">
+            <summary>"Check this result yourself"</summary>
+            <p>
+                "Voting closed " <LocalTime ms=decided.closed_at_ms /> " with " {ballots} ". "
+                "The ballot file holds every ballot as counted, in the tally's input shape."
+            </p>
+            <p>
+                <a class="button secondary" href=decided.export_path download="">
+                    "Download the ballots (JSON)"
+                </a>
+            </p>
+            <dl class="facts">
+                <dt>"SHA-256 of the file"</dt>
+                <dd><code>{decided.digest}</code></dd>
+                <dt>"Tie-break seed"</dt>
+                <dd><code>{decided.seed}</code></dd>
+            </dl>
+            <p>"Re-count it with the " <code>"mealvote"</code> " program; the " <code>"order"</code>
+               " it prints is the final order above:"</p>
+            <pre><code>{decided.verify_command}</code></pre>
+        </details>
+    }
+}
+
+/// `d[a][b]` against `d[b][a]` for every pair, rows and columns in the final order.
+#[component]
+fn HeadToHead(rows: Vec<HeadToHeadRow>) -> impl IntoView {
+    let dishes: Vec<String> = rows.iter().map(|row| row.dish.clone()).collect();
+    view! {
+        <div class="table-scroll">
+            <table class="head-to-head">
+                <caption>
+                    "Each cell: ballots preferring the row's dish to the column's, then the reverse."
+                </caption>
+                <thead>
+                    <tr>
+                        <td></td>
+                        {dishes.into_iter().map(|dish| view! { <th scope="col">{dish}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| view! {
+                        <tr>
+                            <th scope="row">{row.dish}</th>
+                            {row.cells.into_iter().map(|cell| match cell {
+                                Some(score) => {
+                                    let class = if score.won() {
+                                        "won"
+                                    } else if score.lost() {
+                                        "lost"
+                                    } else {
+                                        "even"
+                                    };
+                                    Either::Left(view! { <td class=class>{score.to_string()}</td> })
+                                }
+                                None => Either::Right(view! { <td class="self" aria-label="same dish">"—"</td> }),
+                            }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn PathLine(paths: WinnerPaths) -> impl IntoView {
+    let forward = match paths.path {
+        Some(path) => format!("{} (weakest step: {})", path.text(), path.weakest),
+        None => "no path".to_owned(),
+    };
+    let back = match paths.back {
+        Some(path) => format!("{} (weakest step: {})", path.text(), path.weakest),
+        None => "none".to_owned(),
+    };
+    view! {
+        <li>
+            <span class="name"><strong>"To " {paths.to}</strong> ": " {forward}</span>
+            <span class="muted">"Path back: " {back}</span>
+        </li>
+    }
+}
