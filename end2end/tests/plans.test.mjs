@@ -52,6 +52,8 @@ describe('ranking a meal', () => {
   let browser;
   let ada;
   let bob;
+  let cy;
+  let household;
   let ballotPath;
   let options;
 
@@ -61,13 +63,17 @@ describe('ranking a meal', () => {
     const base = server.baseUrl;
     ada = await newPhonePage(browser);
     bob = await newPhonePage(browser);
+    cy = await newPhonePage(browser);
     await call(ada.context, base, 'sign_up', { display_name: 'Ada', email: 'ada@example.com', password: PASSWORD });
     await call(bob.context, base, 'sign_up', { display_name: 'Bob', email: 'bob@example.com', password: PASSWORD });
     const created = await call(ada.context, base, 'create_household', { name: 'Home' });
-    const household = created.location.split('/').pop();
+    household = created.location.split('/').pop();
     const invited = await call(ada.context, base, 'create_invite', { household_id: household, expires_in_days: '7' });
     const token = invited.location.split('new_invite=')[1];
     await call(bob.context, base, 'join_household', { token });
+    // Cy votes last, in the final test: until then the slot stays open.
+    await call(cy.context, base, 'sign_up', { display_name: 'Cy', email: 'cy@example.com', password: PASSWORD });
+    await call(cy.context, base, 'join_household', { token });
     const proposed = await call(ada.context, base, 'propose_plan', {
       household_id: household,
       first_day: dayFromNow(3),
@@ -169,5 +175,25 @@ describe('ranking a meal', () => {
     assert.equal(await plain.page.locator(`#rank-${options.Curry}`).inputValue(), '2');
     assert.equal(await plain.page.locator(`#rank-${options.Soup}`).inputValue(), '');
     await plain.context.close();
+  });
+
+  test('the last ballot closes the meal, and the result says who won and why', async () => {
+    // Ada: Pasta = Soup > Curry; Bob: Pasta > Curry; Cy: Curry. Pasta beats Curry 2–1 and Soup 1–0.
+    const slot = ballotPath.split('/').pop();
+    await call(cy.context, server.baseUrl, 'cast_ballot', {
+      household_id: household,
+      slot_id: slot,
+      [`rank-${options.Curry}`]: '1',
+    });
+    const { page, problems } = ada;
+    await page.goto(`${server.baseUrl}${ballotPath}`);
+    await waitForHydration(page);
+    await page.getByRole('link', { name: 'See the result' }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/results'));
+    await waitForHydration(page);
+    assert.equal((await page.locator('.winner strong').first().textContent()).trim(), 'Pasta');
+    assert.match(await page.locator('.explanation').first().textContent(), /Pasta beat (Curry 2–1 and Soup 1–0|Soup 1–0 and Curry 2–1)/);
+    await page.locator('table.head-to-head').first().waitFor();
+    assert.deepEqual(problems, []);
   });
 });
