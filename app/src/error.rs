@@ -25,6 +25,7 @@ pub enum Field {
     DishName,
     DishNote,
     DishLink,
+    WebhookUrl,
 }
 
 impl Field {
@@ -45,6 +46,7 @@ impl Field {
             Self::DishName => "dish_name",
             Self::DishNote => "note",
             Self::DishLink => "link",
+            Self::WebhookUrl => "url",
         }
     }
 }

@@ -15,6 +15,7 @@ mod components;
 pub mod error;
 pub mod households;
 pub mod ids;
+pub mod notifications;
 pub mod pages;
 pub mod plans;
 pub mod site;
@@ -84,6 +85,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("propose"))
                         view=pages::Propose
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("notifications"))
+                        view=pages::Notifications
                         ssr=SsrMode::Async
                     />
                     <Route

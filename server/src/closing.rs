@@ -12,6 +12,7 @@ use crate::{
     auth::now_ms,
     metrics::ClosePath,
     store::{FinalizeReport, Store, StoreError},
+    webhooks::{self, DeliveryReport},
 };
 
 /// What one batch did: `POST /internal/finalize-due` answers it as JSON.
@@ -19,24 +20,35 @@ use crate::{
 pub struct BatchReport {
     #[serde(flatten)]
     pub slots: FinalizeReport,
+    /// Webhook deliveries attempted after closing (all zero when `WEBHOOKS_ENABLED=false`).
+    pub webhooks: DeliveryReport,
     pub elapsed_ms: u64,
 }
 
-/// Closes up to `limit` due slots of every household.
+/// Closes up to `limit` due slots of every household, then sends up to `limit` due webhook
+/// deliveries (the closes' own events included) with `webhooks`, the delivery client, or none
+/// when webhooks are disabled.
 pub async fn run_batch(
     store: &Store,
+    webhooks: Option<&reqwest::Client>,
     path: ClosePath,
     limit: u32,
 ) -> Result<BatchReport, StoreError> {
     let started = Instant::now();
     let slots = store.finalize_due(path, now_ms(), limit).await?;
+    let deliveries = match webhooks {
+        Some(client) => webhooks::deliver_due(store, client, now_ms(), limit).await?,
+        None => DeliveryReport::default(),
+    };
     let elapsed = started.elapsed();
     crate::metrics::finalize_due_batch(elapsed);
-    if slots.closed > 0 || slots.remaining > 0 {
+    if slots.closed > 0 || slots.remaining > 0 || deliveries != DeliveryReport::default() {
         tracing::info!(
             closed = slots.closed,
             already_closed = slots.already_closed,
             remaining = slots.remaining,
+            webhooks_delivered = deliveries.delivered,
+            webhooks_failed = deliveries.failed,
             elapsed_ms = elapsed.as_millis(),
             path = path.label(),
             "finalize batch"
@@ -44,19 +56,26 @@ pub async fn run_batch(
     }
     Ok(BatchReport {
         slots,
+        webhooks: deliveries,
         elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
     })
 }
 
 /// Runs a batch now and then every `interval` until `stop` completes. A failed batch is logged
 /// and retried at the next tick; a batch that overruns delays the next tick instead of piling up.
-pub async fn ticker(store: Store, interval: Duration, limit: u32, stop: impl Future<Output = ()>) {
+pub async fn ticker(
+    store: Store,
+    webhooks: Option<reqwest::Client>,
+    interval: Duration,
+    limit: u32,
+    stop: impl Future<Output = ()>,
+) {
     let mut ticks = tokio::time::interval(interval);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let run = async {
         loop {
             ticks.tick().await;
-            if let Err(error) = run_batch(&store, ClosePath::Ticker, limit).await {
+            if let Err(error) = run_batch(&store, webhooks.as_ref(), ClosePath::Ticker, limit).await {
                 tracing::warn!(error = format!("{error:#}"), "finalize tick failed");
             }
         }

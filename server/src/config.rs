@@ -37,6 +37,9 @@ pub struct Config {
     pub ticker_interval: Option<Duration>,
     /// At most this many slots are closed per batch (trigger call or tick).
     pub finalize_batch: u32,
+    /// `WEBHOOKS_ENABLED` (default true): whether households' webhooks are delivered. False where
+    /// the server cannot reach the internet (App Runner without NAT, DESIGN.md decision 1).
+    pub webhooks_enabled: bool,
     pub otel: OtelConfig,
     pub leptos: LeptosOptions,
 }
@@ -270,6 +273,7 @@ impl Config {
                 "a number of seconds",
             )?),
             behind_proxy: env.parse("BEHIND_PROXY", false, "true or false")?,
+            webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
             metrics_token: env.get("METRICS_TOKEN").map(SecretString::from),
             finalize_secret: env
                 .get("FINALIZE_SECRET")

@@ -119,6 +119,7 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
         state.store.clone(),
         config.finalize_secret.as_ref(),
         config.finalize_batch,
+        config.webhooks_enabled.then(crate::webhooks::client),
     );
     router = router.merge(
         Router::new()

@@ -23,7 +23,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Store,
-    ticker: Option<(Duration, u32)>,
+    ticker: Option<(Duration, u32, Option<reqwest::Client>)>,
 }
 
 impl Application {
@@ -42,7 +42,13 @@ impl Application {
             store,
             ticker: config
                 .ticker_interval
-                .map(|interval| (interval, config.finalize_batch)),
+                .map(|interval| {
+                    (
+                        interval,
+                        config.finalize_batch,
+                        config.webhooks_enabled.then(crate::webhooks::client),
+                    )
+                }),
         })
     }
 
@@ -70,10 +76,11 @@ impl Application {
         } = self;
         // The ticker stops when shutdown begins; in-flight requests still finish.
         let (stopping, stopped) = tokio::sync::watch::channel(false);
-        let ticking = ticker.map(|(interval, batch)| {
+        let ticking = ticker.map(|(interval, batch, webhooks)| {
             let mut stopped = stopped.clone();
             tokio::spawn(crate::closing::ticker(
                 store.clone(),
+                webhooks,
                 interval,
                 batch,
                 async move {

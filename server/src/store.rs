@@ -9,6 +9,7 @@
 mod accounts;
 mod closing;
 mod households;
+mod notifications;
 mod plans;
 mod rate_limits;
 mod sessions;
@@ -25,6 +26,9 @@ use crate::config::{DatabaseConfig, Engine};
 pub use accounts::User;
 pub use closing::{BallotFile, Closed, EventKind, FinalizeReport, StoredOutcome, VARIANT};
 pub use households::{HouseholdAccess, HouseholdRecord, NewInvite, StoredInvite};
+pub use notifications::{
+    AfterAttempt, AttemptOutcome, DueDelivery, MAX_ATTEMPTS, StoredWebhook, retry_at,
+};
 pub use plans::{PlanRule, PlanTiming};
 pub use sessions::StoredSession;
 

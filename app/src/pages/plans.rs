@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, NotFound, SignInFirst};
+use super::{ErrorMessage, NotFound, SignInFirst, notifications::NotificationsLink};
 use crate::{
     components::{
         FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
@@ -49,6 +49,7 @@ fn PlanList(household: String, plans: Vec<PlanSummary>) -> impl IntoView {
             <a class="button" href=format!("/households/{household}/propose")>"Propose a plan"</a>
             <a href=format!("/households/{household}/dishes")>"Dishes and meals"</a>
             <a href=format!("/households/{household}")>"Household"</a>
+            <NotificationsLink household=household.clone() />
         </p>
         {if plans.is_empty() {
             Either::Left(view! { <p class="lead">"No plans yet. Propose the first one."</p> })

@@ -12,6 +12,7 @@ use app::{
         InvitePreview, InviteToken, Role,
     },
     ids::{HouseholdId, InviteId, OptionId, PlanId, SlotId, UserId},
+    notifications::{CreatedWebhook, NotificationsPage, WebhookSettings},
     plans::{
         BallotPage, DecidedSlot, DishDetails, DishName, MealNames, MealSettings, NewPlan,
         OptionNames, PlanForm, PlanSummary, PlanView, Ranking, ResultsPage, SlotOutcome,
@@ -46,6 +47,8 @@ pub struct ServerBackend {
     https: bool,
     /// `PUBLIC_BASE_URL`'s origin, for full invite links; otherwise the request's `Host`.
     public_origin: Option<String>,
+    /// `WEBHOOKS_ENABLED`: whether admins may set a webhook.
+    webhooks_enabled: bool,
 }
 
 impl ServerBackend {
@@ -53,6 +56,7 @@ impl ServerBackend {
         Self {
             store,
             behind_proxy: config.behind_proxy,
+            webhooks_enabled: config.webhooks_enabled,
             https: config.https(),
             public_origin: config
                 .public_base_url
@@ -607,6 +611,124 @@ impl Backend for ServerBackend {
         tracing::info!(slot = %slot, "slot re-opened");
         Ok(())
     }
+
+    #[tracing::instrument(name = "server_fn.get_notifications", skip_all)]
+    async fn notifications(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+    ) -> Result<NotificationsPage, AppError> {
+        // Settled first, so a meal whose deadline has passed is announced as closed.
+        let access = self.settled_access(req, &household).await?;
+        Ok(NotificationsPage {
+            household_id: access.household_id().clone(),
+            household_name: self.store.household_name(&access).await?,
+            unread: self.store.unread_count(&access).await?,
+            items: self.store.notifications(&access).await?,
+        })
+    }
+
+    #[tracing::instrument(name = "server_fn.get_unread_count", skip_all)]
+    async fn unread_count(&self, req: &Parts, household: HouseholdId) -> Result<u32, AppError> {
+        let access = self.settled_access(req, &household).await?;
+        Ok(self.store.unread_count(&access).await?)
+    }
+
+    #[tracing::instrument(name = "server_fn.mark_notifications_read", skip_all)]
+    async fn mark_notifications_read(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store.mark_notifications_read(&access, now_ms()).await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(name = "server_fn.get_webhook_settings", skip_all)]
+    async fn webhook_settings(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+    ) -> Result<WebhookSettings, AppError> {
+        let access = self.access(req, &household).await?;
+        let admin = access.role() == Role::Admin;
+        let webhook = if admin {
+            self.store.webhook(&access).await?
+        } else {
+            None
+        };
+        Ok(WebhookSettings {
+            available: self.webhooks_enabled,
+            created_at_ms: webhook.as_ref().map(|webhook| webhook.created_at_ms),
+            url: webhook.map(|webhook| webhook.url),
+            admin,
+        })
+    }
+
+    #[tracing::instrument(name = "server_fn.set_webhook", skip_all)]
+    async fn set_webhook(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        url: String,
+    ) -> Result<CreatedWebhook, AppError> {
+        let access = self.access(req, &household).await?;
+        if access.role() != Role::Admin {
+            return Err(AppError::AdminOnly);
+        }
+        if !self.webhooks_enabled {
+            return Err(AppError::invalid(
+                Field::WebhookUrl,
+                "Webhooks are unavailable on this server.",
+            ));
+        }
+        let url = webhook_url(&url)?;
+        let mut bytes = [0_u8; 32];
+        getrandom::fill(&mut bytes).map_err(internal)?;
+        let secret = hex(&bytes);
+        self.store
+            .set_webhook(&access, &url, &secret, now_ms())
+            .await?;
+        // The address only: never the secret.
+        tracing::info!("webhook set");
+        Ok(CreatedWebhook { secret })
+    }
+
+    #[tracing::instrument(name = "server_fn.remove_webhook", skip_all)]
+    async fn remove_webhook(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store.remove_webhook(&access).await?;
+        tracing::info!("webhook removed");
+        Ok(())
+    }
+}
+
+/// A webhook address as stored: absolute `http` or `https` with a host and no credentials;
+/// `https` unless the host is loopback (a receiver on the same machine).
+fn webhook_url(raw: &str) -> Result<String, AppError> {
+    let invalid = |message: &str| AppError::invalid(Field::WebhookUrl, message);
+    let url = url::Url::parse(raw.trim())
+        .map_err(|_| invalid("Enter a full address such as https://example.com/hooks/mealvote."))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(invalid("The address needs a host name.")),
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("Leave user names and passwords out of the address."));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => return Err(invalid("Use an https:// address.")),
+        _ => return Err(invalid("Use an https:// address.")),
+    }
+    if url.as_str().len() > 2000 {
+        return Err(invalid("The address is too long."));
+    }
+    Ok(url.into())
 }
 
 /// A closed slot as the results page shows it: re-counted from its stored ballot file, which

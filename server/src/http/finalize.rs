@@ -23,16 +23,24 @@ pub const SECRET_HEADER: &str = "x-finalize-secret";
 pub struct FinalizeEndpoint {
     store: Store,
     batch: u32,
+    /// The webhook client; `None` when `WEBHOOKS_ENABLED=false`.
+    webhooks: Option<reqwest::Client>,
     /// SHA-256 of the secret: digests compare in the same time whatever the guess's length.
     /// `None` when no secret is configured: the route then answers 404, like an unknown path.
     secret_digest: Option<[u8; 32]>,
 }
 
 impl FinalizeEndpoint {
-    pub fn new(store: Store, secret: Option<&SecretString>, batch: u32) -> Self {
+    pub fn new(
+        store: Store,
+        secret: Option<&SecretString>,
+        batch: u32,
+        webhooks: Option<reqwest::Client>,
+    ) -> Self {
         Self {
             store,
             batch,
+            webhooks,
             secret_digest: secret.map(|secret| digest(secret.expose_secret())),
         }
     }
@@ -64,7 +72,12 @@ pub async fn finalize_due(
         )
             .into_response();
     }
-    match closing::run_batch(&endpoint.store, ClosePath::Trigger, endpoint.batch).await {
+    match closing::run_batch(
+        &endpoint.store,
+        endpoint.webhooks.as_ref(),
+        ClosePath::Trigger,
+        endpoint.batch,
+    ).await {
         Ok(report) => Json(report).into_response(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "finalize-due failed");

@@ -36,7 +36,7 @@ impl HouseholdAccess {
         self.role
     }
 
-    fn require_admin(&self) -> Result<(), StoreError> {
+    pub(super) fn require_admin(&self) -> Result<(), StoreError> {
         match self.role {
             Role::Admin => Ok(()),
             Role::Member => Err(StoreError::NotAdmin),

@@ -1,0 +1,140 @@
+//! Telling the household (`docs/notifications.md`): in-app notifications read from the
+//! household's data-changes outbox, and an optional webhook per household that admins set.
+//!
+//! Nothing here waits for a webhook: deliveries are queued with each change and sent by the
+//! background batch (`POST /internal/finalize-due` or the ticker).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{error::AppError, ids::HouseholdId};
+
+/// At most this many notifications are listed, newest first.
+pub const MAX_NOTIFICATIONS: u32 = 50;
+
+/// One change in the household, in plain words ("Ada proposed “Next week”").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub text: String,
+    pub at_ms: i64,
+    /// Newer than the last "Mark all as read".
+    pub unread: bool,
+    /// Where to read more: the plan, or its results once a meal has closed.
+    pub href: Option<String>,
+}
+
+/// `/households/:id/notifications`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsPage {
+    pub household_id: HouseholdId,
+    pub household_name: String,
+    pub unread: u32,
+    pub items: Vec<Notification>,
+}
+
+/// The household's webhook as an admin sees it: never its secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSettings {
+    /// False when the server does not deliver webhooks (`WEBHOOKS_ENABLED=false`).
+    pub available: bool,
+    /// Only admins see the settings; for others this is always `None`.
+    pub url: Option<String>,
+    pub created_at_ms: Option<i64>,
+    pub admin: bool,
+}
+
+/// A webhook just created: its secret is shown to the admin this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedWebhook {
+    pub secret: String,
+}
+
+#[server(endpoint = "get_notifications")]
+pub async fn get_notifications(household_id: String) -> Result<NotificationsPage, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.notifications(&req, household).await
+        }
+        .await,
+    )
+}
+
+/// The unread count shown in the household's navigation.
+#[server(endpoint = "get_unread_count")]
+pub async fn get_unread_count(household_id: String) -> Result<u32, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.unread_count(&req, household).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read(household_id: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend
+                .mark_notifications_read(&req, household.clone())
+                .await?;
+            backend::go_to(&format!("/households/{household}/notifications"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_webhook_settings")]
+pub async fn get_webhook_settings(household_id: String) -> Result<WebhookSettings, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.webhook_settings(&req, household).await
+        }
+        .await,
+    )
+}
+
+/// Sets (or replaces) the household's webhook with a new secret, shown once on the page it
+/// returns to.
+#[server(endpoint = "set_webhook")]
+pub async fn set_webhook(household_id: String, url: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            let created = backend.set_webhook(&req, household.clone(), url).await?;
+            backend::go_to(&format!(
+                "/households/{household}?new_webhook_secret={}#webhook-heading",
+                created.secret
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "remove_webhook")]
+pub async fn remove_webhook(household_id: String) -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let household = HouseholdId::try_from(household_id)?;
+            let (backend, req) = backend::context()?;
+            backend.remove_webhook(&req, household).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,148 @@
+//! Webhook delivery (`docs/notifications.md`): the background batch (`POST
+//! /internal/finalize-due` or the ticker, never a request) POSTs each due outbox event to its
+//! household's webhook, signed with HMAC-SHA256, and retries failures with backoff.
+//!
+//! Each attempt is claimed first ([`Store::claim_webhook_delivery`]): the delivery's
+//! `next_attempt_at` moves to a lease only if it still holds the value read, so two instances
+//! never send the same attempt twice. A process that dies mid-attempt leaves the lease, which
+//! expires and is retried.
+
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha2::Sha256;
+
+use crate::store::{AfterAttempt, AttemptOutcome, DueDelivery, Store, StoreError};
+
+/// A receiver that has not answered in this long has failed the attempt.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a claimed attempt is held before another instance may take it over: well past
+/// [`TIMEOUT`].
+const LEASE_MS: i64 = 60_000;
+
+/// What one batch's deliveries did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DeliveryReport {
+    pub delivered: u32,
+    /// Failed attempts that will be retried.
+    pub failed: u32,
+    /// Failed attempts that used up the retries.
+    pub abandoned: u32,
+}
+
+/// The HTTP client for deliveries: rustls, no redirects (a receiver's redirect is a failed
+/// attempt, so a webhook cannot be bounced to another address), a [`TIMEOUT`] per attempt.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TIMEOUT)
+        .user_agent(concat!("mealvote-webhooks/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("the webhook client's settings are valid")
+}
+
+/// `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`: the `X-Mealvote-Signature` header.
+pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+/// Sends up to `limit` deliveries due at `now_ms`, one at a time, and records each outcome.
+/// `now_ms` is the batch's clock (tests pass their own).
+pub async fn deliver_due(
+    store: &Store,
+    client: &reqwest::Client,
+    now_ms: i64,
+    limit: u32,
+) -> Result<DeliveryReport, StoreError> {
+    let mut report = DeliveryReport::default();
+    for due in store.due_webhook_deliveries(now_ms, limit).await? {
+        let lease_until = now_ms + LEASE_MS;
+        if !store.claim_webhook_delivery(&due, lease_until).await? {
+            continue;
+        }
+        let outcome = send(client, &due, now_ms).await;
+        let ok = outcome == AttemptOutcome::Delivered;
+        crate::metrics::webhook_delivery(ok);
+        match store
+            .finish_webhook_attempt(&due, lease_until, &outcome, now_ms)
+            .await?
+        {
+            AfterAttempt::Delivered => report.delivered += 1,
+            AfterAttempt::RetryAt(_) => report.failed += 1,
+            AfterAttempt::Abandoned => report.abandoned += 1,
+            AfterAttempt::Lost => {}
+        }
+        if let AttemptOutcome::Failed(error) = &outcome {
+            tracing::warn!(
+                delivery = due.outbox_id,
+                household = %due.household,
+                attempt = due.attempts + 1,
+                error,
+                "webhook delivery failed"
+            );
+        }
+    }
+    Ok(report)
+}
+
+/// One attempt: the stored payload as the body, signed with the household's secret.
+async fn send(client: &reqwest::Client, due: &DueDelivery, now_ms: i64) -> AttemptOutcome {
+    let timestamp = now_ms.div_euclid(1000);
+    let response = client
+        .post(&due.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header("X-Mealvote-Event", &due.kind)
+        .header("X-Mealvote-Delivery", &due.outbox_id)
+        .header("X-Mealvote-Timestamp", timestamp.to_string())
+        .header(
+            "X-Mealvote-Signature",
+            signature(&due.secret, timestamp, &due.payload),
+        )
+        .body(due.payload.clone())
+        .send()
+        .await;
+    match response {
+        Ok(response) if response.status().is_success() => AttemptOutcome::Delivered,
+        Ok(response) => AttemptOutcome::Failed(format!("status {}", response.status().as_u16())),
+        Err(error) => AttemptOutcome::Failed(error_kind(&error).to_owned()),
+    }
+}
+
+/// The kind of a transport error, without the URL (it may carry a token) or the secret.
+fn error_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else if error.is_redirect() {
+        "redirect"
+    } else if error.is_body() || error.is_decode() {
+        "body"
+    } else if error.is_request() {
+        "request"
+    } else {
+        "other"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_is_hmac_sha256_of_timestamp_dot_body() {
+        // printf '1700000000.{}' | openssl dgst -sha256 -hmac key
+        assert_eq!(
+            signature("key", 1_700_000_000, "{}"),
+            "sha256=9d713ed406bb7076d4123f0dc2c39d2df5c654ed4b0cd56b52c8b4c940bd63ae"
+        );
+    }
+}
