@@ -17,6 +17,7 @@ mod store;
 mod store_accounts;
 mod store_closing;
 mod store_households;
+mod store_notifications;
 mod store_plans;
 mod support;
 mod traces;
