@@ -125,6 +125,16 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
         ],
     ),
     Probe::Download("/households/{h}/slots/{slot}/export"),
+    Probe::Page("/households/{h}/notifications"),
+    Probe::ServerFn("get_notifications", &[("household_id", "{h}")]),
+    Probe::ServerFn("get_unread_count", &[("household_id", "{h}")]),
+    Probe::ServerFn("mark_notifications_read", &[("household_id", "{h}")]),
+    Probe::ServerFn("get_webhook_settings", &[("household_id", "{h}")]),
+    Probe::ServerFn(
+        "set_webhook",
+        &[("household_id", "{h}"), ("url", "https://example.com/hook")],
+    ),
+    Probe::ServerFn("remove_webhook", &[("household_id", "{h}")]),
 ];
 
 /// Pages and server functions that name no household: they act on the signed-in person, or on an

@@ -8,6 +8,7 @@ mod csrf;
 mod households;
 mod http;
 mod metrics_endpoint;
+mod notifications;
 mod plans;
 mod probe;
 mod request_logs;
