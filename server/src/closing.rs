@@ -75,7 +75,8 @@ pub async fn ticker(
     let run = async {
         loop {
             ticks.tick().await;
-            if let Err(error) = run_batch(&store, webhooks.as_ref(), ClosePath::Ticker, limit).await {
+            if let Err(error) = run_batch(&store, webhooks.as_ref(), ClosePath::Ticker, limit).await
+            {
                 tracing::warn!(error = format!("{error:#}"), "finalize tick failed");
             }
         }

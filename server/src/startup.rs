@@ -40,15 +40,13 @@ impl Application {
             listener,
             router,
             store,
-            ticker: config
-                .ticker_interval
-                .map(|interval| {
-                    (
-                        interval,
-                        config.finalize_batch,
-                        config.webhooks_enabled.then(crate::webhooks::client),
-                    )
-                }),
+            ticker: config.ticker_interval.map(|interval| {
+                (
+                    interval,
+                    config.finalize_batch,
+                    config.webhooks_enabled.then(crate::webhooks::client),
+                )
+            }),
         })
     }
 

@@ -7,11 +7,11 @@ use super::{NotFound, SignInFirst, notifications::NotificationsLink};
 use crate::{
     components::{FormError, PostForm, TextField, posted_error, posted_field_error},
     error::{AppError, Field},
-    notifications::{RemoveWebhook, SetWebhook, WebhookSettings, get_webhook_settings},
     households::{
         CreateInvite, HouseholdOverview, InviteToken, InviteView, LeaveHousehold, MemberView,
         RemoveMember, RevokeInvite, Role, SetMemberRole, get_household_overview, utc_date,
     },
+    notifications::{RemoveWebhook, SetWebhook, WebhookSettings, get_webhook_settings},
 };
 
 /// `/households/:id`: members and roles, pending invites; admins manage both.
@@ -265,7 +265,10 @@ fn WebhookForm(settings: WebhookSettings) -> impl IntoView {
     if !settings.available {
         return Either::Left(view! { <p>"Webhooks are unavailable on this server."</p> });
     }
-    let household = use_params_map().read_untracked().get("id").unwrap_or_default();
+    let household = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
     let current = settings.url.clone().map(|url| {
         let household = household.clone();
         view! {
@@ -281,10 +284,9 @@ fn WebhookForm(settings: WebhookSettings) -> impl IntoView {
             </PostForm>
         }
     });
-    let none = settings
-        .url
-        .is_none()
-        .then(|| view! { <p>"Send this household's changes to your own service as signed JSON."</p> });
+    let none = settings.url.is_none().then(
+        || view! { <p>"Send this household's changes to your own service as signed JSON."</p> },
+    );
     Either::Right(view! {
         <NewWebhookSecret />
         {none}

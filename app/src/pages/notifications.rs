@@ -11,8 +11,7 @@ use crate::{
     components::{FormError, LocalTime, PostForm, posted_error},
     error::AppError,
     notifications::{
-        MarkNotificationsRead, Notification, NotificationsPage, get_notifications,
-        get_unread_count,
+        MarkNotificationsRead, Notification, NotificationsPage, get_notifications, get_unread_count,
     },
 };
 

@@ -641,7 +641,9 @@ impl Backend for ServerBackend {
         household: HouseholdId,
     ) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
-        self.store.mark_notifications_read(&access, now_ms()).await?;
+        self.store
+            .mark_notifications_read(&access, now_ms())
+            .await?;
         Ok(())
     }
 
@@ -717,7 +719,9 @@ fn webhook_url(raw: &str) -> Result<String, AppError> {
         None => return Err(invalid("The address needs a host name.")),
     };
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("Leave user names and passwords out of the address."));
+        return Err(invalid(
+            "Leave user names and passwords out of the address.",
+        ));
     }
     match url.scheme() {
         "https" => {}

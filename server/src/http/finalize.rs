@@ -77,7 +77,9 @@ pub async fn finalize_due(
         endpoint.webhooks.as_ref(),
         ClosePath::Trigger,
         endpoint.batch,
-    ).await {
+    )
+    .await
+    {
         Ok(report) => Json(report).into_response(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "finalize-due failed");

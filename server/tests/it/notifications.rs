@@ -186,7 +186,10 @@ async fn the_notifications_page_lists_others_changes_and_marks_them_read_without
     let overview = ada.open(&format!("/households/{household}")).await;
     assert!(overview.body.contains(">Notifications</a>"));
     assert!(
-        bob.open(&format!("/households/{household}")).await.body.contains("Notifications (1 unread)"),
+        bob.open(&format!("/households/{household}"))
+            .await
+            .body
+            .contains("Notifications (1 unread)"),
         "Bob's count is his own"
     );
 
@@ -202,7 +205,8 @@ async fn the_notifications_page_lists_others_changes_and_marks_them_read_without
 #[tokio::test]
 async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
     let receiver = Receiver::start(&[]).await;
-    let app = TestApp::spawn_with(TestDatabase::sqlite().await, &[("FINALIZE_SECRET", SECRET)]).await;
+    let app =
+        TestApp::spawn_with(TestDatabase::sqlite().await, &[("FINALIZE_SECRET", SECRET)]).await;
     let (ada, bob, household) = household(&app).await;
     let secret = set_webhook(&ada, &household, &receiver.url).await;
     let settings = webhook_settings(&ada, &household).await.unwrap();
@@ -210,7 +214,10 @@ async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
     assert!(settings.available);
 
     bob.propose_plan(&household, "Pasta\nCurry").await;
-    assert!(receiver.received().is_empty(), "a request never waits for delivery");
+    assert!(
+        receiver.received().is_empty(),
+        "a request never waits for delivery"
+    );
     let report: serde_json::Value = app
         .client
         .post(app.url("/internal/finalize-due"))
@@ -277,7 +284,11 @@ async fn a_failed_delivery_is_retried_only_after_the_backoff_then_delivered_once
     assert_eq!((first.delivered, first.failed, first.abandoned), (0, 1, 0));
     assert_eq!(last_error().await.as_deref(), Some("status 500"));
     let early = deliver(t0 + 59_999).await;
-    assert_eq!((early.delivered, early.failed), (0, 0), "not before a minute");
+    assert_eq!(
+        (early.delivered, early.failed),
+        (0, 0),
+        "not before a minute"
+    );
     assert_eq!(receiver.received().len(), 1);
     let retried = deliver(t0 + 60_000).await;
     assert_eq!((retried.delivered, retried.failed), (1, 0));
@@ -328,18 +339,29 @@ async fn only_admins_manage_the_webhook_and_addresses_are_checked() {
     .assert_ok();
 
     let refused = bob
-        .call("set_webhook", &[("household_id", h), ("url", "https://evil.example/")])
+        .call(
+            "set_webhook",
+            &[("household_id", h), ("url", "https://evil.example/")],
+        )
         .await;
     assert_eq!(refused.error(), AppError::AdminOnly);
     let refused = bob.call("remove_webhook", &[("household_id", h)]).await;
     assert_eq!(refused.error(), AppError::AdminOnly);
     let seen_by_bob = webhook_settings(&bob, h).await.unwrap();
     assert_eq!(seen_by_bob.url, None, "members do not see the address");
-    assert!(!bob.open(&format!("/households/{h}")).await.body.contains("example.com/hook"));
+    assert!(
+        !bob.open(&format!("/households/{h}"))
+            .await
+            .body
+            .contains("example.com/hook")
+    );
 
     let eve = app.signed_up("Eve").await;
     let refused = eve
-        .call("set_webhook", &[("household_id", h), ("url", "https://evil.example/")])
+        .call(
+            "set_webhook",
+            &[("household_id", h), ("url", "https://evil.example/")],
+        )
         .await;
     assert_eq!(refused.error(), AppError::NotFound);
     assert_eq!(webhook_settings(&eve, h).await, Err(AppError::NotFound));
@@ -359,12 +381,18 @@ async fn with_webhooks_disabled_the_section_says_so_and_nothing_is_set() {
     .await;
     let (ada, _bob, household) = household(&app).await;
     let page = ada.open(&format!("/households/{household}")).await;
-    assert!(page.body.contains("Webhooks are unavailable on this server."));
+    assert!(
+        page.body
+            .contains("Webhooks are unavailable on this server.")
+    );
     assert!(!webhook_settings(&ada, &household).await.unwrap().available);
     let refused = ada
         .call(
             "set_webhook",
-            &[("household_id", household.as_str()), ("url", "https://example.com/hook")],
+            &[
+                ("household_id", household.as_str()),
+                ("url", "https://example.com/hook"),
+            ],
         )
         .await;
     assert!(matches!(refused.error(), AppError::Invalid { .. }));

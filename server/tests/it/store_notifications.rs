@@ -1,9 +1,7 @@
 //! Notifications and webhook deliveries in the store, on both engines: the outbox read as each
 //! member's notifications, the unread count, and the delivery queue's claims and retries.
 
-use server::store::{
-    AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, Store, StoreError, retry_at,
-};
+use server::store::{AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, Store, StoreError, retry_at};
 
 use crate::{
     store_plans::{DEADLINE, NOW, first_slot, home, member, plan, rank_first},
@@ -32,7 +30,10 @@ async fn notifications_are_the_outbox_in_words_newest_first_without_ones_own(db:
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store.create_plan(&bob, &plan("Curry\nSoup"), NOW).await.unwrap();
+    let id = store
+        .create_plan(&bob, &plan("Curry\nSoup"), NOW)
+        .await
+        .unwrap();
     let slot = first_slot(&store, &ada, &id).await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     store
@@ -69,7 +70,11 @@ async fn notifications_are_the_outbox_in_words_newest_first_without_ones_own(db:
         ]
     );
     let for_bob = texts(&store, &bob).await;
-    assert_eq!(for_bob.len(), 6, "Bob's proposal and ballot are left out: {for_bob:?}");
+    assert_eq!(
+        for_bob.len(),
+        6,
+        "Bob's proposal and ballot are left out: {for_bob:?}"
+    );
     assert_eq!(for_bob[5], "Ada ranked Tue 24 Nov · lunch");
     assert!(!for_bob.iter().any(|text| text.starts_with("Bob ")));
 
@@ -99,7 +104,10 @@ async fn the_unread_count_starts_where_the_member_last_marked_all_read(db: TestD
     assert_eq!(store.unread_count(&ada).await.unwrap(), 0);
     assert!(!store.notifications(&ada).await.unwrap()[0].unread);
 
-    store.create_plan(&bob, &plan("C\nD"), NOW + 20).await.unwrap();
+    store
+        .create_plan(&bob, &plan("C\nD"), NOW + 20)
+        .await
+        .unwrap();
     assert_eq!(store.unread_count(&ada).await.unwrap(), 1);
     let items = store.notifications(&ada).await.unwrap();
     assert_eq!(
@@ -133,8 +141,14 @@ async fn only_admins_set_and_see_the_webhook(db: TestDatabase) {
             .await,
         Err(StoreError::NotAdmin)
     ));
-    assert!(matches!(store.webhook(&bob).await, Err(StoreError::NotAdmin)));
-    assert!(matches!(store.remove_webhook(&bob).await, Err(StoreError::NotAdmin)));
+    assert!(matches!(
+        store.webhook(&bob).await,
+        Err(StoreError::NotAdmin)
+    ));
+    assert!(matches!(
+        store.remove_webhook(&bob).await,
+        Err(StoreError::NotAdmin)
+    ));
     store
         .set_webhook(&ada, "https://example.com/hook", "s", NOW)
         .await
@@ -148,12 +162,26 @@ async fn only_admins_set_and_see_the_webhook(db: TestDatabase) {
         (webhook.url.as_str(), webhook.created_at_ms),
         ("https://example.com/other", NOW + 1)
     );
-    store.create_plan(&bob, &plan("A\nB"), NOW + 2).await.unwrap();
-    assert_eq!(store.due_webhook_deliveries(NOW + 2, 10).await.unwrap().len(), 1);
+    store
+        .create_plan(&bob, &plan("A\nB"), NOW + 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .due_webhook_deliveries(NOW + 2, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     store.remove_webhook(&ada).await.unwrap();
     assert_eq!(store.webhook(&ada).await.unwrap(), None);
     assert!(
-        store.due_webhook_deliveries(NOW + 2, 10).await.unwrap().is_empty(),
+        store
+            .due_webhook_deliveries(NOW + 2, 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "pending deliveries go with the webhook"
     );
 }
@@ -163,17 +191,32 @@ async fn a_queued_delivery_is_claimed_once_and_retried_with_backoff_until_abando
 ) {
     let store = db.store().await;
     let ada = home(&store).await;
-    assert!(store.due_webhook_deliveries(NOW, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .due_webhook_deliveries(NOW, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     store
         .set_webhook(&ada, "https://example.com/hook", "secret", NOW)
         .await
         .unwrap();
     store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    assert!(store.due_webhook_deliveries(NOW - 1, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .due_webhook_deliveries(NOW - 1, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let due = store.due_webhook_deliveries(NOW, 10).await.unwrap();
     assert_eq!(due.len(), 1);
     let mut due = due.into_iter().next().unwrap();
-    assert_eq!((due.kind.as_str(), due.attempts, due.secret.as_str()), ("plan_proposed", 0, "secret"));
+    assert_eq!(
+        (due.kind.as_str(), due.attempts, due.secret.as_str()),
+        ("plan_proposed", 0, "secret")
+    );
     let payload: serde_json::Value = serde_json::from_str(&due.payload).unwrap();
     assert_eq!(payload["id"], due.outbox_id.as_str());
     assert_eq!(payload["type"], "plan_proposed");
@@ -187,11 +230,20 @@ async fn a_queued_delivery_is_claimed_once_and_retried_with_backoff_until_abando
             "a second claim of the same attempt fails"
         );
         assert!(
-            store.due_webhook_deliveries(now, 10).await.unwrap().is_empty(),
+            store
+                .due_webhook_deliveries(now, 10)
+                .await
+                .unwrap()
+                .is_empty(),
             "leased"
         );
         let after = store
-            .finish_webhook_attempt(&due, lease, &AttemptOutcome::Failed("status 500".into()), now)
+            .finish_webhook_attempt(
+                &due,
+                lease,
+                &AttemptOutcome::Failed("status 500".into()),
+                now,
+            )
             .await
             .unwrap();
         if attempt == MAX_ATTEMPTS {
@@ -200,20 +252,38 @@ async fn a_queued_delivery_is_claimed_once_and_retried_with_backoff_until_abando
         }
         let next = retry_at(now, attempt);
         assert_eq!(after, AfterAttempt::RetryAt(next));
-        assert!(store.due_webhook_deliveries(next - 1, 10).await.unwrap().is_empty());
-        due = store.due_webhook_deliveries(next, 10).await.unwrap().remove(0);
+        assert!(
+            store
+                .due_webhook_deliveries(next - 1, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        due = store
+            .due_webhook_deliveries(next, 10)
+            .await
+            .unwrap()
+            .remove(0);
         assert_eq!(due.attempts, attempt);
         now = next;
     }
-    assert!(store.due_webhook_deliveries(i64::MAX, 10).await.unwrap().is_empty());
-    let (attempts, error): (i64, Option<String>) = sqlx::query_as(
-        r"select attempts, last_error from webhook_deliveries where outbox_id = $1",
-    )
-    .bind(&due.outbox_id)
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
-    assert_eq!((attempts, error.as_deref()), (MAX_ATTEMPTS, Some("status 500")));
+    assert!(
+        store
+            .due_webhook_deliveries(i64::MAX, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (attempts, error): (i64, Option<String>) =
+        sqlx::query_as(r"select attempts, last_error from webhook_deliveries where outbox_id = $1")
+            .bind(&due.outbox_id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        (attempts, error.as_deref()),
+        (MAX_ATTEMPTS, Some("status 500"))
+    );
     assert_eq!(
         (1..=9).map(|n| retry_at(0, n) / 60_000).collect::<Vec<_>>(),
         [1, 2, 4, 8, 16, 32, 64, 128, 256],
