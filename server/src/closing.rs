@@ -25,8 +25,8 @@ pub struct BatchReport {
     pub elapsed_ms: u64,
 }
 
-/// Closes up to `limit` due slots of every household, then sends up to `limit` due webhook
-/// deliveries (the closes' own events included) with `webhooks`, the delivery client, or none
+/// Closes up to `limit` due slots of every household, then sends up to `limit` (at most
+/// [`webhooks::MAX_PER_BATCH`]) due webhook deliveries (the closes' own events included) with `webhooks`, the delivery client, or none
 /// when webhooks are disabled.
 pub async fn run_batch(
     store: &Store,
@@ -37,7 +37,10 @@ pub async fn run_batch(
     let started = Instant::now();
     let slots = store.finalize_due(path, now_ms(), limit).await?;
     let deliveries = match webhooks {
-        Some(client) => webhooks::deliver_due(store, client, now_ms(), limit).await?,
+        Some(client) => {
+            webhooks::deliver_due(store, client, now_ms(), limit.min(webhooks::MAX_PER_BATCH))
+                .await?
+        }
         None => DeliveryReport::default(),
     };
     let elapsed = started.elapsed();

@@ -7,16 +7,23 @@
 //! never send the same attempt twice. A process that dies mid-attempt leaves the lease, which
 //! expires and is retried.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::Sha256;
+use tokio::{sync::Semaphore, task::JoinSet};
+use tracing::Instrument;
 
 use crate::store::{AfterAttempt, AttemptOutcome, DueDelivery, Store, StoreError};
 
 /// A receiver that has not answered in this long has failed the attempt.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
+/// At most this many attempts are in flight at once.
+pub const CONCURRENCY: usize = 8;
+/// At most this many deliveries per batch: with [`CONCURRENCY`] and [`TIMEOUT`], a batch of
+/// unresponsive receivers still ends within 40 s.
+pub const MAX_PER_BATCH: u32 = 64;
 /// How long a claimed attempt is held before another instance may take it over: well past
 /// [`TIMEOUT`].
 const LEASE_MS: i64 = 60_000;
@@ -54,43 +61,72 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("sha256={hex}")
 }
 
-/// Sends up to `limit` deliveries due at `now_ms`, one at a time, and records each outcome.
-/// `now_ms` is the batch's clock (tests pass their own).
+/// Sends up to `limit` deliveries due at `now_ms`, [`CONCURRENCY`] at a time, and records each
+/// outcome. `now_ms` is the batch's clock (tests pass their own). Events may therefore reach a
+/// receiver out of order (a retried one always does): receivers order by `at_ms`, then `id`.
 pub async fn deliver_due(
     store: &Store,
     client: &reqwest::Client,
     now_ms: i64,
     limit: u32,
 ) -> Result<DeliveryReport, StoreError> {
-    let mut report = DeliveryReport::default();
+    let permits = Arc::new(Semaphore::new(CONCURRENCY));
+    let mut attempts = JoinSet::new();
     for due in store.due_webhook_deliveries(now_ms, limit).await? {
-        let lease_until = now_ms + LEASE_MS;
-        if !store.claim_webhook_delivery(&due, lease_until).await? {
-            continue;
-        }
-        let outcome = send(client, &due, now_ms).await;
-        let ok = outcome == AttemptOutcome::Delivered;
-        crate::metrics::webhook_delivery(ok);
-        match store
-            .finish_webhook_attempt(&due, lease_until, &outcome, now_ms)
-            .await?
-        {
-            AfterAttempt::Delivered => report.delivered += 1,
-            AfterAttempt::RetryAt(_) => report.failed += 1,
-            AfterAttempt::Abandoned => report.abandoned += 1,
-            AfterAttempt::Lost => {}
-        }
-        if let AttemptOutcome::Failed(error) = &outcome {
-            tracing::warn!(
-                delivery = due.outbox_id,
-                household = %due.household,
-                attempt = due.attempts + 1,
-                error,
-                "webhook delivery failed"
-            );
+        let (store, client, permits) = (store.clone(), client.clone(), permits.clone());
+        attempts.spawn(
+            async move {
+                let _permit = permits.acquire_owned().await;
+                attempt(&store, &client, due, now_ms).await
+            }
+            .in_current_span(),
+        );
+    }
+    let mut report = DeliveryReport::default();
+    let mut failure = None;
+    while let Some(joined) = attempts.join_next().await {
+        match joined {
+            Ok(Ok(Some(AfterAttempt::Delivered))) => report.delivered += 1,
+            Ok(Ok(Some(AfterAttempt::RetryAt(_)))) => report.failed += 1,
+            Ok(Ok(Some(AfterAttempt::Abandoned))) => report.abandoned += 1,
+            Ok(Ok(Some(AfterAttempt::Lost) | None)) => {}
+            Ok(Err(error)) => failure = Some(error),
+            Err(panicked) => tracing::error!(error = %panicked, "a webhook attempt panicked"),
         }
     }
-    Ok(report)
+    match failure {
+        // The other attempts were recorded; this one's lease expires and it is tried again.
+        Some(error) => Err(error),
+        None => Ok(report),
+    }
+}
+
+/// Claims, sends and records one delivery; `None` when another instance claimed it first.
+async fn attempt(
+    store: &Store,
+    client: &reqwest::Client,
+    due: DueDelivery,
+    now_ms: i64,
+) -> Result<Option<AfterAttempt>, StoreError> {
+    let lease_until = now_ms + LEASE_MS;
+    if !store.claim_webhook_delivery(&due, lease_until).await? {
+        return Ok(None);
+    }
+    let outcome = send(client, &due, now_ms).await;
+    crate::metrics::webhook_delivery(outcome == AttemptOutcome::Delivered);
+    if let AttemptOutcome::Failed(error) = &outcome {
+        tracing::warn!(
+            delivery = due.outbox_id,
+            household = %due.household,
+            attempt = due.attempts + 1,
+            error,
+            "webhook delivery failed"
+        );
+    }
+    store
+        .finish_webhook_attempt(&due, lease_until, &outcome, now_ms)
+        .await
+        .map(Some)
 }
 
 /// One attempt: the stored payload as the body, signed with the household's secret.

@@ -408,3 +408,32 @@ async fn with_webhooks_disabled_the_section_says_so_and_nothing_is_set() {
         .unwrap();
     assert_eq!(report["webhooks"]["delivered"], 0);
 }
+
+#[tokio::test]
+async fn two_batches_at_once_send_each_event_exactly_once() {
+    let receiver = Receiver::start(&[]).await;
+    let app = TestApp::spawn().await;
+    let (ada, bob, household) = household(&app).await;
+    set_webhook(&ada, &household, &receiver.url).await;
+    for _ in 0..3 {
+        bob.propose_plan(&household, "Pasta\nCurry").await;
+    }
+    // As two instances' batches would, on their own connections.
+    let now = server::auth::now_ms() + 1_000;
+    let (one, two) = (app.store.clone(), app.store.clone());
+    let client = server::webhooks::client();
+    let (a, b) = tokio::join!(
+        server::webhooks::deliver_due(&one, &client, now, 10),
+        server::webhooks::deliver_due(&two, &client, now, 10),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.delivered + b.delivered, 3);
+    let mut ids: Vec<String> = receiver
+        .received()
+        .iter()
+        .map(|request| header(request, "x-mealvote-delivery").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((receiver.received().len(), ids.len()), (3, 3));
+}
