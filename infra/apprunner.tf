@@ -24,6 +24,9 @@ locals {
       # EventBridge drives finalization (scheduler.tf); App Runner throttles idle CPU, so an
       # in-process ticker would stall exactly when nobody is using the app (decision 2).
       TICKER_INTERVAL_SECS = "0"
+      # Egress goes through the VPC connector and the VPC has no NAT (decision 1): a webhook
+      # could never reach the internet, so none is offered (docs/notifications.md).
+      WEBHOOKS_ENABLED = "false"
     },
     # App Runner runs the X-Ray collector beside the container and expects OTLP on localhost:
     # https://docs.aws.amazon.com/apprunner/latest/dg/monitor-xray.html
