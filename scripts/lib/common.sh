@@ -4,6 +4,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export MEALVOTE_CACHE="${MEALVOTE_CACHE:-$HOME/.cache/mealvote}"
 # One Cargo target dir outside the checkout, kept between runs (CI clones afresh every time).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$MEALVOTE_CACHE/target}"
+# CI builds each clone once: incremental caches would only pile up in the kept target dir (tens
+# of GB over a few runs) without ever being reused.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 TOOLS_DIR="$MEALVOTE_CACHE/tools"
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
