@@ -39,6 +39,14 @@ pub trait Backend: Send + Sync + 'static {
     async fn sign_out(&self, req: &Parts) -> Result<(), AppError>;
 
     async fn households(&self, req: &Parts) -> Result<Vec<HouseholdSummary>, AppError>;
+    /// The signed-in member's calendar feed: on or off, and where its URL starts.
+    async fn calendar_feed(
+        &self,
+        req: &Parts,
+    ) -> Result<crate::households::CalendarFeedView, AppError>;
+    /// A new calendar feed token for the signed-in member (the old one stops working).
+    async fn create_calendar_feed(&self, req: &Parts) -> Result<String, AppError>;
+    async fn delete_calendar_feed(&self, req: &Parts) -> Result<(), AppError>;
     /// Creates a household with the signed-in person as its admin, and makes it the current one.
     async fn create_household(
         &self,

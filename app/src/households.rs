@@ -272,3 +272,54 @@ mod tests {
         assert_eq!(utc_date(-86_400_000), "1969-12-31");
     }
 }
+
+/// The signed-in member's calendar feed (`docs/calendar.md`): whether it is on, and where feed
+/// URLs start (`https://host/calendar/`). The URL's token is shown only when it is created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeedView {
+    pub enabled: bool,
+    pub url_prefix: String,
+}
+
+#[server(endpoint = "get_calendar_feed")]
+pub async fn get_calendar_feed() -> Result<CalendarFeedView, AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let (backend, req) = backend::context()?;
+            backend.calendar_feed(&req).await
+        }
+        .await,
+    )
+}
+
+/// Creates the member's calendar link, replacing (revoking) any earlier one, and shows it once
+/// on the households page (`?new_calendar=`): only its hash is kept.
+#[server(endpoint = "create_calendar_feed")]
+pub async fn create_calendar_feed() -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let (backend, req) = backend::context()?;
+            let token = backend.create_calendar_feed(&req).await?;
+            backend::go_to(&format!("/households?new_calendar={token}#calendar"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Turns the member's calendar link off: it answers 404 from now on.
+#[server(endpoint = "delete_calendar_feed")]
+pub async fn delete_calendar_feed() -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let (backend, req) = backend::context()?;
+            backend.delete_calendar_feed(&req).await?;
+            backend::go_to("/households#calendar");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -4,7 +4,7 @@
 
 mod backend;
 pub mod client_ip;
-mod invites;
+pub mod invites;
 pub mod limits;
 pub mod password;
 pub mod sessions;

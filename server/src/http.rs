@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, health checks, metrics, static assets,
 //! and the layers every response passes through.
 
+mod calendar;
 mod csrf;
 mod export;
 mod finalize;
@@ -120,6 +121,17 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
         config.finalize_secret.as_ref(),
         config.finalize_batch,
         config.webhooks_enabled.then(crate::webhooks::client),
+    );
+    router = router.merge(
+        Router::new()
+            .route("/calendar/{file}", get(calendar::feed))
+            .with_state(calendar::CalendarFeed {
+                store: state.store.clone(),
+                origin: config
+                    .public_base_url
+                    .as_ref()
+                    .map(|url| url.origin().ascii_serialization()),
+            }),
     );
     router = router.merge(
         Router::new()

@@ -2,6 +2,7 @@
 //! `main.rs` only parses the command line and calls into this crate.
 
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod closing;
 pub mod config;

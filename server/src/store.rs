@@ -7,6 +7,7 @@
 //! `server/tests/it/store.rs` runs every method against both engines.
 
 mod accounts;
+mod calendar;
 mod closing;
 mod households;
 mod notifications;
@@ -24,6 +25,7 @@ use sqlx::{
 use crate::config::{DatabaseConfig, Engine};
 
 pub use accounts::User;
+pub use calendar::CalendarSlot;
 pub use closing::{BallotFile, Closed, EventKind, FinalizeReport, StoredOutcome, VARIANT};
 pub use households::{HouseholdAccess, HouseholdRecord, NewInvite, StoredInvite};
 pub use notifications::{

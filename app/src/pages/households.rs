@@ -6,7 +6,10 @@ use super::SignInFirst;
 use crate::{
     components::{FormError, PostForm, TextField, posted_error, posted_field_error},
     error::{AppError, Field},
-    households::{CreateHousehold, list_households},
+    households::{
+        CreateCalendarFeed, CreateHousehold, DeleteCalendarFeed, InviteToken, get_calendar_feed,
+        list_households,
+    },
 };
 
 /// `/households`: the households I belong to, and a form to create one (a plain form: creating
@@ -53,6 +56,54 @@ pub fn Households() -> impl IntoView {
                     </button>
                 </div>
             </PostForm>
+        </section>
+        <CalendarFeed />
+    }
+}
+
+/// The member's calendar link (`docs/calendar.md`): created, replaced or turned off with plain
+/// forms. A new link is shown once (`?new_calendar=`): only its hash is stored.
+#[component]
+fn CalendarFeed() -> impl IntoView {
+    let feed = Resource::new(|| (), |()| get_calendar_feed());
+    let query = leptos_router::hooks::use_query_map();
+    view! {
+        <section class="card" id="calendar" aria-labelledby="calendar-heading">
+            <h2 id="calendar-heading">"Calendar"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let feed = feed.await.ok()?;
+                    let new_link = query
+                        .read()
+                        .get("new_calendar")
+                        .and_then(|raw| InviteToken::try_from(raw).ok())
+                        .map(|token| format!("{}{}.ics", feed.url_prefix, token.expose()));
+                    Some(view! {
+                        <p class="hint">
+                            "Every meal of your households' plans in your phone's calendar: "
+                            "tentative with the options while voting, confirmed with the winner after. "
+                            "The link is a secret: anyone who has it can read these meals."
+                        </p>
+                        {new_link.map(|link| view! {
+                            <div role="status">
+                                <label for="calendar-link">"Subscribe to this link in your calendar app (it is shown only now):"</label>
+                                <input id="calendar-link" type="text" readonly value=link />
+                            </div>
+                        })}
+                        <FormError error=posted_error(CreateCalendarFeed::PATH) />
+                        <PostForm action=CreateCalendarFeed::PATH>
+                            <button type="submit">
+                                {if feed.enabled { "Replace calendar link" } else { "Create calendar link" }}
+                            </button>
+                        </PostForm>
+                        {feed.enabled.then(|| view! {
+                            <PostForm action=DeleteCalendarFeed::PATH>
+                                <button type="submit" class="secondary">"Turn calendar link off"</button>
+                            </PostForm>
+                        })}
+                    })
+                })}
+            </Suspense>
         </section>
     }
 }

@@ -227,6 +227,34 @@ impl Backend for ServerBackend {
             .collect())
     }
 
+    #[tracing::instrument(name = "server_fn.calendar_feed", skip_all)]
+    async fn calendar_feed(
+        &self,
+        req: &Parts,
+    ) -> Result<app::households::CalendarFeedView, AppError> {
+        let user = self.signed_in(req).await?;
+        Ok(app::households::CalendarFeedView {
+            enabled: self.store.has_calendar_feed(&user).await?,
+            url_prefix: format!("{}/calendar/", self.site_origin(req)),
+        })
+    }
+
+    #[tracing::instrument(name = "server_fn.create_calendar_feed", skip_all)]
+    async fn create_calendar_feed(&self, req: &Parts) -> Result<String, AppError> {
+        let user = self.signed_in(req).await?;
+        let token = new_token().map_err(internal)?;
+        self.store
+            .set_calendar_feed(&user, &token_hash(&token), now_ms())
+            .await?;
+        Ok(token.expose().to_owned())
+    }
+
+    #[tracing::instrument(name = "server_fn.delete_calendar_feed", skip_all)]
+    async fn delete_calendar_feed(&self, req: &Parts) -> Result<(), AppError> {
+        let user = self.signed_in(req).await?;
+        Ok(self.store.delete_calendar_feed(&user).await?)
+    }
+
     #[tracing::instrument(name = "server_fn.create_household", skip_all)]
     async fn create_household(
         &self,

@@ -150,6 +150,11 @@ const NOT_HOUSEHOLD_SCOPED_FNS: &[&str] = &[
     "create_household",
     "get_invite_preview",
     "join_household",
+    // The signed-in person's own calendar link; the feed itself lists only the households
+    // `household_access` lets them into (`server/tests/it/calendar.rs`).
+    "get_calendar_feed",
+    "create_calendar_feed",
+    "delete_calendar_feed",
 ];
 
 /// A household of Ada (admin) and Bob (member) with one pending invite.

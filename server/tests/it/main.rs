@@ -3,6 +3,7 @@
 
 mod accounts;
 mod authorization;
+mod calendar;
 mod closing;
 mod csrf;
 mod households;

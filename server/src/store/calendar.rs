@@ -1,0 +1,168 @@
+//! Calendar feeds: one secret URL per member (only its token's SHA-256 is stored), and what the
+//! feed lists — every slot of the member's households' recent and coming plans with its outcome.
+
+use app::ids::{HouseholdId, SlotId, UserId};
+
+use super::{HouseholdAccess, Store, StoreError};
+
+/// One slot as the calendar feed shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarSlot {
+    pub slot: SlotId,
+    pub household: HouseholdId,
+    pub household_name: String,
+    pub plan_title: String,
+    /// `YYYY-MM-DD`, in the household's local time.
+    pub day: String,
+    pub meal: String,
+    /// The plan proposer's offset from UTC: the meal's local time is read in it.
+    pub utc_offset_minutes: i32,
+    /// Dish names, in the slot's order.
+    pub options: Vec<String>,
+    pub deadline_ms: i64,
+    /// Closed (with a winner or without votes).
+    pub closed: bool,
+    pub winner: Option<String>,
+}
+
+impl Store {
+    /// Gives the member a feed under `token_hash`, replacing (and so revoking) any earlier one.
+    #[tracing::instrument(name = "store.set_calendar_feed", skip_all)]
+    pub async fn set_calendar_feed(
+        &self,
+        user: &UserId,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(r"delete from calendar_feeds where user_id = $1")
+            .bind(user.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            r"insert into calendar_feeds (user_id, token_hash, created_at) values ($1, $2, $3)",
+        )
+        .bind(user.as_str())
+        .bind(token_hash)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Turns the member's feed off: its URL answers 404 from now on.
+    #[tracing::instrument(name = "store.delete_calendar_feed", skip_all)]
+    pub async fn delete_calendar_feed(&self, user: &UserId) -> Result<(), StoreError> {
+        sqlx::query(r"delete from calendar_feeds where user_id = $1")
+            .bind(user.as_str())
+            .execute(&mut *self.acquire().await?)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the member has a feed (its URL itself cannot be shown again).
+    #[tracing::instrument(name = "store.has_calendar_feed", skip_all)]
+    pub async fn has_calendar_feed(&self, user: &UserId) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar(r"select cast(1 as bigint) from calendar_feeds where user_id = $1")
+                .bind(user.as_str())
+                .fetch_optional(&mut *self.acquire().await?)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    /// The member a feed token belongs to; `None` for an unknown or revoked token.
+    #[tracing::instrument(name = "store.calendar_feed_user", skip_all)]
+    pub async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<UserId>, StoreError> {
+        let user: Option<String> =
+            sqlx::query_scalar(r"select user_id from calendar_feeds where token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&mut *self.acquire().await?)
+                .await?;
+        Ok(user.map(UserId::from_stored))
+    }
+
+    /// The household's slots of plans whose last day is `since_day` (`YYYY-MM-DD`) or later, by
+    /// day and position. The caller settles overdue slots first.
+    #[tracing::instrument(name = "store.calendar_slots", skip_all)]
+    pub async fn calendar_slots(
+        &self,
+        access: &HouseholdAccess,
+        since_day: &str,
+    ) -> Result<Vec<CalendarSlot>, StoreError> {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            r"select s.id, h.name, p.title, s.day, s.meal, p.utc_offset_minutes,
+                     coalesce(s.deadline_at, p.deadline_at),
+                     cast(case when r.slot_id is null then 0 else 1 end as bigint),
+                     (select d.name from slot_options o join dishes d on d.id = o.dish_id
+                      where o.id = r.winner_option_id)
+              from slots s
+              join plans p on p.id = s.plan_id
+              join households h on h.id = p.household_id
+              left join slot_results r on r.slot_id = s.id
+              where p.household_id = $1 and p.last_day >= $2
+              order by s.day, p.id, s.position",
+        )
+        .bind(access.household_id().as_str())
+        .bind(since_day)
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        let options: Vec<(String, String)> = sqlx::query_as(
+            r"select o.slot_id, d.name
+              from slot_options o join slots s on s.id = o.slot_id
+              join plans p on p.id = s.plan_id join dishes d on d.id = o.dish_id
+              where p.household_id = $1 and p.last_day >= $2
+              order by o.slot_id, o.position",
+        )
+        .bind(access.household_id().as_str())
+        .bind(since_day)
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(
+                    slot,
+                    household_name,
+                    plan_title,
+                    day,
+                    meal,
+                    offset,
+                    deadline_ms,
+                    closed,
+                    winner,
+                )| {
+                    Ok(CalendarSlot {
+                        options: options
+                            .iter()
+                            .filter(|(of, _)| *of == slot)
+                            .map(|(_, name)| name.clone())
+                            .collect(),
+                        slot: SlotId::from_stored(slot),
+                        household: access.household_id().clone(),
+                        household_name,
+                        plan_title,
+                        day,
+                        meal,
+                        utc_offset_minutes: i32::try_from(offset)
+                            .map_err(|_| StoreError::Corrupt("plans.utc_offset_minutes"))?,
+                        deadline_ms,
+                        closed: closed == 1,
+                        winner,
+                    })
+                },
+            )
+            .collect()
+    }
+}
