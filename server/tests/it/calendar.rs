@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use reqwest::StatusCode;
 
-use crate::support::{Person, TestApp, TestDatabase};
+use crate::support::{Person, TestApp, TestDatabase, household_with_plan};
 
 crate::on_both_engines!(
     the_feed_lists_every_slot_tentative_then_confirmed_with_stable_uids,
@@ -76,19 +76,9 @@ async fn fetch(
         .collect())
 }
 
-async fn household(app: &TestApp) -> (Person, Person, String, String) {
-    let ada = app.signed_up("Ada").await;
-    let household = ada.create_household("Home").await;
-    let token = ada.create_invite(&household, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
-    let plan = ada.propose_plan(&household, "Pasta\nCurry\nSoup").await;
-    (ada, bob, household, plan)
-}
-
 async fn the_feed_lists_every_slot_tentative_then_confirmed_with_stable_uids(db: TestDatabase) {
     let app = TestApp::spawn_with(db, &[]).await;
-    let (ada, bob, household, plan) = household(&app).await;
+    let (ada, bob, household, plan) = household_with_plan(&app).await;
     let token = create_feed(&bob).await;
     let page = bob.open(&format!("/households?new_calendar={token}")).await;
     assert!(
@@ -144,7 +134,7 @@ async fn the_feed_lists_every_slot_tentative_then_confirmed_with_stable_uids(db:
 
 async fn a_replaced_or_turned_off_link_is_not_found_and_strangers_see_nothing(db: TestDatabase) {
     let app = TestApp::spawn_with(db, &[]).await;
-    let (ada, _bob, _household, _plan) = household(&app).await;
+    let (ada, _bob, _household, _plan) = household_with_plan(&app).await;
     let first = create_feed(&ada).await;
     assert_eq!(fetch(&app, &first).await.unwrap().len(), 2);
     let second = create_feed(&ada).await;

@@ -14,7 +14,7 @@ use server::store::{HouseholdAccess, Store};
 use crate::{
     store_accounts::user,
     store_plans::{NOW, form, member},
-    support::{Person, TestApp, TestDatabase},
+    support::{Person, TestApp, TestDatabase, household_with_plan},
 };
 
 const SECRET: &str = "a-finalize-secret-for-tests";
@@ -44,12 +44,7 @@ async fn stored_results(store: &Store) -> Vec<(String, String)> {
 
 /// Ada and Bob's household with a plan; Bob has voted on its first slot.
 async fn plan_with_a_ballot(app: &TestApp) -> (Person, Person, String, String) {
-    let ada = app.signed_up("Ada").await;
-    let household = ada.create_household("Home").await;
-    let token = ada.create_invite(&household, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
-    let plan = ada.propose_plan(&household, "Pasta\nCurry\nSoup").await;
+    let (ada, bob, household, plan) = household_with_plan(app).await;
     let page = bob.ballot_page_of_plan(&household, &plan).await;
     let curry = format!("rank-{}", page.options[1].id);
     bob.call(

@@ -7,18 +7,7 @@ use app::{
 };
 use reqwest::StatusCode;
 
-use crate::support::{Person, TestApp, day_from_now};
-
-/// Ada proposes a plan in a household she shares with Bob.
-async fn household_with_plan(app: &TestApp) -> (Person, Person, String, String) {
-    let ada = app.signed_up("Ada").await;
-    let household = ada.create_household("Home").await;
-    let token = ada.create_invite(&household, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
-    let plan = ada.propose_plan(&household, "Pasta\nCurry\nSoup").await;
-    (ada, bob, household, plan)
-}
+use crate::support::{TestApp, day_from_now, household_with_plan};
 
 fn proposal<'a>(
     household: &'a str,

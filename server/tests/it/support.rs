@@ -521,3 +521,15 @@ impl Person {
         answer(response).await
     }
 }
+
+/// Ada proposes a plan (Pasta, Curry, Soup) in a household she shares with Bob: (Ada, Bob,
+/// household id, plan id).
+pub async fn household_with_plan(app: &TestApp) -> (Person, Person, String, String) {
+    let ada = app.signed_up("Ada").await;
+    let household = ada.create_household("Home").await;
+    let token = ada.create_invite(&household, "7", false).await;
+    let bob = app.signed_up("Bob").await;
+    bob.join(&token).await.assert_ok();
+    let plan = ada.propose_plan(&household, "Pasta\nCurry\nSoup").await;
+    (ada, bob, household, plan)
+}
