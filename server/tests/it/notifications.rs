@@ -230,7 +230,7 @@ async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
         .unwrap();
     assert_eq!(
         report["webhooks"],
-        serde_json::json!({"delivered": 1, "failed": 0, "abandoned": 0})
+        serde_json::json!({"delivered": 1, "failed": 0, "abandoned": 0, "deferred": 0})
     );
     let received = receiver.received();
     assert_eq!(received.len(), 1);
@@ -436,4 +436,37 @@ async fn two_batches_at_once_send_each_event_exactly_once() {
     ids.sort();
     ids.dedup();
     assert_eq!((receiver.received().len(), ids.len()), (3, 3));
+}
+
+#[tokio::test]
+async fn deliveries_not_started_within_the_budget_stay_due_for_the_next_batch() {
+    let receiver = Receiver::start(&[]).await;
+    let app = TestApp::spawn().await;
+    let (ada, bob, household) = household(&app).await;
+    set_webhook(&ada, &household, &receiver.url).await;
+    bob.propose_plan(&household, "Pasta\nCurry").await;
+    bob.propose_plan(&household, "Soup\nSalad").await;
+    let client = server::webhooks::client();
+    let now = server::auth::now_ms() + 1_000;
+
+    let out_of_time = server::webhooks::deliver_due_within(
+        &app.store,
+        &client,
+        now,
+        10,
+        std::time::Duration::ZERO,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (out_of_time.delivered, out_of_time.failed, out_of_time.deferred),
+        (0, 0, 2)
+    );
+    assert!(receiver.received().is_empty(), "nothing sent, nothing claimed");
+
+    let next = server::webhooks::deliver_due(&app.store, &client, now, 10)
+        .await
+        .unwrap();
+    assert_eq!((next.delivered, next.deferred), (2, 0), "due at once, no lease");
+    assert_eq!(receiver.received().len(), 2);
 }
