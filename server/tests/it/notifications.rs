@@ -203,6 +203,64 @@ async fn the_notifications_page_lists_others_changes_and_marks_them_read_without
 }
 
 #[tokio::test]
+async fn mark_all_as_read_marks_what_the_page_showed_not_what_came_after() {
+    let app = TestApp::spawn().await;
+    let (ada, bob, household) = household(&app).await;
+    bob.propose_plan(&household, "Pasta\nCurry").await;
+    let path = format!("/households/{household}/notifications");
+    let page = ada.open(&path).await;
+    let newest: i64 = page
+        .body
+        .split(r#"name="seen_up_to" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries the newest listed change")
+        .parse()
+        .unwrap();
+    // A change arrives while the page is open, in a later millisecond.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while server::auth::now_ms() <= newest {
+        assert!(std::time::Instant::now() < deadline, "the clock moves");
+        tokio::task::yield_now().await;
+    }
+    bob.propose_plan(&household, "Soup\nSalad").await;
+
+    let seen = newest.to_string();
+    ada.submit(
+        &path,
+        "mark_notifications_read",
+        &[
+            ("household_id", household.as_str()),
+            ("seen_up_to", seen.as_str()),
+        ],
+    )
+    .await;
+    let after = ada.open(&path).await;
+    assert!(after.body.contains("1 unread."), "{}", after.body);
+
+    // A time in the future is clamped to now; a malformed one is refused.
+    let refused = ada
+        .call(
+            "mark_notifications_read",
+            &[("household_id", household.as_str()), ("seen_up_to", "soon")],
+        )
+        .await;
+    assert_eq!(refused.error(), AppError::BadRequest);
+    ada.call(
+        "mark_notifications_read",
+        &[("household_id", household.as_str()), ("seen_up_to", &i64::MAX.to_string())],
+    )
+    .await
+    .assert_ok();
+    assert!(ada.open(&path).await.body.contains("nothing new."));
+    bob.propose_plan(&household, "Rice\nBeans").await;
+    assert!(
+        ada.open(&path).await.body.contains("1 unread."),
+        "marking never reaches into the future"
+    );
+}
+
+#[tokio::test]
 async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
     let receiver = Receiver::start(&[]).await;
     let app =
