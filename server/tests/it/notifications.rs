@@ -248,7 +248,10 @@ async fn mark_all_as_read_marks_what_the_page_showed_not_what_came_after() {
     assert_eq!(refused.error(), AppError::BadRequest);
     ada.call(
         "mark_notifications_read",
-        &[("household_id", household.as_str()), ("seen_up_to", &i64::MAX.to_string())],
+        &[
+            ("household_id", household.as_str()),
+            ("seen_up_to", &i64::MAX.to_string()),
+        ],
     )
     .await
     .assert_ok();
@@ -517,14 +520,25 @@ async fn deliveries_not_started_within_the_budget_stay_due_for_the_next_batch() 
     .await
     .unwrap();
     assert_eq!(
-        (out_of_time.delivered, out_of_time.failed, out_of_time.deferred),
+        (
+            out_of_time.delivered,
+            out_of_time.failed,
+            out_of_time.deferred
+        ),
         (0, 0, 2)
     );
-    assert!(receiver.received().is_empty(), "nothing sent, nothing claimed");
+    assert!(
+        receiver.received().is_empty(),
+        "nothing sent, nothing claimed"
+    );
 
     let next = server::webhooks::deliver_due(&app.store, &client, now, 10)
         .await
         .unwrap();
-    assert_eq!((next.delivered, next.deferred), (2, 0), "due at once, no lease");
+    assert_eq!(
+        (next.delivered, next.deferred),
+        (2, 0),
+        "due at once, no lease"
+    );
     assert_eq!(receiver.received().len(), 2);
 }
