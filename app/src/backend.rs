@@ -196,10 +196,12 @@ pub trait Backend: Send + Sync + 'static {
         household: HouseholdId,
     ) -> Result<NotificationsPage, AppError>;
     async fn unread_count(&self, req: &Parts, household: HouseholdId) -> Result<u32, AppError>;
+    /// Marks everything up to `up_to` (ms; never later than now, `None`: now) as read.
     async fn mark_notifications_read(
         &self,
         req: &Parts,
         household: HouseholdId,
+        up_to: Option<i64>,
     ) -> Result<(), AppError>;
     /// Any member may ask; only admins see the URL.
     async fn webhook_settings(

@@ -76,15 +76,25 @@ pub async fn get_unread_count(household_id: String) -> Result<u32, AppError> {
     )
 }
 
+/// Marks the member's notifications read up to `seen_up_to` (the newest one the page listed, in
+/// ms), so a change that arrived while the page was open stays unread; without it, up to now.
 #[server(endpoint = "mark_notifications_read")]
-pub async fn mark_notifications_read(household_id: String) -> Result<(), AppError> {
+pub async fn mark_notifications_read(
+    household_id: String,
+    seen_up_to: Option<String>,
+) -> Result<(), AppError> {
     use crate::backend;
     backend::respond(
         async move {
             let household = HouseholdId::try_from(household_id)?;
+            let up_to = seen_up_to
+                .filter(|raw| !raw.is_empty())
+                .map(|raw| raw.parse::<i64>())
+                .transpose()
+                .map_err(|_| AppError::BadRequest)?;
             let (backend, req) = backend::context()?;
             backend
-                .mark_notifications_read(&req, household.clone())
+                .mark_notifications_read(&req, household.clone(), up_to)
                 .await?;
             backend::go_to(&format!("/households/{household}/notifications"));
             Ok(())

@@ -26,8 +26,9 @@ pub struct BatchReport {
 }
 
 /// Closes up to `limit` due slots of every household, then sends up to `limit` (at most
-/// [`webhooks::MAX_PER_BATCH`]) due webhook deliveries (the closes' own events included) with `webhooks`, the delivery client, or none
-/// when webhooks are disabled.
+/// [`webhooks::MAX_PER_BATCH`], within [`webhooks::BUDGET`]) due webhook deliveries, the closes'
+/// own events included, with `webhooks`: the delivery client, or `None` when webhooks are
+/// disabled.
 pub async fn run_batch(
     store: &Store,
     webhooks: Option<&reqwest::Client>,
@@ -52,6 +53,8 @@ pub async fn run_batch(
             remaining = slots.remaining,
             webhooks_delivered = deliveries.delivered,
             webhooks_failed = deliveries.failed,
+            webhooks_abandoned = deliveries.abandoned,
+            webhooks_deferred = deliveries.deferred,
             elapsed_ms = elapsed.as_millis(),
             path = path.label(),
             "finalize batch"

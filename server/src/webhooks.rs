@@ -7,7 +7,10 @@
 //! never send the same attempt twice. A process that dies mid-attempt leaves the lease, which
 //! expires and is retried.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use hmac::{Hmac, Mac};
 use serde::Serialize;
@@ -21,9 +24,13 @@ use crate::store::{AfterAttempt, AttemptOutcome, DueDelivery, Store, StoreError}
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// At most this many attempts are in flight at once.
 pub const CONCURRENCY: usize = 8;
-/// At most this many deliveries per batch: with [`CONCURRENCY`] and [`TIMEOUT`], a batch of
-/// unresponsive receivers still ends within 40 s.
+/// At most this many deliveries per batch.
 pub const MAX_PER_BATCH: u32 = 64;
+/// No attempt starts later than this after a batch's deliveries began; the ones not started stay
+/// due for the next batch. With [`TIMEOUT`], a batch of unresponsive receivers ends its
+/// deliveries within 20 s, so `POST /internal/finalize-due` answers well inside
+/// `REQUEST_TIMEOUT_SECS` (30 s by default) instead of being cut off mid-attempt.
+pub const BUDGET: Duration = Duration::from_secs(15);
 /// How long a claimed attempt is held before another instance may take it over: well past
 /// [`TIMEOUT`].
 const LEASE_MS: i64 = 60_000;
@@ -36,6 +43,17 @@ pub struct DeliveryReport {
     pub failed: u32,
     /// Failed attempts that used up the retries.
     pub abandoned: u32,
+    /// Due but not started within the batch's [`BUDGET`]: still due, for the next batch.
+    pub deferred: u32,
+}
+
+/// What became of one due delivery in a batch.
+enum Attempted {
+    Recorded(AfterAttempt),
+    /// Another instance claimed it first.
+    ClaimedElsewhere,
+    /// Not started: the batch's budget ran out.
+    Deferred,
 }
 
 /// The HTTP client for deliveries: rustls, no redirects (a receiver's redirect is a failed
@@ -70,6 +88,18 @@ pub async fn deliver_due(
     now_ms: i64,
     limit: u32,
 ) -> Result<DeliveryReport, StoreError> {
+    deliver_due_within(store, client, now_ms, limit, BUDGET).await
+}
+
+/// [`deliver_due`], starting no attempt once `budget` has passed (the rest stay due, unclaimed).
+pub async fn deliver_due_within(
+    store: &Store,
+    client: &reqwest::Client,
+    now_ms: i64,
+    limit: u32,
+    budget: Duration,
+) -> Result<DeliveryReport, StoreError> {
+    let until = Instant::now() + budget;
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     let mut attempts = JoinSet::new();
     for due in store.due_webhook_deliveries(now_ms, limit).await? {
@@ -77,6 +107,9 @@ pub async fn deliver_due(
         attempts.spawn(
             async move {
                 let _permit = permits.acquire_owned().await;
+                if Instant::now() >= until {
+                    return Ok(Attempted::Deferred);
+                }
                 attempt(&store, &client, due, now_ms).await
             }
             .in_current_span(),
@@ -86,10 +119,11 @@ pub async fn deliver_due(
     let mut failure = None;
     while let Some(joined) = attempts.join_next().await {
         match joined {
-            Ok(Ok(Some(AfterAttempt::Delivered))) => report.delivered += 1,
-            Ok(Ok(Some(AfterAttempt::RetryAt(_)))) => report.failed += 1,
-            Ok(Ok(Some(AfterAttempt::Abandoned))) => report.abandoned += 1,
-            Ok(Ok(Some(AfterAttempt::Lost) | None)) => {}
+            Ok(Ok(Attempted::Recorded(AfterAttempt::Delivered))) => report.delivered += 1,
+            Ok(Ok(Attempted::Recorded(AfterAttempt::RetryAt(_)))) => report.failed += 1,
+            Ok(Ok(Attempted::Recorded(AfterAttempt::Abandoned))) => report.abandoned += 1,
+            Ok(Ok(Attempted::Deferred)) => report.deferred += 1,
+            Ok(Ok(Attempted::Recorded(AfterAttempt::Lost) | Attempted::ClaimedElsewhere)) => {}
             Ok(Err(error)) => failure = Some(error),
             Err(panicked) => tracing::error!(error = %panicked, "a webhook attempt panicked"),
         }
@@ -101,16 +135,16 @@ pub async fn deliver_due(
     }
 }
 
-/// Claims, sends and records one delivery; `None` when another instance claimed it first.
+/// Claims, sends and records one delivery, unless another instance claimed it first.
 async fn attempt(
     store: &Store,
     client: &reqwest::Client,
     due: DueDelivery,
     now_ms: i64,
-) -> Result<Option<AfterAttempt>, StoreError> {
+) -> Result<Attempted, StoreError> {
     let lease_until = now_ms + LEASE_MS;
     if !store.claim_webhook_delivery(&due, lease_until).await? {
-        return Ok(None);
+        return Ok(Attempted::ClaimedElsewhere);
     }
     let outcome = send(client, &due, now_ms).await;
     crate::metrics::webhook_delivery(outcome == AttemptOutcome::Delivered);
@@ -126,7 +160,7 @@ async fn attempt(
     store
         .finish_webhook_attempt(&due, lease_until, &outcome, now_ms)
         .await
-        .map(Some)
+        .map(Attempted::Recorded)
 }
 
 /// One attempt: the stored payload as the body, signed with the household's secret.

@@ -40,6 +40,8 @@ pub fn Notifications() -> impl IntoView {
 #[component]
 fn NotificationList(page: NotificationsPage) -> impl IntoView {
     let household = page.household_id.to_string();
+    // "Mark all as read" marks what this page shows, not what arrives while it is open.
+    let newest = page.items.first().map(|item| item.at_ms.to_string());
     view! {
         <h1>"Notifications"</h1>
         <p class="lead">
@@ -60,6 +62,10 @@ fn NotificationList(page: NotificationsPage) -> impl IntoView {
                     <PostForm action=MarkNotificationsRead::PATH>
                         <FormError error=posted_error(MarkNotificationsRead::PATH) />
                         <input type="hidden" name="household_id" value=household.clone() />
+                        {newest
+                            .map(|newest| {
+                                view! { <input type="hidden" name="seen_up_to" value=newest /> }
+                            })}
                         <button type="submit" class="secondary">
                             "Mark all as read"
                         </button>

@@ -667,11 +667,12 @@ impl Backend for ServerBackend {
         &self,
         req: &Parts,
         household: HouseholdId,
+        up_to: Option<i64>,
     ) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
-        self.store
-            .mark_notifications_read(&access, now_ms())
-            .await?;
+        let now = now_ms();
+        let up_to = up_to.map_or(now, |up_to| up_to.min(now));
+        self.store.mark_notifications_read(&access, up_to).await?;
         Ok(())
     }
 

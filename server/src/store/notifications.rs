@@ -78,7 +78,7 @@ impl Store {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
             r"select o.kind, o.payload, o.created_at, o.plan_id, u.display_name, p.title, s.day,
-                     s.meal, m.notifications_seen_at
+                     s.meal, m.notifications_seen_at, m.joined_at
               from outbox o
               join memberships m on m.household_id = o.household_id and m.user_id = $2
               left join users u on u.id = o.actor_id
@@ -105,6 +105,7 @@ impl Store {
                 let day: Option<String> = row.try_get("day")?;
                 let meal: Option<String> = row.try_get("meal")?;
                 let seen_at: i64 = row.try_get("notifications_seen_at")?;
+                let joined_at: i64 = row.try_get("joined_at")?;
                 let data = serde_json::from_str::<serde_json::Value>(&payload)
                     .ok()
                     .and_then(|payload| payload.get("data").cloned())
@@ -126,15 +127,16 @@ impl Store {
                 Ok(Notification {
                     text,
                     at_ms,
-                    unread: at_ms > seen_at,
+                    unread: at_ms > seen_at && at_ms > joined_at,
                     href,
                 })
             })
             .collect()
     }
 
-    /// How many of the household's changes since the member last marked all as read are not
-    /// their own.
+    /// How many of the household's changes since the member last marked all as read, and since
+    /// they joined, are not their own: someone who joins an old household does not start with its
+    /// whole history unread (the list still shows it).
     #[tracing::instrument(name = "store.unread_count", skip_all)]
     pub async fn unread_count(&self, access: &HouseholdAccess) -> Result<u32, StoreError> {
         let mut conn = self.acquire().await?;
@@ -142,7 +144,7 @@ impl Store {
             r"select cast(count(*) as bigint) from outbox o
               join memberships m on m.household_id = o.household_id and m.user_id = $2
               where o.household_id = $1 and o.created_at > m.notifications_seen_at
-                and (o.actor_id is null or o.actor_id <> $2)",
+                and o.created_at > m.joined_at and (o.actor_id is null or o.actor_id <> $2)",
         )
         .bind(access.household_id().as_str())
         .bind(access.user_id().as_str())

@@ -203,6 +203,67 @@ async fn the_notifications_page_lists_others_changes_and_marks_them_read_without
 }
 
 #[tokio::test]
+async fn mark_all_as_read_marks_what_the_page_showed_not_what_came_after() {
+    let app = TestApp::spawn().await;
+    let (ada, bob, household) = household(&app).await;
+    bob.propose_plan(&household, "Pasta\nCurry").await;
+    let path = format!("/households/{household}/notifications");
+    let page = ada.open(&path).await;
+    let newest: i64 = page
+        .body
+        .split(r#"name="seen_up_to" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the form carries the newest listed change")
+        .parse()
+        .unwrap();
+    // A change arrives while the page is open, in a later millisecond.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while server::auth::now_ms() <= newest {
+        assert!(std::time::Instant::now() < deadline, "the clock moves");
+        tokio::task::yield_now().await;
+    }
+    bob.propose_plan(&household, "Soup\nSalad").await;
+
+    let seen = newest.to_string();
+    ada.submit(
+        &path,
+        "mark_notifications_read",
+        &[
+            ("household_id", household.as_str()),
+            ("seen_up_to", seen.as_str()),
+        ],
+    )
+    .await;
+    let after = ada.open(&path).await;
+    assert!(after.body.contains("1 unread."), "{}", after.body);
+
+    // A time in the future is clamped to now; a malformed one is refused.
+    let refused = ada
+        .call(
+            "mark_notifications_read",
+            &[("household_id", household.as_str()), ("seen_up_to", "soon")],
+        )
+        .await;
+    assert_eq!(refused.error(), AppError::BadRequest);
+    ada.call(
+        "mark_notifications_read",
+        &[
+            ("household_id", household.as_str()),
+            ("seen_up_to", &i64::MAX.to_string()),
+        ],
+    )
+    .await
+    .assert_ok();
+    assert!(ada.open(&path).await.body.contains("nothing new."));
+    bob.propose_plan(&household, "Rice\nBeans").await;
+    assert!(
+        ada.open(&path).await.body.contains("1 unread."),
+        "marking never reaches into the future"
+    );
+}
+
+#[tokio::test]
 async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
     let receiver = Receiver::start(&[]).await;
     let app =
@@ -230,7 +291,7 @@ async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
         .unwrap();
     assert_eq!(
         report["webhooks"],
-        serde_json::json!({"delivered": 1, "failed": 0, "abandoned": 0})
+        serde_json::json!({"delivered": 1, "failed": 0, "abandoned": 0, "deferred": 0})
     );
     let received = receiver.received();
     assert_eq!(received.len(), 1);
@@ -436,4 +497,48 @@ async fn two_batches_at_once_send_each_event_exactly_once() {
     ids.sort();
     ids.dedup();
     assert_eq!((receiver.received().len(), ids.len()), (3, 3));
+}
+
+#[tokio::test]
+async fn deliveries_not_started_within_the_budget_stay_due_for_the_next_batch() {
+    let receiver = Receiver::start(&[]).await;
+    let app = TestApp::spawn().await;
+    let (ada, bob, household) = household(&app).await;
+    set_webhook(&ada, &household, &receiver.url).await;
+    bob.propose_plan(&household, "Pasta\nCurry").await;
+    bob.propose_plan(&household, "Soup\nSalad").await;
+    let client = server::webhooks::client();
+    let now = server::auth::now_ms() + 1_000;
+
+    let out_of_time = server::webhooks::deliver_due_within(
+        &app.store,
+        &client,
+        now,
+        10,
+        std::time::Duration::ZERO,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            out_of_time.delivered,
+            out_of_time.failed,
+            out_of_time.deferred
+        ),
+        (0, 0, 2)
+    );
+    assert!(
+        receiver.received().is_empty(),
+        "nothing sent, nothing claimed"
+    );
+
+    let next = server::webhooks::deliver_due(&app.store, &client, now, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        (next.delivered, next.deferred),
+        (2, 0),
+        "due at once, no lease"
+    );
+    assert_eq!(receiver.received().len(), 2);
 }

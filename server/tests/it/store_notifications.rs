@@ -4,6 +4,7 @@
 use server::store::{AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, Store, StoreError, retry_at};
 
 use crate::{
+    store_accounts::user,
     store_plans::{DEADLINE, NOW, first_slot, home, member, plan, rank_first},
     support::TestDatabase,
 };
@@ -11,6 +12,7 @@ use crate::{
 crate::on_both_engines!(
     notifications_are_the_outbox_in_words_newest_first_without_ones_own,
     the_unread_count_starts_where_the_member_last_marked_all_read,
+    a_new_member_sees_the_history_but_only_what_follows_is_unread,
     another_households_changes_are_invisible,
     only_admins_set_and_see_the_webhook,
     a_queued_delivery_is_claimed_once_and_retried_with_backoff_until_abandoned,
@@ -117,6 +119,55 @@ async fn the_unread_count_starts_where_the_member_last_marked_all_read(db: TestD
     // Marking read never moves back in time.
     store.mark_notifications_read(&ada, NOW + 5).await.unwrap();
     assert_eq!(store.unread_count(&ada).await.unwrap(), 1);
+}
+
+async fn a_new_member_sees_the_history_but_only_what_follows_is_unread(db: TestDatabase) {
+    let store = db.store().await;
+    let ada = home(&store).await;
+    let bob = member(&store, &ada, "Bob").await;
+    store.create_plan(&bob, &plan("A\nB"), NOW).await.unwrap();
+    // Cy joins an hour later.
+    let cy = user(&store, "Cy").await;
+    store
+        .create_invite(
+            &ada,
+            &server::store::NewInvite {
+                token_hash: "invite-cy".into(),
+                expires_at_ms: i64::MAX,
+                single_use: true,
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    store
+        .redeem_invite(&cy, "invite-cy", NOW + 3_600_000)
+        .await
+        .unwrap();
+    let cy = store
+        .household_access(&cy, ada.household_id())
+        .await
+        .unwrap();
+    assert_eq!(texts(&store, &cy).await, ["Bob proposed “Next week”"]);
+    assert_eq!(store.unread_count(&cy).await.unwrap(), 0);
+    assert!(!store.notifications(&cy).await.unwrap()[0].unread);
+
+    store
+        .create_plan(&bob, &plan("C\nD"), NOW + 2 * 3_600_000)
+        .await
+        .unwrap();
+    assert_eq!(store.unread_count(&cy).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .notifications(&cy)
+            .await
+            .unwrap()
+            .iter()
+            .map(|n| n.unread)
+            .collect::<Vec<_>>(),
+        [true, false]
+    );
+    assert_eq!(store.unread_count(&ada).await.unwrap(), 2, "Ada was there");
 }
 
 async fn another_households_changes_are_invisible(db: TestDatabase) {
