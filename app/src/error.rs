@@ -79,6 +79,9 @@ pub enum AppError {
     Invite(InviteProblem),
     #[error("Too many attempts. Please wait {retry_after_minutes} minutes and try again.")]
     RateLimited { retry_after_minutes: u64 },
+    /// The server is at its limit for this kind of work (password checks); nothing was changed.
+    #[error("The server is busy. Please try again in {retry_after_seconds} seconds.")]
+    Busy { retry_after_seconds: u64 },
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("The server could not be reached. Check your connection and try again.")]
@@ -140,6 +143,20 @@ impl AppError {
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,
             Self::Unreachable => 502,
+            Self::Busy { .. } => 503,
+        }
+    }
+
+    /// How long a caller should wait before trying again (`Retry-After`, seconds), if at all.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited {
+                retry_after_minutes,
+            } => Some(retry_after_minutes.saturating_mul(60)),
+            Self::Busy {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
         }
     }
 }

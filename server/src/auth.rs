@@ -7,6 +7,7 @@ pub mod client_ip;
 pub mod invites;
 pub mod limits;
 pub mod password;
+pub mod request_member;
 pub mod sessions;
 
 pub use backend::ServerBackend;

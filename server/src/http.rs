@@ -36,7 +36,7 @@ use metrics::MetricsEndpoint;
 pub use observe::RequestLog;
 
 use crate::{
-    auth::{ServerBackend, sessions},
+    auth::{ServerBackend, request_member, sessions},
     config::Config,
     store::Store,
 };
@@ -99,6 +99,7 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
         .layer(axum::middleware::from_fn(
             unreadable_arguments_are_bad_requests,
         ))
+        .layer(axum::middleware::from_fn(request_member::layer))
         .layer(sessions::layer(state.store.clone(), config.https()))
         .layer(axum::middleware::from_fn_with_state(
             SameOrigin::new(config),

@@ -39,6 +39,9 @@ pub const TIE_BREAKS_BY_LOT: &str = "mealvote_tie_breaks_by_lot_total";
 pub const FINALIZE_DUE_BATCH: &str = "mealvote_finalize_due_batch_seconds";
 /// Webhook deliveries attempted, by `outcome` (`ok`, `failed`). Counter.
 pub const WEBHOOK_DELIVERIES: &str = "mealvote_webhook_deliveries_total";
+/// Sign-ups and sign-ins turned away because every password-hashing worker was busy and the
+/// queue was full (answered 503). Counter.
+pub const PASSWORD_HASHES_REFUSED: &str = "mealvote_password_hashes_refused_total";
 
 /// How a slot came to be closed (DESIGN.md, decision 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,7 +158,17 @@ fn describe() {
         "Webhook deliveries attempted, by outcome (ok, failed)."
     );
 
-    for name in [PLANS_PROPOSED, BALLOTS_CAST, TIE_BREAKS_BY_LOT] {
+    describe_counter!(
+        PASSWORD_HASHES_REFUSED,
+        "Password checks refused because the hashing workers and queue were full."
+    );
+
+    for name in [
+        PLANS_PROPOSED,
+        BALLOTS_CAST,
+        TIE_BREAKS_BY_LOT,
+        PASSWORD_HASHES_REFUSED,
+    ] {
         counter!(name).absolute(0);
     }
     for path in ClosePath::ALL {
@@ -164,6 +177,11 @@ fn describe() {
     for ok in [true, false] {
         counter!(WEBHOOK_DELIVERIES, "outcome" => outcome(ok)).absolute(0);
     }
+}
+
+/// A password check turned away (see `auth::password`).
+pub fn password_hash_refused() {
+    counter!(PASSWORD_HASHES_REFUSED).increment(1);
 }
 
 /// One answered request. `route` is the matched route template.

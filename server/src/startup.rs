@@ -2,7 +2,8 @@
 
 use std::{future::Future, net::SocketAddr, time::Duration};
 
-use tokio::net::TcpListener;
+use axum::serve::{ListenerExt, TapIo};
+use tokio::net::{TcpListener, TcpStream};
 
 use crate::{config::Config, http, store::Store};
 
@@ -92,7 +93,7 @@ impl Application {
         };
         // The peer address feeds per-IP rate limits (`auth::client_ip`).
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(listener, service)
+        let result = axum::serve(without_nagle(listener), service)
             .with_graceful_shutdown(shutdown)
             .await;
         if let Some(ticking) = ticking {
@@ -100,6 +101,19 @@ impl Application {
         }
         store.close().await;
         result
+    }
+}
+
+/// The listener with `TCP_NODELAY` on every accepted connection. Without it a streamed page's
+/// last small write waits for the client's delayed ACK (Nagle's algorithm): about 40 ms added to
+/// every response, which halved throughput under load.
+pub fn without_nagle(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> {
+    listener.tap_io(no_delay as fn(&mut TcpStream))
+}
+
+fn no_delay(stream: &mut TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(%error, "cannot set TCP_NODELAY on an accepted connection");
     }
 }
 
@@ -130,4 +144,23 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::serve::Listener;
+
+    #[tokio::test]
+    async fn every_accepted_connection_has_nagle_switched_off() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let mut listener = without_nagle(listener);
+        for _ in 0..2 {
+            let client = TcpStream::connect(address).await.unwrap();
+            let (accepted, peer) = listener.accept().await;
+            assert_eq!(peer, client.local_addr().unwrap());
+            assert!(accepted.nodelay().unwrap(), "TCP_NODELAY is on");
+        }
+    }
 }

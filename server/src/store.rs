@@ -7,6 +7,7 @@
 //! `server/tests/it/store.rs` runs every method against both engines.
 
 mod accounts;
+mod ballots;
 mod calendar;
 mod closing;
 mod households;
@@ -25,9 +26,12 @@ use sqlx::{
 use crate::config::{DatabaseConfig, Engine};
 
 pub use accounts::User;
+pub use ballots::BallotDraft;
 pub use calendar::CalendarSlot;
 pub use closing::{BallotFile, Closed, EventKind, FinalizeReport, StoredOutcome, VARIANT};
-pub use households::{HouseholdAccess, HouseholdRecord, NewInvite, StoredInvite};
+pub use households::{
+    HouseholdAccess, HouseholdRecord, Member, Membership, NewInvite, StoredInvite,
+};
 pub use notifications::{
     AfterAttempt, AttemptOutcome, DueDelivery, MAX_ATTEMPTS, StoredWebhook, retry_at,
 };
@@ -105,6 +109,9 @@ impl Store {
             }
         }
         let pool = AnyPoolOptions::new()
+            // No ping before each use: a round trip per store call, for a check that a broken
+            // connection (after a database restart) fails the one request that meets it anyway.
+            .test_before_acquire(false)
             // A db.t4g.micro allows ~80 connections; two App Runner instances at 10 each leave
             // plenty for migrations and an operator's psql.
             .max_connections(config.max_connections)

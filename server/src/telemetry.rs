@@ -6,6 +6,9 @@
 //! `RUST_LOG` overrides the default filter. Fields and queries: `docs/operations.md`.
 
 mod otlp;
+mod statements;
+
+pub use statements::statements_in;
 
 use std::{error::Error, fmt::Write as _};
 
@@ -33,8 +36,7 @@ pub struct TelemetryError(#[from] opentelemetry_otlp::ExporterBuildError);
 /// Installs the global subscriber (and, with an OTLP endpoint, the span exporter). Call once,
 /// inside the Tokio runtime, before anything logs.
 pub fn init(format: LogFormat, otel: &OtelConfig) -> Result<Telemetry, TelemetryError> {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter = env_filter();
     let tracer_provider = otel
         .traces_url()
         .map(|url| otlp::tracer_provider(&url, otel))
@@ -42,12 +44,19 @@ pub fn init(format: LogFormat, otel: &OtelConfig) -> Result<Telemetry, Telemetry
     let traces = tracer_provider
         .as_ref()
         .map(|provider| tracing_opentelemetry::layer().with_tracer(provider.tracer("mealvote")));
+    // Each layer has its own filter: the statement counter must see sqlx's per-statement events
+    // that the log filter leaves out.
     tracing_subscriber::registry()
-        .with(log_layer(format))
-        .with(traces)
-        .with(filter)
+        .with(log_layer(format).with_filter(filter))
+        .with(traces.with_filter(env_filter()))
+        .with(statements::StatementCounter::layer())
         .init();
     Ok(Telemetry { tracer_provider })
+}
+
+/// `RUST_LOG`, or the default filter.
+fn env_filter() -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER))
 }
 
 fn log_layer(format: LogFormat) -> Box<dyn Layer<Registry> + Send + Sync> {

@@ -1,7 +1,8 @@
 //! The server's side of the account and household server functions (`app::backend::Backend`).
 //!
-//! Every household-scoped method starts with the one membership check,
-//! [`Store::household_access`], and passes its proof to the store.
+//! Every household-scoped method starts with the one membership check, `ServerBackend::access`
+//! (the signed-in member is read once per request, [`RequestMember`]), and passes its proof to
+//! the store.
 
 use app::{
     accounts::{Credentials, NewAccount, Viewer},
@@ -20,6 +21,8 @@ use app::{
         verify_command,
     },
 };
+use std::sync::Arc;
+
 use http::request::Parts;
 use sha2::{Digest, Sha256};
 use tower_sessions::Session;
@@ -29,12 +32,13 @@ use super::{
     invites::{new_token, token_hash},
     limits::{self, Subject},
     now_ms, password,
-    sessions::{CURRENT_HOUSEHOLD, USER_ID},
+    request_member::RequestMember,
+    sessions::{self, CURRENT_HOUSEHOLD, USER_ID},
 };
 use crate::{
     config::Config,
     http::RequestLog,
-    store::{HouseholdAccess, NewInvite, PlanRule, Store, StoreError, StoredOutcome},
+    store::{HouseholdAccess, Member, NewInvite, PlanRule, Store, StoreError, StoredOutcome},
     telemetry::error_chain,
 };
 
@@ -82,28 +86,57 @@ impl ServerBackend {
         signed_in_user(req).await?.ok_or(AppError::SignedOut)
     }
 
-    /// The membership check for the signed-in person.
+    /// The signed-in member, read once per request ([`RequestMember`]); `None` when signed out
+    /// or when the account no longer exists.
+    async fn member(&self, req: &Parts) -> Result<Option<Arc<Member>>, AppError> {
+        let Some(user) = signed_in_user(req).await? else {
+            return Ok(None);
+        };
+        let member = match req.extensions.get::<RequestMember>() {
+            Some(cached) => cached.get(&self.store, &user, now_ms()).await?,
+            None => self.store.member(&user, now_ms()).await?.map(Arc::new),
+        };
+        Ok(member)
+    }
+
+    /// The membership check for the signed-in person: the one place every household-scoped
+    /// method gets its [`HouseholdAccess`].
     async fn access(
         &self,
         req: &Parts,
         household: &HouseholdId,
     ) -> Result<HouseholdAccess, AppError> {
-        let user = self.signed_in(req).await?;
-        let access = self.store.household_access(&user, household).await?;
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        let access = member.access(household)?;
         RequestLog::household(req, access.household_id());
         Ok(access)
     }
 
     /// [`Self::access`] after the lazy close path (DESIGN.md, decision 2): the household's
     /// overdue slots are closed before any of its plans is read, so no page shows one as open.
+    /// The member's record says whether anything is due, so this costs nothing when nothing is.
     async fn settled_access(
         &self,
         req: &Parts,
         household: &HouseholdId,
     ) -> Result<HouseholdAccess, AppError> {
-        let access = self.access(req, household).await?;
-        self.store.settle_household(&access, now_ms()).await?;
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        let access = member.access(household)?;
+        RequestLog::household(req, access.household_id());
+        if member.overdue(household) {
+            self.store.settle_household(&access, now_ms()).await?;
+            if let Some(cached) = req.extensions.get::<RequestMember>() {
+                cached.settled(household).await;
+            }
+        }
         Ok(access)
+    }
+
+    /// Forgets the request's member after a change to their memberships.
+    async fn memberships_changed(req: &Parts) {
+        if let Some(cached) = req.extensions.get::<RequestMember>() {
+            cached.forget().await;
+        }
     }
 
     /// Starts a signed-in session under a new id, so an id planted before sign-in is worthless.
@@ -115,33 +148,28 @@ impl ServerBackend {
             .insert(USER_ID, user.as_str())
             .await
             .map_err(session_failed)?;
+        session
+            .insert(sessions::REFRESHED_AT, now_ms())
+            .await
+            .map_err(session_failed)?;
         Ok(())
     }
 }
 
 #[async_trait::async_trait]
 impl Backend for ServerBackend {
-    #[tracing::instrument(name = "server_fn.get_viewer", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_viewer", skip_all, parent = RequestLog::span_id(req))]
     async fn viewer(&self, req: &Parts) -> Result<Option<Viewer>, AppError> {
-        let Some(user_id) = signed_in_user(req).await? else {
+        if signed_in_user(req).await?.is_none() {
             return Ok(None);
-        };
+        }
         let session = session(req)?;
-        let Some(user) = self.store.user(&user_id).await? else {
+        let Some(member) = self.member(req).await? else {
+            // Signed in to an account that no longer exists.
             session.flush().await.map_err(session_failed)?;
             return Ok(None);
         };
-        let households: Vec<HouseholdSummary> = self
-            .store
-            .households_of(&user.id)
-            .await?
-            .into_iter()
-            .map(|h| HouseholdSummary {
-                id: h.id,
-                name: h.name,
-                role: h.role,
-            })
-            .collect();
+        let households = summaries(&member);
         let chosen: Option<String> = session
             .get(CURRENT_HOUSEHOLD)
             .await
@@ -152,19 +180,19 @@ impl Backend for ServerBackend {
             .or_else(|| households.first())
             .map(|h| h.id.clone());
         Ok(Some(Viewer {
-            user_id: user.id,
-            display_name: user.display_name,
+            user_id: member.id.clone(),
+            display_name: member.display_name.clone(),
             households,
             current_household,
         }))
     }
 
-    #[tracing::instrument(name = "server_fn.sign_up", skip_all)]
+    #[tracing::instrument(name = "server_fn.sign_up", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_up(&self, req: &Parts, account: NewAccount) -> Result<UserId, AppError> {
         let now = now_ms();
         let ip = client_ip(req, self.behind_proxy);
         limits::check(&self.store, limits::SIGN_UP_PER_IP, Subject::Ip(ip), now).await?;
-        let hash = password::hash(account.password).await.map_err(internal)?;
+        let hash = password::hash(account.password).await?;
         let user = self
             .store
             .create_user(&account.email, &account.display_name, &hash, now)
@@ -175,7 +203,7 @@ impl Backend for ServerBackend {
         Ok(user)
     }
 
-    #[tracing::instrument(name = "server_fn.sign_in", skip_all)]
+    #[tracing::instrument(name = "server_fn.sign_in", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_in(&self, req: &Parts, credentials: Credentials) -> Result<UserId, AppError> {
         let now = now_ms();
         let ip = client_ip(req, self.behind_proxy);
@@ -192,9 +220,7 @@ impl Backend for ServerBackend {
             Some((user, hash)) => (Some(user), Some(hash)),
             None => (None, None),
         };
-        let matches = password::verify(credentials.password, hash)
-            .await
-            .map_err(internal)?;
+        let matches = password::verify(credentials.password, hash).await?;
         let Some(user) = user.filter(|_| matches) else {
             tracing::info!("sign-in refused: wrong email or password");
             return Err(AppError::WrongCredentials);
@@ -205,29 +231,19 @@ impl Backend for ServerBackend {
         Ok(user)
     }
 
-    #[tracing::instrument(name = "server_fn.sign_out", skip_all)]
+    #[tracing::instrument(name = "server_fn.sign_out", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_out(&self, req: &Parts) -> Result<(), AppError> {
         // Deletes the record and empties the session, so the response also removes the cookie.
         session(req)?.flush().await.map_err(session_failed)
     }
 
-    #[tracing::instrument(name = "server_fn.list_households", skip_all)]
+    #[tracing::instrument(name = "server_fn.list_households", skip_all, parent = RequestLog::span_id(req))]
     async fn households(&self, req: &Parts) -> Result<Vec<HouseholdSummary>, AppError> {
-        let user = self.signed_in(req).await?;
-        Ok(self
-            .store
-            .households_of(&user)
-            .await?
-            .into_iter()
-            .map(|h| HouseholdSummary {
-                id: h.id,
-                name: h.name,
-                role: h.role,
-            })
-            .collect())
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        Ok(summaries(&member))
     }
 
-    #[tracing::instrument(name = "server_fn.calendar_feed", skip_all)]
+    #[tracing::instrument(name = "server_fn.calendar_feed", skip_all, parent = RequestLog::span_id(req))]
     async fn calendar_feed(
         &self,
         req: &Parts,
@@ -239,7 +255,7 @@ impl Backend for ServerBackend {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.create_calendar_feed", skip_all)]
+    #[tracing::instrument(name = "server_fn.create_calendar_feed", skip_all, parent = RequestLog::span_id(req))]
     async fn create_calendar_feed(&self, req: &Parts) -> Result<String, AppError> {
         let user = self.signed_in(req).await?;
         let token = new_token().map_err(internal)?;
@@ -249,13 +265,13 @@ impl Backend for ServerBackend {
         Ok(token.expose().to_owned())
     }
 
-    #[tracing::instrument(name = "server_fn.delete_calendar_feed", skip_all)]
+    #[tracing::instrument(name = "server_fn.delete_calendar_feed", skip_all, parent = RequestLog::span_id(req))]
     async fn delete_calendar_feed(&self, req: &Parts) -> Result<(), AppError> {
         let user = self.signed_in(req).await?;
         Ok(self.store.delete_calendar_feed(&user).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.create_household", skip_all)]
+    #[tracing::instrument(name = "server_fn.create_household", skip_all, parent = RequestLog::span_id(req))]
     async fn create_household(
         &self,
         req: &Parts,
@@ -263,18 +279,19 @@ impl Backend for ServerBackend {
     ) -> Result<HouseholdId, AppError> {
         let user = self.signed_in(req).await?;
         let household = self.store.create_household(&user, &name, now_ms()).await?;
+        Self::memberships_changed(req).await;
         RequestLog::household(req, &household);
         choose_household(req, &household).await?;
         Ok(household)
     }
 
-    #[tracing::instrument(name = "server_fn.switch_household", skip_all)]
+    #[tracing::instrument(name = "server_fn.switch_household", skip_all, parent = RequestLog::span_id(req))]
     async fn switch_household(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
         choose_household(req, access.household_id()).await
     }
 
-    #[tracing::instrument(name = "server_fn.get_household_overview", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_household_overview", skip_all, parent = RequestLog::span_id(req))]
     async fn household_overview(
         &self,
         req: &Parts,
@@ -292,7 +309,7 @@ impl Backend for ServerBackend {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.create_invite", skip_all)]
+    #[tracing::instrument(name = "server_fn.create_invite", skip_all, parent = RequestLog::span_id(req))]
     async fn create_invite(
         &self,
         req: &Parts,
@@ -315,7 +332,7 @@ impl Backend for ServerBackend {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.revoke_invite", skip_all)]
+    #[tracing::instrument(name = "server_fn.revoke_invite", skip_all, parent = RequestLog::span_id(req))]
     async fn revoke_invite(
         &self,
         req: &Parts,
@@ -326,7 +343,7 @@ impl Backend for ServerBackend {
         Ok(self.store.revoke_invite(&access, &invite, now_ms()).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.remove_member", skip_all)]
+    #[tracing::instrument(name = "server_fn.remove_member", skip_all, parent = RequestLog::span_id(req))]
     async fn remove_member(
         &self,
         req: &Parts,
@@ -337,7 +354,7 @@ impl Backend for ServerBackend {
         Ok(self.store.remove_member(&access, &member).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.set_member_role", skip_all)]
+    #[tracing::instrument(name = "server_fn.set_member_role", skip_all, parent = RequestLog::span_id(req))]
     async fn set_member_role(
         &self,
         req: &Parts,
@@ -349,13 +366,15 @@ impl Backend for ServerBackend {
         Ok(self.store.set_member_role(&access, &member, role).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.leave_household", skip_all)]
+    #[tracing::instrument(name = "server_fn.leave_household", skip_all, parent = RequestLog::span_id(req))]
     async fn leave_household(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
-        Ok(self.store.leave_household(&access).await?)
+        self.store.leave_household(&access).await?;
+        Self::memberships_changed(req).await;
+        Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.get_invite_preview", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_invite_preview", skip_all, parent = RequestLog::span_id(req))]
     async fn invite_preview(
         &self,
         req: &Parts,
@@ -389,7 +408,7 @@ impl Backend for ServerBackend {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.join_household", skip_all)]
+    #[tracing::instrument(name = "server_fn.join_household", skip_all, parent = RequestLog::span_id(req))]
     async fn join_household(
         &self,
         req: &Parts,
@@ -410,13 +429,14 @@ impl Backend for ServerBackend {
             .store
             .redeem_invite(&user, &token_hash(&token), now)
             .await?;
+        Self::memberships_changed(req).await;
         RequestLog::household(req, &household);
         choose_household(req, &household).await?;
         tracing::info!("joined a household");
         Ok(household)
     }
 
-    #[tracing::instrument(name = "server_fn.get_meal_settings", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_meal_settings", skip_all, parent = RequestLog::span_id(req))]
     async fn meal_settings(
         &self,
         req: &Parts,
@@ -431,7 +451,7 @@ impl Backend for ServerBackend {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.add_dish", skip_all)]
+    #[tracing::instrument(name = "server_fn.add_dish", skip_all, parent = RequestLog::span_id(req))]
     async fn add_dish(
         &self,
         req: &Parts,
@@ -446,7 +466,7 @@ impl Backend for ServerBackend {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.set_meal_names", skip_all)]
+    #[tracing::instrument(name = "server_fn.set_meal_names", skip_all, parent = RequestLog::span_id(req))]
     async fn set_meal_names(
         &self,
         req: &Parts,
@@ -457,7 +477,7 @@ impl Backend for ServerBackend {
         Ok(self.store.set_meal_names(&access, &meals).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.list_plans", skip_all)]
+    #[tracing::instrument(name = "server_fn.list_plans", skip_all, parent = RequestLog::span_id(req))]
     async fn plans(
         &self,
         req: &Parts,
@@ -467,7 +487,7 @@ impl Backend for ServerBackend {
         Ok(self.store.plans(&access).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.propose_plan", skip_all)]
+    #[tracing::instrument(name = "server_fn.propose_plan", skip_all, parent = RequestLog::span_id(req))]
     async fn propose_plan(
         &self,
         req: &Parts,
@@ -483,7 +503,7 @@ impl Backend for ServerBackend {
         Ok(id)
     }
 
-    #[tracing::instrument(name = "server_fn.get_plan", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_plan", skip_all, parent = RequestLog::span_id(req))]
     async fn plan(
         &self,
         req: &Parts,
@@ -494,7 +514,7 @@ impl Backend for ServerBackend {
         Ok(self.store.plan(&access, &plan, now_ms()).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.move_deadline", skip_all)]
+    #[tracing::instrument(name = "server_fn.move_deadline", skip_all, parent = RequestLog::span_id(req))]
     async fn move_deadline(
         &self,
         req: &Parts,
@@ -519,7 +539,7 @@ impl Backend for ServerBackend {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.edit_slot_options", skip_all)]
+    #[tracing::instrument(name = "server_fn.edit_slot_options", skip_all, parent = RequestLog::span_id(req))]
     async fn edit_slot_options(
         &self,
         req: &Parts,
@@ -534,7 +554,7 @@ impl Backend for ServerBackend {
             .await?)
     }
 
-    #[tracing::instrument(name = "server_fn.get_ballot_page", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_ballot_page", skip_all, parent = RequestLog::span_id(req))]
     async fn ballot_page(
         &self,
         req: &Parts,
@@ -545,7 +565,7 @@ impl Backend for ServerBackend {
         Ok(self.store.ballot_page(&access, &slot, now_ms()).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.cast_ballot", skip_all)]
+    #[tracing::instrument(name = "server_fn.cast_ballot", skip_all, parent = RequestLog::span_id(req))]
     async fn cast_ballot(
         &self,
         req: &Parts,
@@ -554,22 +574,20 @@ impl Backend for ServerBackend {
         ranks: std::collections::BTreeMap<String, String>,
     ) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
-        let options: Vec<_> = self
-            .store
-            .options_of_slot(&access, &slot)
-            .await?
-            .into_iter()
-            .map(|option| (option.id, option.name))
+        let draft = self.store.begin_ballot(&access, &slot, now_ms()).await?;
+        let options: Vec<_> = draft
+            .options()
+            .iter()
+            .map(|option| (option.id.clone(), option.name.clone()))
             .collect();
+        // A ranking that does not fit the options ends here: the draft rolls back unsaved.
         let ranking = Ranking::from_ranks(&options, &ranks)?;
-        self.store
-            .cast_ballot(&access, &slot, &ranking, now_ms())
-            .await?;
+        draft.save(&ranking).await?;
         crate::metrics::ballot_cast();
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.get_results", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_results", skip_all, parent = RequestLog::span_id(req))]
     async fn results(
         &self,
         req: &Parts,
@@ -605,7 +623,7 @@ impl Backend for ServerBackend {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.export_slot", skip_all)]
+    #[tracing::instrument(name = "server_fn.export_slot", skip_all, parent = RequestLog::span_id(req))]
     async fn slot_export(
         &self,
         req: &Parts,
@@ -624,7 +642,7 @@ impl Backend for ServerBackend {
         ))
     }
 
-    #[tracing::instrument(name = "server_fn.reopen_slot", skip_all)]
+    #[tracing::instrument(name = "server_fn.reopen_slot", skip_all, parent = RequestLog::span_id(req))]
     async fn reopen_slot(
         &self,
         req: &Parts,
@@ -640,7 +658,7 @@ impl Backend for ServerBackend {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.get_notifications", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_notifications", skip_all, parent = RequestLog::span_id(req))]
     async fn notifications(
         &self,
         req: &Parts,
@@ -656,13 +674,13 @@ impl Backend for ServerBackend {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.get_unread_count", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_unread_count", skip_all, parent = RequestLog::span_id(req))]
     async fn unread_count(&self, req: &Parts, household: HouseholdId) -> Result<u32, AppError> {
         let access = self.settled_access(req, &household).await?;
         Ok(self.store.unread_count(&access).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.mark_notifications_read", skip_all)]
+    #[tracing::instrument(name = "server_fn.mark_notifications_read", skip_all, parent = RequestLog::span_id(req))]
     async fn mark_notifications_read(
         &self,
         req: &Parts,
@@ -676,7 +694,7 @@ impl Backend for ServerBackend {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.get_webhook_settings", skip_all)]
+    #[tracing::instrument(name = "server_fn.get_webhook_settings", skip_all, parent = RequestLog::span_id(req))]
     async fn webhook_settings(
         &self,
         req: &Parts,
@@ -697,7 +715,7 @@ impl Backend for ServerBackend {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.set_webhook", skip_all)]
+    #[tracing::instrument(name = "server_fn.set_webhook", skip_all, parent = RequestLog::span_id(req))]
     async fn set_webhook(
         &self,
         req: &Parts,
@@ -726,7 +744,7 @@ impl Backend for ServerBackend {
         Ok(CreatedWebhook { secret })
     }
 
-    #[tracing::instrument(name = "server_fn.remove_webhook", skip_all)]
+    #[tracing::instrument(name = "server_fn.remove_webhook", skip_all, parent = RequestLog::span_id(req))]
     async fn remove_webhook(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
         self.store.remove_webhook(&access).await?;
@@ -807,6 +825,19 @@ fn outcome_view(
     }
 }
 
+/// A member's households, as lists show them.
+fn summaries(member: &Member) -> Vec<HouseholdSummary> {
+    member
+        .households
+        .iter()
+        .map(|m| HouseholdSummary {
+            id: m.household.id.clone(),
+            name: m.household.name.clone(),
+            role: m.household.role,
+        })
+        .collect()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
@@ -819,12 +850,17 @@ fn session(req: &Parts) -> Result<Session, AppError> {
     })
 }
 
-/// Who the session says is signed in, if anyone; recorded on the request's log fields.
+/// Who the session says is signed in, if anyone; recorded on the request's log fields. A
+/// signed-in session's expiry slides ([`sessions::keep_alive`]).
 async fn signed_in_user(req: &Parts) -> Result<Option<UserId>, AppError> {
-    let user: Option<String> = session(req)?.get(USER_ID).await.map_err(session_failed)?;
+    let session = session(req)?;
+    let user: Option<String> = session.get(USER_ID).await.map_err(session_failed)?;
     let user = user.map(UserId::from_stored);
     if let Some(user) = &user {
         RequestLog::user(req, user);
+        sessions::keep_alive(&session, now_ms())
+            .await
+            .map_err(session_failed)?;
     }
     Ok(user)
 }
@@ -845,6 +881,21 @@ fn session_failed(error: tower_sessions::session::Error) -> AppError {
 fn internal(error: impl std::error::Error + 'static) -> AppError {
     tracing::error!(error = error_chain(&error), "unexpected failure");
     AppError::Internal
+}
+
+/// A full hashing pool is the caller's cue to come back shortly; anything else is ours.
+impl From<password::PasswordError> for AppError {
+    fn from(error: password::PasswordError) -> Self {
+        match error {
+            password::PasswordError::Busy => {
+                tracing::warn!("password check refused: every hashing worker is busy");
+                Self::Busy {
+                    retry_after_seconds: 1,
+                }
+            }
+            other => internal(other),
+        }
+    }
 }
 
 /// The one mapping from storage outcomes to what a person is told.

@@ -1,8 +1,11 @@
 //! Sessions with `tower-sessions`, stored in the shared database so every instance sees them.
 //!
 //! The cookie (`session`) holds a random 128-bit id; the table holds only its SHA-256. Expiry
-//! slides: 30 days after the last request (`Expiry::OnInactivity` with every response saving).
-//! Signing in issues a new id (`cycle_id`); signing out deletes the record.
+//! slides: 30 days after the last request, give or take an hour. Saving the session (and
+//! re-sending the cookie) on every response would cost a durable write per page view, so a
+//! signed-in request saves only when the session changed or its last extension is more than
+//! [`REFRESH_EVERY_MS`] old ([`keep_alive`]). Signing in issues a new id (`cycle_id`); signing
+//! out deletes the record.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -22,6 +25,24 @@ pub const LIFETIME_DAYS: i64 = 30;
 /// Session keys.
 pub const USER_ID: &str = "user_id";
 pub const CURRENT_HOUSEHOLD: &str = "household_id";
+/// When the session's expiry was last extended (ms since the epoch).
+pub const REFRESHED_AT: &str = "refreshed_at";
+
+/// How often a session in use has its expiry pushed back.
+pub const REFRESH_EVERY_MS: i64 = 3_600_000;
+
+/// Extends a signed-in session's expiry if it was last extended over an hour ago: changing the
+/// session makes the layer save it (new expiry in the table) and re-send the cookie.
+pub async fn keep_alive(
+    session: &tower_sessions::Session,
+    now_ms: i64,
+) -> Result<(), tower_sessions::session::Error> {
+    let refreshed: Option<i64> = session.get(REFRESHED_AT).await?;
+    if refreshed.is_none_or(|at| now_ms - at >= REFRESH_EVERY_MS || at > now_ms) {
+        session.insert(REFRESHED_AT, now_ms).await?;
+    }
+    Ok(())
+}
 
 /// The session layer: cookie `HttpOnly`, `SameSite=Lax` (sent on top-level navigations from
 /// other sites, such as an invite link opened from a chat app, never on their form posts),
@@ -33,8 +54,8 @@ pub fn layer(store: Store, https: bool) -> SessionManagerLayer<DbSessionStore> {
         .with_same_site(SameSite::Lax)
         .with_secure(https)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(LIFETIME_DAYS)))
-        // Saving on every response is what makes the expiry slide.
-        .with_always_save(true)
+        // Saved when changed; `keep_alive` changes it once an hour to make the expiry slide.
+        .with_always_save(false)
 }
 
 /// `tower-sessions`' storage interface over our [`Store`].

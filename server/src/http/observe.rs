@@ -39,6 +39,9 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
         "latency_ms",
         u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
     );
+    if let Some(statements) = crate::telemetry::statements_in(&span) {
+        span.record("sql_statements", statements);
+    }
     if status.is_server_error() {
         span.record("otel.status_code", "ERROR");
         // The cause was logged, with its chain, where it happened, inside this same span.
@@ -71,6 +74,7 @@ fn request_span(request: &Request, route: &str) -> Span {
         household_id = Empty,
         status = Empty,
         latency_ms = Empty,
+        sql_statements = Empty,
     )
 }
 
@@ -85,6 +89,12 @@ impl RequestLog {
         if let Some(log) = request.extensions.get::<Self>() {
             log.0.record("user_id", user.as_str());
         }
+    }
+
+    /// The request's span, as the explicit parent of a server function's span: a function
+    /// called while a page renders runs in a task of its own, outside the request's span.
+    pub fn span_id(request: &Parts) -> Option<tracing::span::Id> {
+        request.extensions.get::<Self>().and_then(|log| log.0.id())
     }
 
     /// The household the request is about, once membership has been checked.

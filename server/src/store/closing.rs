@@ -129,6 +129,17 @@ pub(super) async fn record_event(
     event: Event<'_>,
     now_ms: i64,
 ) -> Result<(), StoreError> {
+    record_event_to(tx, event, now_ms, true).await
+}
+
+/// [`record_event`] for a caller that has already read, in the same transaction, whether the
+/// household has a webhook: without one, the delivery statement is skipped.
+pub(super) async fn record_event_to(
+    tx: &mut Transaction<'_, Any>,
+    event: Event<'_>,
+    now_ms: i64,
+    webhook: bool,
+) -> Result<(), StoreError> {
     // Time-ordered (and monotonic within a process), so events that share a millisecond, such as
     // a slot's close and its plan's decision, still read back in the order they happened when
     // sorted by `(created_at, id)`.
@@ -156,6 +167,9 @@ pub(super) async fn record_event(
     .bind(now_ms)
     .execute(&mut **tx)
     .await?;
+    if !webhook {
+        return Ok(());
+    }
     sqlx::query(
         r"insert into webhook_deliveries (outbox_id, household_id, next_attempt_at)
           select $1, household_id, $2 from webhooks where household_id = $3",

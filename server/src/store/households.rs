@@ -1,7 +1,8 @@
 //! Households, memberships and invites, with the one membership check that guards them.
 //!
 //! Every household-scoped method takes a [`HouseholdAccess`], which only
-//! [`Store::household_access`] can make: holding one proves the person belongs to the household.
+//! [`Store::household_access`] and [`Member::access`] can make: holding one proves the person
+//! belongs to the household.
 //! Admin-only methods check the role on it, and re-check it inside their transaction.
 
 use app::{
@@ -50,6 +51,60 @@ pub struct HouseholdRecord {
     pub id: HouseholdId,
     pub name: String,
     pub role: Role,
+}
+
+/// A signed-in person as one statement finds them ([`Store::member`]): their name and every
+/// household they belong to. A request reads it once; access to a household is granted from it
+/// ([`Member::access`]), so the membership check and the lazy close's "anything due?" cost no
+/// statement of their own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub id: UserId,
+    pub display_name: String,
+    pub households: Vec<Membership>,
+}
+
+/// One of a member's households, and whether it has slots past their deadline still open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub household: HouseholdRecord,
+    pub overdue: bool,
+}
+
+impl Member {
+    /// The membership check: proof that this member belongs to `household`, or
+    /// [`StoreError::NotFound`] alike for a household that does not exist and one they are not in.
+    pub fn access(&self, household: &HouseholdId) -> Result<HouseholdAccess, StoreError> {
+        self.membership(household)
+            .map(|m| HouseholdAccess {
+                household: household.clone(),
+                user: self.id.clone(),
+                role: m.household.role,
+            })
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Whether `household` had overdue open slots when this was read.
+    pub fn overdue(&self, household: &HouseholdId) -> bool {
+        self.membership(household).is_some_and(|m| m.overdue)
+    }
+
+    /// This member with `household`'s overdue slots known to be settled.
+    pub fn settled(&self, household: &HouseholdId) -> Self {
+        let mut member = self.clone();
+        for m in &mut member.households {
+            if m.household.id == *household {
+                m.overdue = false;
+            }
+        }
+        member
+    }
+
+    fn membership(&self, household: &HouseholdId) -> Option<&Membership> {
+        self.households
+            .iter()
+            .find(|m| m.household.id == *household)
+    }
 }
 
 /// An invite about to be stored: the hash of its token, never the token.
@@ -118,6 +173,61 @@ impl Store {
                 role: stored_role(&role),
             })
             .collect())
+    }
+
+    /// The member `user`, with their households by name; `None` if the account is gone. One
+    /// statement: the account, its memberships and, per household, whether any slot is past its
+    /// deadline at `now_ms` and still open (the lazy close path's question).
+    #[tracing::instrument(name = "store.member", skip_all)]
+    pub async fn member(&self, user: &UserId, now_ms: i64) -> Result<Option<Member>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            display_name: String,
+            household_id: Option<String>,
+            household_name: Option<String>,
+            role: Option<String>,
+            overdue: i64,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            r"select u.display_name, h.id as household_id, h.name as household_name, m.role,
+                     cast(case when h.id is not null and exists (
+                         select 1 from plans p join slots s on s.plan_id = p.id
+                         where p.household_id = h.id
+                           and coalesce(s.deadline_at, p.deadline_at) <= $2
+                           and not exists (select 1 from slot_results r where r.slot_id = s.id)
+                     ) then 1 else 0 end as bigint) as overdue
+              from users u
+              left join memberships m on m.user_id = u.id
+              left join households h on h.id = m.household_id
+              where u.id = $1
+              order by lower(h.name), h.id",
+        )
+        .bind(user.as_str())
+        .bind(now_ms)
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let display_name = first.display_name.clone();
+        let households = rows
+            .into_iter()
+            .filter_map(|row| {
+                Some(Membership {
+                    household: HouseholdRecord {
+                        id: HouseholdId::from_stored(row.household_id?),
+                        name: row.household_name?,
+                        role: stored_role(&row.role?),
+                    },
+                    overdue: row.overdue == 1,
+                })
+            })
+            .collect();
+        Ok(Some(Member {
+            id: user.clone(),
+            display_name,
+            households,
+        }))
     }
 
     /// The membership check: the only way to a [`HouseholdAccess`]. A household that does not

@@ -10,21 +10,17 @@
 use app::{
     ids::{DishId, OptionId, PlanId, SlotId, UserId},
     plans::{
-        BallotPage, DeadlineChange, DishDetails, DishName, DishView, MealNames, MemberBallot,
-        NewPlan, OptionNames, OptionView, PlanSummary, PlanView, Ranking, SlotBrief, SlotSummary,
-        VoterView, day_iso, day_label, parse_day,
+        DeadlineChange, DishDetails, DishName, DishView, MealNames, NewPlan, OptionNames,
+        PlanSummary, PlanView, SlotBrief, SlotSummary, day_iso, day_label, parse_day,
     },
 };
 use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, Store, StoreError,
-    closing::{
-        Closed, Event, EventKind, close_if_due, count_closed, is_closed, lock_slot, record_event,
-    },
+    closing::{Event, EventKind, lock_slot, record_event},
     is_unique_violation,
 };
-use crate::metrics::ClosePath;
 
 /// A plan's dates and deadline, as the rules about it need them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -519,207 +515,6 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-
-    /// One slot as its ballot page shows it: options, every member's ballot, who voted.
-    #[tracing::instrument(name = "store.ballot_page", skip_all)]
-    pub async fn ballot_page(
-        &self,
-        access: &HouseholdAccess,
-        slot: &SlotId,
-        now_ms: i64,
-    ) -> Result<BallotPage, StoreError> {
-        let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
-            r"select p.id, p.title, s.day, s.meal, coalesce(s.deadline_at, p.deadline_at)
-              from slots s join plans p on p.id = s.plan_id
-              where s.id = $1 and p.household_id = $2",
-        )
-        .bind(slot.as_str())
-        .bind(access.household_id().as_str())
-        .fetch_optional(&mut *self.acquire().await?)
-        .await?;
-        let (plan, plan_title, day, meal, deadline_ms) = row.ok_or(StoreError::NotFound)?;
-        let options = self.slot_options(slot).await?;
-        let closed: Option<i64> =
-            sqlx::query_scalar(r"select cast(1 as bigint) from slot_results where slot_id = $1")
-                .bind(slot.as_str())
-                .fetch_optional(&mut *self.acquire().await?)
-                .await?;
-        let ballots: Vec<(String, String, String)> = sqlx::query_as(
-            r"select b.user_id, u.display_name, b.ranking
-              from ballots b join users u on u.id = b.user_id
-              where b.slot_id = $1 order by lower(u.display_name), u.id",
-        )
-        .bind(slot.as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-        // Current members and expected voters (who may have left since), each once.
-        let people: Vec<(String, String, i64)> = sqlx::query_as(
-            r"select u.id, u.display_name,
-                     cast(case when exists (select 1 from plan_voters v
-                                            where v.plan_id = $1 and v.user_id = u.id)
-                          then 1 else 0 end as bigint)
-              from users u
-              where u.id in (select user_id from memberships where household_id = $2)
-                 or u.id in (select user_id from plan_voters where plan_id = $1)
-              order by lower(u.display_name), u.id",
-        )
-        .bind(&plan)
-        .bind(access.household_id().as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-
-        let mut mine = None;
-        let mut others = Vec::new();
-        for (user, member, ranking) in &ballots {
-            let ranking: Ranking = serde_json::from_str(ranking)
-                .map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
-            if user == access.user_id().as_str() {
-                mine = Some(ranking);
-            } else {
-                others.push(MemberBallot {
-                    member: member.clone(),
-                    ranking,
-                });
-            }
-        }
-        let voted = |id: &str| ballots.iter().any(|(user, _, _)| user == id);
-        let voters: Vec<VoterView> = people
-            .iter()
-            .map(|(id, name, expected)| VoterView {
-                name: name.clone(),
-                voted: voted(id),
-                expected: *expected == 1,
-            })
-            .collect();
-        let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
-        Ok(BallotPage {
-            household_id: access.household_id().clone(),
-            plan_id: PlanId::from_stored(plan),
-            plan_title,
-            slot_id: slot.clone(),
-            slot_label: slot_label(&day, &meal),
-            deadline_ms,
-            open: closed.is_none() && deadline_ms > now_ms,
-            options,
-            mine,
-            others,
-            voters,
-            still_expected: u32::try_from(still_expected).unwrap_or(u32::MAX),
-        })
-    }
-
-    /// A slot's options in their order, for a slot of this household.
-    #[tracing::instrument(name = "store.options_of_slot", skip_all)]
-    pub async fn options_of_slot(
-        &self,
-        access: &HouseholdAccess,
-        slot: &SlotId,
-    ) -> Result<Vec<OptionView>, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar(
-            r"select cast(1 as bigint) from slots s join plans p on p.id = s.plan_id
-              where s.id = $1 and p.household_id = $2",
-        )
-        .bind(slot.as_str())
-        .bind(access.household_id().as_str())
-        .fetch_optional(&mut *self.acquire().await?)
-        .await?;
-        found.ok_or(StoreError::NotFound)?;
-        self.slot_options(slot).await
-    }
-
-    #[tracing::instrument(name = "store.slot_options", skip_all)]
-    async fn slot_options(&self, slot: &SlotId) -> Result<Vec<OptionView>, StoreError> {
-        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            r"select o.id, d.name, d.note, d.link
-              from slot_options o join dishes d on d.id = o.dish_id
-              where o.slot_id = $1 order by o.position",
-        )
-        .bind(slot.as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, note, link)| OptionView {
-                id: OptionId::from_stored(id),
-                name,
-                note,
-                link,
-            })
-            .collect())
-    }
-
-    /// Saves the member's ballot for a slot of this household, replacing an earlier one, while
-    /// the slot is open; then closes the slot if every expected voter has voted. One transaction
-    /// that takes the slot's turn first, so a ballot is either counted in the result or refused.
-    /// A ballot that arrives past the deadline closes the slot (lazily) and is refused. The
-    /// ranking has been checked against the slot's options.
-    #[tracing::instrument(name = "store.cast_ballot", skip_all)]
-    pub async fn cast_ballot(
-        &self,
-        access: &HouseholdAccess,
-        slot: &SlotId,
-        ranking: &Ranking,
-        now_ms: i64,
-    ) -> Result<Option<Closed>, StoreError> {
-        let json =
-            serde_json::to_string(ranking).map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
-        let mut tx = self.begin().await?;
-        if !lock_slot(&mut tx, slot.as_str(), Some(access.household_id().as_str())).await? {
-            return Err(StoreError::NotFound);
-        }
-        let found: Option<(String, i64)> = sqlx::query_as(
-            r"select p.id, coalesce(s.deadline_at, p.deadline_at)
-              from slots s join plans p on p.id = s.plan_id
-              where s.id = $1 and p.household_id = $2",
-        )
-        .bind(slot.as_str())
-        .bind(access.household_id().as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (plan, deadline_ms) = found.ok_or(StoreError::NotFound)?;
-        if is_closed(&mut tx, slot.as_str()).await? {
-            return Err(StoreError::Rule(PlanRule::Closed));
-        }
-        if deadline_ms <= now_ms {
-            let closed = close_if_due(&mut tx, slot.as_str(), ClosePath::Lazy, now_ms).await?;
-            tx.commit().await?;
-            if let Some(closed) = &closed {
-                count_closed(closed);
-            }
-            return Err(StoreError::Rule(PlanRule::Closed));
-        }
-        sqlx::query(
-            r"insert into ballots (slot_id, user_id, ranking, cast_at, updated_at)
-              values ($1, $2, $3, $4, $4)
-              on conflict (slot_id, user_id)
-              do update set ranking = excluded.ranking, updated_at = excluded.updated_at",
-        )
-        .bind(slot.as_str())
-        .bind(access.user_id().as_str())
-        .bind(&json)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
-        record_event(
-            &mut tx,
-            Event {
-                household: access.household_id().as_str(),
-                kind: EventKind::BallotCast,
-                actor: Some(access.user_id().as_str()),
-                plan: &plan,
-                slot: Some(slot.as_str()),
-                data: serde_json::json!({}),
-            },
-            now_ms,
-        )
-        .await?;
-        let closed = close_if_due(&mut tx, slot.as_str(), ClosePath::Lazy, now_ms).await?;
-        tx.commit().await?;
-        if let Some(closed) = &closed {
-            count_closed(closed);
-        }
-        Ok(closed)
-    }
 }
 
 /// The library's dishes for `names`, adding the ones it lacks; in the order given.
@@ -782,7 +577,7 @@ fn pretty_day(iso: &str) -> String {
 }
 
 /// "Mon 23 Nov · dinner".
-fn slot_label(day: &str, meal: &str) -> String {
+pub(super) fn slot_label(day: &str, meal: &str) -> String {
     format!("{} · {meal}", pretty_day(day))
 }
 

@@ -34,7 +34,11 @@ impl ServerProcess {
     /// Starts `mealvote serve` on a fresh SQLite database with JSON logs and the given extra
     /// environment variables; returns once it has logged the address it listens on.
     pub async fn start(vars: &[(&str, &str)]) -> Self {
-        let db = TestDatabase::sqlite().await;
+        Self::start_on(TestDatabase::sqlite().await, vars).await
+    }
+
+    /// [`Self::start`] on the given database.
+    pub async fn start_on(db: TestDatabase, vars: &[(&str, &str)]) -> Self {
         let site = tempfile::tempdir().expect("site directory");
         let mut child = Command::new(mealvote_bin())
             .arg("serve")

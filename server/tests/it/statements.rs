@@ -1,0 +1,105 @@
+//! What a request costs in SQL statements, as the server counts them itself (`sql_statements` on
+//! each request's log line; `telemetry::statements`). The budgets are deterministic: a count,
+//! not a timing. Signed-out landing page 0; a member's ballot page at most 4; a ballot save at
+//! most 8 (re-casts included).
+
+use serde_json::Value;
+
+use crate::{
+    on_both_engines,
+    support::{Person, TestDatabase, process::ServerProcess},
+};
+
+on_both_engines!(requests_stay_within_their_statement_budgets);
+
+const LANDING: usize = 0;
+const BALLOT_PAGE: usize = 4;
+const BALLOT_SAVE: usize = 8;
+
+/// The statement counts of every completed request to `route` with `method`.
+fn statements(lines: &[Value], method: &str, route: &str) -> Vec<usize> {
+    lines
+        .iter()
+        .filter(|line| {
+            line["route"] == route
+                && line["method"] == method
+                && line["message"] == "request completed"
+        })
+        .map(|line| {
+            let count = line["sql_statements"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("no statement count: {line}"));
+            usize::try_from(count).unwrap()
+        })
+        .collect()
+}
+
+async fn signed_up(server: &ServerProcess, name: &str) -> Person {
+    let person = server.person(name);
+    person.sign_up().await.assert_ok();
+    person
+}
+
+async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
+    let server = ServerProcess::start_on(db, &[]).await;
+    let ada = signed_up(&server, "Ada").await;
+    let household = ada.create_household("Home").await;
+    let token = ada.create_invite(&household, "7", false).await;
+    let bob = signed_up(&server, "Bob").await;
+    bob.join(&token).await.assert_ok();
+    let cy = signed_up(&server, "Cy").await;
+    cy.join(&token).await.assert_ok();
+    let plan = ada.propose_plan(&household, "Pasta\nCurry\nSoup").await;
+    let page = bob.ballot_page_of_plan(&household, &plan).await;
+    let slot = page.slot_id.to_string();
+    let rank = |i: usize| format!("rank-{}", page.options[i].id);
+
+    let visitor = server.person("Visitor");
+    for _ in 0..2 {
+        visitor.open("/").await.assert_ok();
+    }
+    let ballot_page = format!("/households/{household}/slots/{slot}");
+    for _ in 0..2 {
+        bob.open(&ballot_page).await.assert_ok();
+        ada.open(&ballot_page).await.assert_ok();
+    }
+    // A first ballot, a changed one, and a second member's; the slot stays open (Cy).
+    for ranks in [["1", "2", ""], ["2", "1", "1"]] {
+        let fields = [
+            ("household_id".to_owned(), household.clone()),
+            ("slot_id".to_owned(), slot.clone()),
+            (rank(0), ranks[0].to_owned()),
+            (rank(1), ranks[1].to_owned()),
+            (rank(2), ranks[2].to_owned()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (&**k, &**v)).collect();
+        bob.call("cast_ballot", &fields).await.assert_ok();
+        ada.call("cast_ballot", &fields).await.assert_ok();
+    }
+    bob.open(&ballot_page).await.assert_ok();
+
+    let lines: Vec<Value> = server
+        .stop()
+        .await
+        .iter()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect();
+    let landing = statements(&lines, "GET", "/");
+    let pages = statements(&lines, "GET", "/households/{id}/slots/{slot}");
+    let saves = statements(&lines, "POST", "/api/cast_ballot");
+    eprintln!("statements: landing {landing:?}, ballot page {pages:?}, ballot save {saves:?}");
+    assert_eq!(landing.len(), 2);
+    assert!(landing.iter().all(|&n| n == LANDING), "landing {landing:?}");
+    assert_eq!(pages.len(), 5);
+    assert!(
+        pages.iter().all(|&n| n <= BALLOT_PAGE),
+        "ballot page {pages:?}"
+    );
+    assert_eq!(saves.len(), 4);
+    assert!(
+        saves.iter().all(|&n| n <= BALLOT_SAVE),
+        "ballot save {saves:?}"
+    );
+    // The counter counts: a page that reads the database shows it.
+    assert!(pages.iter().all(|&n| n > 0), "ballot page {pages:?}");
+}
