@@ -7,6 +7,7 @@ pub mod cli;
 pub mod closing;
 pub mod config;
 pub mod http;
+pub mod memory;
 pub mod metrics;
 pub mod startup;
 pub mod store;
