@@ -7,7 +7,7 @@ locals {
   app_url    = "https://${var.app_domain}"
   assets_url = "https://${var.assets_domain}"
 
-  # Everything the app reads besides its two secrets (DESIGN.md decision 7: configured by
+  # Everything the app reads besides its two secrets (docs/architecture.md, decision 7: configured by
   # environment only, so the same image runs on any container platform).
   app_environment = merge(
     {

@@ -1,4 +1,4 @@
-# Browser assets (hashed JS / WASM / CSS) in a private bucket behind CloudFront (DESIGN.md,
+# Browser assets (hashed JS / WASM / CSS) in a private bucket behind CloudFront (docs/architecture.md,
 # decision 6). `mealvote publish-assets` uploads them at deploy time with their Content-Type and
 # `Cache-Control: public, max-age=31536000, immutable`; the server never touches the bucket.
 
@@ -170,7 +170,7 @@ data "aws_cloudfront_cache_policy" "caching_optimized" {
 }
 
 # The hydration script imports the JS module and fetches the WASM with CORS, so responses must carry
-# Access-Control-Allow-Origin for the app's origin (TOOLCHAIN.md, "Serving JS/WASM/CSS from a CDN
+# Access-Control-Allow-Origin for the app's origin (docs/toolchain.md, "Serving JS/WASM/CSS from a CDN
 # origin"). CloudFront adds the header per request at the edge, so it does not split the cache.
 # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html
 resource "aws_cloudfront_response_headers_policy" "assets" {

@@ -62,7 +62,7 @@ resource "aws_db_instance" "main" {
   #checkov:skip=CKV_AWS_118:Enhanced Monitoring bills CloudWatch Logs ingestion every few seconds; the basic RDS metrics feed the dashboard.
   #checkov:skip=CKV_AWS_353:Performance Insights / Database Insights advanced mode is a paid add-on not needed at this size.
   #checkov:skip=CKV_AWS_354:Follows from CKV_AWS_353: Performance Insights is off, so there is nothing to encrypt with a KMS key.
-  #checkov:skip=CKV_AWS_161:IAM database authentication needs the app to sign tokens with AWS credentials at run time; the server deliberately makes no AWS calls (DESIGN.md, decision 1).
+  #checkov:skip=CKV_AWS_161:IAM database authentication needs the app to sign tokens with AWS credentials at run time; the server deliberately makes no AWS calls (docs/architecture.md, decision 1).
   identifier     = var.name
   engine         = "postgres"
   engine_version = var.postgres_major_version

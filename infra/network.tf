@@ -1,6 +1,6 @@
 # A VPC with two private subnets and nothing else: no internet gateway, no NAT gateway (~$33/month
 # each), no interface endpoints (~$7/month per AZ each), no load balancer. Only the App Runner VPC
-# connector's ENIs and RDS live here. The app never calls AWS APIs at run time (DESIGN.md,
+# connector's ENIs and RDS live here. The app never calls AWS APIs at run time (docs/architecture.md,
 # decision 1): App Runner pulls the image, ships logs and resolves secrets outside the VPC.
 # https://docs.aws.amazon.com/apprunner/latest/dg/network-vpc.html
 

@@ -1,5 +1,5 @@
 # Every 15 minutes EventBridge calls POST /internal/finalize-due so results are announced without a
-# visitor (DESIGN.md, decision 2). API destinations wait at most 5 s for a response, retry on 5xx
+# visitor (docs/architecture.md, decision 2). API destinations wait at most 5 s for a response, retry on 5xx
 # and 429, and keep the secret in an EventBridge-managed Secrets Manager secret whose cost is
 # included in the API destination price:
 # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html

@@ -1,9 +1,9 @@
 //! The Schulze tally: one pure computation for the browser preview and the server's final result.
 //!
-//! The rules are `shared/schulze/SPEC.md`; `docs/tally.md` summarises them and specifies the hash
-//! `H` and the seed format. Everything here is plain integer arithmetic on `Vec`s, identical on
-//! wasm32 and native, and independent of the order in which candidates or ballots are given:
-//! candidates are kept sorted by id, so every result lists them in that order.
+//! The rules are `docs/tally.md`, which also specifies the hash `H` and the seed format. Everything
+//! here is plain integer arithmetic on `Vec`s, identical on wasm32 and native, and independent of
+//! the order in which candidates or ballots are given: candidates are kept sorted by id, so every
+//! result lists them in that order.
 //!
 //! ```
 //! use app::tally::{Ballot, BallotId, CandidateId, Election, Seed, Variant};
@@ -61,18 +61,18 @@ use matrix::Matrix;
 pub struct Tally<'e> {
     election: &'e Election,
     variant: Variant,
-    /// `d[a][b]`: total count of ballots ranking `a` strictly above `b` (SPEC "Pairwise matrix").
+    /// `d[a][b]`: total count of ballots ranking `a` strictly above `b` (docs/tally.md "Pairwise matrix").
     pairwise: Matrix,
-    /// Link strengths, 0 where there is no link (SPEC "Link strength").
+    /// Link strengths, 0 where there is no link (docs/tally.md "Link strength (variants)").
     links: Matrix,
-    /// Strongest path strengths `p[a][b]` (SPEC "Strongest paths").
+    /// Strongest path strengths `p[a][b]` (docs/tally.md "Strongest paths").
     paths: Matrix,
-    /// Candidate indices by layers, each tier in candidate order (SPEC "Outcome").
+    /// Candidate indices by layers, each tier in candidate order (docs/tally.md "Outcome").
     tiers: Vec<Vec<usize>>,
 }
 
 impl Election {
-    /// Counts the pairwise matrix `d` (SPEC "Pairwise matrix"): the first step of a tally, and
+    /// Counts the pairwise matrix `d` (docs/tally.md "Pairwise matrix"): the first step of a tally, and
     /// all a head-to-head table needs.
     pub fn pairwise(&self) -> Pairwise<'_> {
         Pairwise {
@@ -142,7 +142,7 @@ impl Tally<'_> {
         Some(self.strength(self.paths.get(a, b)))
     }
 
-    /// Whether `a` beats `b`: `p[a][b] > p[b][a]` (SPEC "Outcome"). False for unknown ids.
+    /// Whether `a` beats `b`: `p[a][b] > p[b][a]` (docs/tally.md "Outcome"). False for unknown ids.
     pub fn beats(&self, a: &CandidateId, b: &CandidateId) -> bool {
         self.election
             .indices(a, b)
@@ -161,7 +161,7 @@ impl Tally<'_> {
     }
 
     /// The final result: one linear order, broken by the seeded tie-break where the ranking ties
-    /// (SPEC "Tie-break for the final result"), with its record and explanation.
+    /// (docs/tally.md "Tie-break for the final result"), with its record and explanation.
     pub fn finalize(&self, seed: Seed) -> FinalResult {
         tie_break::finalize(self, seed)
     }

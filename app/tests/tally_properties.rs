@@ -1,4 +1,4 @@
-//! Properties of the tally that must hold on every profile (SPEC "Tie-break" lists most of them).
+//! Properties of the tally that must hold on every profile (docs/tally.md "Tie-break for the final result" lists most of them).
 //! Native only: proptest does not build for wasm32 (the wasm side is `wasm_parity.rs`).
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -328,9 +328,9 @@ fn can_come_first(profile: &Profile, a: usize, potential_winners: &[usize]) -> b
 proptest! {
     #![proptest_config(config(64))]
 
-    /// SPEC asks that "every tied potential winner wins sometimes", but under its TBRC a potential
-    /// winner that every ballot ranks below another tied one can never come first (see
-    /// `the_middle_option_of_two_opposed_voters_never_wins_the_tie_break`). So: the winner is
+    /// The tie-break is often said to let "every tied potential winner win sometimes", but under
+    /// its TBRC a potential winner that every ballot ranks below another tied one can never come
+    /// first (see `the_middle_option_of_two_opposed_voters_never_wins_the_tie_break`). So: the winner is
     /// always a potential winner the TBRC can put first, and every potential winner that some
     /// ballot ranks above all the other potential winners, or that no ballot separates from
     /// them, does win for some seed.

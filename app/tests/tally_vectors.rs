@@ -1,5 +1,5 @@
-//! Every case in `shared/schulze/vectors.json` (SPEC "Test data"): winners as a set, the ranking
-//! tier by tier, and the strongest paths and defeats where a case gives them.
+//! Every case in `app/tests/data/schulze_vectors.json` (docs/tally.md "Test data"): winners as a
+//! set, the ranking tier by tier, and the strongest paths and defeats where a case gives them.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -28,7 +28,7 @@ struct Expect {
 }
 
 fn vectors() -> Vec<Case> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/schulze/vectors.json");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/schulze_vectors.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read the Schulze vectors at {}: {e}", path.display()));
     serde_json::from_str(&text)
@@ -99,7 +99,7 @@ fn path_differences(
 #[test]
 fn every_published_and_synthetic_case_gives_the_expected_outcome() {
     let cases = vectors();
-    assert!(!cases.is_empty(), "vectors.json holds no cases");
+    assert!(!cases.is_empty(), "schulze_vectors.json holds no cases");
     let failures: Vec<String> = cases
         .iter()
         .flat_map(|case| {

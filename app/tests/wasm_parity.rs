@@ -1,4 +1,4 @@
-//! The wasm half of the parity check (SPEC: the browser and the server compute the same bytes).
+//! The wasm half of the parity check (docs/tally.md: the browser and the server compute the same bytes).
 //! It prints one `parity` line per profile; `scripts/test-wasm-parity` runs it under node with
 //! `--nocapture` and compares the lines with the native `tally_parity` example's.
 #![cfg(target_arch = "wasm32")]

@@ -1,6 +1,6 @@
 // A second origin serving the built site's pkg/ folder, standing in for CloudFront in front of the
 // asset bucket: the same paths (`/pkg/<file>`), the Content-Types publish-assets uploads, and the
-// CORS header that CloudFront's response-headers policy adds (DESIGN.md, decision 6).
+// CORS header that CloudFront's response-headers policy adds (docs/architecture.md, decision 6).
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';

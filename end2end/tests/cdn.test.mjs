@@ -1,5 +1,5 @@
 // Production's split: the page comes from the app, its JS/WASM/CSS from a CDN on another origin
-// (ASSETS_BASE_URL), which must send CORS headers for the module and the WASM (DESIGN.md, decision 6).
+// (ASSETS_BASE_URL), which must send CORS headers for the module and the WASM (docs/architecture.md, decision 6).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';

@@ -1,4 +1,4 @@
-"""Policy tests for infra/: the cost and security invariants of DESIGN.md, checked on the HCL itself.
+"""Policy tests for infra/: the cost and security invariants of docs/architecture.md, checked on the HCL itself.
 
 `terraform validate` cannot run where provider plugins cannot be downloaded, so these tests parse
 every infra/*.tf with python-hcl2 and assert what the design promises: no NAT gateway, no interface

@@ -10,7 +10,7 @@ if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
 TOOLS_DIR="$MEALVOTE_CACHE/tools"
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
-# Pinned versions (see ../shared/TOOLCHAIN.md for why these).
+# Pinned versions (see docs/toolchain.md for why these).
 CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132
 

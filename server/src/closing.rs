@@ -2,7 +2,7 @@
 //! delivers pending webhooks. `POST /internal/finalize-due` runs a batch for an external
 //! scheduler; the in-process ticker runs one every `TICKER_INTERVAL_SECS` on local and
 //! self-hosted runs. Neither is needed for correctness: pages close overdue slots lazily and a
-//! ballot closes its slot when everyone has voted (DESIGN.md, decision 2).
+//! ballot closes its slot when everyone has voted (docs/architecture.md, decision 2).
 
 use std::time::{Duration, Instant};
 

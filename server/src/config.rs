@@ -38,7 +38,7 @@ pub struct Config {
     /// At most this many slots are closed per batch (trigger call or tick).
     pub finalize_batch: u32,
     /// `WEBHOOKS_ENABLED` (default true): whether households' webhooks are delivered. False where
-    /// the server cannot reach the internet (App Runner without NAT, DESIGN.md decision 1).
+    /// the server cannot reach the internet (App Runner without NAT, docs/architecture.md, decision 1).
     pub webhooks_enabled: bool,
     pub otel: OtelConfig,
     pub leptos: LeptosOptions,

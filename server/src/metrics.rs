@@ -43,7 +43,7 @@ pub const WEBHOOK_DELIVERIES: &str = "mealvote_webhook_deliveries_total";
 /// queue was full (answered 503). Counter.
 pub const PASSWORD_HASHES_REFUSED: &str = "mealvote_password_hashes_refused_total";
 
-/// How a slot came to be closed (DESIGN.md, decision 2).
+/// How a slot came to be closed (docs/architecture.md, decision 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClosePath {
     /// The first request that touched a slot past its deadline.

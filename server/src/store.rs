@@ -1,7 +1,7 @@
 //! The one storage layer: a single portable implementation over sqlx's `Any` driver that runs on
 //! SQLite (local runs, demos) and PostgreSQL (production), chosen by `DATABASE_URL`'s scheme.
 //!
-//! Portability rules (see `TOOLCHAIN.md`, "sqlx 0.8 `Any` driver"): ids are TEXT, times BIGINT
+//! Portability rules (see docs/toolchain.md, "sqlx 0.8 `Any` driver"): ids are TEXT, times BIGINT
 //! milliseconds since the epoch, flags INTEGER 0/1 bound and read as `i64`, aggregates cast to
 //! BIGINT, case-insensitive matching with `lower(..)`. The conformance suite in
 //! `server/tests/it/store.rs` runs every method against both engines.

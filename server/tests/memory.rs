@@ -27,7 +27,10 @@ fn a_freed_hashing_sized_buffer_leaves_the_process() {
     .join()
     .unwrap();
     let after = resident_kib();
-    assert!(during >= before + SIZE / 1024 / 2, "the buffer was resident while used");
+    assert!(
+        during >= before + SIZE / 1024 / 2,
+        "the buffer was resident while used"
+    );
     assert!(
         after < before + SIZE / 1024 / 4,
         "resident grew by {} KiB after freeing a 19 MiB buffer",

@@ -11,7 +11,8 @@ use std::{
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/schulze/vectors.json");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/tests/data/schulze_vectors.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read the Schulze vectors at {}: {e}", path.display()));
     serde_json::from_str(&text)
@@ -56,7 +57,7 @@ fn as_set(ids: &Value) -> BTreeSet<String> {
 #[test]
 fn every_vector_is_reproduced_from_standard_input() {
     let cases = vectors();
-    assert!(!cases.is_empty(), "vectors.json holds no cases");
+    assert!(!cases.is_empty(), "schulze_vectors.json holds no cases");
     let mut failures = Vec::new();
     for case in &cases {
         let name = case["name"].as_str().unwrap_or("?");

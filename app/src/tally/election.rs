@@ -1,4 +1,4 @@
-//! Input shapes and their validation into an [`Election`] (SPEC "Input").
+//! Input shapes and their validation into an [`Election`] (docs/tally.md "Input").
 //!
 //! Validation is also the one place ballots change shape: each becomes a row of `u8` ranks, one
 //! per candidate in sorted-id order, which is what the pairwise count consumes.
@@ -14,10 +14,10 @@ use super::{BallotId, BallotLabel, CandidateId, TallyError, Variant, pairwise::R
 pub const MAX_CANDIDATES: usize = 256;
 
 /// At most this total ballot count `V`, so that a `winning_lex` strength
-/// `d[a][b]·(V+1) + (V − d[b][a])` fits in a `u64` (SPEC "Link strength").
+/// `d[a][b]·(V+1) + (V − d[b][a])` fits in a `u64` (docs/tally.md "Link strength (variants)").
 pub const MAX_TOTAL_COUNT: u64 = u32::MAX as u64;
 
-/// The wire shape of a tally, as in `vectors.json` and exported ballot files. Unknown fields
+/// The wire shape of a tally, as in the test vectors and exported ballot files. Unknown fields
 /// (such as a vector's `name` or `expect`) are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TallyInput {

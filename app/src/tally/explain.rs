@@ -25,7 +25,7 @@ pub struct PairExplanation {
 }
 
 /// A path with as few links as possible whose weakest link is as strong as any path between its
-/// ends (SPEC "Strongest paths").
+/// ends (docs/tally.md "Strongest paths").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PathWitness {
     pub options: Vec<CandidateId>,

@@ -1,4 +1,4 @@
-//! `H`, the keyed hash of the tie-break (SPEC "Tie-break", step 2): SipHash-2-4 keyed with the
+//! `H`, the keyed hash of the tie-break (docs/tally.md "Tie-break", step 2): SipHash-2-4 keyed with the
 //! seed, over a one-byte tag and the item's bytes. Specified in `docs/tally.md` ("The hash H").
 //!
 //! SipHash is small, fully specified (Aumasson & Bernstein, 2012: <https://www.aumasson.jp/siphash/siphash.pdf>)

@@ -55,7 +55,7 @@ impl fmt::Display for CandidateId {
 }
 
 /// The id of one ballot (in the app: the member who cast it). It keys the ballot's place in the
-/// tie-break walk (SPEC "Tie-break", step 2), so it must be stable; any string is accepted.
+/// tie-break walk (docs/tally.md "Tie-break", step 2), so it must be stable; any string is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct BallotId(String);

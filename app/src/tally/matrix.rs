@@ -40,7 +40,7 @@ impl Matrix {
         &mut self.cells[row * self.n..(row + 1) * self.n]
     }
 
-    /// With `self` holding strongest paths: `a` beats `b` iff `p[a][b] > p[b][a]` (SPEC "Outcome").
+    /// With `self` holding strongest paths: `a` beats `b` iff `p[a][b] > p[b][a]` (docs/tally.md "Outcome").
     pub fn beats(&self, a: usize, b: usize) -> bool {
         self.get(a, b) > self.get(b, a)
     }

@@ -1,4 +1,4 @@
-//! Peeling options off the beats relation (SPEC "Outcome"): by layers for the tiers, one at a
+//! Peeling options off the beats relation (docs/tally.md "Outcome"): by layers for the tiers, one at a
 //! time for the tie-broken order. Both repeatedly take options no remaining option beats.
 
 use super::matrix::Matrix;

@@ -1,4 +1,4 @@
-//! The pairwise matrix `d[a][b]` (SPEC "Pairwise matrix"), counted for speed.
+//! The pairwise matrix `d[a][b]` (docs/tally.md "Pairwise matrix"), counted for speed.
 //!
 //! Each ballot is a row of `u8` ranks padded to whole lanes. For every option `a` the row is
 //! compared with `a`'s own rank in one branch-free pass, which the compiler turns into SIMD

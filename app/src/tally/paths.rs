@@ -1,11 +1,11 @@
-//! Strongest (widest) paths (SPEC "Strongest paths") and a witness path for explanations.
+//! Strongest (widest) paths (docs/tally.md "Strongest paths") and a witness path for explanations.
 
 use std::collections::VecDeque;
 
 use super::matrix::Matrix;
 
 /// Widest-path Floyd–Warshall over the link strengths, with the intermediate option `k` as the
-/// outermost loop, exactly as SPEC "Strongest paths" writes it.
+/// outermost loop, exactly as docs/tally.md "Strongest paths" writes it.
 ///
 /// The loop only compares strengths (`min`, `max`), so it runs on each strength's rank among the
 /// distinct link strengths instead, and maps the ranks back at the end: same result, but `i16`
@@ -35,7 +35,7 @@ fn widest_paths(widths: &mut [i16], n: usize) {
     let mut through_k = vec![0; n];
     for k in 0..n {
         // Row `k` does not change while `k` is the intermediate: `p[k][j]` could only improve
-        // through `p[k][k]`, which SPEC excludes. Copying it lets row `i` be updated in place.
+        // through `p[k][k]`, which the rules exclude. Copying it lets row `i` be updated in place.
         through_k.copy_from_slice(&widths[k * n..(k + 1) * n]);
         for i in (0..n).filter(|&i| i != k) {
             let row = &mut widths[i * n..(i + 1) * n];
@@ -43,7 +43,7 @@ fn widest_paths(widths: &mut [i16], n: usize) {
             if to_k == 0 {
                 continue; // min(0, _) = 0 improves nothing.
             }
-            // SPEC skips j == i and j == k. The diagonal stays 0, so j == k is a no-op
+            // The rules skip j == i and j == k. The diagonal stays 0, so j == k is a no-op
             // (min(p[i][k], 0) never exceeds p[i][k]), and skipping only j == i leaves two
             // straight runs that vectorise.
             let (before, rest) = row.split_at_mut(i);

@@ -1,4 +1,4 @@
-//! The tie-break seed (SPEC "Tie-break", step 1): 128 bits, written as 32 hex digits.
+//! The tie-break seed (docs/tally.md "Tie-break", step 1): 128 bits, written as 32 hex digits.
 
 use std::{fmt, str::FromStr};
 
@@ -86,7 +86,7 @@ impl fmt::Debug for Seed {
     }
 }
 
-/// Derives the seed of a meal slot from what is fixed when it closes (SPEC "Tie-break", step 1):
+/// Derives the seed of a meal slot from what is fixed when it closes (docs/tally.md "Tie-break", step 1):
 /// the slot id, the close time, and the ballots, so nobody can pick it after seeing the outcome.
 ///
 /// Seed bytes 0–7 are SipHash-2-4 under the all-zero key of `0x03 ‖ M` and bytes 8–15 of

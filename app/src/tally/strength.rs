@@ -1,4 +1,4 @@
-//! Link strengths for the three variants (SPEC "Link strength (variants)"), each encoded as one
+//! Link strengths for the three variants (docs/tally.md "Link strength (variants)"), each encoded as one
 //! `u64` whose natural order is the variant's order of strength; 0 means no link.
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! The seeded tie-break (SPEC "Tie-break for the final result"): Schulze's tie-breaking ranking
+//! The seeded tie-break (docs/tally.md "Tie-break for the final result"): Schulze's tie-breaking ranking
 //! (TBRC) with the random draw replaced by the committed seed, and the greedy linear order.
 
 use serde::Serialize;
@@ -63,7 +63,7 @@ pub enum Decider {
 }
 
 pub(crate) fn finalize(tally: &Tally<'_>, seed: Seed) -> FinalResult {
-    // Built only when needed: the walk hashes every ballot copy (SPEC "Tie-break", step 2).
+    // Built only when needed: the walk hashes every ballot copy (docs/tally.md "Tie-break", step 2).
     let mut ranking: Option<TieBreakingRanking<'_>> = None;
     let mut remaining = Remaining::new(&tally.paths);
     let mut order = Vec::with_capacity(tally.candidates().len());
@@ -92,7 +92,7 @@ pub(crate) fn finalize(tally: &Tally<'_>, seed: Seed) -> FinalResult {
     }
 }
 
-/// Schulze's TBRC (SPEC "Tie-break", step 2), built from the walk of the ballots in `H` order.
+/// Schulze's TBRC (docs/tally.md "Tie-break", step 2), built from the walk of the ballots in `H` order.
 struct TieBreakingRanking<'e> {
     election: &'e Election,
     seed: Seed,
@@ -179,7 +179,7 @@ impl<'e> TieBreakingRanking<'e> {
     }
 }
 
-/// The ballots ordered by `H(seed, ballot, copy)`, one entry per copy as SPEC says, except that
+/// The ballots ordered by `H(seed, ballot, copy)`, one entry per copy as the rules say, except that
 /// only a ballot's earliest copy is kept: a later copy finds everything it could separate already
 /// separated. Ballots that tie every option refine nothing and are left out. Equal hashes (a
 /// 2⁻⁶⁴ chance) fall back to the key, the copy and the ranks, so the order never depends on input

@@ -1,4 +1,4 @@
-//! The three link-strength variants (SPEC "Link strength (variants)").
+//! The three link-strength variants (docs/tally.md "Link strength (variants)").
 
 use std::{fmt, str::FromStr};
 

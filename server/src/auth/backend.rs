@@ -112,7 +112,7 @@ impl ServerBackend {
         Ok(access)
     }
 
-    /// [`Self::access`] after the lazy close path (DESIGN.md, decision 2): the household's
+    /// [`Self::access`] after the lazy close path (docs/architecture.md, decision 2): the household's
     /// overdue slots are closed before any of its plans is read, so no page shows one as open.
     /// The member's record says whether anything is due, so this costs nothing when nothing is.
     async fn settled_access(

@@ -1,6 +1,6 @@
 //! `mealvote publish-assets --bucket NAME [--prefix P] [--site-dir DIR] [--dry-run]`: uploads the
 //! built site's pkg folder (hashed JS, WASM, CSS) to the S3 bucket behind the assets CDN, where
-//! browsers load `<ASSETS_BASE_URL>/pkg/<file>` (DESIGN.md, decision 6). The deploy step runs it
+//! browsers load `<ASSETS_BASE_URL>/pkg/<file>` (docs/architecture.md, decision 6). The deploy step runs it
 //! (infra/deploy.sh); the server never does (decision 1). See docs/deploy-assets.md.
 //!
 //! Objects already holding the same bytes and headers are skipped, so a re-run uploads nothing.

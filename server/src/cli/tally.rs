@@ -1,7 +1,7 @@
 //! `mealvote tally [FILE] [--variant V] [--seed HEX]`: re-count an exported ballot file.
 //!
-//! Reads JSON in the `vectors.json` input shape and prints the re-count as pretty JSON (see
-//! `docs/tally.md`). Any problem with the input is one line on stderr and exit status 2.
+//! Reads JSON in the shape of the test vectors (`app/tests/data/schulze_vectors.json`) and prints
+//! the re-count as pretty JSON (see `docs/tally.md`). Any problem with the input is one line on stderr and exit status 2.
 
 use std::{
     io::{self, Read, Write},

@@ -7,7 +7,7 @@
 //! no-op. The result is reproducible: the stored ballot file, re-counted with the stored seed,
 //! gives the stored order (`mealvote tally FILE --seed SEED`).
 //!
-//! The paths (DESIGN.md, decision 2): [`Store::settle_household`] runs before a household's pages
+//! The paths (docs/architecture.md, decision 2): [`Store::settle_household`] runs before a household's pages
 //! are read (lazy), [`Store::finalize_due`] serves `POST /internal/finalize-due` and the ticker,
 //! and [`Store::cast_ballot`] closes early in the ballot's own transaction.
 
@@ -25,7 +25,7 @@ use sqlx::{Any, Transaction};
 use super::{HouseholdAccess, PlanRule, Store, StoreError};
 use crate::metrics::ClosePath;
 
-/// Ballots are counted with this link strength (SPEC's default).
+/// Ballots are counted with this link strength (`winning_lex`, docs/tally.md "Link strength (variants)").
 pub const VARIANT: Variant = Variant::WinningLex;
 
 /// The ballot file of a closed slot: the tally's input shape (`candidates`, `ballots`,

@@ -11,7 +11,7 @@ pub struct StoredSession {
 
 impl Store {
     /// Stores a new session; `false` if the id is taken (the caller picks another). Expired
-    /// sessions are swept here, so no background task is needed (DESIGN.md, decision 2).
+    /// sessions are swept here, so no background task is needed (docs/architecture.md, decision 2).
     #[tracing::instrument(name = "store.create_session", skip_all)]
     pub async fn create_session(
         &self,

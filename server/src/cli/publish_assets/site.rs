@@ -103,7 +103,7 @@ pub fn is_hashed(file_name: &str) -> bool {
 }
 
 /// The Content-Type browsers need: JS modules must be JavaScript, WASM should be `application/wasm`
-/// for streaming compilation (TOOLCHAIN.md, "Serving JS/WASM/CSS from a CDN origin").
+/// for streaming compilation (docs/toolchain.md, "Serving JS/WASM/CSS from a CDN origin").
 fn content_type(path: &str) -> &'static str {
     // wasm-bindgen's TypeScript declarations (`mealvote.d.<hash>.ts`), for editors, never loaded
     // by browsers; mime_guess would call them MPEG transport streams.
