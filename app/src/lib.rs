@@ -15,6 +15,7 @@ mod components;
 pub mod error;
 pub mod households;
 pub mod ids;
+pub mod names;
 pub mod notifications;
 pub mod pages;
 pub mod plans;

@@ -136,6 +136,21 @@ impl DatabaseUrl {
                     // Cannot fail: the URL has a host.
                     let _ = url.set_password(Some("***"));
                 }
+                // libpq (and sqlx) also take the password as a query parameter.
+                if url.query_pairs().any(|(key, _)| key == "password") {
+                    let pairs: Vec<(String, String)> = url
+                        .query_pairs()
+                        .map(|(key, value)| {
+                            let value = if key == "password" {
+                                "***".into()
+                            } else {
+                                value
+                            };
+                            (key.into_owned(), value.into_owned())
+                        })
+                        .collect();
+                    url.query_pairs_mut().clear().extend_pairs(pairs);
+                }
                 url.to_string()
             }
         };
@@ -178,6 +193,9 @@ impl std::fmt::Debug for DatabaseUrl {
     }
 }
 
+/// The shortest `METRICS_TOKEN` or `FINALIZE_SECRET` accepted.
+pub const MIN_SECRET_CHARS: usize = 32;
+
 /// Reads variables through a lookup function, so tests need not touch the process environment.
 pub struct Env<F>(pub F);
 
@@ -202,6 +220,25 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
                 .parse()
                 .map_err(|e| ConfigError::new(name, format!("{raw:?} is not {expected} ({e})"))),
         }
+    }
+
+    /// A shared secret (a bearer token, a header value): refused when shorter than
+    /// [`MIN_SECRET_CHARS`], so that guessing it is hopeless.
+    fn secret(&self, name: &'static str) -> Result<Option<SecretString>, ConfigError> {
+        let Some(value) = self.get(name) else {
+            return Ok(None);
+        };
+        let chars = value.chars().count();
+        if chars < MIN_SECRET_CHARS {
+            return Err(ConfigError::new(
+                name,
+                format!(
+                    "is {chars} characters long; use at least {MIN_SECRET_CHARS} \
+                     (for example the output of `openssl rand -hex 32`)"
+                ),
+            ));
+        }
+        Ok(Some(SecretString::from(value)))
     }
 
     fn url(&self, name: &'static str) -> Result<Option<Url>, ConfigError> {
@@ -274,11 +311,8 @@ impl Config {
             )?),
             behind_proxy: env.parse("BEHIND_PROXY", false, "true or false")?,
             webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
-            metrics_token: env.get("METRICS_TOKEN").map(SecretString::from),
-            finalize_secret: env
-                .get("FINALIZE_SECRET")
-                .filter(|secret| !secret.is_empty())
-                .map(SecretString::from),
+            metrics_token: env.secret("METRICS_TOKEN")?,
+            finalize_secret: env.secret("FINALIZE_SECRET")?,
             ticker_interval: match env.parse(
                 "TICKER_INTERVAL_SECS",
                 60_u64,
@@ -398,16 +432,50 @@ mod tests {
 
     #[test]
     fn the_metrics_token_never_appears_in_debug_output() {
-        let config = config(&[("METRICS_TOKEN", "scrape-me-9f2c")]).unwrap();
+        let token = "scrape-me-9f2c-0123456789abcdef0123";
+        let config = config(&[("METRICS_TOKEN", token)]).unwrap();
         assert_eq!(
             config
                 .metrics_token
                 .as_ref()
                 .map(ExposeSecret::expose_secret),
-            Some("scrape-me-9f2c")
+            Some(token)
         );
         let debug = format!("{config:?}");
-        assert!(!debug.contains("scrape-me-9f2c"), "{debug}");
+        assert!(!debug.contains(token), "{debug}");
+    }
+
+    #[test]
+    fn a_short_metrics_token_or_finalize_secret_stops_start_up_naming_it() {
+        for name in ["METRICS_TOKEN", "FINALIZE_SECRET"] {
+            let error = config(&[(name, "hunter2")]).unwrap_err();
+            assert_eq!(error.variable, name);
+            assert!(error.problem.contains("7 characters"), "{}", error.problem);
+            assert!(error.problem.contains("at least 32"), "{}", error.problem);
+            assert!(!error.to_string().contains("hunter2"), "{error}");
+        }
+        let long = "x".repeat(MIN_SECRET_CHARS);
+        assert!(config(&[("FINALIZE_SECRET", long.as_str())]).is_ok());
+    }
+
+    #[test]
+    fn a_database_password_given_as_a_query_parameter_is_redacted_too() {
+        let url = DatabaseUrl::parse(
+            "postgres://app@db.internal:5432/mealvote?password=s3cret-pw&sslmode=require",
+        )
+        .unwrap();
+        assert!(!url.redacted().contains("s3cret-pw"), "{}", url.redacted());
+        assert!(
+            url.redacted().contains("password=***"),
+            "{}",
+            url.redacted()
+        );
+        assert!(
+            url.redacted().contains("sslmode=require"),
+            "{}",
+            url.redacted()
+        );
+        assert!(url.expose().contains("s3cret-pw"));
     }
 
     #[test]

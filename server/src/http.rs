@@ -6,6 +6,7 @@ mod csrf;
 mod export;
 mod finalize;
 mod metrics;
+mod no_store;
 mod observe;
 
 use std::sync::{Arc, LazyLock};
@@ -100,6 +101,9 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
             unreadable_arguments_are_bad_requests,
         ))
         .layer(axum::middleware::from_fn(request_member::layer))
+        .layer(axum::middleware::from_fn(
+            no_store::personal_answers_are_not_stored,
+        ))
         .layer(sessions::layer(state.store.clone(), config.https()))
         .layer(axum::middleware::from_fn_with_state(
             SameOrigin::new(config),

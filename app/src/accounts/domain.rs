@@ -79,6 +79,13 @@ impl TryFrom<String> for DisplayName {
                 format!("Use at most {MAX_DISPLAY_NAME_CHARS} characters, without line breaks."),
             ));
         }
+        if crate::names::has_hidden_formatting(name) {
+            return Err(AppError::invalid(
+                Field::DisplayName,
+                "Remove the invisible formatting characters (text direction marks or zero-width \
+                 spaces) from your name.",
+            ));
+        }
         Ok(Self(name.to_owned()))
     }
 }

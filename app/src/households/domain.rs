@@ -37,6 +37,13 @@ impl TryFrom<String> for HouseholdName {
                 format!("Use at most {MAX_HOUSEHOLD_NAME_CHARS} characters, without line breaks."),
             ));
         }
+        if crate::names::has_hidden_formatting(name) {
+            return Err(AppError::invalid(
+                Field::HouseholdName,
+                "Remove the invisible formatting characters (text direction marks or zero-width \
+                 spaces) from the name.",
+            ));
+        }
         Ok(Self(name.to_owned()))
     }
 }

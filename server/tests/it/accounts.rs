@@ -332,3 +332,40 @@ async fn signed_in_with_cookie(app: &TestApp, id: &str) -> bool {
     let viewer: Option<app::accounts::Viewer> = response.json().await.unwrap();
     viewer.is_some()
 }
+
+#[tokio::test]
+async fn names_with_hidden_text_direction_or_zero_width_characters_are_refused_on_their_field() {
+    let app = TestApp::spawn().await;
+    let mallory = app.person("Mallory");
+    // Shown as "Ada (admin)" reversed into something else: a right-to-left override.
+    let answer = mallory
+        .call(
+            "sign_up",
+            &[
+                ("display_name", "Ada\u{202E}nimda"),
+                ("email", &mallory.email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let message = answer.error().for_field(Field::DisplayName);
+    assert!(
+        message.as_deref().is_some_and(|m| m.contains("invisible")),
+        "{answer:?}"
+    );
+    assert_eq!(mallory.signed_in_as().await, None, "no account was made");
+
+    let ada = app.signed_up("Ada").await;
+    let answer = ada
+        .call("create_household", &[("name", "Ho\u{200B}me")])
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(
+        answer.error().for_field(Field::HouseholdName).is_some(),
+        "{answer:?}"
+    );
+    // An emoji family (joined with zero-width joiners) is an ordinary name.
+    ada.create_household("The 👨\u{200D}👩\u{200D}👧 family")
+        .await;
+}

@@ -17,7 +17,7 @@ use crate::{
     support::{Person, TestApp, TestDatabase, household_with_plan},
 };
 
-const SECRET: &str = "a-finalize-secret-for-tests";
+const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
 
 async fn finalize_due(app: &TestApp, secret: Option<&str>) -> reqwest::Response {
     let mut request = app.client.post(app.url("/internal/finalize-due"));

@@ -134,3 +134,32 @@ async fn a_shut_down_server_stops_accepting_connections() {
     app.shut_down().await.expect("clean shutdown");
     assert!(tokio::net::TcpStream::connect(address).await.is_err());
 }
+
+#[tokio::test]
+async fn a_members_pages_are_not_stored_by_browsers_or_proxies_and_a_visitors_are() {
+    let app = TestApp::spawn().await;
+    let cache_control = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .map(|value| value.to_str().unwrap().to_owned())
+    };
+
+    let visitor = app.person("Visitor");
+    let landing = visitor.open_response("/").await;
+    assert_eq!(landing.status(), StatusCode::OK);
+    assert_eq!(cache_control(&landing), None, "the same for everyone");
+
+    let ada = app.signed_up("Ada").await;
+    let household = ada.create_household("Home").await;
+    for path in ["/".to_owned(), format!("/households/{household}")] {
+        let page = ada.open_response(&path).await;
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        assert_eq!(cache_control(&page).as_deref(), Some("no-store"), "{path}");
+    }
+    let overview = ada
+        .call_response("get_household_overview", &[("household_id", &household)])
+        .await;
+    assert_eq!(overview.status(), StatusCode::OK);
+    assert_eq!(cache_control(&overview).as_deref(), Some("no-store"));
+}

@@ -6,7 +6,7 @@ use server::metrics::{self as m, ClosePath};
 
 use crate::support::{TestApp, TestDatabase, process::ServerProcess, prometheus::value};
 
-const TOKEN: &str = "test-scrape-token-5b1e";
+const TOKEN: &str = "test-scrape-token-5b1e-0123456789abcdef";
 
 async fn scrape(client: &reqwest::Client, url: String, token: &str) -> String {
     let response = client

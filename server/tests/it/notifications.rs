@@ -14,7 +14,7 @@ use sha2::Sha256;
 
 use crate::support::{Person, TestApp, TestDatabase};
 
-const SECRET: &str = "a-finalize-secret-for-tests";
+const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]

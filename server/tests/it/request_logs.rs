@@ -15,7 +15,7 @@ fn completions<'a>(lines: &'a [Value], route: &str) -> Vec<&'a Value> {
 
 #[tokio::test]
 async fn a_sign_up_household_and_invite_flow_logs_ids_but_no_secrets() {
-    let metrics_token = "scrape-token-never-logged-7c41";
+    let metrics_token = "scrape-token-never-logged-7c41-0123456789";
     let server = ServerProcess::start(&[("METRICS_TOKEN", metrics_token)]).await;
     let alice = server.person("Zerelda");
     alice.sign_up().await.assert_ok();

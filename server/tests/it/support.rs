@@ -300,16 +300,23 @@ impl Person {
 
     /// Calls a server function the way the hydrated app does (form-encoded, from the site itself).
     pub async fn call(&self, function: &str, fields: &[(&str, &str)]) -> Answer {
-        let response = self
-            .client
+        answer(self.call_response(function, fields).await).await
+    }
+
+    /// [`Self::call`], keeping the whole response (headers included).
+    pub async fn call_response(
+        &self,
+        function: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
             .post(self.url(&format!("/api/{function}")))
             .header(reqwest::header::ORIGIN, self.url(""))
             .header(reqwest::header::ACCEPT, "application/json")
             .form(fields)
             .send()
             .await
-            .expect("request");
-        answer(response).await
+            .expect("request")
     }
 
     /// Posts a form the way a browser without JavaScript does: it expects HTML and a redirect.
@@ -331,6 +338,16 @@ impl Person {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Opens a page as a browser does, keeping the whole response (headers included).
+    pub async fn open_response(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(reqwest::header::ACCEPT, "text/html")
             .send()
             .await
             .expect("request")
