@@ -31,7 +31,7 @@ pub struct BatchReport {
 /// disabled.
 pub async fn run_batch(
     store: &Store,
-    webhooks: Option<&reqwest::Client>,
+    webhooks: Option<&crate::webhooks::Sender>,
     path: ClosePath,
     limit: u32,
 ) -> Result<BatchReport, StoreError> {
@@ -71,7 +71,7 @@ pub async fn run_batch(
 /// and retried at the next tick; a batch that overruns delays the next tick instead of piling up.
 pub async fn ticker(
     store: Store,
-    webhooks: Option<reqwest::Client>,
+    webhooks: Option<crate::webhooks::Sender>,
     interval: Duration,
     limit: u32,
     stop: impl Future<Output = ()>,

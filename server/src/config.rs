@@ -40,6 +40,9 @@ pub struct Config {
     /// `WEBHOOKS_ENABLED` (default true): whether households' webhooks are delivered. False where
     /// the server cannot reach the internet (App Runner without NAT, docs/architecture.md, decision 1).
     pub webhooks_enabled: bool,
+    /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses (local
+    /// testing only; off by default, see `webhooks::target`).
+    pub webhooks_allow_private: bool,
     pub otel: OtelConfig,
     pub leptos: LeptosOptions,
 }
@@ -311,6 +314,7 @@ impl Config {
             )?),
             behind_proxy: env.parse("BEHIND_PROXY", false, "true or false")?,
             webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
+            webhooks_allow_private: env.parse("WEBHOOKS_ALLOW_PRIVATE", false, "true or false")?,
             metrics_token: env.secret("METRICS_TOKEN")?,
             finalize_secret: env.secret("FINALIZE_SECRET")?,
             ticker_interval: match env.parse(

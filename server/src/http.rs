@@ -125,7 +125,9 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
         state.store.clone(),
         config.finalize_secret.as_ref(),
         config.finalize_batch,
-        config.webhooks_enabled.then(crate::webhooks::client),
+        config
+            .webhooks_enabled
+            .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private)),
     );
     router = router.merge(
         Router::new()

@@ -24,7 +24,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Store,
-    ticker: Option<(Duration, u32, Option<reqwest::Client>)>,
+    ticker: Option<(Duration, u32, Option<crate::webhooks::Sender>)>,
 }
 
 impl Application {
@@ -45,7 +45,9 @@ impl Application {
                 (
                     interval,
                     config.finalize_batch,
-                    config.webhooks_enabled.then(crate::webhooks::client),
+                    config
+                        .webhooks_enabled
+                        .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private)),
                 )
             }),
         })

@@ -20,6 +20,9 @@ use tracing::Instrument;
 
 use crate::store::{AfterAttempt, AttemptOutcome, DueDelivery, Store, StoreError};
 
+mod target;
+pub use target::{Refused, checked_address, is_public};
+
 /// A receiver that has not answered in this long has failed the attempt.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// At most this many attempts are in flight at once.
@@ -56,15 +59,36 @@ enum Attempted {
     Deferred,
 }
 
-/// The HTTP client for deliveries: rustls, no redirects (a receiver's redirect is a failed
-/// attempt, so a webhook cannot be bounced to another address), a [`TIMEOUT`] per attempt.
-pub fn client() -> reqwest::Client {
+/// What sends deliveries: the HTTP client and whether private addresses are allowed
+/// (`WEBHOOKS_ALLOW_PRIVATE`, see [`target`](self::target)).
+#[derive(Clone, Debug)]
+pub struct Sender {
+    client: reqwest::Client,
+    allow_private: bool,
+}
+
+impl Sender {
+    pub fn new(allow_private: bool) -> Self {
+        Self {
+            client: client_builder()
+                .build()
+                .expect("the webhook client's settings are valid"),
+            allow_private,
+        }
+    }
+
+    pub fn allows_private(&self) -> bool {
+        self.allow_private
+    }
+}
+
+/// The HTTP client's settings: rustls, no redirects (a receiver's redirect is a failed attempt,
+/// so a webhook cannot be bounced to another address), a [`TIMEOUT`] per attempt.
+fn client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TIMEOUT)
         .user_agent(concat!("mealvote-webhooks/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("the webhook client's settings are valid")
 }
 
 /// `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`: the `X-Mealvote-Signature` header.
@@ -84,17 +108,17 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
 /// receiver out of order (a retried one always does): receivers order by `at_ms`, then `id`.
 pub async fn deliver_due(
     store: &Store,
-    client: &reqwest::Client,
+    sender: &Sender,
     now_ms: i64,
     limit: u32,
 ) -> Result<DeliveryReport, StoreError> {
-    deliver_due_within(store, client, now_ms, limit, BUDGET).await
+    deliver_due_within(store, sender, now_ms, limit, BUDGET).await
 }
 
 /// [`deliver_due`], starting no attempt once `budget` has passed (the rest stay due, unclaimed).
 pub async fn deliver_due_within(
     store: &Store,
-    client: &reqwest::Client,
+    sender: &Sender,
     now_ms: i64,
     limit: u32,
     budget: Duration,
@@ -103,14 +127,14 @@ pub async fn deliver_due_within(
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     let mut attempts = JoinSet::new();
     for due in store.due_webhook_deliveries(now_ms, limit).await? {
-        let (store, client, permits) = (store.clone(), client.clone(), permits.clone());
+        let (store, sender, permits) = (store.clone(), sender.clone(), permits.clone());
         attempts.spawn(
             async move {
                 let _permit = permits.acquire_owned().await;
                 if Instant::now() >= until {
                     return Ok(Attempted::Deferred);
                 }
-                attempt(&store, &client, due, now_ms).await
+                attempt(&store, &sender, due, now_ms).await
             }
             .in_current_span(),
         );
@@ -138,7 +162,7 @@ pub async fn deliver_due_within(
 /// Claims, sends and records one delivery, unless another instance claimed it first.
 async fn attempt(
     store: &Store,
-    client: &reqwest::Client,
+    sender: &Sender,
     due: DueDelivery,
     now_ms: i64,
 ) -> Result<Attempted, StoreError> {
@@ -146,7 +170,7 @@ async fn attempt(
     if !store.claim_webhook_delivery(&due, lease_until).await? {
         return Ok(Attempted::ClaimedElsewhere);
     }
-    let outcome = send(client, &due, now_ms).await;
+    let outcome = send(sender, &due, now_ms).await;
     crate::metrics::webhook_delivery(outcome == AttemptOutcome::Delivered);
     if let AttemptOutcome::Failed(error) = &outcome {
         tracing::warn!(
@@ -163,11 +187,30 @@ async fn attempt(
         .map(Attempted::Recorded)
 }
 
-/// One attempt: the stored payload as the body, signed with the household's secret.
-async fn send(client: &reqwest::Client, due: &DueDelivery, now_ms: i64) -> AttemptOutcome {
+/// One attempt: the stored payload as the body, signed with the household's secret, sent to the
+/// address checked just before (a name is resolved once, here, and the connection goes to what
+/// was checked). A stored address that is no longer allowed fails without any connection.
+pub async fn send(sender: &Sender, due: &DueDelivery, now_ms: i64) -> AttemptOutcome {
+    let Ok(url) = url::Url::parse(&due.url) else {
+        return AttemptOutcome::Failed("address".to_owned());
+    };
+    let address = match checked_address(&url, sender.allow_private).await {
+        Ok(address) => address,
+        Err(Refused::NotPublic) => return AttemptOutcome::Failed("not a public address".into()),
+        Err(Refused::Unresolvable) => return AttemptOutcome::Failed("dns".to_owned()),
+        Err(Refused::NoHost) => return AttemptOutcome::Failed("address".to_owned()),
+    };
+    let client = match url.host() {
+        Some(url::Host::Domain(name)) => match client_builder().resolve(name, address).build() {
+            Ok(pinned) => pinned,
+            Err(_) => return AttemptOutcome::Failed("client".to_owned()),
+        },
+        // An IP address in the URL is connected to as it is: nothing to resolve again.
+        _ => sender.client.clone(),
+    };
     let timestamp = now_ms.div_euclid(1000);
     let response = client
-        .post(&due.url)
+        .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header("X-Mealvote-Event", &due.kind)
         .header("X-Mealvote-Delivery", &due.outbox_id)

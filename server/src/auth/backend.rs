@@ -53,6 +53,8 @@ pub struct ServerBackend {
     public_origin: Option<String>,
     /// `WEBHOOKS_ENABLED`: whether admins may set a webhook.
     webhooks_enabled: bool,
+    /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses.
+    webhooks_allow_private: bool,
 }
 
 impl ServerBackend {
@@ -61,6 +63,7 @@ impl ServerBackend {
             store,
             behind_proxy: config.behind_proxy,
             webhooks_enabled: config.webhooks_enabled,
+            webhooks_allow_private: config.webhooks_allow_private,
             https: config.https(),
             public_origin: config
                 .public_base_url
@@ -732,7 +735,7 @@ impl Backend for ServerBackend {
                 "Webhooks are unavailable on this server.",
             ));
         }
-        let url = webhook_url(&url)?;
+        let url = webhook_url(&url, self.webhooks_allow_private).await?;
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes).map_err(internal)?;
         let secret = hex(&bytes);
@@ -754,8 +757,10 @@ impl Backend for ServerBackend {
 }
 
 /// A webhook address as stored: absolute `http` or `https` with a host and no credentials;
-/// `https` unless the host is loopback (a receiver on the same machine).
-fn webhook_url(raw: &str) -> Result<String, AppError> {
+/// `https` unless the host is loopback (a receiver on the same machine, only with
+/// `WEBHOOKS_ALLOW_PRIVATE`); a host that resolves to public addresses only, unless private ones
+/// are allowed ([`crate::webhooks::checked_address`], checked again before every delivery).
+async fn webhook_url(raw: &str, allow_private: bool) -> Result<String, AppError> {
     let invalid = |message: &str| AppError::invalid(Field::WebhookUrl, message);
     let url = url::Url::parse(raw.trim())
         .map_err(|_| invalid("Enter a full address such as https://example.com/hooks/mealvote."))?;
@@ -779,6 +784,9 @@ fn webhook_url(raw: &str) -> Result<String, AppError> {
     if url.as_str().len() > 2000 {
         return Err(invalid("The address is too long."));
     }
+    crate::webhooks::checked_address(&url, allow_private)
+        .await
+        .map_err(|refused| invalid(&refused.to_string()))?;
     Ok(url.into())
 }
 

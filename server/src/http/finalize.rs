@@ -24,7 +24,7 @@ pub struct FinalizeEndpoint {
     store: Store,
     batch: u32,
     /// The webhook client; `None` when `WEBHOOKS_ENABLED=false`.
-    webhooks: Option<reqwest::Client>,
+    webhooks: Option<crate::webhooks::Sender>,
     /// SHA-256 of the secret: digests compare in the same time whatever the guess's length.
     /// `None` when no secret is configured: the route then answers 404, like an unknown path.
     secret_digest: Option<[u8; 32]>,
@@ -35,7 +35,7 @@ impl FinalizeEndpoint {
         store: Store,
         secret: Option<&SecretString>,
         batch: u32,
-        webhooks: Option<reqwest::Client>,
+        webhooks: Option<crate::webhooks::Sender>,
     ) -> Self {
         Self {
             store,

@@ -132,7 +132,7 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
     Probe::ServerFn("get_webhook_settings", &[("household_id", "{h}")]),
     Probe::ServerFn(
         "set_webhook",
-        &[("household_id", "{h}"), ("url", "https://example.com/hook")],
+        &[("household_id", "{h}"), ("url", "https://1.1.1.1/hook")],
     ),
     Probe::ServerFn("remove_webhook", &[("household_id", "{h}")]),
 ];

@@ -7,7 +7,10 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use app::{error::AppError, notifications::WebhookSettings};
+use app::{
+    error::{AppError, Field},
+    notifications::WebhookSettings,
+};
 use axum::{body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routing::post};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -15,6 +18,8 @@ use sha2::Sha256;
 use crate::support::{Person, TestApp, TestDatabase};
 
 const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
+/// The receivers here listen on 127.0.0.1, which only `WEBHOOKS_ALLOW_PRIVATE` allows.
+const LOCAL_RECEIVERS: (&str, &str) = ("WEBHOOKS_ALLOW_PRIVATE", "true");
 
 /// One request the receiver got.
 #[derive(Clone, Debug)]
@@ -266,8 +271,11 @@ async fn mark_all_as_read_marks_what_the_page_showed_not_what_came_after() {
 #[tokio::test]
 async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
     let receiver = Receiver::start(&[]).await;
-    let app =
-        TestApp::spawn_with(TestDatabase::sqlite().await, &[("FINALIZE_SECRET", SECRET)]).await;
+    let app = TestApp::spawn_with(
+        TestDatabase::sqlite().await,
+        &[("FINALIZE_SECRET", SECRET), LOCAL_RECEIVERS],
+    )
+    .await;
     let (ada, bob, household) = household(&app).await;
     let secret = set_webhook(&ada, &household, &receiver.url).await;
     let settings = webhook_settings(&ada, &household).await.unwrap();
@@ -320,11 +328,11 @@ async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
 #[tokio::test]
 async fn a_failed_delivery_is_retried_only_after_the_backoff_then_delivered_once() {
     let receiver = Receiver::start(&[500]).await;
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(TestDatabase::sqlite().await, &[LOCAL_RECEIVERS]).await;
     let (ada, _bob, household) = household(&app).await;
     let secret = set_webhook(&ada, &household, &receiver.url).await;
     ada.propose_plan(&household, "Pasta\nCurry").await;
-    let client = server::webhooks::client();
+    let client = server::webhooks::Sender::new(true);
     let deliver = |now_ms: i64| {
         let (store, client) = (app.store.clone(), client.clone());
         async move {
@@ -394,7 +402,7 @@ async fn only_admins_manage_the_webhook_and_addresses_are_checked() {
     }
     ada.call(
         "set_webhook",
-        &[("household_id", h), ("url", "https://example.com/hook")],
+        &[("household_id", h), ("url", "https://1.1.1.1/hook")],
     )
     .await
     .assert_ok();
@@ -402,7 +410,7 @@ async fn only_admins_manage_the_webhook_and_addresses_are_checked() {
     let refused = bob
         .call(
             "set_webhook",
-            &[("household_id", h), ("url", "https://evil.example/")],
+            &[("household_id", h), ("url", "https://1.1.1.1/evil")],
         )
         .await;
     assert_eq!(refused.error(), AppError::AdminOnly);
@@ -414,14 +422,14 @@ async fn only_admins_manage_the_webhook_and_addresses_are_checked() {
         !bob.open(&format!("/households/{h}"))
             .await
             .body
-            .contains("example.com/hook")
+            .contains("1.1.1.1/hook")
     );
 
     let eve = app.signed_up("Eve").await;
     let refused = eve
         .call(
             "set_webhook",
-            &[("household_id", h), ("url", "https://evil.example/")],
+            &[("household_id", h), ("url", "https://1.1.1.1/evil")],
         )
         .await;
     assert_eq!(refused.error(), AppError::NotFound);
@@ -452,7 +460,7 @@ async fn with_webhooks_disabled_the_section_says_so_and_nothing_is_set() {
             "set_webhook",
             &[
                 ("household_id", household.as_str()),
-                ("url", "https://example.com/hook"),
+                ("url", "https://1.1.1.1/hook"),
             ],
         )
         .await;
@@ -473,7 +481,7 @@ async fn with_webhooks_disabled_the_section_says_so_and_nothing_is_set() {
 #[tokio::test]
 async fn two_batches_at_once_send_each_event_exactly_once() {
     let receiver = Receiver::start(&[]).await;
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(TestDatabase::sqlite().await, &[LOCAL_RECEIVERS]).await;
     let (ada, bob, household) = household(&app).await;
     set_webhook(&ada, &household, &receiver.url).await;
     for _ in 0..3 {
@@ -482,7 +490,7 @@ async fn two_batches_at_once_send_each_event_exactly_once() {
     // As two instances' batches would, on their own connections.
     let now = server::auth::now_ms() + 1_000;
     let (one, two) = (app.store.clone(), app.store.clone());
-    let client = server::webhooks::client();
+    let client = server::webhooks::Sender::new(true);
     let (a, b) = tokio::join!(
         server::webhooks::deliver_due(&one, &client, now, 10),
         server::webhooks::deliver_due(&two, &client, now, 10),
@@ -502,12 +510,12 @@ async fn two_batches_at_once_send_each_event_exactly_once() {
 #[tokio::test]
 async fn deliveries_not_started_within_the_budget_stay_due_for_the_next_batch() {
     let receiver = Receiver::start(&[]).await;
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(TestDatabase::sqlite().await, &[LOCAL_RECEIVERS]).await;
     let (ada, bob, household) = household(&app).await;
     set_webhook(&ada, &household, &receiver.url).await;
     bob.propose_plan(&household, "Pasta\nCurry").await;
     bob.propose_plan(&household, "Soup\nSalad").await;
-    let client = server::webhooks::client();
+    let client = server::webhooks::Sender::new(true);
     let now = server::auth::now_ms() + 1_000;
 
     let out_of_time = server::webhooks::deliver_due_within(
@@ -541,4 +549,83 @@ async fn deliveries_not_started_within_the_budget_stay_due_for_the_next_batch() 
         "due at once, no lease"
     );
     assert_eq!(receiver.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_webhook_cannot_point_into_the_servers_own_network() {
+    // What an attacker with a free account would try: make a household, then aim its webhook at
+    // the machine itself, a private range or the cloud metadata service.
+    let receiver = Receiver::start(&[]).await;
+    let port = receiver
+        .url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap();
+    let app = TestApp::spawn().await;
+    let (ada, _bob, household) = household(&app).await;
+    let h = household.as_str();
+    ada.call(
+        "set_webhook",
+        &[("household_id", h), ("url", "https://1.1.1.1/hook")],
+    )
+    .await
+    .assert_ok();
+    for url in [
+        receiver.url.clone(),
+        format!("https://127.0.0.1:{port}/hook"),
+        format!("https://localhost:{port}/hook"),
+        "https://169.254.169.254/latest/meta-data/".to_owned(),
+        "https://10.0.0.8/hook".to_owned(),
+        "https://100.64.1.1/hook".to_owned(),
+        "https://[::1]/hook".to_owned(),
+        "https://[::ffff:10.0.0.1]/hook".to_owned(),
+        "https://[fd00::1]/hook".to_owned(),
+        "https://0.0.0.0/hook".to_owned(),
+    ] {
+        let answer = ada
+            .call("set_webhook", &[("household_id", h), ("url", &url)])
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{url}");
+        let message = answer.error().for_field(Field::WebhookUrl);
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains("public address")),
+            "{url}: {answer:?}"
+        );
+    }
+    assert_eq!(
+        webhook_settings(&ada, h).await.unwrap().url.as_deref(),
+        Some("https://1.1.1.1/hook"),
+        "the saved webhook is kept"
+    );
+    assert!(
+        receiver.received().is_empty(),
+        "nothing reached the receiver"
+    );
+}
+
+#[tokio::test]
+async fn a_stored_webhook_to_a_private_address_is_checked_again_and_never_sent() {
+    // Set while private addresses were allowed (or a name that resolved to a public address then
+    // and to a private one now): the address is checked again before every attempt.
+    let receiver = Receiver::start(&[]).await;
+    let app = TestApp::spawn_with(TestDatabase::sqlite().await, &[LOCAL_RECEIVERS]).await;
+    let (ada, bob, household) = household(&app).await;
+    set_webhook(&ada, &household, &receiver.url).await;
+    bob.propose_plan(&household, "Pasta\nCurry").await;
+    let now = server::auth::now_ms() + 1_000;
+
+    let strict = server::webhooks::Sender::new(false);
+    let report = server::webhooks::deliver_due(&app.store, &strict, now, 10)
+        .await
+        .unwrap();
+    assert_eq!((report.delivered, report.failed), (0, 1), "{report:?}");
+    assert!(
+        receiver.received().is_empty(),
+        "no request reached the private address"
+    );
 }
