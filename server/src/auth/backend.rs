@@ -211,13 +211,10 @@ impl Backend for ServerBackend {
         let now = now_ms();
         let ip = client_ip(req, self.behind_proxy);
         limits::check(&self.store, limits::SIGN_IN_PER_IP, Subject::Ip(ip), now).await?;
-        limits::check(
-            &self.store,
-            limits::SIGN_IN_PER_EMAIL,
-            Subject::Email(&credentials.email),
-            now,
-        )
-        .await?;
+        let email = &credentials.email;
+        for (limit, subject) in limits::sign_in_failures(email, ip) {
+            limits::check_only(&self.store, limit, subject, now).await?;
+        }
         let stored = self.store.credentials(&credentials.email).await?;
         let (user, hash) = match stored {
             Some((user, hash)) => (Some(user), Some(hash)),
@@ -226,6 +223,9 @@ impl Backend for ServerBackend {
         let matches = password::verify(credentials.password, hash).await?;
         let Some(user) = user.filter(|_| matches) else {
             tracing::info!("sign-in refused: wrong email or password");
+            for (limit, subject) in limits::sign_in_failures(email, ip) {
+                limits::record(&self.store, limit, subject, now).await?;
+            }
             return Err(AppError::WrongCredentials);
         };
         RequestLog::user(req, &user);

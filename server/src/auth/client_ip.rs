@@ -23,14 +23,45 @@ pub fn client_ip(parts: &Parts, behind_proxy: bool) -> IpAddr {
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
-        .filter_map(|entry| entry.trim().parse::<IpAddr>().ok())
+        .filter_map(|entry| forwarded_address(entry.trim()))
         .next_back()
         .unwrap_or(peer)
+}
+
+/// One `X-Forwarded-For` entry: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1` or `[2001:db8::1]:5678`.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|socket| socket.ip()))
+        .or_else(|| {
+            let inner = entry.strip_prefix('[')?.strip_suffix(']')?;
+            inner.parse::<IpAddr>().ok()
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_entries_with_ports_and_brackets_parse() {
+        for (entry, ip) in [
+            ("203.0.113.9", "203.0.113.9"),
+            ("203.0.113.9:51234", "203.0.113.9"),
+            ("2001:db8::7", "2001:db8::7"),
+            ("[2001:db8::7]:443", "2001:db8::7"),
+            ("[2001:db8::7]", "2001:db8::7"),
+        ] {
+            assert_eq!(
+                forwarded_address(entry),
+                Some(ip.parse().unwrap()),
+                "{entry}"
+            );
+        }
+        assert_eq!(forwarded_address("unknown"), None);
+        assert_eq!(forwarded_address("_hidden"), None);
+    }
 
     fn parts(forwarded: Option<&str>) -> Parts {
         let mut request = http::Request::builder().uri("/");

@@ -1,11 +1,16 @@
 //! Rate limits: fixed windows counted in the shared database (`Store::hit_rate_limit`), so they
-//! hold however many instances run. Every attempt counts, successful or not; a refused attempt
-//! does no further work (no password hashing).
+//! hold however many instances run. A refused attempt does no further work (no password hashing).
+//!
+//! Per address, every attempt counts. Per account, only **failed** sign-ins count, and they count
+//! per client network (an IPv4 address, an IPv6 /64): an attacker guessing someone's password
+//! from their own network locks out only themselves, never the owner signing in from elsewhere.
+//! A much higher ceiling per account across all networks stops a distributed guessing flood.
 //!
 //! | what | per | limit |
 //! |---|---|---|
-//! | sign-in | client IP | 20 per 15 minutes |
-//! | sign-in | account email | 5 per 15 minutes |
+//! | sign-in | client network | 20 attempts per 15 minutes |
+//! | sign-in | account email and client network | 5 failures per 15 minutes |
+//! | sign-in | account email, all networks | 100 failures per 15 minutes |
 //! | sign-up | client IP | 20 per hour |
 //! | invite look-up and redemption | client IP | 30 per 15 minutes |
 //! | invite redemption | account | 10 per 15 minutes |
@@ -31,9 +36,16 @@ pub const SIGN_IN_PER_IP: Limit = Limit {
     max: 20,
     window_ms: 15 * MINUTE_MS,
 };
-pub const SIGN_IN_PER_EMAIL: Limit = Limit {
-    scope: "sign-in:email",
+/// Failed sign-ins per account from one client network.
+pub const SIGN_IN_FAILURES_PER_EMAIL_AND_NETWORK: Limit = Limit {
+    scope: "sign-in-failures:email-network",
     max: 5,
+    window_ms: 15 * MINUTE_MS,
+};
+/// Failed sign-ins per account from anywhere: only a distributed flood reaches it.
+pub const SIGN_IN_FAILURES_PER_EMAIL: Limit = Limit {
+    scope: "sign-in-failures:email",
+    max: 100,
     window_ms: 15 * MINUTE_MS,
 };
 pub const SIGN_UP_PER_IP: Limit = Limit {
@@ -52,18 +64,48 @@ pub const INVITE_PER_USER: Limit = Limit {
     window_ms: 15 * MINUTE_MS,
 };
 
+/// The per-account limits on failed sign-ins, with what each counts against.
+pub fn sign_in_failures(email: &Email, ip: IpAddr) -> [(Limit, Subject<'_>); 2] {
+    [
+        (
+            SIGN_IN_FAILURES_PER_EMAIL_AND_NETWORK,
+            Subject::EmailFrom(email, ip),
+        ),
+        (SIGN_IN_FAILURES_PER_EMAIL, Subject::Email(email)),
+    ]
+}
+
 /// Who an attempt is counted against. The key stores a hash of it, never the address itself.
 pub enum Subject<'a> {
     Ip(IpAddr),
     Email(&'a Email),
+    /// An account, as seen from one client network ([`network`]).
+    EmailFrom(&'a Email, IpAddr),
     User(&'a UserId),
+}
+
+/// The network a client address stands for: an IPv4 address itself, and an IPv6 address's /64
+/// (one household's or one phone's allocation; counting single IPv6 addresses would give anyone
+/// 2^64 tries).
+pub fn network(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 impl Subject<'_> {
     fn key(&self, limit: &Limit) -> String {
         let subject = match self {
-            Self::Ip(ip) => ip.to_string(),
+            Self::Ip(ip) => network(*ip),
             Self::Email(email) => email.as_str().to_owned(),
+            Self::EmailFrom(email, ip) => format!("{}\n{}", email.as_str(), network(*ip)),
             Self::User(user) => user.as_str().to_owned(),
         };
         format!("{}:{}", limit.scope, hex_sha256(subject.as_bytes()))
@@ -91,6 +133,33 @@ impl From<LimitError> for AppError {
     }
 }
 
+/// Refuses an attempt when the window already holds `max` counted ones, without counting this
+/// one (see [`record`]).
+pub async fn check_only(
+    store: &Store,
+    limit: Limit,
+    subject: Subject<'_>,
+    now_ms: i64,
+) -> Result<(), LimitError> {
+    let (hits, window_start) = store
+        .rate_limit_hits(&subject.key(&limit), limit.window_ms, now_ms)
+        .await?;
+    refuse_beyond(limit, hits + 1, window_start, now_ms)
+}
+
+/// Counts one attempt that [`check_only`] let through (a failure, for limits that count those).
+pub async fn record(
+    store: &Store,
+    limit: Limit,
+    subject: Subject<'_>,
+    now_ms: i64,
+) -> Result<(), LimitError> {
+    store
+        .hit_rate_limit(&subject.key(&limit), limit.window_ms, now_ms)
+        .await?;
+    Ok(())
+}
+
 /// Counts one attempt; refuses it when the window already holds `max` attempts.
 pub async fn check(
     store: &Store,
@@ -101,6 +170,16 @@ pub async fn check(
     let (hits, window_start) = store
         .hit_rate_limit(&subject.key(&limit), limit.window_ms, now_ms)
         .await?;
+    refuse_beyond(limit, hits, window_start, now_ms)
+}
+
+/// `Reached` when `hits` (this attempt included) is over the limit.
+fn refuse_beyond(
+    limit: Limit,
+    hits: i64,
+    window_start: i64,
+    now_ms: i64,
+) -> Result<(), LimitError> {
     if hits > limit.max {
         let remaining_ms = u64::try_from(window_start + limit.window_ms - now_ms).unwrap_or(0);
         let retry_after_minutes = remaining_ms.div_ceil(60_000).max(1);
@@ -110,4 +189,24 @@ pub async fn check(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_client_counts_per_64_and_an_ipv4_client_per_address() {
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            network(ip("2001:db8:1:2:aaaa::1")),
+            network(ip("2001:db8:1:2:ffff:ffff:ffff:ffff"))
+        );
+        assert_ne!(
+            network(ip("2001:db8:1:2::1")),
+            network(ip("2001:db8:1:3::1"))
+        );
+        assert_ne!(network(ip("192.0.2.1")), network(ip("192.0.2.2")));
+        assert_eq!(network(ip("::ffff:192.0.2.1")), network(ip("192.0.2.1")));
+    }
 }

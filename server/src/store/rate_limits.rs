@@ -28,4 +28,23 @@ impl Store {
         .await?;
         Ok((hits, window_start))
     }
+
+    /// The attempts counted for `key` in the current window of `window_ms`, without counting one
+    /// (for limits that count only failures).
+    #[tracing::instrument(name = "store.rate_limit_hits", skip_all)]
+    pub async fn rate_limit_hits(
+        &self,
+        key: &str,
+        window_ms: i64,
+        now_ms: i64,
+    ) -> Result<(i64, i64), StoreError> {
+        let window_start = now_ms - now_ms.rem_euclid(window_ms);
+        let hits: Option<i64> =
+            sqlx::query_scalar("select hits from rate_limits where key = $1 and window_start = $2")
+                .bind(key)
+                .bind(window_start)
+                .fetch_optional(&mut *self.acquire().await?)
+                .await?;
+        Ok((hits.unwrap_or(0), window_start))
+    }
 }

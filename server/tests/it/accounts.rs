@@ -369,3 +369,38 @@ async fn names_with_hidden_text_direction_or_zero_width_characters_are_refused_o
     ada.create_household("The 👨\u{200D}👩\u{200D}👧 family")
         .await;
 }
+
+#[tokio::test]
+async fn wrong_passwords_from_another_network_do_not_lock_the_owner_out() {
+    let app = TestApp::spawn_with(TestDatabase::sqlite().await, &[("BEHIND_PROXY", "true")]).await;
+    let ada = app.signed_up("Ada").await;
+    ada.sign_out().await.assert_ok();
+    // The attacker's proxy entry carries a port, as some proxies write it.
+    let attacker = |password: &'static str| {
+        app.client
+            .post(app.url("/api/sign_in"))
+            .header(header::ORIGIN, app.url(""))
+            .header(header::ACCEPT, "application/json")
+            .header("x-forwarded-for", "[2001:db8:66:1::5]:4242")
+            .form(&[("email", ada.email.as_str()), ("password", password)])
+            .send()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(attacker("wrong password").await.unwrap().status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            [StatusCode::UNAUTHORIZED; 5].as_slice(),
+            &[StatusCode::TOO_MANY_REQUESTS; 2]
+        ]
+        .concat(),
+        "the attacker's own network is stopped after five failures"
+    );
+    // The owner, from their own network, still gets in, and correct sign-ins count for nothing.
+    for _ in 0..6 {
+        ada.sign_in().await.assert_ok();
+        ada.sign_out().await.assert_ok();
+    }
+}
