@@ -57,6 +57,9 @@ pub enum InviteProblem {
     Expired,
     Revoked,
     Used,
+    /// The person was removed from the household after this invite was made: only a newer
+    /// invite, which an admin makes knowingly, lets them back.
+    RemovedSince,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -104,6 +107,9 @@ fn invite_message(problem: InviteProblem) -> &'static str {
         InviteProblem::Expired => "This invite link has expired. Ask for a new one.",
         InviteProblem::Revoked => "This invite link was withdrawn. Ask for a new one.",
         InviteProblem::Used => "This invite link has already been used. Ask for a new one.",
+        InviteProblem::RemovedSince => {
+            "You were removed from this household after this invite was made. Ask an admin for a new one."
+        }
     }
 }
 

@@ -10,8 +10,10 @@ mod accounts;
 mod ballots;
 mod calendar;
 mod closing;
+mod departures;
 mod households;
 mod notifications;
+mod outbox;
 mod plans;
 mod rate_limits;
 mod sessions;
@@ -28,13 +30,14 @@ use crate::config::{DatabaseConfig, Engine};
 pub use accounts::User;
 pub use ballots::BallotDraft;
 pub use calendar::CalendarSlot;
-pub use closing::{BallotFile, Closed, EventKind, FinalizeReport, StoredOutcome, VARIANT};
+pub use closing::{BallotFile, Closed, FinalizeReport, StoredOutcome, VARIANT};
 pub use households::{
     HouseholdAccess, HouseholdRecord, Member, Membership, NewInvite, StoredInvite,
 };
 pub use notifications::{
     AfterAttempt, AttemptOutcome, DueDelivery, MAX_ATTEMPTS, StoredWebhook, retry_at,
 };
+pub use outbox::EventKind;
 pub use plans::{PlanRule, PlanTiming};
 pub use sessions::StoredSession;
 

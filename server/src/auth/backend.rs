@@ -354,7 +354,7 @@ impl Backend for ServerBackend {
         member: UserId,
     ) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
-        Ok(self.store.remove_member(&access, &member).await?)
+        Ok(self.store.remove_member(&access, &member, now_ms()).await?)
     }
 
     #[tracing::instrument(name = "server_fn.set_member_role", skip_all, parent = RequestLog::span_id(req))]
@@ -366,13 +366,16 @@ impl Backend for ServerBackend {
         role: Role,
     ) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
-        Ok(self.store.set_member_role(&access, &member, role).await?)
+        Ok(self
+            .store
+            .set_member_role(&access, &member, role, now_ms())
+            .await?)
     }
 
     #[tracing::instrument(name = "server_fn.leave_household", skip_all, parent = RequestLog::span_id(req))]
     async fn leave_household(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
-        self.store.leave_household(&access).await?;
+        self.store.leave_household(&access, now_ms()).await?;
         Self::memberships_changed(req).await;
         Ok(())
     }
@@ -923,9 +926,11 @@ impl From<StoreError> for AppError {
                 "The dish library has a dish with this name already.",
             ),
             StoreError::Rule(PlanRule::Closed) => Self::VotingClosed,
-            StoreError::Rule(PlanRule::ProposerOnly) => {
-                Self::Conflict("Only the member who proposed this plan can change it.".to_owned())
-            }
+            StoreError::Rule(PlanRule::ProposerOnly) => Self::Conflict(
+                "Only the member who proposed this plan can change it (any admin can, once they \
+                 have left the household)."
+                    .to_owned(),
+            ),
             StoreError::Rule(PlanRule::BallotsArrived) => Self::Conflict(
                 "Options are fixed once someone has voted: this plan has ballots already."
                     .to_owned(),

@@ -13,7 +13,8 @@ use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, PlanRule, Store, StoreError,
-    closing::{Closed, Event, EventKind, close_if_due, count_closed, lock_slot, record_event_to},
+    closing::{Closed, close_if_due, count_closed, lock_slot},
+    outbox::{Event, EventKind, record_event_to},
     plans::slot_label,
 };
 use crate::metrics::ClosePath;
@@ -104,7 +105,7 @@ impl BallotDraft {
             household: self.access.household_id().as_str(),
             kind: EventKind::BallotCast,
             actor: Some(self.access.user_id().as_str()),
-            plan: &self.plan,
+            plan: Some(&self.plan),
             slot: Some(slot),
             data: serde_json::json!({}),
         };

@@ -22,7 +22,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
-use super::{HouseholdAccess, PlanRule, Store, StoreError};
+use super::{
+    HouseholdAccess, PlanRule, Store, StoreError,
+    outbox::{Event, EventKind, record_event},
+};
 use crate::metrics::ClosePath;
 
 /// Ballots are counted with this link strength (`winning_lex`, docs/tally.md "Link strength (variants)").
@@ -89,97 +92,6 @@ pub struct FinalizeReport {
     pub already_closed: u32,
     /// Due slots left for the next batch (the batch size was reached).
     pub remaining: u32,
-}
-
-/// A change the household hears about (`outbox.kind`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
-    PlanProposed,
-    BallotCast,
-    SlotClosed,
-    PlanDecided,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PlanProposed => "plan_proposed",
-            Self::BallotCast => "ballot_cast",
-            Self::SlotClosed => "slot_closed",
-            Self::PlanDecided => "plan_decided",
-        }
-    }
-}
-
-/// An event for the outbox.
-pub(super) struct Event<'a> {
-    pub household: &'a str,
-    pub kind: EventKind,
-    pub actor: Option<&'a str>,
-    pub plan: &'a str,
-    pub slot: Option<&'a str>,
-    /// The event's details; the webhook body wraps them.
-    pub data: serde_json::Value,
-}
-
-/// Writes `event` to the outbox in the caller's transaction, and queues its webhook delivery
-/// when the household has a webhook.
-pub(super) async fn record_event(
-    tx: &mut Transaction<'_, Any>,
-    event: Event<'_>,
-    now_ms: i64,
-) -> Result<(), StoreError> {
-    record_event_to(tx, event, now_ms, true).await
-}
-
-/// [`record_event`] for a caller that has already read, in the same transaction, whether the
-/// household has a webhook: without one, the delivery statement is skipped.
-pub(super) async fn record_event_to(
-    tx: &mut Transaction<'_, Any>,
-    event: Event<'_>,
-    now_ms: i64,
-    webhook: bool,
-) -> Result<(), StoreError> {
-    // Time-ordered (and monotonic within a process), so events that share a millisecond, such as
-    // a slot's close and its plan's decision, still read back in the order they happened when
-    // sorted by `(created_at, id)`.
-    let id = uuid::Uuid::now_v7().to_string();
-    let payload = serde_json::json!({
-        "id": id,
-        "type": event.kind.as_str(),
-        "household_id": event.household,
-        "plan_id": event.plan,
-        "slot_id": event.slot,
-        "at_ms": now_ms,
-        "data": event.data,
-    });
-    sqlx::query(
-        r"insert into outbox (id, household_id, kind, actor_id, plan_id, slot_id, payload, created_at)
-          values ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&id)
-    .bind(event.household)
-    .bind(event.kind.as_str())
-    .bind(event.actor)
-    .bind(event.plan)
-    .bind(event.slot)
-    .bind(payload.to_string())
-    .bind(now_ms)
-    .execute(&mut **tx)
-    .await?;
-    if !webhook {
-        return Ok(());
-    }
-    sqlx::query(
-        r"insert into webhook_deliveries (outbox_id, household_id, next_attempt_at)
-          select $1, household_id, $2 from webhooks where household_id = $3",
-    )
-    .bind(&id)
-    .bind(now_ms)
-    .bind(event.household)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// Takes the slot's turn: must be the transaction's first statement, so ballots and closes of one
@@ -303,7 +215,7 @@ pub(super) async fn close_if_due(
             household: &household,
             kind: EventKind::SlotClosed,
             actor: None,
-            plan: &plan,
+            plan: Some(&plan),
             slot: Some(slot),
             data: serde_json::json!({
                 "day": day,
@@ -331,7 +243,7 @@ pub(super) async fn close_if_due(
                 household: &household,
                 kind: EventKind::PlanDecided,
                 actor: None,
-                plan: &plan,
+                plan: Some(&plan),
                 slot: None,
                 data: serde_json::json!({}),
             },
@@ -608,7 +520,7 @@ impl Store {
     }
 
     /// Re-opens a slot that closed without ballots, with a new deadline: only its plan's
-    /// proposer may, and only while no result stands.
+    /// manager may (the proposer, or an admin once they have left), and only while no result stands.
     #[tracing::instrument(name = "store.reopen_slot", skip_all)]
     pub async fn reopen_slot(
         &self,
@@ -629,9 +541,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let (proposed_by,) = owner.ok_or(StoreError::NotFound)?;
-        if proposed_by != access.user_id().as_str() {
-            return Err(StoreError::Rule(PlanRule::ProposerOnly));
-        }
+        super::plans::require_manager(&mut tx, access, &proposed_by).await?;
         let removed = sqlx::query(
             r"delete from slot_results where slot_id = $1 and winner_option_id is null",
         )

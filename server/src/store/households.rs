@@ -13,7 +13,11 @@ use app::{
 use sqlx::{Any, Transaction};
 use subtle::ConstantTimeEq;
 
-use super::{Store, StoreError};
+use super::{
+    Store, StoreError,
+    closing::count_closed,
+    departures::{self, Departure},
+};
 
 /// Proof that `user` belongs to `household`, with their role at the time of the check.
 /// Fields are private and there is no public constructor.
@@ -366,29 +370,41 @@ impl Store {
         Ok(())
     }
 
-    /// Removes another member (admins only). Removing oneself is leaving, with its rules.
+    /// Removes another member (admins only). Removing oneself is leaving, with its rules. The
+    /// removal sticks: no invite made before it lets them back ([`departures`]).
     #[tracing::instrument(name = "store.remove_member", skip_all)]
     pub async fn remove_member(
         &self,
         access: &HouseholdAccess,
         member: &UserId,
+        now_ms: i64,
     ) -> Result<(), StoreError> {
         access.require_admin()?;
         if *member == access.user {
-            return self.leave_household(access).await;
+            return self.leave_household(access, now_ms).await;
         }
         let mut tx = lock_household(self, access).await?;
         require_admin_in(&mut tx, access).await?;
-        let removed =
-            sqlx::query(r"delete from memberships where household_id = $1 and user_id = $2")
-                .bind(access.household.as_str())
-                .bind(member.as_str())
-                .execute(&mut *tx)
-                .await?;
-        if removed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+        let role = role_in(&mut tx, &access.household, member)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        sqlx::query(r"delete from memberships where household_id = $1 and user_id = $2")
+            .bind(access.household.as_str())
+            .bind(member.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let departure = Departure {
+            household: access.household.as_str(),
+            person: member.as_str(),
+            actor: access.user.as_str(),
+        };
+        departures::record_removal(&mut tx, &departure, now_ms).await?;
+        if role == Role::Admin {
+            departures::end_admin_access(&mut tx, &departure, now_ms).await?;
         }
+        let closed = departures::drop_open_ballots(&mut tx, &departure, now_ms).await?;
         tx.commit().await?;
+        closed.iter().for_each(count_closed);
         Ok(())
     }
 
@@ -399,6 +415,7 @@ impl Store {
         access: &HouseholdAccess,
         member: &UserId,
         role: Role,
+        now_ms: i64,
     ) -> Result<(), StoreError> {
         access.require_admin()?;
         let mut tx = lock_household(self, access).await?;
@@ -418,14 +435,27 @@ impl Store {
             .bind(role.as_str())
             .execute(&mut *tx)
             .await?;
+        if current == Role::Admin && role == Role::Member {
+            let departure = Departure {
+                household: access.household.as_str(),
+                person: member.as_str(),
+                actor: access.user.as_str(),
+            };
+            departures::end_admin_access(&mut tx, &departure, now_ms).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 
     /// Leaves the household. The last admin must hand over first while others remain; the last
-    /// member leaving deletes the household (there is nobody left to hand it to).
+    /// member leaving deletes the household (there is nobody left to hand it to). Their ballots on
+    /// open slots stop counting, and an admin's invites and webhook end with them ([`departures`]).
     #[tracing::instrument(name = "store.leave_household", skip_all)]
-    pub async fn leave_household(&self, access: &HouseholdAccess) -> Result<(), StoreError> {
+    pub async fn leave_household(
+        &self,
+        access: &HouseholdAccess,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let mut tx = lock_household(self, access).await?;
         let role = role_in(&mut tx, &access.household, &access.user)
             .await?
@@ -436,6 +466,7 @@ impl Store {
         .bind(access.household.as_str())
         .fetch_one(&mut *tx)
         .await?;
+        let mut closed = Vec::new();
         if members == 1 {
             // Plans first: their slots' options reference the household's dishes, and PostgreSQL
             // checks that reference before the cascade through `plans` has removed them.
@@ -456,8 +487,18 @@ impl Store {
                 .bind(access.user.as_str())
                 .execute(&mut *tx)
                 .await?;
+            let departure = Departure {
+                household: access.household.as_str(),
+                person: access.user.as_str(),
+                actor: access.user.as_str(),
+            };
+            if role == Role::Admin {
+                departures::end_admin_access(&mut tx, &departure, now_ms).await?;
+            }
+            closed = departures::drop_open_ballots(&mut tx, &departure, now_ms).await?;
         }
         tx.commit().await?;
+        closed.iter().for_each(count_closed);
         Ok(())
     }
 
@@ -489,6 +530,16 @@ impl Store {
         if role_in(&mut tx, &household, user).await?.is_some() {
             return Ok(household);
         }
+        if departures::removed_since(
+            &mut tx,
+            household.as_str(),
+            user.as_str(),
+            invite.created_at,
+        )
+        .await?
+        {
+            return Err(StoreError::Invite(InviteProblem::RemovedSince));
+        }
         // The condition repeats the checks, so two people racing for a single-use link cannot
         // both win: only one update matches.
         let counted = sqlx::query(
@@ -519,6 +570,7 @@ impl Store {
 
 struct UsableInvite {
     id: String,
+    created_at: i64,
     target: StoredInvite,
 }
 
@@ -527,20 +579,22 @@ async fn usable_invite(
     token_hash: &str,
     now_ms: i64,
 ) -> Result<UsableInvite, StoreError> {
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        i64,
-        i64,
-        i64,
-        Option<i64>,
-        String,
-    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: String,
+        token_hash: String,
+        household_id: String,
+        household_name: String,
+        created_at: i64,
+        expires_at: i64,
+        single_use: i64,
+        uses: i64,
+        revoked_at: Option<i64>,
+        invited_by: String,
+    }
     let row: Option<Row> = sqlx::query_as(
-        r"select i.id, i.token_hash, h.id, h.name, i.expires_at, i.single_use, i.uses,
-                 i.revoked_at, u.display_name
+        r"select i.id, i.token_hash, h.id as household_id, h.name as household_name, i.created_at,
+                 i.expires_at, i.single_use, i.uses, i.revoked_at, u.display_name as invited_by
           from invites i
           join households h on h.id = i.household_id
           join users u on u.id = i.created_by
@@ -549,31 +603,30 @@ async fn usable_invite(
     .bind(token_hash)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, stored_hash, household_id, name, expires_at, single_use, uses, revoked, by)) =
-        row
-    else {
+    let Some(row) = row else {
         return Err(StoreError::NotFound);
     };
     // The database found the row by this hash already; comparing again in constant time keeps
     // any comparison of secret material free of timing differences.
-    if !bool::from(stored_hash.as_bytes().ct_eq(token_hash.as_bytes())) {
+    if !bool::from(row.token_hash.as_bytes().ct_eq(token_hash.as_bytes())) {
         return Err(StoreError::NotFound);
     }
-    if revoked.is_some() {
+    if row.revoked_at.is_some() {
         return Err(StoreError::Invite(InviteProblem::Revoked));
     }
-    if expires_at <= now_ms {
+    if row.expires_at <= now_ms {
         return Err(StoreError::Invite(InviteProblem::Expired));
     }
-    if single_use != 0 && uses > 0 {
+    if row.single_use != 0 && row.uses > 0 {
         return Err(StoreError::Invite(InviteProblem::Used));
     }
     Ok(UsableInvite {
-        id,
+        id: row.id,
+        created_at: row.created_at,
         target: StoredInvite {
-            household_id: HouseholdId::from_stored(household_id),
-            household_name: name,
-            invited_by: by,
+            household_id: HouseholdId::from_stored(row.household_id),
+            household_name: row.household_name,
+            invited_by: row.invited_by,
         },
     })
 }

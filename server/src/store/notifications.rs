@@ -85,6 +85,7 @@ impl Store {
               left join plans p on p.id = o.plan_id
               left join slots s on s.id = o.slot_id
               where o.household_id = $1 and (o.actor_id is null or o.actor_id <> $2)
+                and (o.admins_only = 0 or m.role = 'admin')
               order by o.created_at desc, o.id desc
               limit $3",
         )
@@ -144,7 +145,8 @@ impl Store {
             r"select cast(count(*) as bigint) from outbox o
               join memberships m on m.household_id = o.household_id and m.user_id = $2
               where o.household_id = $1 and o.created_at > m.notifications_seen_at
-                and o.created_at > m.joined_at and (o.actor_id is null or o.actor_id <> $2)",
+                and o.created_at > m.joined_at and (o.actor_id is null or o.actor_id <> $2)
+                and (o.admins_only = 0 or m.role = 'admin')",
         )
         .bind(access.household_id().as_str())
         .bind(access.user_id().as_str())
@@ -206,12 +208,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            r"insert into webhooks (household_id, url, secret, created_at) values ($1, $2, $3, $4)",
+            r"insert into webhooks (household_id, url, secret, created_at, set_by)
+              values ($1, $2, $3, $4, $5)",
         )
         .bind(access.household_id().as_str())
         .bind(url)
         .bind(secret)
         .bind(now_ms)
+        .bind(access.user_id().as_str())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -392,6 +396,41 @@ fn notification_text(
             None => format!("{slot}: closed without votes"),
         },
         "plan_decided" => format!("“{title}” is decided"),
+        "admin_access_ended" => admin_access_ended_text(data),
         other => format!("{actor}: {other}"),
+    }
+}
+
+/// "Sam is no longer an admin: 2 invite links withdrawn, the webhook they set switched off."
+fn admin_access_ended_text(data: &serde_json::Value) -> String {
+    let name = data
+        .get("name")
+        .and_then(|name| name.as_str())
+        .unwrap_or("An admin");
+    let invites = data
+        .get("invites_withdrawn")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
+    let webhook = data
+        .get("webhook_switched_off")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let mut consequences = Vec::new();
+    match invites {
+        0 => {}
+        1 => consequences.push("their invite link was withdrawn".to_owned()),
+        n => consequences.push(format!("their {n} invite links were withdrawn")),
+    }
+    if webhook {
+        consequences
+            .push("the webhook they set is switched off until an admin sets it again".to_owned());
+    }
+    if consequences.is_empty() {
+        format!("{name} is no longer an admin")
+    } else {
+        format!(
+            "{name} is no longer an admin: {}",
+            consequences.join(", and ")
+        )
     }
 }

@@ -8,6 +8,7 @@
 //! engines; the count of changed rows tells whether the rule held.
 
 use app::{
+    households::Role,
     ids::{DishId, OptionId, PlanId, SlotId, UserId},
     plans::{
         DeadlineChange, DishDetails, DishName, DishView, MealNames, NewPlan, OptionNames,
@@ -18,8 +19,9 @@ use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, Store, StoreError,
-    closing::{Event, EventKind, lock_slot, record_event},
+    closing::lock_slot,
     is_unique_violation,
+    outbox::{Event, EventKind, record_event},
 };
 
 /// A plan's dates and deadline, as the rules about it need them.
@@ -190,7 +192,7 @@ impl Store {
                 household,
                 kind: EventKind::PlanProposed,
                 actor: Some(access.user_id().as_str()),
-                plan: id.as_str(),
+                plan: Some(id.as_str()),
                 slot: None,
                 data: serde_json::json!({
                     "title": plan.title,
@@ -302,8 +304,12 @@ impl Store {
         plan: &PlanId,
         now_ms: i64,
     ) -> Result<PlanView, StoreError> {
-        let row: Option<(String, String, String, i64, String, String)> = sqlx::query_as(
-            r"select p.title, p.first_day, p.last_day, p.deadline_at, p.proposed_by, u.display_name
+        let row: Option<(String, String, String, i64, String, String, i64)> = sqlx::query_as(
+            r"select p.title, p.first_day, p.last_day, p.deadline_at, p.proposed_by, u.display_name,
+                     cast(case when exists (select 1 from memberships m
+                                            where m.household_id = p.household_id
+                                              and m.user_id = p.proposed_by)
+                          then 1 else 0 end as bigint)
               from plans p join users u on u.id = p.proposed_by
               where p.id = $1 and p.household_id = $2",
         )
@@ -311,7 +317,7 @@ impl Store {
         .bind(access.household_id().as_str())
         .fetch_optional(&mut *self.acquire().await?)
         .await?;
-        let (title, first, last, deadline_ms, proposer_id, proposer) =
+        let (title, first, last, deadline_ms, proposer_id, proposer, proposer_present) =
             row.ok_or(StoreError::NotFound)?;
         type SlotRow = (
             String,
@@ -360,15 +366,20 @@ impl Store {
         .fetch_all(&mut *self.acquire().await?)
         .await?;
         let expected: i64 = sqlx::query_scalar(
-            r"select cast(count(*) as bigint) from plan_voters where plan_id = $1",
+            r"select cast(count(*) as bigint) from plan_voters v
+              join memberships m on m.user_id = v.user_id and m.household_id = $2
+              where v.plan_id = $1",
         )
         .bind(plan.as_str())
+        .bind(access.household_id().as_str())
         .fetch_one(&mut *self.acquire().await?)
         .await?;
 
         // Pages settle overdue slots before they read, so a slot without a result is open.
         let open = slot_rows.iter().any(|row| row.7 == 0);
-        let i_proposed = proposer_id == access.user_id().as_str();
+        // What `require_manager` allows: the proposer, or an admin once the proposer has left.
+        let i_manage = proposer_id == access.user_id().as_str()
+            || (access.role() == Role::Admin && proposer_present == 0);
         let any_ballot = slot_rows.iter().any(|row| row.3 > 0);
         let slots = slot_rows
             .into_iter()
@@ -386,7 +397,7 @@ impl Store {
                         expected_ballots: count(expected_ballots),
                         i_voted: mine > 0,
                         closed: closed == 1,
-                        reopenable: i_proposed && closed == 1 && ballots == 0,
+                        reopenable: i_manage && closed == 1 && ballots == 0,
                         winner,
                         reopened_deadline_ms: own_deadline,
                     }
@@ -401,8 +412,8 @@ impl Store {
             proposed_by: proposer,
             deadline_ms,
             open,
-            options_editable: open && deadline_ms > now_ms && i_proposed && !any_ballot,
-            deadline_movable: open && deadline_ms > now_ms && i_proposed,
+            options_editable: open && deadline_ms > now_ms && i_manage && !any_ballot,
+            deadline_movable: open && deadline_ms > now_ms && i_manage,
             deadline_changes: changes
                 .into_iter()
                 .map(|(by, at_ms, from_ms, to_ms)| DeadlineChange {
@@ -417,7 +428,7 @@ impl Store {
         })
     }
 
-    /// Moves a plan's deadline to `new_deadline_ms` and records the change. Only the proposer,
+    /// Moves a plan's deadline to `new_deadline_ms` and records the change. Only the plan's manager,
     /// only while voting is open; the caller has checked the new deadline against the plan.
     #[tracing::instrument(name = "store.move_deadline", skip_all)]
     pub async fn move_deadline(
@@ -428,10 +439,8 @@ impl Store {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         let timing = self.plan_timing(access, plan).await?;
-        if timing.proposed_by != *access.user_id() {
-            return Err(StoreError::Rule(PlanRule::ProposerOnly));
-        }
         let mut tx = self.begin().await?;
+        require_manager(&mut tx, access, timing.proposed_by.as_str()).await?;
         let moved = sqlx::query(
             r"update plans set deadline_at = $1
               where id = $2 and household_id = $3 and deadline_at = $4 and deadline_at > $5",
@@ -462,7 +471,7 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces a slot's options: only the proposer, only before the plan's first ballot and its
+    /// Replaces a slot's options: only the plan's manager ([`require_manager`]), only before the plan's first ballot and its
     /// deadline. New names join the library.
     #[tracing::instrument(name = "store.replace_slot_options", skip_all)]
     pub async fn replace_slot_options(
@@ -481,12 +490,10 @@ impl Store {
         .fetch_optional(&mut *self.acquire().await?)
         .await?;
         let (plan, proposer) = plan.ok_or(StoreError::NotFound)?;
-        if proposer != access.user_id().as_str() {
-            return Err(StoreError::Rule(PlanRule::ProposerOnly));
-        }
         let household = access.household_id().as_str();
         let mut tx = self.begin().await?;
         lock_slot(&mut tx, slot.as_str(), None).await?;
+        require_manager(&mut tx, access, &proposer).await?;
         // The guard and the change in one statement: no ballot in the plan, deadline ahead.
         let cleared = sqlx::query(
             r"delete from slot_options where slot_id = $1
@@ -515,6 +522,31 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// A plan is managed (deadline moved, options edited, a slot re-opened) by its proposer, or by
+/// any admin once the proposer has left the household.
+pub(super) async fn require_manager(
+    conn: &mut sqlx::AnyConnection,
+    access: &HouseholdAccess,
+    proposer: &str,
+) -> Result<(), StoreError> {
+    if proposer == access.user_id().as_str() {
+        return Ok(());
+    }
+    if access.role() == Role::Admin {
+        let present: Option<i64> = sqlx::query_scalar(
+            r"select cast(1 as bigint) from memberships where household_id = $1 and user_id = $2",
+        )
+        .bind(access.household_id().as_str())
+        .bind(proposer)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if present.is_none() {
+            return Ok(());
+        }
+    }
+    Err(StoreError::Rule(PlanRule::ProposerOnly))
 }
 
 /// The library's dishes for `names`, adding the ones it lacks; in the order given.

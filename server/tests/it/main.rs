@@ -1,6 +1,7 @@
 //! Server integration tests, in one binary so they link once.
 //! Store tests run on SQLite and PostgreSQL (see `support::TestDatabase`).
 
+mod abuse;
 mod accounts;
 mod authorization;
 mod calendar;

@@ -26,6 +26,7 @@ crate::on_both_engines!(
     the_stored_ballot_file_recounts_to_the_stored_result,
     each_change_is_written_to_the_outbox_with_it,
     a_member_who_left_is_not_waited_for,
+    removing_the_last_holdout_closes_the_vote_and_a_removed_members_ballot_stops_counting,
     the_last_member_leaving_deletes_the_household_with_its_plans_and_results,
 );
 
@@ -422,7 +423,7 @@ async fn a_member_who_left_is_not_waited_for(db: TestDatabase) {
     let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
     let slot = first_slot(&store, &ada, &id).await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
-    store.leave_household(&bob).await.unwrap();
+    store.leave_household(&bob, NOW).await.unwrap();
     let closed = store
         .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
         .await
@@ -431,6 +432,54 @@ async fn a_member_who_left_is_not_waited_for(db: TestDatabase) {
         closed.is_some(),
         "Bob left, so Ada was the last expected voter"
     );
+}
+
+async fn removing_the_last_holdout_closes_the_vote_and_a_removed_members_ballot_stops_counting(
+    db: TestDatabase,
+) {
+    let store = db.store().await;
+    let ada = home(&store).await;
+    let bob = member(&store, &ada, "Bob").await;
+    let cy = member(&store, &ada, "Cy").await;
+    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
+    let slot = first_slot(&store, &ada, &id).await;
+    let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
+    store
+        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
+        .await
+        .unwrap();
+    store
+        .cast_ballot(&bob, &slot, &rank_first(&page, 1), NOW + 2)
+        .await
+        .unwrap();
+
+    // Cy never votes; Bob is removed: his ballot stops counting, and Ada, the only member still
+    // expected, has voted, so the vote closes with her ballot alone.
+    store
+        .remove_member(&ada, bob.user_id(), NOW + 3)
+        .await
+        .unwrap();
+    assert_eq!(
+        result_rows(&store, slot.as_str()).await,
+        0,
+        "Cy is still expected"
+    );
+    store
+        .remove_member(&ada, cy.user_id(), NOW + 4)
+        .await
+        .unwrap();
+    let outcome = store.slot_outcome(&ada, &slot).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            outcome.path.as_str(),
+            outcome.ballot_count,
+            outcome.closed_at_ms
+        ),
+        ("everyone_voted", 1, NOW + 4)
+    );
+    assert_eq!(outcome.winner.as_ref(), Some(&page.options[0].id));
+    let file = outcome.ballot_file().unwrap();
+    assert_eq!(file.input.ballots.len(), 1, "only Ada's ballot was counted");
 }
 
 async fn the_last_member_leaving_deletes_the_household_with_its_plans_and_results(
@@ -448,7 +497,7 @@ async fn the_last_member_leaving_deletes_the_household_with_its_plans_and_result
         .expect("Ada is the only expected voter");
     assert_eq!(result_rows(&store, slot.as_str()).await, 1);
 
-    store.leave_household(&ada).await.unwrap();
+    store.leave_household(&ada, NOW + 2).await.unwrap();
     for table in [
         "households",
         "dishes",

@@ -251,11 +251,11 @@ async fn admins_promote_demote_and_remove_members(db: TestDatabase) {
     let (id, access, bob) = pair(&store).await;
     let bobs = store.household_access(&bob, &id).await.unwrap();
     let refused = store
-        .set_member_role(&bobs, access.user_id(), Role::Member)
+        .set_member_role(&bobs, access.user_id(), Role::Member, 30)
         .await;
     assert!(matches!(refused, Err(StoreError::NotAdmin)), "{refused:?}");
     store
-        .set_member_role(&access, &bob, Role::Admin)
+        .set_member_role(&access, &bob, Role::Admin, 30)
         .await
         .unwrap();
     assert_eq!(
@@ -263,17 +263,19 @@ async fn admins_promote_demote_and_remove_members(db: TestDatabase) {
         Role::Admin
     );
     store
-        .set_member_role(&access, &bob, Role::Member)
+        .set_member_role(&access, &bob, Role::Member, 30)
         .await
         .unwrap();
     let stranger = user(&store, "Eve").await;
-    let missing = store.set_member_role(&access, &stranger, Role::Admin).await;
+    let missing = store
+        .set_member_role(&access, &stranger, Role::Admin, 30)
+        .await;
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
-    let missing = store.remove_member(&access, &stranger).await;
+    let missing = store.remove_member(&access, &stranger, 30).await;
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
-    let refused = store.remove_member(&bobs, access.user_id()).await;
+    let refused = store.remove_member(&bobs, access.user_id(), 30).await;
     assert!(matches!(refused, Err(StoreError::NotAdmin)), "{refused:?}");
-    store.remove_member(&access, &bob).await.unwrap();
+    store.remove_member(&access, &bob, 30).await.unwrap();
     assert_eq!(store.members(&access).await.unwrap().len(), 1);
 }
 
@@ -281,22 +283,22 @@ async fn the_last_admin_can_neither_step_down_nor_leave_while_others_remain(db: 
     let store = db.store().await;
     let (id, access, bob) = pair(&store).await;
     let demoted = store
-        .set_member_role(&access, access.user_id(), Role::Member)
+        .set_member_role(&access, access.user_id(), Role::Member, 30)
         .await;
     assert!(matches!(demoted, Err(StoreError::LastAdmin)), "{demoted:?}");
-    let left = store.leave_household(&access).await;
+    let left = store.leave_household(&access, 30).await;
     assert!(matches!(left, Err(StoreError::LastAdmin)), "{left:?}");
-    let removed_self = store.remove_member(&access, access.user_id()).await;
+    let removed_self = store.remove_member(&access, access.user_id(), 30).await;
     assert!(
         matches!(removed_self, Err(StoreError::LastAdmin)),
         "{removed_self:?}"
     );
     // Handing over first makes leaving possible.
     store
-        .set_member_role(&access, &bob, Role::Admin)
+        .set_member_role(&access, &bob, Role::Admin, 30)
         .await
         .unwrap();
-    store.leave_household(&access).await.unwrap();
+    store.leave_household(&access, 30).await.unwrap();
     assert!(store.household_access(access.user_id(), &id).await.is_err());
     let bobs = store.household_access(&bob, &id).await.unwrap();
     assert_eq!(bobs.role(), Role::Admin);
@@ -308,7 +310,7 @@ async fn the_last_admin_can_neither_step_down_nor_leave_while_others_remain(db: 
         .unwrap();
     store.redeem_invite(&cy, "cy", 20).await.unwrap();
     let cys = store.household_access(&cy, &id).await.unwrap();
-    store.leave_household(&cys).await.unwrap();
+    store.leave_household(&cys, 30).await.unwrap();
 }
 
 async fn the_last_member_leaving_deletes_the_household(db: TestDatabase) {
@@ -319,7 +321,7 @@ async fn the_last_member_leaving_deletes_the_household(db: TestDatabase) {
         .create_invite(&access, &invite("solo", 5 * DAY, false), 10)
         .await
         .unwrap();
-    store.leave_household(&access).await.unwrap();
+    store.leave_household(&access, 30).await.unwrap();
     assert!(store.households_of(&ada).await.unwrap().is_empty());
     let rows: i64 =
         sqlx::query_scalar("select cast(count(*) as bigint) from households where id = $1")
@@ -336,10 +338,10 @@ async fn a_removed_member_loses_access(db: TestDatabase) {
     let store = db.store().await;
     let (id, access, bob) = pair(&store).await;
     let bobs = store.household_access(&bob, &id).await.unwrap();
-    store.remove_member(&access, &bob).await.unwrap();
+    store.remove_member(&access, &bob, 30).await.unwrap();
     let after = store.household_access(&bob, &id).await;
     assert!(matches!(after, Err(StoreError::NotFound)), "{after:?}");
     // An access value taken before the removal is re-checked by admin actions and leaving.
-    let stale = store.leave_household(&bobs).await;
+    let stale = store.leave_household(&bobs, 30).await;
     assert!(matches!(stale, Err(StoreError::NotFound)), "{stale:?}");
 }

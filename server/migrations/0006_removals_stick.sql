@@ -1,0 +1,18 @@
+-- A removal sticks (docs/security.md): who was removed from which household and when, so an invite
+-- made before the removal cannot bring them back; who set each webhook, so it is switched off when
+-- that admin stops being one; and events meant for a household's admins only.
+
+-- One row per (household, person) removed by an admin, kept at the latest removal. An invite
+-- created at or before `removed_at` no longer admits that person; a newer one does.
+create table removals (
+    household_id text not null references households (id) on delete cascade,
+    user_id text not null references users (id) on delete cascade,
+    removed_at bigint not null,
+    primary key (household_id, user_id)
+);
+
+-- Null for webhooks set before this migration: nobody's departure switches those off.
+alter table webhooks add column set_by text references users (id) on delete set null;
+
+-- 1: only the household's admins see the event among their notifications.
+alter table outbox add column admins_only integer not null default 0;

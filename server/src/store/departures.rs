@@ -1,0 +1,156 @@
+//! What follows when someone stops being an admin or a member of a household, in the same
+//! transaction as the change (docs/security.md, "A removal sticks"):
+//! - an admin who is demoted, removed or leaves: the invites they created are withdrawn and the
+//!   webhook they set is switched off (deleted, with its pending deliveries) until an admin sets
+//!   it again; the remaining admins are told in a notification;
+//! - a member who is removed or leaves: their ballots on slots still open stop counting (ballots
+//!   of closed slots stay in those slots' ballot files), and a slot on which everyone still
+//!   expected has now voted closes;
+//! - a member removed by an admin: the removal is recorded, so no invite made before it lets them
+//!   back in ([`removed_since`]).
+
+use sqlx::{Any, Transaction};
+
+use super::{
+    StoreError,
+    closing::{Closed, close_if_due, lock_slot},
+    outbox::{Event, EventKind, record_event},
+};
+use crate::metrics::ClosePath;
+
+/// Who is leaving which household, and who did it.
+pub(super) struct Departure<'a> {
+    pub household: &'a str,
+    pub person: &'a str,
+    /// The admin who demoted or removed them; themselves when they leave.
+    pub actor: &'a str,
+}
+
+/// Withdraws the invites `person` created in the household and switches off the webhook they
+/// set; tells the admins when either happened.
+pub(super) async fn end_admin_access(
+    tx: &mut Transaction<'_, Any>,
+    departure: &Departure<'_>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let withdrawn = sqlx::query(
+        r"update invites set revoked_at = $3
+          where household_id = $1 and created_by = $2 and revoked_at is null
+            and expires_at > $3 and (single_use = 0 or uses = 0)",
+    )
+    .bind(departure.household)
+    .bind(departure.person)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    let webhook_off = sqlx::query(r"delete from webhooks where household_id = $1 and set_by = $2")
+        .bind(departure.household)
+        .bind(departure.person)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+        > 0;
+    if webhook_off {
+        sqlx::query(
+            r"delete from webhook_deliveries
+              where household_id = $1 and delivered_at is null and abandoned_at is null",
+        )
+        .bind(departure.household)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if withdrawn == 0 && !webhook_off {
+        return Ok(());
+    }
+    let name: String = sqlx::query_scalar(r"select display_name from users where id = $1")
+        .bind(departure.person)
+        .fetch_one(&mut **tx)
+        .await?;
+    record_event(
+        tx,
+        Event {
+            household: departure.household,
+            kind: EventKind::AdminAccessEnded,
+            actor: Some(departure.actor),
+            plan: None,
+            slot: None,
+            data: serde_json::json!({
+                "name": name,
+                "invites_withdrawn": withdrawn,
+                "webhook_switched_off": webhook_off,
+            }),
+        },
+        now_ms,
+    )
+    .await
+}
+
+/// Drops `person`'s ballots on the household's open slots and closes each open slot on which
+/// everyone still expected has now voted. Call after their membership row is gone.
+pub(super) async fn drop_open_ballots(
+    tx: &mut Transaction<'_, Any>,
+    departure: &Departure<'_>,
+    now_ms: i64,
+) -> Result<Vec<Closed>, StoreError> {
+    // Every open slot with a ballot: the person's own to drop, or others' that may now be all the
+    // vote waits for. (A slot nobody voted on cannot close early.)
+    let slots: Vec<String> = sqlx::query_scalar(
+        r"select s.id from slots s join plans p on p.id = s.plan_id
+          where p.household_id = $1
+            and not exists (select 1 from slot_results r where r.slot_id = s.id)
+            and exists (select 1 from ballots b where b.slot_id = s.id)
+          order by s.id",
+    )
+    .bind(departure.household)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut closed = Vec::new();
+    for slot in &slots {
+        // The slot's turn first, as every writer of its ballots takes it.
+        lock_slot(tx, slot, None).await?;
+        sqlx::query(r"delete from ballots where slot_id = $1 and user_id = $2")
+            .bind(slot)
+            .bind(departure.person)
+            .execute(&mut **tx)
+            .await?;
+        closed.extend(close_if_due(tx, slot, ClosePath::Lazy, now_ms).await?);
+    }
+    Ok(closed)
+}
+
+/// Records that an admin removed `person` at `now_ms`.
+pub(super) async fn record_removal(
+    tx: &mut Transaction<'_, Any>,
+    departure: &Departure<'_>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        r"insert into removals (household_id, user_id, removed_at) values ($1, $2, $3)
+          on conflict (household_id, user_id) do update set removed_at = excluded.removed_at",
+    )
+    .bind(departure.household)
+    .bind(departure.person)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether `person` was removed from the household at or after `invite_created_ms`: such an
+/// invite cannot bring them back.
+pub(super) async fn removed_since(
+    conn: &mut sqlx::AnyConnection,
+    household: &str,
+    person: &str,
+    invite_created_ms: i64,
+) -> Result<bool, StoreError> {
+    let removed_at: Option<i64> = sqlx::query_scalar(
+        r"select removed_at from removals where household_id = $1 and user_id = $2",
+    )
+    .bind(household)
+    .bind(person)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(removed_at.is_some_and(|at| invite_created_ms <= at))
+}
