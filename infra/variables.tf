@@ -160,6 +160,12 @@ variable "alarm_5xx_threshold" {
   default     = 5
 }
 
+variable "alarm_sign_in_failures_threshold" {
+  description = "Alarm when more than this many sign-ins fail within 15 minutes (EMF metric SignInFailures)."
+  type        = number
+  default     = 50
+}
+
 variable "enable_xray_tracing" {
   description = "X-Ray tracing. App Runner: an observability configuration whose managed collector receives the app's OTLP/HTTP spans on localhost:4318. Lambda: active tracing, i.e. only the Lambda service's own segments (README, \"Traces\"). Off by default: X-Ray bills per recorded trace."
   type        = bool
