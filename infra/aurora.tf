@@ -35,13 +35,29 @@ resource "aws_rds_cluster_parameter_group" "main" {
     value = "120000"
   }
 
-  dynamic "parameter" {
-    for_each = local.db_log_parameters
+  parameter {
+    name  = "log_min_duration_statement"
+    value = local.db_log_parameters["log_min_duration_statement"]
+  }
 
-    content {
-      name  = parameter.key
-      value = parameter.value
-    }
+  parameter {
+    name  = "log_statement"
+    value = local.db_log_parameters["log_statement"]
+  }
+
+  parameter {
+    name  = "log_parameter_max_length"
+    value = local.db_log_parameters["log_parameter_max_length"]
+  }
+
+  parameter {
+    name  = "log_parameter_max_length_on_error"
+    value = local.db_log_parameters["log_parameter_max_length_on_error"]
+  }
+
+  parameter {
+    name  = "log_error_verbosity"
+    value = local.db_log_parameters["log_error_verbosity"]
   }
 
   lifecycle {

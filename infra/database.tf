@@ -23,13 +23,29 @@ resource "aws_db_parameter_group" "main" {
   }
 
   # Slow statements (500 ms) and DDL, never their bind parameters (database_common.tf).
-  dynamic "parameter" {
-    for_each = local.db_log_parameters
+  parameter {
+    name  = "log_min_duration_statement"
+    value = local.db_log_parameters["log_min_duration_statement"]
+  }
 
-    content {
-      name  = parameter.key
-      value = parameter.value
-    }
+  parameter {
+    name  = "log_statement"
+    value = local.db_log_parameters["log_statement"]
+  }
+
+  parameter {
+    name  = "log_parameter_max_length"
+    value = local.db_log_parameters["log_parameter_max_length"]
+  }
+
+  parameter {
+    name  = "log_parameter_max_length_on_error"
+    value = local.db_log_parameters["log_parameter_max_length_on_error"]
+  }
+
+  parameter {
+    name  = "log_error_verbosity"
+    value = local.db_log_parameters["log_error_verbosity"]
   }
 
   # A new family (major upgrade) needs a new group before the old one can go.

@@ -43,7 +43,10 @@ resource "aws_iam_role" "lambda" {
   assume_role_policy = data.aws_iam_policy_document.lambda_trust[0].json
 }
 
-# ENIs in the VPC, and the function's own log group: nothing else. The app makes no AWS calls.
+# Its own log group, and the function's ENIs in the VPC through the AWS-managed policy that Lambda
+# documents for that (the EC2 network-interface actions it needs have no resource-level
+# permissions): https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+# Nothing else: the app makes no AWS calls.
 data "aws_iam_policy_document" "lambda" {
   count = local.use_lambda ? 1 : 0
 
@@ -52,29 +55,21 @@ data "aws_iam_policy_document" "lambda" {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${aws_cloudwatch_log_group.lambda[0].arn}:*"]
   }
-
-  statement {
-    # Lambda manages the function's ENIs with the execution role; these actions have no
-    # resource-level permissions. https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
-    sid = "ManageVpcNetworkInterfaces"
-    actions = [
-      "ec2:CreateNetworkInterface",
-      "ec2:DescribeNetworkInterfaces",
-      "ec2:DescribeSubnets",
-      "ec2:DeleteNetworkInterface",
-      "ec2:AssignPrivateIpAddresses",
-      "ec2:UnassignPrivateIpAddresses",
-    ]
-    resources = ["*"]
-  }
 }
 
 resource "aws_iam_role_policy" "lambda" {
   count = local.use_lambda ? 1 : 0
 
-  name   = "run-${var.name}"
+  name   = "write-${var.name}-logs"
   role   = aws_iam_role.lambda[0].id
   policy = data.aws_iam_policy_document.lambda[0].json
+}
+
+resource "aws_iam_role_policy_attachment" "lambda_vpc" {
+  count = local.use_lambda ? 1 : 0
+
+  role       = aws_iam_role.lambda[0].name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
 }
 
 resource "aws_iam_role_policy_attachment" "lambda_xray" {
@@ -170,6 +165,7 @@ resource "aws_lambda_function" "app" {
 
   depends_on = [
     aws_iam_role_policy.lambda,
+    aws_iam_role_policy_attachment.lambda_vpc,
     aws_ecr_repository_policy.lambda_pull,
   ]
 }
