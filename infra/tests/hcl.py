@@ -127,7 +127,9 @@ def _condition(expression: Any) -> str | None:
     if not isinstance(expression, str):
         return None
     match = re.fullmatch(r"\$\{(.+?)\s*\?.*\}", expression.strip(), re.S)
-    return match.group(1) if match else None
+    if not match or not re.fullmatch(r"[!a-z_.&| ]+", match.group(1)):
+        return None  # e.g. toset(cond ? [a] : [b]): exists either way
+    return match.group(1)
 
 
 def may_exist(body: dict[str, Any], combo: Combination) -> bool:
