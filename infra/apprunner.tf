@@ -1,37 +1,18 @@
-# The app on App Runner: 0.25 vCPU / 0.5 GB, one instance always provisioned (idle instances bill
-# memory only), a second one under load, egress into the VPC for the database, public ingress.
-# App Runner is closed to new AWS customers since 2026-04-30; see infra/README.md for how to check
-# an account and for the alternative target.
+# The app on App Runner (compute = "apprunner", the default): 0.25 vCPU / 0.5 GB, one instance always
+# provisioned (idle instances bill memory only), a second one under load, egress into the VPC for
+# the database, public ingress. App Runner is closed to new AWS customers since 2026-04-30:
+# infra/deploy.sh checks the account before creating anything and points at compute = "lambda".
 
 locals {
-  app_url    = "https://${var.app_domain}"
-  assets_url = "https://${var.assets_domain}"
-
-  # Everything the app reads besides its two secrets (docs/architecture.md, decision 7: configured by
-  # environment only, so the same image runs on any container platform).
-  app_environment = merge(
-    {
-      # The server binds 127.0.0.1 unless told otherwise (the image also sets this).
-      HOST = "0.0.0.0"
-      # App Runner also sets PORT from image_configuration.port; stated for other platforms' parity.
-      PORT            = "8080"
-      PUBLIC_BASE_URL = local.app_url
-      ASSETS_BASE_URL = local.assets_url
-      LOG_FORMAT      = "json"
-      # App Runner's front end terminates TLS and appends the client address to X-Forwarded-For;
-      # per-IP rate limits must use that, not the proxy's socket address.
-      BEHIND_PROXY = "true"
-      # EventBridge drives finalization (scheduler.tf); App Runner throttles idle CPU, so an
-      # in-process ticker would stall exactly when nobody is using the app (decision 2).
-      TICKER_INTERVAL_SECS = "0"
-      # Egress goes through the VPC connector and the VPC has no NAT (decision 1): a webhook
-      # could never reach the internet, so none is offered (docs/notifications.md).
-      WEBHOOKS_ENABLED = "false"
-    },
-    # App Runner runs the X-Ray collector beside the container and expects OTLP on localhost:
+  apprunner_environment = merge(
+    local.app_environment,
+    # App Runner runs an X-Ray collector (ADOT) beside the container that receives OTLP on
+    # localhost: gRPC on 4317, HTTP on 4318. The app's exporter speaks OTLP/HTTP with protobuf
+    # bodies, so it gets the HTTP port and says so:
     # https://docs.aws.amazon.com/apprunner/latest/dg/monitor-xray.html
     var.enable_xray_tracing ? {
-      OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4317"
+      OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318"
+      OTEL_EXPORTER_OTLP_PROTOCOL = "http/protobuf"
       OTEL_SERVICE_NAME           = var.name
       OTEL_PROPAGATORS            = "xray"
     } : {},
@@ -43,6 +24,8 @@ locals {
 # Access role: lets App Runner pull this repository's images (and nothing else).
 # https://docs.aws.amazon.com/apprunner/latest/dg/security_iam_service-with-iam.html#security_iam_service-with-iam-roles-service.access
 data "aws_iam_policy_document" "apprunner_access_trust" {
+  count = local.use_apprunner ? 1 : 0
+
   statement {
     actions = ["sts:AssumeRole"]
     principals {
@@ -53,11 +36,15 @@ data "aws_iam_policy_document" "apprunner_access_trust" {
 }
 
 resource "aws_iam_role" "apprunner_access" {
+  count = local.use_apprunner ? 1 : 0
+
   name               = "${var.name}-apprunner-ecr-access"
-  assume_role_policy = data.aws_iam_policy_document.apprunner_access_trust.json
+  assume_role_policy = data.aws_iam_policy_document.apprunner_access_trust[0].json
 }
 
 data "aws_iam_policy_document" "apprunner_access" {
+  count = local.use_apprunner ? 1 : 0
+
   statement {
     sid = "PullThisRepository"
     actions = [
@@ -78,15 +65,19 @@ data "aws_iam_policy_document" "apprunner_access" {
 }
 
 resource "aws_iam_role_policy" "apprunner_access" {
+  count = local.use_apprunner ? 1 : 0
+
   name   = "pull-${var.name}-images"
-  role   = aws_iam_role.apprunner_access.id
-  policy = data.aws_iam_policy_document.apprunner_access.json
+  role   = aws_iam_role.apprunner_access[0].id
+  policy = data.aws_iam_policy_document.apprunner_access[0].json
 }
 
 # Instance role: the only AWS permission of the running service is reading its own two parameters,
 # which App Runner does on the app's behalf at deployment. With the AWS-managed aws/ssm key, the key
 # policy already allows decryption through SSM for principals allowed to call SSM.
 data "aws_iam_policy_document" "apprunner_instance_trust" {
+  count = local.use_apprunner ? 1 : 0
+
   statement {
     actions = ["sts:AssumeRole"]
     principals {
@@ -97,11 +88,15 @@ data "aws_iam_policy_document" "apprunner_instance_trust" {
 }
 
 resource "aws_iam_role" "apprunner_instance" {
+  count = local.use_apprunner ? 1 : 0
+
   name               = "${var.name}-apprunner-instance"
-  assume_role_policy = data.aws_iam_policy_document.apprunner_instance_trust.json
+  assume_role_policy = data.aws_iam_policy_document.apprunner_instance_trust[0].json
 }
 
 data "aws_iam_policy_document" "apprunner_instance" {
+  count = local.use_apprunner ? 1 : 0
+
   statement {
     sid     = "ReadOwnParameters"
     actions = ["ssm:GetParameters"]
@@ -113,30 +108,36 @@ data "aws_iam_policy_document" "apprunner_instance" {
 }
 
 resource "aws_iam_role_policy" "apprunner_instance" {
+  count = local.use_apprunner ? 1 : 0
+
   name   = "read-${var.name}-parameters"
-  role   = aws_iam_role.apprunner_instance.id
-  policy = data.aws_iam_policy_document.apprunner_instance.json
+  role   = aws_iam_role.apprunner_instance[0].id
+  policy = data.aws_iam_policy_document.apprunner_instance[0].json
 }
 
 resource "aws_iam_role_policy_attachment" "apprunner_instance_xray" {
-  count = var.enable_xray_tracing ? 1 : 0
+  count = local.use_apprunner && var.enable_xray_tracing ? 1 : 0
 
-  role       = aws_iam_role.apprunner_instance.name
+  role       = aws_iam_role.apprunner_instance[0].name
   policy_arn = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"
 }
 
 # --- Service -------------------------------------------------------------------------------------
 
 resource "aws_apprunner_vpc_connector" "main" {
+  count = local.use_apprunner ? 1 : 0
+
   vpc_connector_name = "${var.name}-connector"
   subnets            = aws_subnet.private[*].id
-  security_groups    = [aws_security_group.connector.id]
+  security_groups    = [aws_security_group.connector[0].id]
 }
 
 # Revisions are immutable and a service must always point at one: create the new revision before
 # the old one is deleted. https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html
 resource "aws_apprunner_auto_scaling_configuration_version" "main" {
-  auto_scaling_configuration_name = "${var.name}-min1-max2"
+  count = local.use_apprunner ? 1 : 0
+
+  auto_scaling_configuration_name = "${var.name}-scaling"
   min_size                        = 1
   max_size                        = 2
   max_concurrency                 = 100
@@ -147,7 +148,7 @@ resource "aws_apprunner_auto_scaling_configuration_version" "main" {
 }
 
 resource "aws_apprunner_observability_configuration" "xray" {
-  count = var.enable_xray_tracing ? 1 : 0
+  count = local.use_apprunner && var.enable_xray_tracing ? 1 : 0
 
   observability_configuration_name = "${var.name}-xray"
 
@@ -157,15 +158,17 @@ resource "aws_apprunner_observability_configuration" "xray" {
 }
 
 resource "aws_apprunner_service" "app" {
+  count = local.use_apprunner ? 1 : 0
+
   service_name                   = var.name
-  auto_scaling_configuration_arn = aws_apprunner_auto_scaling_configuration_version.main.arn
+  auto_scaling_configuration_arn = aws_apprunner_auto_scaling_configuration_version.main[0].arn
 
   source_configuration {
     # Deployments happen only when Terraform changes image_tag (deploy.sh), never on every push.
     auto_deployments_enabled = false
 
     authentication_configuration {
-      access_role_arn = aws_iam_role.apprunner_access.arn
+      access_role_arn = aws_iam_role.apprunner_access[0].arn
     }
 
     image_repository {
@@ -174,7 +177,7 @@ resource "aws_apprunner_service" "app" {
 
       image_configuration {
         port                          = "8080"
-        runtime_environment_variables = local.app_environment
+        runtime_environment_variables = local.apprunner_environment
         runtime_environment_secrets = {
           DATABASE_URL    = aws_ssm_parameter.database_url.arn
           FINALIZE_SECRET = aws_ssm_parameter.finalize_secret.arn
@@ -186,7 +189,7 @@ resource "aws_apprunner_service" "app" {
   instance_configuration {
     cpu               = "256"
     memory            = "512"
-    instance_role_arn = aws_iam_role.apprunner_instance.arn
+    instance_role_arn = aws_iam_role.apprunner_instance[0].arn
   }
 
   # /healthz never touches the database (decision 7), so a database hiccup does not make App Runner
@@ -207,7 +210,7 @@ resource "aws_apprunner_service" "app" {
 
     egress_configuration {
       egress_type       = "VPC"
-      vpc_connector_arn = aws_apprunner_vpc_connector.main.arn
+      vpc_connector_arn = aws_apprunner_vpc_connector.main[0].arn
     }
   }
 
@@ -234,31 +237,51 @@ resource "aws_apprunner_service" "app" {
 # two steps (deploy.sh does it): `-target=aws_apprunner_custom_domain_association.app`, then all.
 # https://docs.aws.amazon.com/apprunner/latest/dg/manage-custom-domains.html
 resource "aws_apprunner_custom_domain_association" "app" {
-  domain_name          = var.app_domain
-  service_arn          = aws_apprunner_service.app.arn
-  enable_www_subdomain = false
+  count = local.use_apprunner ? 1 : 0
 
-  lifecycle {
-    precondition {
-      condition     = endswith(var.app_domain, ".${local.zone_name}")
-      error_message = "app_domain must be a subdomain of route53_zone_name."
-    }
-  }
+  domain_name          = var.app_domain
+  service_arn          = aws_apprunner_service.app[0].arn
+  enable_www_subdomain = false
+}
+
+# A subdomain gets a CNAME; the zone apex cannot hold one, so it gets an alias A record to App
+# Runner's regional hosted zone, which Route 53 supports for App Runner targets:
+# https://docs.aws.amazon.com/apprunner/latest/dg/manage-custom-domains-route53.html
+data "aws_apprunner_hosted_zone_id" "main" {
+  count = local.use_apprunner && local.app_domain_is_apex ? 1 : 0
+
+  region = var.region
 }
 
 resource "aws_route53_record" "app" {
+  count = local.use_apprunner && !local.app_domain_is_apex ? 1 : 0
+
   zone_id = data.aws_route53_zone.main.zone_id
   name    = var.app_domain
   type    = "CNAME"
   ttl     = 300
-  records = [aws_apprunner_custom_domain_association.app.dns_target]
+  records = [aws_apprunner_custom_domain_association.app[0].dns_target]
+}
+
+resource "aws_route53_record" "app_apex" {
+  count = local.use_apprunner && local.app_domain_is_apex ? 1 : 0
+
+  zone_id = data.aws_route53_zone.main.zone_id
+  name    = var.app_domain
+  type    = "A"
+
+  alias {
+    name                   = aws_apprunner_custom_domain_association.app[0].dns_target
+    zone_id                = data.aws_apprunner_hosted_zone_id.main[0].id
+    evaluate_target_health = false
+  }
 }
 
 resource "aws_route53_record" "app_validation" {
-  for_each = {
-    for record in aws_apprunner_custom_domain_association.app.certificate_validation_records :
+  for_each = local.use_apprunner ? {
+    for record in aws_apprunner_custom_domain_association.app[0].certificate_validation_records :
     record.name => record
-  }
+  } : {}
 
   zone_id         = data.aws_route53_zone.main.zone_id
   name            = each.value.name

@@ -1,26 +1,13 @@
-# RDS PostgreSQL, sized for a household: db.t4g.micro, single-AZ, 20 GB gp3, encrypted, private,
-# TLS enforced, 7 days of backups. About 80% of the idle bill (README, "Cost").
-
-locals {
-  db_name     = "mealvote"
-  db_username = "mealvote"
-  # The app image carries the RDS global CA bundle at this path (infra/docker/Dockerfile), so the
-  # client verifies the server certificate and host name:
-  # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
-  db_ca_bundle_path = "/etc/ssl/certs/rds-global-bundle.pem"
-  db_log_exports    = ["postgresql", "upgrade"]
-}
-
-resource "aws_db_subnet_group" "main" {
-  name        = var.name
-  description = "Private subnets for ${var.name}"
-  subnet_ids  = aws_subnet.private[*].id
-}
+# RDS PostgreSQL (database = "rds", the default), sized for a household: db.t4g.micro, single-AZ,
+# 20 GB gp3, encrypted, private, TLS enforced, 7 days of backups. About 80% of the idle bill
+# (README, "Cost"). Shared settings and the logging policy: database_common.tf.
 
 resource "aws_db_parameter_group" "main" {
+  count = local.use_rds ? 1 : 0
+
   name_prefix = "${var.name}-pg${var.postgres_major_version}-"
   family      = "postgres${var.postgres_major_version}"
-  description = "${var.name}: TLS only, slow-query logging"
+  description = "${var.name}: TLS only, slow-query logging without bind parameters"
 
   # Refuse unencrypted connections (the default for PostgreSQL 15+ on RDS, stated so a family
   # change cannot silently drop it).
@@ -29,15 +16,36 @@ resource "aws_db_parameter_group" "main" {
     value = "1"
   }
 
-  # Log statements slower than 500 ms and DDL (migrations) to the exported postgresql log.
+  parameter {
+    name         = "max_connections"
+    value        = tostring(local.db_max_connections)
+    apply_method = "pending-reboot"
+  }
+
+  # Slow statements (500 ms) and DDL, never their bind parameters (database_common.tf).
   parameter {
     name  = "log_min_duration_statement"
-    value = "500"
+    value = local.db_log_parameters["log_min_duration_statement"]
   }
 
   parameter {
     name  = "log_statement"
-    value = "ddl"
+    value = local.db_log_parameters["log_statement"]
+  }
+
+  parameter {
+    name  = "log_parameter_max_length"
+    value = local.db_log_parameters["log_parameter_max_length"]
+  }
+
+  parameter {
+    name  = "log_parameter_max_length_on_error"
+    value = local.db_log_parameters["log_parameter_max_length_on_error"]
+  }
+
+  parameter {
+    name  = "log_error_verbosity"
+    value = local.db_log_parameters["log_error_verbosity"]
   }
 
   # A new family (major upgrade) needs a new group before the old one can go.
@@ -46,23 +54,14 @@ resource "aws_db_parameter_group" "main" {
   }
 }
 
-# RDS creates these groups on first export with unlimited retention unless they already exist, so
-# Terraform creates them first: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html
-resource "aws_cloudwatch_log_group" "db" {
-  #checkov:skip=CKV_AWS_158:Encrypted at rest with the CloudWatch Logs service key; a customer-managed KMS key would add $1/month for slow-query logs.
-  #checkov:skip=CKV_AWS_338:Retention is deliberately short (log_retention_days, 14 by default) to keep the bill flat.
-  for_each = toset(local.db_log_exports)
-
-  name              = "/aws/rds/instance/${var.name}/${each.key}"
-  retention_in_days = var.log_retention_days
-}
-
 resource "aws_db_instance" "main" {
   #checkov:skip=CKV_AWS_157:Single-AZ by design: Multi-AZ doubles the largest line of the bill for a household app; backups cover recovery.
   #checkov:skip=CKV_AWS_118:Enhanced Monitoring bills CloudWatch Logs ingestion every few seconds; the basic RDS metrics feed the dashboard.
   #checkov:skip=CKV_AWS_353:Performance Insights / Database Insights advanced mode is a paid add-on not needed at this size.
   #checkov:skip=CKV_AWS_354:Follows from CKV_AWS_353: Performance Insights is off, so there is nothing to encrypt with a KMS key.
   #checkov:skip=CKV_AWS_161:IAM database authentication needs the app to sign tokens with AWS credentials at run time; the server deliberately makes no AWS calls (docs/architecture.md, decision 1).
+  count = local.use_rds ? 1 : 0
+
   identifier     = var.name
   engine         = "postgres"
   engine_version = var.postgres_major_version
@@ -78,16 +77,16 @@ resource "aws_db_instance" "main" {
 
   db_name  = local.db_name
   username = local.db_username
-  # Write-only: sent to RDS, never written to plan or state. The same ephemeral value is written to
+  # Write-only: sent to RDS, never written to plan or state (secrets.tf). The same value is written to
   # the DATABASE_URL parameter in the same apply; db_credentials_version rotates both together.
-  password_wo         = ephemeral.random_password.db.result
-  password_wo_version = var.db_credentials_version
+  password_wo         = local.db_password
+  password_wo_version = local.db_password_version
 
   multi_az               = false
   publicly_accessible    = false
   db_subnet_group_name   = aws_db_subnet_group.main.name
   vpc_security_group_ids = [aws_security_group.db.id]
-  parameter_group_name   = aws_db_parameter_group.main.name
+  parameter_group_name   = aws_db_parameter_group.main[0].name
   ca_cert_identifier     = "rds-ca-rsa2048-g1"
 
   backup_retention_period = 7
@@ -98,7 +97,7 @@ resource "aws_db_instance" "main" {
   auto_minor_version_upgrade  = true
   allow_major_version_upgrade = false
 
-  enabled_cloudwatch_logs_exports = local.db_log_exports
+  enabled_cloudwatch_logs_exports = ["postgresql", "upgrade"]
 
   deletion_protection       = var.deletion_protection
   skip_final_snapshot       = var.skip_final_snapshot

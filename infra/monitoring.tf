@@ -1,10 +1,20 @@
-# Logs with a retention, two alarms an operator can act on, one dashboard, and a budget.
-# What each alarm means and what to do: infra/README.md, "Alarms".
+# Logs with a retention, alarms an operator can act on, and a budget; the dashboard is dashboard.tf.
+# What each alarm means and what to do: infra/README.md, "Alarms". The app's own metrics arrive as
+# CloudWatch embedded metric format (EMF) lines on stdout, namespace "mealvote" (docs/operations.md,
+# "Metrics"); CloudWatch extracts them from the log group, so no metrics API call leaves the VPC.
 
 locals {
-  apprunner_dimensions = {
-    ServiceName = aws_apprunner_service.app.service_name
-    ServiceID   = aws_apprunner_service.app.service_id
+  emf_namespace = "mealvote"
+  # The platform's own request metrics: App Runner's front end, or API Gateway in front of Lambda.
+  # They count answers the app never gave (a crashed instance, a Lambda timeout), which EMF cannot.
+  platform_5xx = local.use_apprunner ? {
+    namespace  = "AWS/AppRunner"
+    metric     = "5xxStatusResponses"
+    dimensions = tomap({ ServiceName = aws_apprunner_service.app[0].service_name, ServiceID = aws_apprunner_service.app[0].service_id })
+    } : {
+    namespace  = "AWS/ApiGateway"
+    metric     = "5xx"
+    dimensions = tomap({ ApiId = aws_apigatewayv2_api.app[0].id })
   }
 }
 
@@ -16,7 +26,9 @@ locals {
 # is therefore set with the AWS CLI right after the service exists; creating the application group
 # first is harmless because App Runner writes into an existing group.
 resource "terraform_data" "apprunner_log_retention" {
-  triggers_replace = [aws_apprunner_service.app.service_id, var.log_retention_days]
+  count = local.use_apprunner ? 1 : 0
+
+  triggers_replace = [aws_apprunner_service.app[0].service_id, var.log_retention_days]
 
   provisioner "local-exec" {
     command = <<-EOT
@@ -30,8 +42,8 @@ resource "terraform_data" "apprunner_log_retention" {
 
     environment = {
       REGION       = var.region
-      SERVICE_NAME = aws_apprunner_service.app.service_name
-      SERVICE_ID   = aws_apprunner_service.app.service_id
+      SERVICE_NAME = aws_apprunner_service.app[0].service_name
+      SERVICE_ID   = aws_apprunner_service.app[0].service_id
       DAYS         = tostring(var.log_retention_days)
     }
   }
@@ -55,10 +67,10 @@ resource "aws_sns_topic_subscription" "alerts_email" {
 
 resource "aws_cloudwatch_metric_alarm" "http_5xx" {
   alarm_name          = "${var.name}-http-5xx"
-  alarm_description   = "The app answered more than ${var.alarm_5xx_threshold} requests with 5xx in each of two consecutive 5-minute periods. See the Alarms section of infra/README.md."
-  namespace           = "AWS/AppRunner"
-  metric_name         = "5xxStatusResponses"
-  dimensions          = local.apprunner_dimensions
+  alarm_description   = "The front end (${local.platform_5xx.namespace}) answered more than ${var.alarm_5xx_threshold} requests with 5xx in each of two consecutive 5-minute periods. See the Alarms section of infra/README.md."
+  namespace           = local.platform_5xx.namespace
+  metric_name         = local.platform_5xx.metric
+  dimensions          = local.platform_5xx.dimensions
   statistic           = "Sum"
   period              = 300
   evaluation_periods  = 2
@@ -70,139 +82,100 @@ resource "aws_cloudwatch_metric_alarm" "http_5xx" {
   ok_actions         = [aws_sns_topic.alerts.arn]
 }
 
+# The app's own count of 5xx answers, from its EMF metric Requests (dimensions Route, StatusClass),
+# summed over every route by a Metrics Insights query, so a new route needs no new alarm.
+resource "aws_cloudwatch_metric_alarm" "app_5xx" {
+  alarm_name          = "${var.name}-app-5xx"
+  alarm_description   = "The app answered more than ${var.alarm_5xx_threshold} requests with 5xx (EMF Requests, StatusClass 5xx, all routes) in each of two consecutive 5-minute periods. See the Alarms section of infra/README.md."
+  evaluation_periods  = 2
+  threshold           = var.alarm_5xx_threshold
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+
+  metric_query {
+    id          = "app5xx"
+    label       = "5xx answers, all routes"
+    period      = 300
+    return_data = true
+    expression  = "SELECT SUM(Requests) FROM SCHEMA(\"${local.emf_namespace}\", Route, StatusClass) WHERE StatusClass = '5xx'"
+  }
+}
+
 # Failed invocations are those that still failed after the retry policy (401 from a secret
-# mismatch, the app down for five minutes, DNS/TLS trouble with the custom domain).
+# mismatch, the app down, DNS/TLS trouble with the custom domain). The window is at least one
+# schedule interval (and at least an hour) and one failure is enough, so the alarm can fire at
+# every rate the schedule allows, rate(1 day) included (scheduler.tf).
 resource "aws_cloudwatch_metric_alarm" "finalize_due_failed" {
+  count = local.finalize_enabled ? 1 : 0
+
   alarm_name          = "${var.name}-finalize-due-failed"
-  alarm_description   = "More than one scheduled POST /internal/finalize-due failed permanently within an hour: results are not announced until a visitor opens the plan. See the Alarms section of infra/README.md."
+  alarm_description   = "A scheduled POST /internal/finalize-due (${local.finalize_schedule}) failed permanently: slots still close when someone opens a plan. See the Alarms section of infra/README.md."
   namespace           = "AWS/Events"
   metric_name         = "FailedInvocations"
-  dimensions          = { RuleName = aws_cloudwatch_event_rule.finalize_due.name }
+  dimensions          = { RuleName = aws_cloudwatch_event_rule.finalize_due[0].name }
   statistic           = "Sum"
-  period              = 3600
+  period              = max(3600, local.finalize_interval)
   evaluation_periods  = 1
+  datapoints_to_alarm = 1
   threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "sign_in_failures" {
+  alarm_name          = "${var.name}-sign-in-failures"
+  alarm_description   = "More than ${var.alarm_sign_in_failures_threshold} failed sign-ins (EMF SignInFailures) within 15 minutes: someone may be guessing passwords. See the Alarms section of infra/README.md."
+  namespace           = local.emf_namespace
+  metric_name         = "SignInFailures"
+  statistic           = "Sum"
+  period              = 900
+  evaluation_periods  = 1
+  threshold           = var.alarm_sign_in_failures_threshold
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
-# --- Dashboard -----------------------------------------------------------------------------------
+# Every pooled connection busy for 15 minutes: requests queue for a connection (EMF PoolInUse, the
+# per-copy maximum, against DATABASE_MAX_CONNECTIONS).
+resource "aws_cloudwatch_metric_alarm" "pool_exhausted" {
+  alarm_name          = "${var.name}-db-pool-exhausted"
+  alarm_description   = "All ${local.app_pool_size} pooled database connections of a copy of the app were in use in three consecutive 5-minute periods (EMF PoolInUse). See the Alarms section of infra/README.md."
+  namespace           = local.emf_namespace
+  metric_name         = "PoolInUse"
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = local.app_pool_size
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
+}
 
-resource "aws_cloudwatch_dashboard" "main" {
-  count = var.enable_dashboard ? 1 : 0
+# Lambda refused invocations because the reserved concurrency (the database's connection budget)
+# was reached; API Gateway answered those requests with 5xx.
+resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
+  count = local.use_lambda ? 1 : 0
 
-  dashboard_name = var.name
-  dashboard_body = jsonencode({
-    widgets = [
-      {
-        type   = "metric"
-        x      = 0
-        y      = 0
-        width  = 12
-        height = 6
-        properties = {
-          title  = "Requests and errors (per 5 min)"
-          region = var.region
-          stat   = "Sum"
-          period = 300
-          view   = "timeSeries"
-          metrics = [
-            ["AWS/AppRunner", "Requests", "ServiceName", local.apprunner_dimensions.ServiceName, "ServiceID", local.apprunner_dimensions.ServiceID],
-            [".", "4xxStatusResponses", ".", ".", ".", "."],
-            [".", "5xxStatusResponses", ".", ".", ".", ".", { color = "#d62728" }],
-          ]
-        }
-      },
-      {
-        type   = "metric"
-        x      = 12
-        y      = 0
-        width  = 12
-        height = 6
-        properties = {
-          title  = "Latency p95 (ms)"
-          region = var.region
-          stat   = "p95"
-          period = 300
-          view   = "timeSeries"
-          metrics = [
-            ["AWS/AppRunner", "RequestLatency", "ServiceName", local.apprunner_dimensions.ServiceName, "ServiceID", local.apprunner_dimensions.ServiceID],
-          ]
-        }
-      },
-      {
-        type   = "metric"
-        x      = 0
-        y      = 6
-        width  = 8
-        height = 6
-        properties = {
-          title  = "Active instances"
-          region = var.region
-          stat   = "Maximum"
-          period = 300
-          view   = "timeSeries"
-          metrics = [
-            ["AWS/AppRunner", "ActiveInstances", "ServiceName", local.apprunner_dimensions.ServiceName, "ServiceID", local.apprunner_dimensions.ServiceID],
-          ]
-        }
-      },
-      {
-        type   = "metric"
-        x      = 8
-        y      = 6
-        width  = 8
-        height = 6
-        properties = {
-          title  = "Database CPU (%)"
-          region = var.region
-          stat   = "Average"
-          period = 300
-          view   = "timeSeries"
-          metrics = [
-            ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", aws_db_instance.main.identifier],
-          ]
-        }
-      },
-      {
-        type   = "metric"
-        x      = 16
-        y      = 6
-        width  = 8
-        height = 6
-        properties = {
-          title  = "Database connections"
-          region = var.region
-          stat   = "Maximum"
-          period = 300
-          view   = "timeSeries"
-          metrics = [
-            ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", aws_db_instance.main.identifier],
-          ]
-        }
-      },
-      {
-        type   = "metric"
-        x      = 0
-        y      = 12
-        width  = 24
-        height = 5
-        properties = {
-          title  = "Scheduled finalize-due calls"
-          region = var.region
-          stat   = "Sum"
-          period = 900
-          view   = "timeSeries"
-          metrics = [
-            ["AWS/Events", "Invocations", "RuleName", aws_cloudwatch_event_rule.finalize_due.name],
-            [".", "FailedInvocations", ".", ".", { color = "#d62728" }],
-          ]
-        }
-      },
-    ]
-  })
+  alarm_name          = "${var.name}-lambda-throttles"
+  alarm_description   = "The function was throttled in a 5-minute period: more concurrent requests than lambda_reserved_concurrency (or the account limit). See the Alarms section of infra/README.md."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = aws_lambda_function.app[0].function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  ok_actions          = [aws_sns_topic.alerts.arn]
 }
 
 # --- Budget --------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 # A VPC with two private subnets and nothing else: no internet gateway, no NAT gateway (~$33/month
-# each), no interface endpoints (~$7/month per AZ each), no load balancer. Only the App Runner VPC
-# connector's ENIs and RDS live here. The app never calls AWS APIs at run time (docs/architecture.md,
-# decision 1): App Runner pulls the image, ships logs and resolves secrets outside the VPC.
+# each), no interface endpoints (~$7/month per AZ each), no load balancer. Only the database and the
+# app's ENIs (App Runner's VPC connector, or the Lambda function's) live here. The app never calls
+# AWS APIs at run time (docs/architecture.md, decision 1): App Runner and Lambda pull the image, ship
+# logs and hand over secrets outside the VPC.
 # https://docs.aws.amazon.com/apprunner/latest/dg/network-vpc.html
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
 
 # Pinned to the configured zone IDs so the subnets never move when AWS adds a zone.
 data "aws_availability_zones" "available" {
@@ -52,10 +54,13 @@ resource "aws_subnet" "private" {
   }
 }
 
-# The connector's security group: egress to PostgreSQL only. Traffic to the VPC's DNS resolver is
-# not filtered by security groups, so no DNS rule is needed:
-# https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+# The app's security group (App Runner's connector or the Lambda function): egress to PostgreSQL
+# only. Traffic to the VPC's DNS resolver is not filtered by security groups, so no DNS rule is
+# needed: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html
+# The App Runner one keeps its name and description (changing them would replace the group).
 resource "aws_security_group" "connector" {
+  count = local.use_apprunner ? 1 : 0
+
   name        = "${var.name}-apprunner-connector"
   description = "App Runner VPC connector: may only open connections to the database"
   vpc_id      = aws_vpc.main.id
@@ -63,9 +68,23 @@ resource "aws_security_group" "connector" {
   tags = { Name = "${var.name}-apprunner-connector" }
 }
 
-resource "aws_vpc_security_group_egress_rule" "connector_to_db" {
-  security_group_id            = aws_security_group.connector.id
-  description                  = "PostgreSQL to the RDS instance"
+resource "aws_security_group" "lambda" {
+  count = local.use_lambda ? 1 : 0
+
+  name        = "${var.name}-lambda"
+  description = "Lambda function: may only open connections to the database"
+  vpc_id      = aws_vpc.main.id
+
+  tags = { Name = "${var.name}-lambda" }
+}
+
+locals {
+  app_security_group_id = local.use_apprunner ? aws_security_group.connector[0].id : aws_security_group.lambda[0].id
+}
+
+resource "aws_vpc_security_group_egress_rule" "app_to_db" {
+  security_group_id            = local.app_security_group_id
+  description                  = "PostgreSQL to the database"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
@@ -80,19 +99,26 @@ resource "aws_security_group" "db" {
   tags = { Name = "${var.name}-db" }
 }
 
-resource "aws_vpc_security_group_ingress_rule" "db_from_connector" {
+resource "aws_vpc_security_group_ingress_rule" "db_from_app" {
   security_group_id            = aws_security_group.db.id
-  description                  = "PostgreSQL from the App Runner VPC connector"
+  description                  = "PostgreSQL from the app (App Runner connector or Lambda)"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
-  referenced_security_group_id = aws_security_group.connector.id
+  referenced_security_group_id = local.app_security_group_id
 }
 
 # The public zone that already holds the domain; records for both host names go here.
 data "aws_route53_zone" "main" {
   name         = var.route53_zone_name
   private_zone = false
+
+  lifecycle {
+    postcondition {
+      condition     = var.app_domain == trimsuffix(self.name, ".") || endswith(var.app_domain, ".${trimsuffix(self.name, ".")}")
+      error_message = "app_domain must be route53_zone_name itself (the apex) or a name inside it."
+    }
+  }
 }
 
 locals {

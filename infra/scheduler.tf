@@ -1,10 +1,39 @@
-# Every 15 minutes EventBridge calls POST /internal/finalize-due so results are announced without a
-# visitor (docs/architecture.md, decision 2). API destinations wait at most 5 s for a response, retry on 5xx
-# and 429, and keep the secret in an EventBridge-managed Secrets Manager secret whose cost is
-# included in the API destination price:
-# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html
+# EventBridge calls POST /internal/finalize-due so slots close, and results are stored, without a
+# visitor (docs/architecture.md, decision 2). API destinations wait at most 5 s for a response, retry on
+# 5xx and 429, and keep the secret in an EventBridge-managed Secrets Manager secret whose cost is
+# included in the API destination price. The same call reaches App Runner or, through API Gateway,
+# the Lambda function: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html
+#
+# Correctness never depends on the schedule: every read of a plan first closes that household's
+# overdue slots (lazy closing, docs/closing.md), with the same result and the same close time, and
+# webhooks are off on AWS, so a scheduled close announces nothing that the next visitor would not
+# see anyway. With Aurora the schedule is therefore off by default: each call would resume the
+# paused database (about 15 s, then at least 5 minutes of ACU-hours), and rate(15 minutes) would keep
+# it awake around the clock, the cost of an always-on instance without its speed.
+
+locals {
+  finalize_schedule = coalesce(var.finalize_schedule, local.use_aurora ? "off" : "rate(15 minutes)")
+  # Every schedule the variable accepts, with its interval. The failure alarm (monitoring.tf) looks
+  # at a window of at least one interval, so it can fire at each of them; infra/tests checks that.
+  finalize_schedule_seconds = {
+    "rate(5 minutes)"  = 300
+    "rate(10 minutes)" = 600
+    "rate(15 minutes)" = 900
+    "rate(30 minutes)" = 1800
+    "rate(1 hour)"     = 3600
+    "rate(2 hours)"    = 7200
+    "rate(3 hours)"    = 10800
+    "rate(6 hours)"    = 21600
+    "rate(12 hours)"   = 43200
+    "rate(1 day)"      = 86400
+  }
+  finalize_enabled  = local.finalize_schedule != "off"
+  finalize_interval = lookup(local.finalize_schedule_seconds, local.finalize_schedule, 0)
+}
 
 resource "aws_cloudwatch_event_connection" "app" {
+  count = local.finalize_enabled ? 1 : 0
+
   name               = "${var.name}-finalize"
   description        = "Sends x-finalize-secret to ${var.app_domain}"
   authorization_type = "API_KEY"
@@ -18,22 +47,28 @@ resource "aws_cloudwatch_event_connection" "app" {
 }
 
 resource "aws_cloudwatch_event_api_destination" "finalize_due" {
+  count = local.finalize_enabled ? 1 : 0
+
   name                             = "${var.name}-finalize-due"
   description                      = "Closes every slot whose deadline has passed"
   invocation_endpoint              = "${local.app_url}/internal/finalize-due"
   http_method                      = "POST"
   invocation_rate_limit_per_second = 1
-  connection_arn                   = aws_cloudwatch_event_connection.app.arn
+  connection_arn                   = aws_cloudwatch_event_connection.app[0].arn
 }
 
 resource "aws_cloudwatch_event_rule" "finalize_due" {
+  count = local.finalize_enabled ? 1 : 0
+
   name                = "${var.name}-finalize-due"
   description         = "Triggers ${var.name} finalization of due slots"
-  schedule_expression = var.finalize_schedule
+  schedule_expression = local.finalize_schedule
   state               = "ENABLED"
 }
 
 data "aws_iam_policy_document" "events_trust" {
+  count = local.finalize_enabled ? 1 : 0
+
   statement {
     actions = ["sts:AssumeRole"]
     principals {
@@ -44,28 +79,36 @@ data "aws_iam_policy_document" "events_trust" {
 }
 
 resource "aws_iam_role" "events_invoke" {
+  count = local.finalize_enabled ? 1 : 0
+
   name               = "${var.name}-events-invoke-finalize"
-  assume_role_policy = data.aws_iam_policy_document.events_trust.json
+  assume_role_policy = data.aws_iam_policy_document.events_trust[0].json
 }
 
 data "aws_iam_policy_document" "events_invoke" {
+  count = local.finalize_enabled ? 1 : 0
+
   statement {
     sid       = "InvokeFinalizeDue"
     actions   = ["events:InvokeApiDestination"]
-    resources = [aws_cloudwatch_event_api_destination.finalize_due.arn]
+    resources = [aws_cloudwatch_event_api_destination.finalize_due[0].arn]
   }
 }
 
 resource "aws_iam_role_policy" "events_invoke" {
+  count = local.finalize_enabled ? 1 : 0
+
   name   = "invoke-${var.name}-finalize-due"
-  role   = aws_iam_role.events_invoke.id
-  policy = data.aws_iam_policy_document.events_invoke.json
+  role   = aws_iam_role.events_invoke[0].id
+  policy = data.aws_iam_policy_document.events_invoke[0].json
 }
 
 resource "aws_cloudwatch_event_target" "finalize_due" {
-  rule     = aws_cloudwatch_event_rule.finalize_due.name
-  arn      = aws_cloudwatch_event_api_destination.finalize_due.arn
-  role_arn = aws_iam_role.events_invoke.arn
+  count = local.finalize_enabled ? 1 : 0
+
+  rule     = aws_cloudwatch_event_rule.finalize_due[0].name
+  arn      = aws_cloudwatch_event_api_destination.finalize_due[0].arn
+  role_arn = aws_iam_role.events_invoke[0].arn
   # The endpoint takes no body; the work is "whatever is due now".
   input = "{}"
 

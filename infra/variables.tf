@@ -1,12 +1,12 @@
 variable "name" {
-  description = "Prefix for every resource name (App Runner service, DB identifier, bucket, parameters)."
+  description = "Prefix for every resource name (service or function, DB identifier, bucket, parameters). At most 24 characters: the longest derived name must fit the tightest AWS limit it feeds (App Runner auto scaling configuration, 32; infra/tests/test_names.py checks every one)."
   type        = string
   default     = "mealvote"
 
   validation {
-    # Lowercase for S3 and RDS; short enough for App Runner (40) and IAM role names (64).
-    condition     = can(regex("^[a-z][a-z0-9-]{2,22}[a-z0-9]$", var.name))
-    error_message = "name must be 4-24 characters of lowercase letters, digits and hyphens, starting with a letter."
+    # Lowercase for S3 and RDS; no "--" and no trailing hyphen, which RDS identifiers refuse.
+    condition     = can(regex("^[a-z][a-z0-9-]{2,22}[a-z0-9]$", var.name)) && !strcontains(var.name, "--")
+    error_message = "name must be 4-24 characters of lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen."
   }
 }
 
@@ -32,12 +32,12 @@ variable "route53_zone_name" {
 }
 
 variable "app_domain" {
-  description = "Host name of the app, e.g. vote.example.com. Must be a subdomain inside route53_zone_name (App Runner needs a CNAME, which a zone apex cannot hold)."
+  description = "Host name of the app: the zone apex itself (example.com, served through a Route 53 alias record) or a name inside route53_zone_name (vote.example.com)."
   type        = string
 
   validation {
-    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.){2,}[a-z]{2,63}$", var.app_domain))
-    error_message = "app_domain must be a lowercase host name with at least three labels, e.g. vote.example.com."
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.app_domain)) && length(var.app_domain) <= 253
+    error_message = "app_domain must be a lowercase host name, e.g. example.com or vote.example.com."
   }
 }
 
@@ -62,7 +62,7 @@ variable "alert_email" {
 }
 
 variable "monthly_budget_usd" {
-  description = "Monthly AWS Budgets limit in USD; e-mails at 80% actual and 100% forecast. The idle design costs about $17."
+  description = "Monthly AWS Budgets limit in USD; e-mails at 80% actual and 100% forecast. Idle cost: about $17 with RDS, about $1-3 with Aurora auto-pause (infra/README.md, \"Cost\")."
   type        = number
   default     = 20
 
@@ -96,30 +96,33 @@ variable "postgres_major_version" {
 }
 
 variable "db_credentials_version" {
-  description = "Bump to rotate the database password: both the RDS master password and the DATABASE_URL parameter are rewritten in the same apply (write-only values, never in state). Redeploy the service afterwards (README, \"Rotating secrets\")."
+  description = "Bump to rotate the database password: the database, DATABASE_URL and the running service (App Runner redeploys, Lambda publishes a new configuration) all change in the same apply (README, \"Rotating secrets\")."
   type        = number
   default     = 1
 }
 
 variable "finalize_secret_version" {
-  description = "Bump to rotate the shared secret that EventBridge sends in the x-finalize-secret header and the app reads as FINALIZE_SECRET."
+  description = "Bump to rotate the shared secret that EventBridge sends in the x-finalize-secret header and the app reads as FINALIZE_SECRET; the service is redeployed in the same apply."
   type        = number
   default     = 1
 }
 
 variable "finalize_schedule" {
-  description = "EventBridge schedule expression for POST /internal/finalize-due. Correctness never depends on it (slots also close lazily); it only announces results without a visitor."
+  description = "How often EventBridge calls POST /internal/finalize-due: one of the keys of local.finalize_schedule_seconds (scheduler.tf), or \"off\". null picks the database's default: rate(15 minutes) with rds, off with aurora (a call would wake the paused database; lazy closing already serves every read)."
   type        = string
-  default     = "rate(15 minutes)"
+  default     = null
 
   validation {
-    condition     = can(regex("^(rate|cron)\\(.+\\)$", var.finalize_schedule))
-    error_message = "finalize_schedule must be an EventBridge rate(...) or cron(...) expression."
+    condition = var.finalize_schedule == null || contains([
+      "off", "rate(5 minutes)", "rate(10 minutes)", "rate(15 minutes)", "rate(30 minutes)",
+      "rate(1 hour)", "rate(2 hours)", "rate(3 hours)", "rate(6 hours)", "rate(12 hours)", "rate(1 day)",
+    ], var.finalize_schedule)
+    error_message = "finalize_schedule must be null, \"off\" or one of rate(5|10|15|30 minutes), rate(1 hour), rate(2|3|6|12 hours), rate(1 day)."
   }
 }
 
 variable "availability_zone_ids" {
-  description = "Exactly two AZ IDs (IDs, not names: names are shuffled per account) for the private subnets of RDS and the App Runner VPC connector. The defaults are us-east-1 zones that offer db.t4g; change them with the region."
+  description = "Exactly two AZ IDs (IDs, not names: names are shuffled per account) for the private subnets of the database and of the App Runner VPC connector or the Lambda function. The defaults are us-east-1 zones that offer db.t4g; change them with the region."
   type        = list(string)
   default     = ["use1-az1", "use1-az2"]
 
@@ -152,13 +155,19 @@ variable "log_retention_days" {
 }
 
 variable "alarm_5xx_threshold" {
-  description = "Alarm when the service returns more than this many 5xx responses in each of two consecutive 5-minute periods."
+  description = "Alarm when the front end (App Runner or API Gateway) or the app (EMF metric Requests, StatusClass 5xx) counts more than this many 5xx responses in each of two consecutive 5-minute periods."
   type        = number
   default     = 5
 }
 
+variable "alarm_sign_in_failures_threshold" {
+  description = "Alarm when more than this many sign-ins fail within 15 minutes (EMF metric SignInFailures)."
+  type        = number
+  default     = 50
+}
+
 variable "enable_xray_tracing" {
-  description = "Attach an App Runner observability configuration with X-Ray tracing (the app exports OTLP to the App Runner-managed collector). Off by default: X-Ray bills per recorded trace, and whether traces leave a NAT-less VPC is unverified (README, \"Cost\")."
+  description = "X-Ray tracing. App Runner: an observability configuration whose managed collector receives the app's OTLP/HTTP spans on localhost:4318. Lambda: active tracing, i.e. only the Lambda service's own segments (README, \"Traces\"). Off by default: X-Ray bills per recorded trace."
   type        = bool
   default     = false
 }

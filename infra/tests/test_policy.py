@@ -1,102 +1,29 @@
-"""Policy tests for infra/: the cost and security invariants of docs/architecture.md, checked on the HCL itself.
-
-`terraform validate` cannot run where provider plugins cannot be downloaded, so these tests parse
-every infra/*.tf with python-hcl2 and assert what the design promises: no NAT gateway, no interface
-endpoints, no load balancer, a small private encrypted database, a small App Runner service that
-deploys only on purpose, a private bucket behind CloudFront OAC, and so on.
-
-MEALVOTE_INFRA_DIR points the tests at another copy of infra/; scripts/test-infra also swaps INFRA
-in-process to prove that the tests fail on deliberately broken copies.
-"""
+"""Policy tests for infra/: the cost and security invariants of docs/architecture.md, on the HCL itself
+(helpers and the four combinations: hcl.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-from functools import cache
-from pathlib import Path
-from typing import Any
 
-import hcl2
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-INFRA = Path(os.environ.get("MEALVOTE_INFRA_DIR", REPO_ROOT / "infra")).resolve()
-DOCKERFILE = INFRA / "docker" / "Dockerfile"
-
-_OPTIONS = hcl2.SerializationOptions(
-    with_comments=False, explicit_blocks=False, strip_string_quotes=True
+from hcl import (
+    REPO_ROOT,
+    all_resource_types,
+    tf_text,
+    refers_to,
+    block,
+    blocks,
+    documents,
+    COMBINATIONS,
+    active,
+    active_types,
+    dockerfile_path,
+    local,
+    only,
+    resources,
+    variable,
 )
-
-# --- helpers -------------------------------------------------------------------------------------
-
-
-@cache
-def documents() -> tuple[tuple[str, dict[str, Any]], ...]:
-    files = sorted(INFRA.glob("*.tf"))
-    assert files, f"no .tf files in {INFRA}"
-    parsed = []
-    for path in files:
-        with path.open(encoding="utf-8") as handle:
-            parsed.append((path.name, hcl2.load(handle, serialization_options=_OPTIONS)))
-    return tuple(parsed)
-
-
-def blocks(kind: str, type_: str) -> dict[str, dict[str, Any]]:
-    """Every `kind "type_" "name" {}` block (kind: resource, data, ephemeral) by name."""
-    found: dict[str, dict[str, Any]] = {}
-    for _, doc in documents():
-        for entry in doc.get(kind, []):
-            for name, body in entry.get(type_, {}).items():
-                found[name] = body
-    return found
-
-
-def resources(type_: str) -> dict[str, dict[str, Any]]:
-    return blocks("resource", type_)
-
-
-def only(type_: str) -> dict[str, Any]:
-    found = resources(type_)
-    assert len(found) == 1, f"expected exactly one {type_}, found {sorted(found)}"
-    return next(iter(found.values()))
-
-
-def block(body: dict[str, Any], *path: str) -> dict[str, Any]:
-    """Follow nested single blocks, e.g. block(service, "source_configuration", "image_repository")."""
-    for name in path:
-        value = body.get(name)
-        assert isinstance(value, list) and len(value) == 1, f"expected one `{name}` block"
-        body = value[0]
-    return body
-
-
-def variable(name: str) -> dict[str, Any]:
-    for _, doc in documents():
-        for entry in doc.get("variable", []):
-            if name in entry:
-                return entry[name]
-    raise AssertionError(f"variable {name} is not declared")
-
-
-def local(name: str) -> Any:
-    for _, doc in documents():
-        for entry in doc.get("locals", []):
-            if name in entry:
-                return entry[name]
-    raise AssertionError(f"local {name} is not declared")
-
-
-def all_resource_types() -> set[str]:
-    return {type_ for _, doc in documents() for entry in doc.get("resource", []) for type_ in entry}
-
-
-def tf_text() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(INFRA.glob("*.tf")))
-
-
-def refers_to(value: Any, address: str) -> bool:
-    return isinstance(value, str) and address in value
 
 
 # --- network: the bills the project exists to avoid ----------------------------------------------
@@ -177,40 +104,55 @@ def test_the_database_keeps_seven_days_of_backups_and_is_deletion_protected_by_d
     assert variable("skip_final_snapshot")["default"] is False
 
 
-def test_the_database_admits_port_5432_only_from_the_app_runner_connector():
-    db_groups = [refers_to(g, "aws_security_group.db.id") for g in only("aws_db_instance")["vpc_security_group_ids"]]
-    assert db_groups == [True]
+@pytest.mark.parametrize("combo", COMBINATIONS, ids=str)
+def test_the_database_admits_port_5432_only_from_the_app(combo):
+    for db in list(active("aws_db_instance", combo).values()) + list(active("aws_rds_cluster", combo).values()):
+        assert db["vpc_security_group_ids"] == ["${aws_security_group.db.id}"]
     assert "ingress" not in resources("aws_security_group")["db"]
     ingress = [
         rule
-        for rule in resources("aws_vpc_security_group_ingress_rule").values()
+        for rule in active("aws_vpc_security_group_ingress_rule", combo).values()
         if refers_to(rule["security_group_id"], "aws_security_group.db.")
     ]
     assert len(ingress) == 1
     (rule,) = ingress
     assert (rule["from_port"], rule["to_port"], rule["ip_protocol"]) == (5432, 5432, "tcp")
-    assert refers_to(rule["referenced_security_group_id"], "aws_security_group.connector.")
+    assert rule["referenced_security_group_id"] == "${local.app_security_group_id}"
     assert not {"cidr_ipv4", "cidr_ipv6", "prefix_list_id"} & rule.keys()
     assert not resources("aws_security_group_rule"), "use the per-rule resources, scoped to groups"
+    # The app's group is the one of the active target, and it may only reach the database.
+    groups = active("aws_security_group", combo)
+    app_group = "connector" if combo.compute == "apprunner" else "lambda"
+    assert set(groups) == {"db", app_group}
+    (egress,) = active("aws_vpc_security_group_egress_rule", combo).values()
+    assert egress["referenced_security_group_id"] == "${aws_security_group.db.id}"
+    assert (egress["from_port"], egress["to_port"]) == (5432, 5432)
 
 
-def test_the_database_password_is_write_only_and_never_stored_in_state():
-    db = only("aws_db_instance")
+def test_the_database_password_is_write_only_and_stored_in_state_only_for_lambda():
+    db = resources("aws_db_instance")["main"]
+    cluster = resources("aws_rds_cluster")["main"]
     assert "password" not in db and "manage_master_user_password" not in db
-    assert refers_to(db["password_wo"], "ephemeral.random_password.db.result")
-    assert refers_to(db["password_wo_version"], "var.db_credentials_version")
+    assert "master_password" not in cluster and "manage_master_user_password" not in cluster
+    assert db["password_wo"] == cluster["master_password_wo"] == "${local.db_password}"
+    assert db["password_wo_version"] == cluster["master_password_wo_version"] == "${local.db_password_version}"
     url = resources("aws_ssm_parameter")["database_url"]
     assert "value" not in url
-    assert refers_to(url["value_wo"], "ephemeral.random_password.db.result")
-    assert refers_to(url["value_wo_version"], "var.db_credentials_version")
+    assert url["value_wo"] == "${local.database_url}"
+    assert url["value_wo_version"] == "${local.db_password_version}"
     assert "db" in blocks("ephemeral", "random_password")
+    # App Runner: the ephemeral password. Lambda (no route to SSM): a state-stored one.
+    password = local("db_password")
+    assert re.fullmatch(r"\$\{local\.use_lambda \? random_password\.db\[0\]\.result : ephemeral\.random_password\.db\.result\}", password)
+    assert resources("random_password")["db"]["count"] == "${local.use_lambda ? 1 : 0}"
+    # Switching the password's source must also change the version, or the database keeps the old one.
+    assert "local.use_lambda" in local("db_password_version") and "var.db_credentials_version" in local("db_password_version")
 
 
 def test_database_url_verifies_the_rds_certificate_with_the_bundle_shipped_in_the_image():
-    url = resources("aws_ssm_parameter")["database_url"]
-    assert "sslmode=verify-full" in url["value_wo"]
+    assert "sslmode=verify-full" in local("database_url")
     bundle = local("db_ca_bundle_path")
-    assert re.search(rf"\s{re.escape(bundle)}\s*$", DOCKERFILE.read_text(encoding="utf-8"), re.M)
+    assert re.search(rf"\s{re.escape(bundle)}\s*$", dockerfile_path().read_text(encoding="utf-8"), re.M)
 
 
 def test_secrets_are_securestrings_in_parameter_store_not_secrets_manager():
@@ -270,7 +212,8 @@ def test_app_runner_sets_every_environment_variable_the_app_reads():
         only("aws_apprunner_service"), "source_configuration", "image_repository", "image_configuration"
     )
     assert config["port"] == "8080"
-    assert refers_to(config["runtime_environment_variables"], "local.app_environment")
+    assert config["runtime_environment_variables"] == "${local.apprunner_environment}"
+    assert "local.app_environment" in local("apprunner_environment")
     environment = local("app_environment")
     expected = {
         "HOST": r'"0\.0\.0\.0"',
@@ -279,11 +222,13 @@ def test_app_runner_sets_every_environment_variable_the_app_reads():
         "ASSETS_BASE_URL": r"local\.assets_url",
         "LOG_FORMAT": r'"json"',
         "TICKER_INTERVAL_SECS": r'"0"',
+        "DATABASE_MAX_CONNECTIONS": r"tostring\(local\.app_pool_size\)",
+        "SECRETS_VERSION": r"local\.secrets_version",
     }
     for key, value in expected.items():
         assert re.search(rf"\b{key} = {value}", environment), key
     for secret in ("DATABASE_URL", "FINALIZE_SECRET"):
-        assert secret not in environment, f"{secret} must only come from runtime_environment_secrets"
+        assert secret not in environment + local("apprunner_environment"), f"{secret} must only come from runtime_environment_secrets"
     assert local("app_url") == "https://${var.app_domain}"
     assert local("assets_url") == "https://${var.assets_domain}"
 
@@ -321,11 +266,18 @@ def test_the_custom_domain_does_not_claim_www_and_gets_its_validation_records():
     assert refers_to(validation["for_each"], "certificate_validation_records")
 
 
-def test_xray_tracing_is_off_by_default():
+def test_xray_tracing_is_off_by_default_and_the_otlp_protocol_matches_its_port():
     assert variable("enable_xray_tracing")["default"] is False
     assert resources("aws_apprunner_observability_configuration")["xray"]["count"] == (
-        "${var.enable_xray_tracing ? 1 : 0}"
+        "${local.use_apprunner && var.enable_xray_tracing ? 1 : 0}"
     )
+    environment = local("apprunner_environment")
+    endpoint = re.search(r'OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:(\d+)"', environment)
+    protocol = re.search(r'OTEL_EXPORTER_OTLP_PROTOCOL = "([^"]+)"', environment)
+    assert endpoint and protocol
+    assert {"4317": "grpc", "4318": "http/protobuf"}[endpoint.group(1)] == protocol.group(1)
+    # The app's exporter speaks OTLP/HTTP (docs/operations.md, "Traces").
+    assert protocol.group(1) == "http/protobuf"
 
 
 def test_the_ecr_repository_scans_on_push_and_expires_old_images():
@@ -397,7 +349,7 @@ def test_cloudfront_sends_cors_for_the_app_origin_and_hsts():
 
 
 def test_cloudfront_certificate_is_issued_in_us_east_1():
-    certificate = only("aws_acm_certificate")
+    certificate = resources("aws_acm_certificate")["assets"]
     assert certificate["provider"] == "${aws.us_east_1}"
     providers = [entry["aws"] for _, doc in documents() for entry in doc.get("provider", []) if "aws" in entry]
     assert any(p.get("alias") == "us_east_1" and p.get("region") == "us-east-1" for p in providers)
@@ -407,7 +359,7 @@ def test_cloudfront_certificate_is_issued_in_us_east_1():
 # --- scheduling, logs, alarms, budget ---------------------------------------------------------------
 
 
-def test_eventbridge_posts_to_finalize_due_with_the_secret_header_every_fifteen_minutes():
+def test_eventbridge_posts_to_finalize_due_with_the_secret_header():
     connection = only("aws_cloudwatch_event_connection")
     assert connection["authorization_type"] == "API_KEY"
     assert block(connection, "auth_parameters", "api_key")["key"] == "x-finalize-secret"
@@ -415,8 +367,7 @@ def test_eventbridge_posts_to_finalize_due_with_the_secret_header_every_fifteen_
     assert destination["http_method"] == "POST"
     assert destination["invocation_endpoint"] == "${local.app_url}/internal/finalize-due"
     rule = only("aws_cloudwatch_event_rule")
-    assert refers_to(rule["schedule_expression"], "var.finalize_schedule")
-    assert variable("finalize_schedule")["default"] == "rate(15 minutes)"
+    assert rule["schedule_expression"] == "${local.finalize_schedule}"
 
 
 def test_eventbridge_retries_briefly():
@@ -443,10 +394,11 @@ def test_every_log_group_keeps_logs_for_fourteen_days_by_default():
 
 
 def test_there_is_an_alarm_on_5xx_responses_that_notifies_someone():
-    alarms = [a for a in resources("aws_cloudwatch_metric_alarm").values() if a["metric_name"] == "5xxStatusResponses"]
-    assert len(alarms) == 1
-    (alarm,) = alarms
-    assert alarm["namespace"] == "AWS/AppRunner"
+    alarm = resources("aws_cloudwatch_metric_alarm")["http_5xx"]
+    assert alarm["namespace"] == "${local.platform_5xx.namespace}"
+    platform = local("platform_5xx")
+    assert '"AWS/AppRunner"' in platform and '"5xxStatusResponses"' in platform
+    assert '"AWS/ApiGateway"' in platform and '"5xx"' in platform
     assert alarm["alarm_actions"] == ["${aws_sns_topic.alerts.arn}"]
     subscription = only("aws_sns_topic_subscription")
     assert (subscription["protocol"], subscription["endpoint"]) == ("email", "${var.alert_email}")
@@ -460,11 +412,11 @@ def test_there_is_a_monthly_cost_budget_with_an_email_alert():
     assert all(n["subscriber_email_addresses"] == ["${var.alert_email}"] for n in notifications)
 
 
-def test_the_dashboard_shows_requests_errors_latency_instances_and_database_load():
-    body = only("aws_cloudwatch_dashboard")["dashboard_body"]
-    for metric in ("Requests", "5xxStatusResponses", "RequestLatency", "ActiveInstances", "CPUUtilization", "DatabaseConnections"):
-        assert metric in body, metric
-    assert "p95" in body
+def test_the_dashboard_shows_platform_and_database_metrics_for_every_combination():
+    text = "\n".join(str(local(name)) for name in ("dashboard_platform_widgets", "dashboard_database_widgets"))
+    for metric in ("5xxStatusResponses", "ActiveInstances", "ConcurrentExecutions", "Throttles",
+                   "CPUUtilization", "DatabaseConnections", "ServerlessDatabaseCapacity"):
+        assert metric in text, metric
 
 
 # --- hygiene -----------------------------------------------------------------------------------------
@@ -492,77 +444,10 @@ def test_outputs_give_the_app_url_the_assets_url_and_the_ecr_repository():
 
 
 def test_every_checkov_skip_names_a_check_and_gives_a_reason():
-    skips = re.findall(r"#\s*checkov:skip=([^\n]*)", tf_text() + DOCKERFILE.read_text(encoding="utf-8"))
+    skips = re.findall(r"#\s*checkov:skip=([^\n]*)", tf_text() + dockerfile_path().read_text(encoding="utf-8"))
     assert skips
     for skip in skips:
         assert re.fullmatch(r"CKV2?_[A-Z]+_\d+:\s*\S.{15,}", skip), skip
     assert "skip-check" not in (REPO_ROOT / "scripts" / "test-infra").read_text(encoding="utf-8")
 
 
-# --- container image -----------------------------------------------------------------------------------
-
-
-def dockerfile() -> str:
-    return DOCKERFILE.read_text(encoding="utf-8")
-
-
-def runtime_stage() -> str:
-    return dockerfile().split("AS runtime", 1)[1]
-
-
-def test_the_image_runs_as_a_non_root_user():
-    users = re.findall(r"^USER\s+(\S+)", runtime_stage(), re.M)
-    assert users and users[-1].split(":")[0] not in {"0", "root"}
-
-
-def test_the_image_serves_with_the_binary_its_hash_file_and_the_site_side_by_side():
-    stage = runtime_stage()
-    assert re.search(r"COPY --from=build .*/out/mealvote /out/hash\.txt /app/", stage)
-    assert re.search(r"COPY --from=build .*/out/site /app/site", stage)
-    for setting in (
-        "HOST=0.0.0.0",
-        "PORT=8080",
-        "LEPTOS_SITE_ROOT=site",
-        "LEPTOS_HASH_FILES=true",
-        "LEPTOS_OUTPUT_NAME=mealvote",
-    ):
-        assert setting in stage, setting
-    assert 'CMD ["mealvote", "serve"]' in stage
-    assert re.search(r'HEALTHCHECK .*\n\s+CMD \["/app/mealvote", "healthcheck"\]', stage)
-
-
-def test_the_runtime_image_is_debian_slim_with_ca_certificates():
-    assert re.search(r"^FROM debian:bookworm-slim AS runtime$", dockerfile(), re.M)
-    assert "ca-certificates" in runtime_stage()
-
-
-def _arg(name: str) -> str:
-    match = re.search(rf"^ARG {name}=(\S+)$", dockerfile(), re.M)
-    assert match, name
-    return match.group(1)
-
-
-def test_the_image_uses_the_wasm_bindgen_cli_that_matches_cargo_lock():
-    lock = (REPO_ROOT / "Cargo.lock").read_text(encoding="utf-8")
-    locked = re.findall(r'name = "wasm-bindgen"\nversion = "([^"]+)"', lock)
-    assert locked, "wasm-bindgen is not in Cargo.lock"
-    assert set(locked) == {_arg("WASM_BINDGEN_VERSION")}
-
-
-def test_the_image_pins_the_same_build_tools_as_scripts_bootstrap():
-    # scripts/bootstrap takes its pins from scripts/lib/common.sh (wasm-bindgen from Cargo.lock).
-    common = REPO_ROOT / "scripts" / "lib" / "common.sh"
-    if not common.exists():
-        pytest.skip("scripts/lib/common.sh is not in the tree")
-    text = common.read_text(encoding="utf-8")
-    for name in ("CARGO_LEPTOS_VERSION", "BINARYEN_VERSION"):
-        match = re.search(rf"^{name}=(\S+)$", text, re.M)
-        assert match, f"{name} is no longer pinned in scripts/lib/common.sh"
-        assert _arg(name) == match.group(1), f"Dockerfile {name}={_arg(name)}, scripts: {match.group(1)}"
-    rust = re.search(r'^rust-version = "([\d.]+)"$', (REPO_ROOT / "Cargo.toml").read_text(encoding="utf-8"), re.M)
-    assert rust and re.search(rf"^FROM rust:{re.escape(rust.group(1))}-bookworm AS tools$", dockerfile(), re.M)
-
-
-def test_the_docker_build_context_leaves_out_state_secrets_and_build_output():
-    ignored = set((REPO_ROOT / ".dockerignore").read_text(encoding="utf-8").split())
-    assert {".git", "target", "*.tfstate", ".env", "infra"} <= ignored
