@@ -100,6 +100,9 @@ pub enum AppError {
     /// A plan's options are fixed once the first ballot has arrived.
     #[error("{0}")]
     Conflict(String),
+    /// A household's or an account's limit was reached (`crate::quotas`); nothing was changed.
+    #[error("{}", .0.message())]
+    Quota(crate::quotas::Quota),
 }
 
 fn invite_message(problem: InviteProblem) -> &'static str {
@@ -144,7 +147,7 @@ impl AppError {
             Self::WrongCredentials | Self::SignedOut => 401,
             Self::AdminOnly => 403,
             Self::NotFound => 404,
-            Self::LastAdmin | Self::VotingClosed | Self::Conflict(_) => 409,
+            Self::LastAdmin | Self::VotingClosed | Self::Conflict(_) | Self::Quota(_) => 409,
             Self::Invite(_) => 410,
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,

@@ -19,6 +19,7 @@ pub mod names;
 pub mod notifications;
 pub mod pages;
 pub mod plans;
+pub mod quotas;
 pub mod site;
 pub mod tally;
 

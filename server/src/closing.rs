@@ -1,5 +1,5 @@
-//! The background half of closing votes (`docs/closing.md`): one batch closes every due slot and
-//! delivers pending webhooks. `POST /internal/finalize-due` runs a batch for an external
+//! The background half of closing votes (`docs/closing.md`): one batch closes every due slot,
+//! delivers pending webhooks and prunes what is past its retention. `POST /internal/finalize-due` runs a batch for an external
 //! scheduler; the in-process ticker runs one every `TICKER_INTERVAL_SECS` on local and
 //! self-hosted runs. Neither is needed for correctness: pages close overdue slots lazily and a
 //! ballot closes its slot when everyone has voted (docs/architecture.md, decision 2).
@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::{
     auth::now_ms,
     metrics::ClosePath,
-    store::{FinalizeReport, Store, StoreError},
+    store::{FinalizeReport, PruneReport, Store, StoreError},
     webhooks::{self, DeliveryReport},
 };
 
@@ -22,6 +22,8 @@ pub struct BatchReport {
     pub slots: FinalizeReport,
     /// Webhook deliveries attempted after closing (all zero when `WEBHOOKS_ENABLED=false`).
     pub webhooks: DeliveryReport,
+    /// Rows past their retention that this batch deleted.
+    pub pruned: PruneReport,
     pub elapsed_ms: u64,
 }
 
@@ -44,9 +46,14 @@ pub async fn run_batch(
         }
         None => DeliveryReport::default(),
     };
+    let pruned = store.prune(now_ms()).await?;
     let elapsed = started.elapsed();
     crate::metrics::finalize_due_batch(elapsed);
-    if slots.closed > 0 || slots.remaining > 0 || deliveries != DeliveryReport::default() {
+    if slots.closed > 0
+        || slots.remaining > 0
+        || deliveries != DeliveryReport::default()
+        || pruned != PruneReport::default()
+    {
         tracing::info!(
             closed = slots.closed,
             already_closed = slots.already_closed,
@@ -55,6 +62,7 @@ pub async fn run_batch(
             webhooks_failed = deliveries.failed,
             webhooks_abandoned = deliveries.abandoned,
             webhooks_deferred = deliveries.deferred,
+            pruned_outbox = pruned.outbox,
             elapsed_ms = elapsed.as_millis(),
             path = path.label(),
             "finalize batch"
@@ -63,6 +71,7 @@ pub async fn run_batch(
     Ok(BatchReport {
         slots,
         webhooks: deliveries,
+        pruned,
         elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
     })
 }

@@ -11,11 +11,13 @@ mod ballots;
 mod calendar;
 mod closing;
 mod departures;
+mod dishes;
 mod households;
 mod notifications;
 mod outbox;
 mod plans;
 mod rate_limits;
+mod retention;
 mod sessions;
 
 use std::time::{Duration, Instant};
@@ -39,6 +41,9 @@ pub use notifications::{
 };
 pub use outbox::EventKind;
 pub use plans::{PlanRule, PlanTiming};
+pub use retention::{
+    DELIVERY_RETENTION_MS, INVITE_RETENTION_MS, OUTBOX_RETENTION_MS, PRUNE_BATCH, PruneReport,
+};
 pub use sessions::StoredSession;
 
 /// Migrations embedded in the binary, run at start-up; see `server/migrations/README.md`.
@@ -72,9 +77,24 @@ pub enum StoreError {
     Rule(PlanRule),
     #[error("the dish library has a dish with this name already")]
     DishExists,
+    /// A household's or account's limit was reached; nothing was written.
+    #[error("limit reached: {0:?}")]
+    Quota(app::quotas::Quota),
     /// A stored value the code cannot read back; names the column.
     #[error("unreadable stored value in {0}")]
     Corrupt(&'static str),
+}
+
+/// `(\$1, \$2, …), (…)`: the `values` of a multi-row insert of `rows` rows of `columns` columns,
+/// so one statement writes them all.
+fn placeholders(rows: usize, columns: usize) -> String {
+    let row = |r: usize| {
+        let cells: Vec<String> = (1..=columns)
+            .map(|c| format!("${}", r * columns + c))
+            .collect();
+        format!("({})", cells.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
 }
 
 /// A unique constraint refused the write (same answer on both engines).
@@ -89,6 +109,8 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// The rate-limit key ([`Store::rate_limit_key`]), read once per process.
+    rate_limit_key: std::sync::Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl Store {
@@ -128,7 +150,11 @@ impl Store {
                 url: config.url.redacted().to_owned(),
                 source,
             })?;
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            rate_limit_key: std::sync::Arc::default(),
+        })
     }
 
     /// Applies every pending migration, each in its own transaction.

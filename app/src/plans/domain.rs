@@ -9,6 +9,7 @@ use time::{Date, Duration, PrimitiveDateTime, Time, UtcOffset, macros::format_de
 use crate::{
     error::{AppError, Field},
     ids::OptionId,
+    quotas::MAX_SLOTS_PER_PLAN,
 };
 
 pub const MAX_DISH_NAME_CHARS: usize = 60;
@@ -241,6 +242,17 @@ impl NewPlan {
             .checked_add(Duration::days(i64::from(days) - 1))
             .ok_or_else(|| AppError::invalid(Field::FirstDay, "Pick an earlier first day."))?;
         let meals = MealNames::parse(&form.meals)?;
+        let slots = days * u32::try_from(meals.names().len()).unwrap_or(u32::MAX);
+        if slots > MAX_SLOTS_PER_PLAN {
+            return Err(AppError::invalid(
+                Field::Days,
+                format!(
+                    "A plan has at most {MAX_SLOTS_PER_PLAN} meals to vote on; {days} days of {} \
+                     meals a day would be {slots}. Plan fewer days or meals.",
+                    meals.names().len()
+                ),
+            ));
+        }
         let options = OptionNames::parse(&form.options)?;
         let title = form.title.trim();
         if title.chars().count() > MAX_TITLE_CHARS || !one_line(title) {
@@ -492,6 +504,24 @@ mod tests {
         assert_eq!(plan.options.dishes().len(), 3);
         // 18:00 at UTC+1 is 17:00 UTC.
         assert_eq!(plan.deadline_ms, NOON_BEFORE + 5 * 3_600_000);
+    }
+
+    #[test]
+    fn a_plan_has_at_most_28_meals_to_vote_on() {
+        let mut fortnight = form();
+        fortnight.days = "14".into();
+        fortnight.meals = "lunch, dinner".into();
+        assert!(
+            NewPlan::parse(&fortnight, NOON_BEFORE).is_ok(),
+            "14 × 2 = 28"
+        );
+        fortnight.meals = "breakfast, lunch, dinner".into();
+        let error = NewPlan::parse(&fortnight, NOON_BEFORE).unwrap_err();
+        assert_eq!(
+            error.for_field(Field::Days).unwrap(),
+            "A plan has at most 28 meals to vote on; 14 days of 3 meals a day would be 42. Plan \
+             fewer days or meals."
+        );
     }
 
     #[test]

@@ -580,7 +580,15 @@ impl Backend for ServerBackend {
         ranks: std::collections::BTreeMap<String, String>,
     ) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
-        let draft = self.store.begin_ballot(&access, &slot, now_ms()).await?;
+        let now = now_ms();
+        limits::check(
+            &self.store,
+            limits::BALLOT_SAVES_PER_MEMBER,
+            Subject::User(access.user_id()),
+            now,
+        )
+        .await?;
+        let draft = self.store.begin_ballot(&access, &slot, now).await?;
         let options: Vec<_> = draft
             .options()
             .iter()
@@ -925,6 +933,7 @@ impl From<StoreError> for AppError {
                 Field::DishName,
                 "The dish library has a dish with this name already.",
             ),
+            StoreError::Quota(quota) => Self::Quota(quota),
             StoreError::Rule(PlanRule::Closed) => Self::VotingClosed,
             StoreError::Rule(PlanRule::ProposerOnly) => Self::Conflict(
                 "Only the member who proposed this plan can change it (any admin can, once they \

@@ -14,12 +14,15 @@
 //! | sign-up | client IP | 20 per hour |
 //! | invite look-up and redemption | client IP | 30 per 15 minutes |
 //! | invite redemption | account | 10 per 15 minutes |
+//! | ballot save | member | 30 per minute |
 
 use std::net::IpAddr;
 
 use app::{accounts::Email, error::AppError, ids::UserId};
 
-use super::invites::hex_sha256;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
 use crate::store::{Store, StoreError};
 
 const MINUTE_MS: i64 = 60_000;
@@ -57,6 +60,12 @@ pub const INVITE_PER_IP: Limit = Limit {
     scope: "invite:ip",
     max: 30,
     window_ms: 15 * MINUTE_MS,
+};
+/// Ballot saves per member, across all meals (`app::quotas`).
+pub const BALLOT_SAVES_PER_MEMBER: Limit = Limit {
+    scope: "ballot:user",
+    max: app::quotas::MAX_BALLOT_SAVES_PER_MINUTE as i64,
+    window_ms: MINUTE_MS,
 };
 pub const INVITE_PER_USER: Limit = Limit {
     scope: "invite:user",
@@ -101,14 +110,21 @@ pub fn network(ip: IpAddr) -> String {
 }
 
 impl Subject<'_> {
-    fn key(&self, limit: &Limit) -> String {
+    /// `scope:HMAC-SHA256(secret, subject)` in hex: a keyed hash, so the table cannot be
+    /// reversed by hashing every IPv4 address or a list of emails.
+    fn key(&self, limit: &Limit, secret: &str) -> String {
         let subject = match self {
             Self::Ip(ip) => network(*ip),
             Self::Email(email) => email.as_str().to_owned(),
             Self::EmailFrom(email, ip) => format!("{}\n{}", email.as_str(), network(*ip)),
             Self::User(user) => user.as_str().to_owned(),
         };
-        format!("{}:{}", limit.scope, hex_sha256(subject.as_bytes()))
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+        mac.update(subject.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}:{hex}", limit.scope)
     }
 }
 
@@ -142,7 +158,11 @@ pub async fn check_only(
     now_ms: i64,
 ) -> Result<(), LimitError> {
     let (hits, window_start) = store
-        .rate_limit_hits(&subject.key(&limit), limit.window_ms, now_ms)
+        .rate_limit_hits(
+            &subject.key(&limit, store.rate_limit_key().await?),
+            limit.window_ms,
+            now_ms,
+        )
         .await?;
     refuse_beyond(limit, hits + 1, window_start, now_ms)
 }
@@ -155,7 +175,11 @@ pub async fn record(
     now_ms: i64,
 ) -> Result<(), LimitError> {
     store
-        .hit_rate_limit(&subject.key(&limit), limit.window_ms, now_ms)
+        .hit_rate_limit(
+            &subject.key(&limit, store.rate_limit_key().await?),
+            limit.window_ms,
+            now_ms,
+        )
         .await?;
     Ok(())
 }
@@ -168,7 +192,11 @@ pub async fn check(
     now_ms: i64,
 ) -> Result<(), LimitError> {
     let (hits, window_start) = store
-        .hit_rate_limit(&subject.key(&limit), limit.window_ms, now_ms)
+        .hit_rate_limit(
+            &subject.key(&limit, store.rate_limit_key().await?),
+            limit.window_ms,
+            now_ms,
+        )
         .await?;
     refuse_beyond(limit, hits, window_start, now_ms)
 }
@@ -194,6 +222,22 @@ fn refuse_beyond(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_a_keyed_hash_that_names_no_address() {
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        let key = Subject::Ip(ip).key(&SIGN_IN_PER_IP, "secret one");
+        assert!(key.starts_with("sign-in:ip:"), "{key}");
+        assert!(!key.contains("192.0.2.7"));
+        assert_eq!(key, Subject::Ip(ip).key(&SIGN_IN_PER_IP, "secret one"));
+        assert_ne!(
+            key,
+            Subject::Ip(ip).key(&SIGN_IN_PER_IP, "secret two"),
+            "without the server's secret nobody can recompute a key"
+        );
+        let plain_sha256 = crate::auth::invites::hex_sha256(b"192.0.2.7");
+        assert!(!key.ends_with(&plain_sha256));
+    }
 
     #[test]
     fn an_ipv6_client_counts_per_64_and_an_ipv4_client_per_address() {

@@ -9,6 +9,7 @@ use app::{
     error::InviteProblem,
     households::{HouseholdName, InviteView, MemberView, Role},
     ids::{HouseholdId, InviteId, UserId},
+    quotas::{MAX_HOUSEHOLDS_PER_ACCOUNT, Quota},
 };
 use sqlx::{Any, Transaction};
 use subtle::ConstantTimeEq;
@@ -138,6 +139,7 @@ impl Store {
     ) -> Result<HouseholdId, StoreError> {
         let id = HouseholdId::generate();
         let mut tx = self.begin().await?;
+        require_room_for_one_more(&mut tx, creator).await?;
         sqlx::query(r"insert into households (id, name, created_at) values ($1, $2, $3)")
             .bind(id.as_str())
             .bind(name.as_str())
@@ -540,6 +542,7 @@ impl Store {
         {
             return Err(StoreError::Invite(InviteProblem::RemovedSince));
         }
+        require_room_for_one_more(&mut tx, user).await?;
         // The condition repeats the checks, so two people racing for a single-use link cannot
         // both win: only one update matches.
         let counted = sqlx::query(
@@ -660,6 +663,22 @@ async fn require_admin_in(
         Some(Role::Member) => Err(StoreError::NotAdmin),
         None => Err(StoreError::NotFound),
     }
+}
+
+/// [`Quota::Households`] when `user` belongs to as many households as an account may.
+async fn require_room_for_one_more(
+    conn: &mut sqlx::AnyConnection,
+    user: &UserId,
+) -> Result<(), StoreError> {
+    let households: i64 =
+        sqlx::query_scalar(r"select cast(count(*) as bigint) from memberships where user_id = $1")
+            .bind(user.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+    if households >= i64::from(MAX_HOUSEHOLDS_PER_ACCOUNT) {
+        return Err(StoreError::Quota(Quota::Households));
+    }
+    Ok(())
 }
 
 async fn role_in(

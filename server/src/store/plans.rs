@@ -1,4 +1,4 @@
-//! Meal plans: the dish library, plans with their slots and options, and ballots.
+//! Meal plans: plans with their slots and options, who manages them, and their deadlines.
 //!
 //! Every method takes a [`HouseholdAccess`] and scopes its SQL to that household, so a plan, slot
 //! or dish id from another household finds nothing ([`StoreError::NotFound`]).
@@ -9,19 +9,20 @@
 
 use app::{
     households::Role,
-    ids::{DishId, OptionId, PlanId, SlotId, UserId},
+    ids::{PlanId, SlotId, UserId},
     plans::{
-        DeadlineChange, DishDetails, DishName, DishView, MealNames, NewPlan, OptionNames,
-        PlanSummary, PlanView, SlotBrief, SlotSummary, day_iso, day_label, parse_day,
+        DeadlineChange, MealNames, NewPlan, OptionNames, PlanSummary, PlanView, SlotBrief,
+        SlotSummary, day_iso, day_label, parse_day,
     },
+    quotas::{MAX_OPEN_PLANS, Quota},
 };
-use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, Store, StoreError,
     closing::lock_slot,
-    is_unique_violation,
+    dishes::{insert_options, library_dishes},
     outbox::{Event, EventKind, record_event},
+    placeholders,
 };
 
 /// A plan's dates and deadline, as the rules about it need them.
@@ -74,60 +75,6 @@ impl Store {
         Ok(())
     }
 
-    /// The dish library, by name.
-    #[tracing::instrument(name = "store.dishes", skip_all)]
-    pub async fn dishes(&self, access: &HouseholdAccess) -> Result<Vec<DishView>, StoreError> {
-        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            r"select id, name, note, link from dishes where household_id = $1
-              order by name_key, id",
-        )
-        .bind(access.household_id().as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, note, link)| DishView {
-                id: DishId::from_stored(id),
-                name,
-                note,
-                link,
-            })
-            .collect())
-    }
-
-    /// Adds a dish; a name the library has already (in any case) is [`StoreError::DishExists`].
-    #[tracing::instrument(name = "store.add_dish", skip_all)]
-    pub async fn add_dish(
-        &self,
-        access: &HouseholdAccess,
-        name: &DishName,
-        details: &DishDetails,
-        now_ms: i64,
-    ) -> Result<DishId, StoreError> {
-        let id = DishId::generate();
-        sqlx::query(
-            r"insert into dishes (id, household_id, name, name_key, note, link, created_at)
-              values ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id.as_str())
-        .bind(access.household_id().as_str())
-        .bind(name.as_str())
-        .bind(name.key())
-        .bind(details.note.as_deref())
-        .bind(details.link.as_deref())
-        .bind(now_ms)
-        .execute(&mut *self.acquire().await?)
-        .await
-        .map_err(|error| {
-            if is_unique_violation(&error) {
-                StoreError::DishExists
-            } else {
-                error.into()
-            }
-        })?;
-        Ok(id)
-    }
-
     /// Stores a proposal: the plan, one slot per day and meal with the proposal's options
     /// (dishes the library lacks are added to it), and the household's members as the plan's
     /// expected voters.
@@ -141,6 +88,18 @@ impl Store {
         let id = PlanId::generate();
         let household = access.household_id().as_str();
         let mut tx = self.begin().await?;
+        let open: i64 = sqlx::query_scalar(
+            r"select cast(count(*) as bigint) from plans p
+              where p.household_id = $1
+                and exists (select 1 from slots s where s.plan_id = p.id
+                            and not exists (select 1 from slot_results r where r.slot_id = s.id))",
+        )
+        .bind(household)
+        .fetch_one(&mut *tx)
+        .await?;
+        if open >= i64::from(MAX_OPEN_PLANS) {
+            return Err(StoreError::Quota(Quota::OpenPlans));
+        }
         sqlx::query(
             r"insert into plans (id, household_id, proposed_by, title, first_day, last_day,
                                  utc_offset_minutes, deadline_at, created_at)
@@ -166,26 +125,32 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let dishes = library_dishes(&mut tx, household, &plan.options, now_ms).await?;
-        let mut position = 0_i64;
+        // One statement for every slot and one for every option: the work of a proposal does not
+        // grow with the number of rows it writes.
+        let mut slots = Vec::new();
         let mut day = plan.first_day;
         while day <= plan.last_day {
             for meal in plan.meals.names() {
-                let slot = SlotId::generate();
-                sqlx::query(
-                    r"insert into slots (id, plan_id, day, meal, position) values ($1, $2, $3, $4, $5)",
-                )
-                .bind(slot.as_str())
-                .bind(id.as_str())
-                .bind(day_iso(day))
-                .bind(meal)
-                .bind(position)
-                .execute(&mut *tx)
-                .await?;
-                insert_options(&mut tx, &slot, &dishes).await?;
-                position += 1;
+                slots.push((SlotId::generate(), day_iso(day), meal.as_str()));
             }
             day = day.next_day().ok_or(StoreError::NotFound)?;
         }
+        let sql = format!(
+            "insert into slots (id, plan_id, day, meal, position) values {}",
+            placeholders(slots.len(), 5)
+        );
+        let mut insert = sqlx::query(&sql);
+        for (position, (slot, day, meal)) in (0_i64..).zip(&slots) {
+            insert = insert
+                .bind(slot.as_str())
+                .bind(id.as_str())
+                .bind(day.as_str())
+                .bind(*meal)
+                .bind(position);
+        }
+        insert.execute(&mut *tx).await?;
+        let slot_ids: Vec<&SlotId> = slots.iter().map(|(slot, _, _)| slot).collect();
+        insert_options(&mut tx, &slot_ids, &dishes).await?;
         record_event(
             &mut tx,
             Event {
@@ -518,7 +483,7 @@ impl Store {
             }));
         }
         let dishes = library_dishes(&mut tx, household, options, now_ms).await?;
-        insert_options(&mut tx, slot, &dishes).await?;
+        insert_options(&mut tx, &[slot], &dishes).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -547,57 +512,6 @@ pub(super) async fn require_manager(
         }
     }
     Err(StoreError::Rule(PlanRule::ProposerOnly))
-}
-
-/// The library's dishes for `names`, adding the ones it lacks; in the order given.
-async fn library_dishes(
-    tx: &mut Transaction<'_, Any>,
-    household: &str,
-    names: &OptionNames,
-    now_ms: i64,
-) -> Result<Vec<String>, StoreError> {
-    let mut ids = Vec::with_capacity(names.dishes().len());
-    for dish in names.dishes() {
-        sqlx::query(
-            r"insert into dishes (id, household_id, name, name_key, created_at)
-              values ($1, $2, $3, $4, $5)
-              on conflict (household_id, name_key) do nothing",
-        )
-        .bind(DishId::generate().as_str())
-        .bind(household)
-        .bind(dish.as_str())
-        .bind(dish.key())
-        .bind(now_ms)
-        .execute(&mut **tx)
-        .await?;
-        let id: String =
-            sqlx::query_scalar(r"select id from dishes where household_id = $1 and name_key = $2")
-                .bind(household)
-                .bind(dish.key())
-                .fetch_one(&mut **tx)
-                .await?;
-        ids.push(id);
-    }
-    Ok(ids)
-}
-
-async fn insert_options(
-    tx: &mut Transaction<'_, Any>,
-    slot: &SlotId,
-    dishes: &[String],
-) -> Result<(), StoreError> {
-    for (position, dish) in (0_i64..).zip(dishes) {
-        sqlx::query(
-            r"insert into slot_options (id, slot_id, dish_id, position) values ($1, $2, $3, $4)",
-        )
-        .bind(OptionId::generate().as_str())
-        .bind(slot.as_str())
-        .bind(dish)
-        .bind(position)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
 }
 
 fn count(n: i64) -> u32 {

@@ -47,4 +47,39 @@ impl Store {
                 .await?;
         Ok((hits.unwrap_or(0), window_start))
     }
+
+    /// The secret under which rate-limit subjects (addresses, emails) are hashed into keys: made
+    /// at random by the first instance that needs it and stored, so every instance counts under
+    /// the same keys; read once per process.
+    pub async fn rate_limit_key(&self) -> Result<&str, StoreError> {
+        self.rate_limit_key
+            .get_or_try_init(|| self.server_key("rate_limits"))
+            .await
+            .map(String::as_str)
+    }
+
+    /// The server key `name`, created if missing. Two instances racing both read the one stored.
+    #[tracing::instrument(name = "store.server_key", skip_all)]
+    async fn server_key(&self, name: &str) -> Result<String, StoreError> {
+        let mut bytes = [0_u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|_| StoreError::Corrupt("server_keys (no randomness)"))?;
+        let fresh: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let mut conn = self.acquire().await?;
+        sqlx::query(
+            r"insert into server_keys (name, value, created_at) values ($1, $2, $3)
+              on conflict (name) do nothing",
+        )
+        .bind(name)
+        .bind(&fresh)
+        .bind(crate::auth::now_ms())
+        .execute(&mut *conn)
+        .await?;
+        Ok(
+            sqlx::query_scalar(r"select value from server_keys where name = $1")
+                .bind(name)
+                .fetch_one(&mut *conn)
+                .await?,
+        )
+    }
 }

@@ -17,6 +17,8 @@ crate::on_both_engines!(
     a_demoted_admin_loses_their_invites_and_webhook_and_the_admins_are_told,
     a_removed_members_ballot_on_an_open_slot_stops_counting,
     any_admin_manages_a_plan_whose_proposer_has_left,
+    a_flood_of_ballot_saves_is_refused_past_thirty_a_minute,
+    a_proposal_of_84_meals_is_refused_naming_the_limit,
 );
 
 fn member_id(overview: &HouseholdOverview, name: &str) -> UserId {
@@ -260,4 +262,71 @@ async fn any_admin_manages_a_plan_whose_proposer_has_left(db: TestDatabase) {
         409,
         "members still may not"
     );
+}
+
+async fn a_flood_of_ballot_saves_is_refused_past_thirty_a_minute(db: TestDatabase) {
+    let app = TestApp::spawn_with(db, &[]).await;
+    let (_ada, bob, household, plan) = household_with_plan(&app).await;
+    let page = bob.ballot_page_of_plan(&household, &plan).await;
+    let rank = |i: usize| format!("rank-{}", page.options[i].id);
+    let limit = app::quotas::MAX_BALLOT_SAVES_PER_MINUTE as usize;
+    let mut refused = None;
+    for i in 0..=limit {
+        let (first, second) = (rank(i % 2), rank((i + 1) % 2));
+        let slot = page.slot_id.to_string();
+        let fields = [
+            ("household_id", household.as_str()),
+            ("slot_id", slot.as_str()),
+            (first.as_str(), "1"),
+            (second.as_str(), "2"),
+        ];
+        let answer = bob.call("cast_ballot", &fields).await;
+        if !answer.status.is_success() {
+            refused = Some((i, answer));
+            break;
+        }
+    }
+    // Every save up to the limit went through, unless a minute boundary fell inside the loop and
+    // restarted the count (then the flood simply goes on into the next window).
+    let Some((at, answer)) = refused else {
+        return;
+    };
+    assert_eq!(at, limit, "the first {limit} saves in a minute go through");
+    assert_eq!(answer.status.as_u16(), 429);
+    assert!(answer.error().to_string().contains("Too many attempts"));
+    // What was saved stays saved.
+    let kept = bob.ballot_page_of_plan(&household, &plan).await;
+    assert!(kept.mine.is_some(), "the last accepted ballot is kept");
+}
+
+async fn a_proposal_of_84_meals_is_refused_naming_the_limit(db: TestDatabase) {
+    let app = TestApp::spawn_with(db, &[]).await;
+    let ada = app.signed_up("Ada").await;
+    let household = ada.create_household("Home").await;
+    let options: Vec<String> = (1..=20).map(|i| format!("Dish {i}")).collect();
+    let answer = ada
+        .call(
+            "propose_plan",
+            &[
+                ("household_id", household.as_str()),
+                ("title", ""),
+                ("first_day", &crate::support::day_from_now(3)),
+                ("days", "14"),
+                ("meals", "a, b, c, d, e, f"),
+                ("options", &options.join("\n")),
+                ("deadline_date", &crate::support::day_from_now(1)),
+                ("deadline_time", "18:00"),
+                ("utc_offset_minutes", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status.as_u16(), 400);
+    assert!(
+        answer.error().to_string().contains("at most 28 meals"),
+        "{answer:?}"
+    );
+    let plans = ada
+        .call("list_plans", &[("household_id", household.as_str())])
+        .await;
+    assert_eq!(plans.assert_ok().body, "[]", "nothing was stored");
 }

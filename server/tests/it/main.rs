@@ -14,6 +14,7 @@ mod metrics_endpoint;
 mod notifications;
 mod plans;
 mod probe;
+mod quotas;
 mod request_logs;
 mod results;
 mod sessions;

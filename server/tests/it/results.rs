@@ -332,7 +332,8 @@ async fn only_the_proposer_reopens_a_slot_nobody_voted_on_and_only_with_a_future
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert_eq!(
         refused.error().to_string(),
-        "Only the member who proposed this plan can change it."
+        "Only the member who proposed this plan can change it (any admin can, once they have \
+         left the household)."
     );
     // A deadline in the past is refused next to its field.
     let past = reopen(&ada, &household, &second, &day_from_now(-1)).await;

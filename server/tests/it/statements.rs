@@ -1,7 +1,8 @@
 //! What a request costs in SQL statements, as the server counts them itself (`sql_statements` on
 //! each request's log line; `telemetry::statements`). The budgets are deterministic: a count,
 //! not a timing. Signed-out landing page 0; a member's ballot page at most 4; a ballot save at
-//! most 8 (re-casts included).
+//! most 8 (re-casts included); the largest proposal allowed (28 meals × 20 options, 560 options
+//! written) at most 12.
 
 use serde_json::Value;
 
@@ -15,6 +16,7 @@ on_both_engines!(requests_stay_within_their_statement_budgets);
 const LANDING: usize = 0;
 const BALLOT_PAGE: usize = 4;
 const BALLOT_SAVE: usize = 8;
+const LARGEST_PROPOSAL: usize = 12;
 
 /// The statement counts of every completed request to `route` with `method`.
 fn statements(lines: &[Value], method: &str, route: &str) -> Vec<usize> {
@@ -77,6 +79,19 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
         ada.call("cast_ballot", &fields).await.assert_ok();
     }
     bob.open(&ballot_page).await.assert_ok();
+    let options: Vec<String> = (1..=20).map(|i| format!("Dish {i}")).collect();
+    let largest = [
+        ("household_id", household.as_str()),
+        ("title", "A fortnight"),
+        ("first_day", &crate::support::day_from_now(3)),
+        ("days", "14"),
+        ("meals", "lunch, dinner"),
+        ("options", &options.join("\n")),
+        ("deadline_date", &crate::support::day_from_now(1)),
+        ("deadline_time", "18:00"),
+        ("utc_offset_minutes", "0"),
+    ];
+    ada.call("propose_plan", &largest).await.assert_ok();
 
     let lines: Vec<Value> = server
         .stop()
@@ -87,7 +102,11 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
     let landing = statements(&lines, "GET", "/");
     let pages = statements(&lines, "GET", "/households/{id}/slots/{slot}");
     let saves = statements(&lines, "POST", "/api/cast_ballot");
-    eprintln!("statements: landing {landing:?}, ballot page {pages:?}, ballot save {saves:?}");
+    let proposals = statements(&lines, "POST", "/api/propose_plan");
+    eprintln!(
+        "statements: landing {landing:?}, ballot page {pages:?}, ballot save {saves:?}, \
+         proposals {proposals:?}"
+    );
     assert_eq!(landing.len(), 2);
     assert!(landing.iter().all(|&n| n == LANDING), "landing {landing:?}");
     assert_eq!(pages.len(), 5);
@@ -99,6 +118,11 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
     assert!(
         saves.iter().all(|&n| n <= BALLOT_SAVE),
         "ballot save {saves:?}"
+    );
+    assert_eq!(proposals.len(), 2);
+    assert!(
+        proposals.iter().all(|&n| n <= LARGEST_PROPOSAL),
+        "proposal {proposals:?}"
     );
     // The counter counts: a page that reads the database shows it.
     assert!(pages.iter().all(|&n| n > 0), "ballot page {pages:?}");

@@ -10,6 +10,7 @@ crate::on_both_engines!(
     the_store_answers_a_ping,
     foreign_keys_are_enforced,
     a_failing_migration_leaves_nothing_half_applied,
+    every_instance_hashes_rate_limit_keys_under_the_same_stored_secret,
 );
 
 async fn migrations_create_the_schema_and_can_run_again(db: TestDatabase) {
@@ -25,6 +26,20 @@ async fn migrations_create_the_schema_and_can_run_again(db: TestDatabase) {
         "memberships",
         "invites",
         "rate_limits",
+        "dishes",
+        "plans",
+        "plan_deadline_changes",
+        "plan_voters",
+        "slots",
+        "slot_options",
+        "ballots",
+        "slot_results",
+        "outbox",
+        "webhooks",
+        "webhook_deliveries",
+        "calendar_feeds",
+        "removals",
+        "server_keys",
     ] {
         let count: i64 =
             sqlx::query_scalar(&format!("select cast(count(*) as bigint) from {table}"))
@@ -33,6 +48,16 @@ async fn migrations_create_the_schema_and_can_run_again(db: TestDatabase) {
                 .unwrap_or_else(|e| panic!("table {table} is missing: {e}"));
         assert_eq!(count, 0, "{table} starts empty");
     }
+}
+
+async fn every_instance_hashes_rate_limit_keys_under_the_same_stored_secret(db: TestDatabase) {
+    let first = db.store().await;
+    let second = db.store().await;
+    let (a, b) = tokio::join!(first.rate_limit_key(), second.rate_limit_key());
+    let (a, b) = (a.unwrap().to_owned(), b.unwrap().to_owned());
+    assert_eq!(a, b, "two instances racing agree on one key");
+    assert_eq!(a.len(), 64, "32 random bytes in hex");
+    assert_eq!(db.store().await.rate_limit_key().await.unwrap(), a, "kept");
 }
 
 async fn the_store_answers_a_ping(db: TestDatabase) {

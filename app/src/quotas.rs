@@ -1,0 +1,56 @@
+//! Limits on what one household or one person can make the server keep: each bounds rows and
+//! work a stranger with a free account could otherwise grow without end (docs/security.md).
+//! Reaching one changes nothing already saved and answers with a message that names the limit.
+
+use serde::{Deserialize, Serialize};
+
+/// Plans with a meal still being voted on, per household.
+pub const MAX_OPEN_PLANS: u32 = 10;
+/// Meals in one plan (days × meals per day): four weeks of one meal, two weeks of two.
+pub const MAX_SLOTS_PER_PLAN: u32 = 28;
+/// Dishes in a household's library.
+pub const MAX_DISHES: u32 = 500;
+/// Households one account belongs to.
+pub const MAX_HOUSEHOLDS_PER_ACCOUNT: u32 = 10;
+/// Ballot saves per member per minute, across all meals: far above a person re-ranking by hand.
+pub const MAX_BALLOT_SAVES_PER_MINUTE: u32 = 30;
+
+/// A limit that was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Quota {
+    OpenPlans,
+    Dishes,
+    Households,
+}
+
+impl Quota {
+    /// What the person is told.
+    pub fn message(self) -> String {
+        match self {
+            Self::OpenPlans => format!(
+                "This household has {MAX_OPEN_PLANS} plans still being voted on, the most it can \
+                 have at once. Wait for one to close first."
+            ),
+            Self::Dishes => format!(
+                "The dish library is full: a household keeps at most {MAX_DISHES} dishes. Use \
+                 dishes it has already."
+            ),
+            Self::Households => format!(
+                "You belong to {MAX_HOUSEHOLDS_PER_ACCOUNT} households, the most one account can. \
+                 Leave one first."
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_message_names_its_number() {
+        assert!(Quota::OpenPlans.message().contains("10 plans"));
+        assert!(Quota::Dishes.message().contains("500 dishes"));
+        assert!(Quota::Households.message().contains("10 households"));
+    }
+}
