@@ -56,7 +56,7 @@ pub async fn sign_up(
             let account = NewAccount::parse(display_name, email, password)?;
             let (backend, req) = backend::context()?;
             backend.sign_up(&req, account).await?;
-            land_after_sign_in(&*backend, &req, invite).await
+            land_after_sign_up(&*backend, &req, invite).await
         }
         .await,
     )
@@ -74,7 +74,8 @@ pub async fn sign_in(
             let credentials = Credentials::parse(email, password)?;
             let (backend, req) = backend::context()?;
             backend.sign_in(&req, credentials).await?;
-            land_after_sign_in(&*backend, &req, invite).await
+            land_after_sign_in(invite);
+            Ok(())
         }
         .await,
     )
@@ -94,10 +95,64 @@ pub async fn sign_out() -> Result<(), AppError> {
     )
 }
 
-/// After signing in: into the invited household, or to the household list. An invite that cannot
-/// be used any more sends the person to its page, which says why.
+/// Ends every other session of the account (a phone left somewhere, a shared computer); this
+/// one stays signed in.
+#[server(endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::backend;
+    backend::respond(
+        async move {
+            let (backend, req) = backend::context()?;
+            backend.sign_out_everywhere(&req).await?;
+            backend::go_to("/households?signed_out_elsewhere=1#account");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Changes the password after checking the current one, and ends every other session.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::{backend, error::Field};
+    backend::respond(
+        async move {
+            let current = Password::attempt(current_password).map_err(|_| {
+                AppError::invalid(Field::CurrentPassword, "Enter your current password.")
+            })?;
+            let new = Password::new_choice(new_password).map_err(|error| match error {
+                AppError::Invalid { message, .. } => AppError::invalid(Field::NewPassword, message),
+                other => other,
+            })?;
+            let (backend, req) = backend::context()?;
+            backend.change_password(&req, current, new).await?;
+            backend::go_to("/households?password_changed=1#account");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// After signing in: to the invite's page, which asks "Join <household>?" (an existing account
+/// is never joined to a household by a link alone: the link may be someone else's), or to the
+/// household list.
 #[cfg(feature = "ssr")]
-async fn land_after_sign_in(
+fn land_after_sign_in(invite: Option<String>) {
+    use crate::{backend::go_to, households::InviteToken};
+    match invite.and_then(|raw| InviteToken::try_from(raw).ok()) {
+        Some(token) => go_to(&format!("/join/{}", token.expose())),
+        None => go_to("/households"),
+    }
+}
+
+/// After signing up through an invite: a new account was made to join, so it joins and lands in
+/// the household. An invite that cannot be used any more sends the person to its page, which
+/// says why. Without an invite: the household list.
+#[cfg(feature = "ssr")]
+async fn land_after_sign_up(
     backend: &dyn crate::backend::Backend,
     req: &http::request::Parts,
     invite: Option<String>,

@@ -10,7 +10,7 @@ use http::request::Parts;
 use leptos::prelude::*;
 
 use crate::{
-    accounts::{Credentials, NewAccount, Viewer},
+    accounts::{Credentials, NewAccount, Password, Viewer},
     error::AppError,
     households::{
         CreatedInvite, HouseholdName, HouseholdOverview, HouseholdSummary, InviteOptions,
@@ -37,6 +37,15 @@ pub trait Backend: Send + Sync + 'static {
     async fn sign_up(&self, req: &Parts, account: NewAccount) -> Result<UserId, AppError>;
     async fn sign_in(&self, req: &Parts, credentials: Credentials) -> Result<UserId, AppError>;
     async fn sign_out(&self, req: &Parts) -> Result<(), AppError>;
+    /// Ends every other session of the account; this one goes on under a new id.
+    async fn sign_out_everywhere(&self, req: &Parts) -> Result<(), AppError>;
+    /// Checks `current`, sets `new` and ends every other session of the account.
+    async fn change_password(
+        &self,
+        req: &Parts,
+        current: Password,
+        new: Password,
+    ) -> Result<(), AppError>;
 
     async fn households(&self, req: &Parts) -> Result<Vec<HouseholdSummary>, AppError>;
     /// The signed-in member's calendar feed: on or off, and where its URL starts.

@@ -1,5 +1,6 @@
 //! One module per page.
 
+mod account;
 mod ballot;
 mod dishes;
 mod home;

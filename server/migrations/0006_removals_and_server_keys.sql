@@ -27,3 +27,7 @@ create table server_keys (
     value text not null,
     created_at bigint not null
 );
+
+-- Sessions signed in before this time (ms) are no longer valid: set by "sign out everywhere" and
+-- by a password change, which keep only the session that asked.
+alter table users add column sessions_valid_from bigint not null default 0;

@@ -58,6 +58,7 @@ pub fn Households() -> impl IntoView {
             </PostForm>
         </section>
         <CalendarFeed />
+        <super::account::AccountSecurity />
     }
 }
 

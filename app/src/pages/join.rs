@@ -75,7 +75,7 @@ fn Invitation(preview: InvitePreview, token: String) -> impl IntoView {
         })
     } else {
         EitherOf3::C(view! {
-            <p>"To join, create an account or sign in; you will land in the household right after."</p>
+            <p>"To join, create an account (you land in the household right after) or sign in (you are asked once more)."</p>
             <p class="actions">
                 <a class="button" href=format!("/signup?invite={token}")>"Create an account"</a>
                 <a href=format!("/signin?invite={token}")>"I have an account: sign in"</a>

@@ -5,7 +5,7 @@
 //! the store.
 
 use app::{
-    accounts::{Credentials, NewAccount, Viewer},
+    accounts::{Credentials, NewAccount, Password, Viewer},
     backend::Backend,
     error::{AppError, Field},
     households::{
@@ -86,11 +86,13 @@ impl ServerBackend {
 
     /// The signed-in person's id, or [`AppError::SignedOut`].
     async fn signed_in(&self, req: &Parts) -> Result<UserId, AppError> {
-        signed_in_user(req).await?.ok_or(AppError::SignedOut)
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        Ok(member.id.clone())
     }
 
-    /// The signed-in member, read once per request ([`RequestMember`]); `None` when signed out
-    /// or when the account no longer exists.
+    /// The signed-in member, read once per request ([`RequestMember`]); `None` when signed out,
+    /// when the account no longer exists, or when the session was ended from elsewhere (sign
+    /// out everywhere, a password change): those sessions are deleted here.
     async fn member(&self, req: &Parts) -> Result<Option<Arc<Member>>, AppError> {
         let Some(user) = signed_in_user(req).await? else {
             return Ok(None);
@@ -99,7 +101,19 @@ impl ServerBackend {
             Some(cached) => cached.get(&self.store, &user, now_ms()).await?,
             None => self.store.member(&user, now_ms()).await?.map(Arc::new),
         };
-        Ok(member)
+        let session = session(req)?;
+        let signed_in_at: i64 = session
+            .get(sessions::SIGNED_IN_AT)
+            .await
+            .map_err(session_failed)?
+            .unwrap_or(0);
+        match member {
+            Some(member) if signed_in_at >= member.sessions_valid_from => Ok(Some(member)),
+            _ => {
+                session.flush().await.map_err(session_failed)?;
+                Ok(None)
+            }
+        }
     }
 
     /// The membership check for the signed-in person: the one place every household-scoped
@@ -151,8 +165,13 @@ impl ServerBackend {
             .insert(USER_ID, user.as_str())
             .await
             .map_err(session_failed)?;
+        let now = now_ms();
         session
-            .insert(sessions::REFRESHED_AT, now_ms())
+            .insert(sessions::REFRESHED_AT, now)
+            .await
+            .map_err(session_failed)?;
+        session
+            .insert(sessions::SIGNED_IN_AT, now)
             .await
             .map_err(session_failed)?;
         Ok(())
@@ -168,8 +187,7 @@ impl Backend for ServerBackend {
         }
         let session = session(req)?;
         let Some(member) = self.member(req).await? else {
-            // Signed in to an account that no longer exists.
-            session.flush().await.map_err(session_failed)?;
+            // The account no longer exists, or this session was ended from elsewhere.
             return Ok(None);
         };
         let households = summaries(&member);
@@ -238,6 +256,48 @@ impl Backend for ServerBackend {
     async fn sign_out(&self, req: &Parts) -> Result<(), AppError> {
         // Deletes the record and empties the session, so the response also removes the cookie.
         session(req)?.flush().await.map_err(session_failed)
+    }
+
+    #[tracing::instrument(name = "server_fn.sign_out_everywhere", skip_all, parent = RequestLog::span_id(req))]
+    async fn sign_out_everywhere(&self, req: &Parts) -> Result<(), AppError> {
+        let user = self.signed_in(req).await?;
+        let now = now_ms();
+        self.store.end_sessions(&user, None, now).await?;
+        self.start_session(req, &user).await?;
+        tracing::info!("signed out everywhere else");
+        Ok(())
+    }
+
+    #[tracing::instrument(name = "server_fn.change_password", skip_all, parent = RequestLog::span_id(req))]
+    async fn change_password(
+        &self,
+        req: &Parts,
+        current: Password,
+        new: Password,
+    ) -> Result<(), AppError> {
+        let user = self.signed_in(req).await?;
+        let now = now_ms();
+        let ip = client_ip(req, self.behind_proxy);
+        let (email, hash) = self.store.password_hash(&user).await?;
+        // A stolen session must not become a way to guess the password: failures count against
+        // the same limits as failed sign-ins.
+        for (limit, subject) in limits::sign_in_failures(&email, ip) {
+            limits::check_only(&self.store, limit, subject, now).await?;
+        }
+        if !password::verify(current, Some(hash)).await? {
+            for (limit, subject) in limits::sign_in_failures(&email, ip) {
+                limits::record(&self.store, limit, subject, now).await?;
+            }
+            return Err(AppError::invalid(
+                Field::CurrentPassword,
+                "That is not your current password.",
+            ));
+        }
+        let hash = password::hash(new).await?;
+        self.store.end_sessions(&user, Some(&hash), now).await?;
+        self.start_session(req, &user).await?;
+        tracing::info!("password changed; other sessions ended");
+        Ok(())
     }
 
     #[tracing::instrument(name = "server_fn.list_households", skip_all, parent = RequestLog::span_id(req))]

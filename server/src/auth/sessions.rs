@@ -25,6 +25,9 @@ pub const LIFETIME_DAYS: i64 = 30;
 /// Session keys.
 pub const USER_ID: &str = "user_id";
 pub const CURRENT_HOUSEHOLD: &str = "household_id";
+/// When the person signed in to this session (ms since the epoch): a session from before the
+/// account's `sessions_valid_from` (sign out everywhere, a password change) is ended.
+pub const SIGNED_IN_AT: &str = "signed_in_at";
 /// When the session's expiry was last extended (ms since the epoch).
 pub const REFRESHED_AT: &str = "refreshed_at";
 

@@ -69,4 +69,43 @@ impl Store {
             display_name,
         }))
     }
+
+    /// The account's email and password hash, to check its current password.
+    #[tracing::instrument(name = "store.password_hash", skip_all)]
+    pub async fn password_hash(&self, id: &UserId) -> Result<(Email, String), StoreError> {
+        let (email, hash): (String, String) =
+            sqlx::query_as(r"select email, password_hash from users where id = $1")
+                .bind(id.as_str())
+                .fetch_optional(&mut *self.acquire().await?)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        let email = Email::try_from(email).map_err(|_| StoreError::Corrupt("users.email"))?;
+        Ok((email, hash))
+    }
+
+    /// Ends every session of the account signed in before `now_ms` ("sign out everywhere");
+    /// with `password_hash`, also sets a new password. The caller starts a fresh session for
+    /// the person who asked.
+    #[tracing::instrument(name = "store.end_sessions", skip_all)]
+    pub async fn end_sessions(
+        &self,
+        id: &UserId,
+        password_hash: Option<&str>,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let changed = sqlx::query(
+            r"update users set sessions_valid_from = $2,
+                               password_hash = coalesce($3, password_hash)
+              where id = $1",
+        )
+        .bind(id.as_str())
+        .bind(now_ms)
+        .bind(password_hash)
+        .execute(&mut *self.acquire().await?)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
 }

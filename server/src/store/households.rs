@@ -66,6 +66,8 @@ pub struct HouseholdRecord {
 pub struct Member {
     pub id: UserId,
     pub display_name: String,
+    /// Sessions signed in before this time (ms) are no longer valid.
+    pub sessions_valid_from: i64,
     pub households: Vec<Membership>,
 }
 
@@ -189,13 +191,14 @@ impl Store {
         #[derive(sqlx::FromRow)]
         struct Row {
             display_name: String,
+            sessions_valid_from: i64,
             household_id: Option<String>,
             household_name: Option<String>,
             role: Option<String>,
             overdue: i64,
         }
         let rows: Vec<Row> = sqlx::query_as(
-            r"select u.display_name, h.id as household_id, h.name as household_name, m.role,
+            r"select u.display_name, u.sessions_valid_from, h.id as household_id, h.name as household_name, m.role,
                      cast(case when h.id is not null and exists (
                          select 1 from plans p join slots s on s.plan_id = p.id
                          where p.household_id = h.id
@@ -216,6 +219,7 @@ impl Store {
             return Ok(None);
         };
         let display_name = first.display_name.clone();
+        let sessions_valid_from = first.sessions_valid_from;
         let households = rows
             .into_iter()
             .filter_map(|row| {
@@ -232,6 +236,7 @@ impl Store {
         Ok(Some(Member {
             id: user.clone(),
             display_name,
+            sessions_valid_from,
             households,
         }))
     }

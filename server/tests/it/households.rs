@@ -110,8 +110,10 @@ async fn signing_up_from_an_invite_lands_in_the_household() {
     assert_eq!(bob.overview(&home).await.my_role, Role::Member);
 }
 
+/// An existing account is never joined by a link alone (the link may come from someone who wants
+/// the person's votes in their household): signing in through it asks "Join Home?" first.
 #[tokio::test]
-async fn signing_in_from_an_invite_lands_in_the_household() {
+async fn signing_in_from_an_invite_asks_before_joining() {
     let app = TestApp::spawn().await;
     let ada = app.signed_up("Ada").await;
     let home = ada.create_household("Home").await;
@@ -129,7 +131,19 @@ async fn signing_in_from_an_invite_lands_in_the_household() {
         )
         .await;
     answer.assert_ok();
-    assert_eq!(answer.location, Some(format!("/households/{home}")));
+    assert_eq!(answer.location, Some(format!("/join/{token}")));
+    let not_yet = bob
+        .call("get_household_overview", &[("household_id", &home)])
+        .await;
+    assert_eq!(not_yet.status, StatusCode::NOT_FOUND, "not joined yet");
+    let page = bob.open(&format!("/join/{token}")).await;
+    assert!(
+        page.body.contains("<h1>Join <!>Home"),
+        "asks first: {}",
+        page.body
+    );
+    bob.join(&token).await.assert_ok();
+    assert_eq!(bob.overview(&home).await.my_role, Role::Member);
 }
 
 #[tokio::test]

@@ -67,3 +67,100 @@ async fn a_page_view_writes_nothing_until_the_expiry_is_an_hour_old_then_slides_
     assert!(data["refreshed_at"].as_i64().unwrap() > now_ms() - HOUR_MS);
     assert_eq!(ada.signed_in_as().await.as_deref(), Some("Ada"));
 }
+
+/// The same account on a second device: its own cookie jar, signed in with the same email.
+async fn second_device(app: &TestApp, phone: &crate::support::Person) -> crate::support::Person {
+    let mut laptop = app.person(&phone.name);
+    laptop.email.clone_from(&phone.email);
+    laptop.sign_in().await.assert_ok();
+    assert_eq!(laptop.signed_in_as().await.as_deref(), Some("Ada"));
+    laptop
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_every_other_session_and_keeps_this_one() {
+    let app = TestApp::spawn().await;
+    let phone = app.signed_up("Ada").await;
+    let laptop = second_device(&app, &phone).await;
+
+    let answer = phone.call("sign_out_everywhere", &[]).await;
+    answer.assert_ok();
+    assert!(
+        answer
+            .location
+            .as_deref()
+            .unwrap_or("")
+            .contains("signed_out_elsewhere"),
+        "{answer:?}"
+    );
+    assert_eq!(phone.signed_in_as().await.as_deref(), Some("Ada"));
+    assert_eq!(laptop.signed_in_as().await, None, "the other session ended");
+    let page = laptop.open_response("/households").await;
+    assert!(page.status().is_redirection(), "{}", page.status());
+    // The laptop can sign in again.
+    laptop.sign_in().await.assert_ok();
+    assert_eq!(laptop.signed_in_as().await.as_deref(), Some("Ada"));
+}
+
+#[tokio::test]
+async fn changing_the_password_asks_for_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::spawn().await;
+    let phone = app.signed_up("Ada").await;
+    let laptop = second_device(&app, &phone).await;
+    let new_password = "a brand new passphrase";
+
+    let wrong = phone
+        .call(
+            "change_password",
+            &[
+                ("current_password", "not my password"),
+                ("new_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status.as_u16(), 400);
+    assert_eq!(
+        wrong.error().for_field(app::error::Field::CurrentPassword),
+        Some("That is not your current password.".to_owned())
+    );
+    let short = phone
+        .call(
+            "change_password",
+            &[
+                ("current_password", crate::support::PASSWORD),
+                ("new_password", "short"),
+            ],
+        )
+        .await;
+    assert!(
+        short
+            .error()
+            .for_field(app::error::Field::NewPassword)
+            .is_some_and(|m| m.contains("at least 10")),
+        "{short:?}"
+    );
+    assert_eq!(
+        laptop.signed_in_as().await.as_deref(),
+        Some("Ada"),
+        "nothing changed yet"
+    );
+
+    phone
+        .call(
+            "change_password",
+            &[
+                ("current_password", crate::support::PASSWORD),
+                ("new_password", new_password),
+            ],
+        )
+        .await
+        .assert_ok();
+    assert_eq!(phone.signed_in_as().await.as_deref(), Some("Ada"));
+    assert_eq!(laptop.signed_in_as().await, None);
+    assert_eq!(
+        laptop.sign_in().await.status.as_u16(),
+        401,
+        "the old password is gone"
+    );
+    laptop.sign_in_with(new_password).await.assert_ok();
+}
