@@ -37,6 +37,9 @@ pub struct Config {
     pub ticker_interval: Option<Duration>,
     /// At most this many slots are closed per batch (trigger call or tick).
     pub finalize_batch: u32,
+    /// `BALLOT_SAVES_PER_MINUTE` (default `app::quotas::MAX_BALLOT_SAVES_PER_MINUTE`): ballot saves
+    /// per member per minute; `scripts/bench` raises it to load the server with one household.
+    pub ballot_saves_per_minute: u32,
     /// `WEBHOOKS_ENABLED` (default true): whether households' webhooks are delivered. False where
     /// the server cannot reach the internet (App Runner without NAT, docs/architecture.md, decision 1).
     pub webhooks_enabled: bool,
@@ -333,6 +336,19 @@ impl Config {
                     ));
                 }
                 size => size,
+            },
+            ballot_saves_per_minute: match env.parse(
+                "BALLOT_SAVES_PER_MINUTE",
+                app::quotas::MAX_BALLOT_SAVES_PER_MINUTE,
+                "a number",
+            )? {
+                0 => {
+                    return Err(ConfigError::new(
+                        "BALLOT_SAVES_PER_MINUTE",
+                        "must be at least 1",
+                    ));
+                }
+                n => n,
             },
             otel: OtelConfig {
                 otlp_endpoint: env.url("OTEL_EXPORTER_OTLP_ENDPOINT")?,

@@ -55,6 +55,8 @@ pub struct ServerBackend {
     webhooks_enabled: bool,
     /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses.
     webhooks_allow_private: bool,
+    /// `BALLOT_SAVES_PER_MINUTE`: ballot saves per member per minute.
+    ballot_saves_per_minute: i64,
 }
 
 impl ServerBackend {
@@ -64,6 +66,7 @@ impl ServerBackend {
             behind_proxy: config.behind_proxy,
             webhooks_enabled: config.webhooks_enabled,
             webhooks_allow_private: config.webhooks_allow_private,
+            ballot_saves_per_minute: i64::from(config.ballot_saves_per_minute),
             https: config.https(),
             public_origin: config
                 .public_base_url
@@ -643,7 +646,7 @@ impl Backend for ServerBackend {
         let now = now_ms();
         limits::check(
             &self.store,
-            limits::BALLOT_SAVES_PER_MEMBER,
+            limits::BALLOT_SAVES_PER_MEMBER.with_max(self.ballot_saves_per_minute),
             Subject::User(access.user_id()),
             now,
         )

@@ -73,6 +73,13 @@ pub const INVITE_PER_USER: Limit = Limit {
     window_ms: 15 * MINUTE_MS,
 };
 
+impl Limit {
+    /// This limit with another maximum (a configured one).
+    pub const fn with_max(self, max: i64) -> Self {
+        Self { max, ..self }
+    }
+}
+
 /// The per-account limits on failed sign-ins, with what each counts against.
 pub fn sign_in_failures(email: &Email, ip: IpAddr) -> [(Limit, Subject<'_>); 2] {
     [
