@@ -242,8 +242,11 @@ impl Store {
         Ok(())
     }
 
-    /// Up to `limit` deliveries due at `now_ms`, in the order their events happened. Not scoped
-    /// to a household: only the background batch calls this.
+    /// Up to `limit` deliveries due at `now_ms`, fair across households: every household's
+    /// oldest due delivery comes before any household's second, so one household's flood of
+    /// events (or a dead receiver's backlog) cannot hold back another's. Within a household, in
+    /// the order the events happened. Not scoped to a household: only the background batch calls
+    /// this.
     #[tracing::instrument(name = "store.due_webhook_deliveries", skip_all)]
     pub async fn due_webhook_deliveries(
         &self,
@@ -252,13 +255,19 @@ impl Store {
     ) -> Result<Vec<DueDelivery>, StoreError> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
-            r"select d.outbox_id, d.household_id, d.next_attempt_at, d.attempts, o.kind, o.payload,
-                     w.url, w.secret
-              from webhook_deliveries d
-              join outbox o on o.id = d.outbox_id
-              join webhooks w on w.household_id = d.household_id
-              where d.delivered_at is null and d.abandoned_at is null and d.next_attempt_at <= $1
-              order by o.created_at, o.id
+            r"select outbox_id, household_id, next_attempt_at, attempts, kind, payload, url, secret
+              from (
+                  select d.outbox_id, d.household_id, d.next_attempt_at, d.attempts, o.kind,
+                         o.payload, w.url, w.secret, o.created_at, o.id,
+                         row_number() over (partition by d.household_id
+                                            order by o.created_at, o.id) as turn
+                  from webhook_deliveries d
+                  join outbox o on o.id = d.outbox_id
+                  join webhooks w on w.household_id = d.household_id
+                  where d.delivered_at is null and d.abandoned_at is null
+                    and d.next_attempt_at <= $1
+              ) due
+              order by turn, created_at, id
               limit $2",
         )
         .bind(now_ms)

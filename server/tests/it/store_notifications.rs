@@ -16,6 +16,7 @@ crate::on_both_engines!(
     another_households_changes_are_invisible,
     only_admins_set_and_see_the_webhook,
     a_queued_delivery_is_claimed_once_and_retried_with_backoff_until_abandoned,
+    one_households_flood_of_deliveries_does_not_hold_back_anothers,
 );
 
 async fn texts(store: &Store, access: &server::store::HouseholdAccess) -> Vec<String> {
@@ -341,4 +342,59 @@ async fn a_queued_delivery_is_claimed_once_and_retried_with_backoff_until_abando
         "minutes"
     );
     assert_eq!(retry_at(0, 10), 6 * 3_600_000, "capped at 6 h");
+}
+
+async fn one_households_flood_of_deliveries_does_not_hold_back_anothers(db: TestDatabase) {
+    let store = db.store().await;
+    let flood = home(&store).await;
+    let quiet = home(&store).await;
+    for access in [&flood, &quiet] {
+        store
+            .set_webhook(access, "https://example.com/hook", "secret", NOW)
+            .await
+            .unwrap();
+    }
+    // The flooding household's events all came first (its receiver is dead, say, and they piled
+    // up); the quiet household's one event came last.
+    for i in 0..40 {
+        let id = format!("flood-{i:02}");
+        insert_due_event(&store, flood.household_id().as_str(), &id, NOW + i).await;
+    }
+    insert_due_event(&store, quiet.household_id().as_str(), "quiet", NOW + 100).await;
+
+    let due = store.due_webhook_deliveries(NOW + 200, 8).await.unwrap();
+    let ids: Vec<&str> = due.iter().map(|d| d.outbox_id.as_str()).collect();
+    assert_eq!(ids.len(), 8);
+    assert!(ids.contains(&"quiet"), "{ids:?}");
+    // Within a household, the order events happened.
+    let flooded: Vec<&str> = ids.iter().copied().filter(|id| *id != "quiet").collect();
+    assert_eq!(
+        flooded,
+        [
+            "flood-00", "flood-01", "flood-02", "flood-03", "flood-04", "flood-05", "flood-06"
+        ]
+    );
+}
+
+async fn insert_due_event(store: &Store, household: &str, id: &str, at: i64) {
+    sqlx::query(
+        "insert into outbox (id, household_id, kind, payload, created_at)
+         values ($1, $2, 'plan_proposed', '{}', $3)",
+    )
+    .bind(id)
+    .bind(household)
+    .bind(at)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into webhook_deliveries (outbox_id, household_id, next_attempt_at)
+         values ($1, $2, $3)",
+    )
+    .bind(id)
+    .bind(household)
+    .bind(at)
+    .execute(store.pool())
+    .await
+    .unwrap();
 }
