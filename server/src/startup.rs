@@ -25,6 +25,8 @@ pub struct Application {
     router: axum::Router,
     store: Store,
     ticker: Option<(Duration, u32, Option<crate::webhooks::Sender>)>,
+    /// `METRICS_EMF`: how often EMF metric lines are written (`telemetry::emf`).
+    emf: Option<Duration>,
 }
 
 impl Application {
@@ -50,6 +52,7 @@ impl Application {
                         .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private)),
                 )
             }),
+            emf: config.metrics_emf,
         })
     }
 
@@ -74,6 +77,7 @@ impl Application {
             router,
             store,
             ticker,
+            emf,
         } = self;
         // The ticker stops when shutdown begins; in-flight requests still finish.
         let (stopping, stopped) = tokio::sync::watch::channel(false);
@@ -89,6 +93,13 @@ impl Application {
                 },
             ))
         });
+        // EMF lines: every interval, and once more when the last request has been answered.
+        let (served, serving) = tokio::sync::oneshot::channel::<()>();
+        let metrics = emf.map(|every| {
+            tokio::spawn(crate::telemetry::emf::run(store.clone(), every, async {
+                let _ = serving.await;
+            }))
+        });
         let shutdown = async move {
             shutdown.await;
             let _ = stopping.send(true);
@@ -100,6 +111,10 @@ impl Application {
             .await;
         if let Some(ticking) = ticking {
             let _ = ticking.await;
+        }
+        drop(served);
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
         }
         store.close().await;
         result

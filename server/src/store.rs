@@ -119,7 +119,7 @@ impl Store {
             // plenty for migrations and an operator's psql.
             .max_connections(config.max_connections)
             .min_connections(0)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(config.acquire_timeout)
             .idle_timeout(Duration::from_secs(600))
             .after_connect(move |conn, _meta| Box::pin(prepare_connection(conn, engine)))
             .connect(&url)
