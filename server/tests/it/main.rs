@@ -7,6 +7,7 @@ mod authorization;
 mod calendar;
 mod closing;
 mod csrf;
+mod emf;
 mod hashing_flood;
 mod households;
 mod http;
