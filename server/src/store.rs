@@ -94,6 +94,38 @@ pub struct Store {
 impl Store {
     /// Opens a connection pool. An SQLite file (and its directory) is created if missing.
     pub async fn connect(config: &DatabaseConfig) -> Result<Self, StoreError> {
+        let (options, url) = Self::options(config)?;
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|source| StoreError::Connect {
+                url: config.url.redacted().to_owned(),
+                source,
+            })?;
+        Ok(Self {
+            pool,
+            engine: config.url.engine(),
+        })
+    }
+
+    /// A pool that connects on first use, so that the server can answer `/healthz` while the
+    /// database is still out of reach (an Aurora cluster resuming from a pause).
+    pub fn connect_lazy(config: &DatabaseConfig) -> Result<Self, StoreError> {
+        let (options, url) = Self::options(config)?;
+        let pool = options
+            .connect_lazy(&url)
+            .map_err(|source| StoreError::Connect {
+                url: config.url.redacted().to_owned(),
+                source,
+            })?;
+        Ok(Self {
+            pool,
+            engine: config.url.engine(),
+        })
+    }
+
+    /// The pool's settings and the URL to open it with.
+    fn options(config: &DatabaseConfig) -> Result<(AnyPoolOptions, String), StoreError> {
         sqlx::any::install_default_drivers();
         let engine = config.url.engine();
         let mut url = config.url.expose().to_owned();
@@ -111,7 +143,7 @@ impl Store {
                 url.push_str("mode=rwc");
             }
         }
-        let pool = AnyPoolOptions::new()
+        let options = AnyPoolOptions::new()
             // No ping before each use: a round trip per store call, for a check that a broken
             // connection (after a database restart) fails the one request that meets it anyway.
             .test_before_acquire(false)
@@ -121,14 +153,8 @@ impl Store {
             .min_connections(0)
             .acquire_timeout(config.acquire_timeout)
             .idle_timeout(Duration::from_secs(600))
-            .after_connect(move |conn, _meta| Box::pin(prepare_connection(conn, engine)))
-            .connect(&url)
-            .await
-            .map_err(|source| StoreError::Connect {
-                url: config.url.redacted().to_owned(),
-                source,
-            })?;
-        Ok(Self { pool, engine })
+            .after_connect(move |conn, _meta| Box::pin(prepare_connection(conn, engine)));
+        Ok((options, url))
     }
 
     /// Applies every pending migration, each in its own transaction.

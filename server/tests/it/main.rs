@@ -28,3 +28,4 @@ mod store_notifications;
 mod store_plans;
 mod support;
 mod traces;
+mod waking;
