@@ -19,6 +19,9 @@ locals {
       # JSON log lines, and the EMF metric lines CloudWatch turns into metrics (namespace "mealvote",
       # dashboard.tf), on stdout.
       LOG_FORMAT = "json"
+      # The app writes those EMF lines only when asked: once a minute, and at shutdown
+      # (docs/operations.md, "CloudWatch: embedded metric format").
+      METRICS_EMF = "true"
       # App Runner's front end and API Gateway append the client address to X-Forwarded-For; per-IP
       # rate limits must use that, not the proxy's socket address.
       BEHIND_PROXY = "true"

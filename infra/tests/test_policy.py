@@ -221,6 +221,7 @@ def test_app_runner_sets_every_environment_variable_the_app_reads():
         "PUBLIC_BASE_URL": r"local\.app_url",
         "ASSETS_BASE_URL": r"local\.assets_url",
         "LOG_FORMAT": r'"json"',
+        "METRICS_EMF": r'"true"',
         "TICKER_INTERVAL_SECS": r'"0"',
         "DATABASE_MAX_CONNECTIONS": r"tostring\(local\.app_pool_size\)",
         "SECRETS_VERSION": r"local\.secrets_version",

@@ -80,7 +80,7 @@ async fn serve() -> anyhow::Result<()> {
 
 async fn run_server(config: &Config) -> anyhow::Result<()> {
     tracing::info!(database = config.database.url.redacted(), "starting");
-    let app = Application::build(config).await?;
+    let app = Application::start(config).await?;
     let address = app.local_addr();
     tracing::info!(%address, "listening on http://{address}");
     app.run_until(shutdown_signal()).await?;

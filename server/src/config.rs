@@ -9,6 +9,10 @@ use leptos::prelude::LeptosOptions;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
+mod otel;
+
+pub use otel::{OtelConfig, OtlpProtocol};
+
 /// The local SQLite file used when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mealvote.db";
 
@@ -47,33 +51,27 @@ pub struct Config {
     /// testing only; off by default, see `webhooks::target`).
     pub webhooks_allow_private: bool,
     pub otel: OtelConfig,
+    /// `METRICS_EMF=true`: write CloudWatch embedded-metric-format lines to stdout every
+    /// `METRICS_EMF_INTERVAL_SECS` (default 60); `None` when off (see `telemetry::emf`).
+    pub metrics_emf: Option<Duration>,
     pub leptos: LeptosOptions,
-}
-
-/// Where traces go: the standard OpenTelemetry variables.
-#[derive(Debug, Clone)]
-pub struct OtelConfig {
-    /// The OTLP/HTTP collector's base URL (`/v1/traces` is appended); `None` exports nothing.
-    pub otlp_endpoint: Option<Url>,
-    /// `service.name` on every exported span.
-    pub service_name: String,
-}
-
-impl OtelConfig {
-    /// Where spans are posted: the base URL with `/v1/traces` appended, as the OTLP
-    /// specification says for `OTEL_EXPORTER_OTLP_ENDPOINT`.
-    pub fn traces_url(&self) -> Option<String> {
-        self.otlp_endpoint
-            .as_ref()
-            .map(|url| format!("{}/v1/traces", url.as_str().trim_end_matches('/')))
-    }
 }
 
 #[derive(Debug, Clone)]
 pub struct DatabaseConfig {
     pub url: DatabaseUrl,
     pub max_connections: u32,
+    /// How long a request waits for a pooled connection, connecting included
+    /// (`DATABASE_ACQUIRE_TIMEOUT_SECS`, default 5; 25 for Aurora, which resumes from a pause).
+    pub acquire_timeout: Duration,
 }
+
+/// The default of `DATABASE_ACQUIRE_TIMEOUT_SECS`.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// The longest `DATABASE_ACQUIRE_TIMEOUT_SECS` accepted: the request timeout's default.
+const MAX_ACQUIRE_TIMEOUT_SECS: u64 = 300;
+/// The longest `METRICS_EMF_INTERVAL_SECS` accepted.
+const MAX_EMF_INTERVAL_SECS: u64 = 3600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -247,6 +245,23 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         Ok(Some(SecretString::from(value)))
     }
 
+    /// A whole number of seconds from 1 to `max`.
+    fn seconds_within(
+        &self,
+        name: &'static str,
+        default: u64,
+        max: u64,
+    ) -> Result<u64, ConfigError> {
+        let secs = self.parse(name, default, "a whole number of seconds")?;
+        if !(1..=max).contains(&secs) {
+            return Err(ConfigError::new(
+                name,
+                format!("{secs} is out of range: use 1 to {max} seconds"),
+            ));
+        }
+        Ok(secs)
+    }
+
     fn url(&self, name: &'static str) -> Result<Option<Url>, ConfigError> {
         let Some(raw) = self.get(name) else {
             return Ok(None);
@@ -275,6 +290,11 @@ impl Config {
                     .unwrap_or(DEFAULT_DATABASE_URL),
             )?,
             max_connections: env.parse("DATABASE_MAX_CONNECTIONS", 10, "a number")?,
+            acquire_timeout: Duration::from_secs(env.seconds_within(
+                "DATABASE_ACQUIRE_TIMEOUT_SECS",
+                DEFAULT_ACQUIRE_TIMEOUT.as_secs(),
+                MAX_ACQUIRE_TIMEOUT_SECS,
+            )?),
         };
         if database.max_connections == 0 {
             return Err(ConfigError::new(
@@ -350,11 +370,15 @@ impl Config {
                 }
                 n => n,
             },
-            otel: OtelConfig {
-                otlp_endpoint: env.url("OTEL_EXPORTER_OTLP_ENDPOINT")?,
-                service_name: env
-                    .get("OTEL_SERVICE_NAME")
-                    .unwrap_or_else(|| "mealvote".to_owned()),
+            otel: otel::from_env(&env)?,
+            metrics_emf: if env.parse("METRICS_EMF", false, "true or false")? {
+                Some(Duration::from_secs(env.seconds_within(
+                    "METRICS_EMF_INTERVAL_SECS",
+                    60,
+                    MAX_EMF_INTERVAL_SECS,
+                )?))
+            } else {
+                None
             },
             leptos,
         })
@@ -423,7 +447,7 @@ fn leptos_options<F: Fn(&str) -> Option<String>>(
 mod tests {
     use super::*;
 
-    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    pub(super) fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let vars: Vec<(String, String)> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -499,32 +523,43 @@ mod tests {
     }
 
     #[test]
-    fn traces_go_to_the_otlp_endpoint_with_the_signal_path_appended() {
-        for endpoint in ["http://localhost:4318", "http://localhost:4318/"] {
-            let otel = config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)])
-                .unwrap()
-                .otel;
-            assert_eq!(
-                otel.traces_url().as_deref(),
-                Some("http://localhost:4318/v1/traces")
-            );
-        }
-        let otel = config(&[
-            (
-                "OTEL_EXPORTER_OTLP_ENDPOINT",
-                "https://otlp.example.com/collector",
-            ),
-            ("OTEL_SERVICE_NAME", "mealvote-staging"),
-        ])
-        .unwrap()
-        .otel;
+    fn the_acquire_timeout_defaults_to_five_seconds_and_is_validated() {
         assert_eq!(
-            otel.traces_url().as_deref(),
-            Some("https://otlp.example.com/collector/v1/traces")
+            config(&[]).unwrap().database.acquire_timeout,
+            Duration::from_secs(5)
         );
-        assert_eq!(otel.service_name, "mealvote-staging");
-        let err = config(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318")]).unwrap_err();
-        assert_eq!(err.variable, "OTEL_EXPORTER_OTLP_ENDPOINT");
+        let aurora = config(&[("DATABASE_ACQUIRE_TIMEOUT_SECS", "25")]).unwrap();
+        assert_eq!(aurora.database.acquire_timeout, Duration::from_secs(25));
+        for bad in ["0", "-1", "soon", "301"] {
+            let err = config(&[("DATABASE_ACQUIRE_TIMEOUT_SECS", bad)]).unwrap_err();
+            assert_eq!(err.variable, "DATABASE_ACQUIRE_TIMEOUT_SECS", "{bad}");
+        }
+        let err = config(&[("DATABASE_ACQUIRE_TIMEOUT_SECS", "0")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid configuration: DATABASE_ACQUIRE_TIMEOUT_SECS: 0 is out of range: \
+             use 1 to 300 seconds"
+        );
+    }
+
+    #[test]
+    fn emf_metrics_are_off_unless_asked_for() {
+        assert_eq!(config(&[]).unwrap().metrics_emf, None);
+        assert_eq!(
+            config(&[("METRICS_EMF", "true")]).unwrap().metrics_emf,
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            config(&[("METRICS_EMF", "true"), ("METRICS_EMF_INTERVAL_SECS", "5")])
+                .unwrap()
+                .metrics_emf,
+            Some(Duration::from_secs(5))
+        );
+        let err = config(&[("METRICS_EMF", "yes")]).unwrap_err();
+        assert_eq!(err.variable, "METRICS_EMF");
+        let err =
+            config(&[("METRICS_EMF", "true"), ("METRICS_EMF_INTERVAL_SECS", "0")]).unwrap_err();
+        assert_eq!(err.variable, "METRICS_EMF_INTERVAL_SECS");
     }
 
     #[test]

@@ -8,12 +8,12 @@ mod finalize;
 mod metrics;
 mod no_store;
 mod observe;
+mod waking;
 
 use std::sync::{Arc, LazyLock};
 
 use axum::{
     Router,
-    extract::State,
     http::{HeaderName, HeaderValue, StatusCode, header},
     response::IntoResponse,
     routing::get,
@@ -35,6 +35,7 @@ use finalize::FinalizeEndpoint;
 pub use finalize::SECRET_HEADER as FINALIZE_SECRET_HEADER;
 use metrics::MetricsEndpoint;
 pub use observe::RequestLog;
+pub use waking::Readiness;
 
 use crate::{
     auth::{ServerBackend, request_member, sessions},
@@ -47,6 +48,7 @@ use crate::{
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
+    pub readiness: Readiness,
 }
 
 /// Household-scoped routes that are not Leptos pages or server functions (the authorization walk
@@ -68,13 +70,19 @@ pub fn routes() -> &'static [AxumRouteListing] {
 }
 
 /// The whole application. `recorder` renders `/metrics`: the process-wide one
-/// ([`crate::metrics::handle`]).
-pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Router {
+/// ([`crate::metrics::handle`]); `readiness` says whether the schema is current yet.
+pub fn router(
+    config: &Config,
+    store: Store,
+    recorder: PrometheusHandle,
+    readiness: Readiness,
+) -> Router {
     let leptos_options = config.leptos.clone();
     let routes = routes().to_vec();
     let state = AppState {
         leptos_options: leptos_options.clone(),
         store: store.clone(),
+        readiness: readiness.clone(),
     };
     let site = config.site();
     let backend = BackendHandle(Arc::new(ServerBackend::new(store.clone(), config)));
@@ -108,11 +116,15 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
         .layer(axum::middleware::from_fn_with_state(
             SameOrigin::new(config),
             csrf::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            readiness.clone(),
+            waking::wait_for_the_schema,
         ));
 
     let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz));
+        .route("/readyz", get(waking::readyz));
     if let Some(token) = &config.metrics_token {
         let endpoint = MetricsEndpoint::new(recorder, state.store.clone(), token);
         router = router.merge(
@@ -138,7 +150,11 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
                     .public_base_url
                     .as_ref()
                     .map(|url| url.origin().ascii_serialization()),
-            }),
+            })
+            .layer(axum::middleware::from_fn_with_state(
+                readiness.clone(),
+                waking::wait_for_the_schema,
+            )),
     );
     router = router.merge(
         Router::new()
@@ -146,7 +162,11 @@ pub fn router(config: &Config, store: Store, recorder: PrometheusHandle) -> Rout
                 "/internal/finalize-due",
                 axum::routing::post(finalize::finalize_due),
             )
-            .with_state(finalize),
+            .with_state(finalize)
+            .layer(axum::middleware::from_fn_with_state(
+                readiness,
+                waking::wait_for_the_schema,
+            )),
     );
     if config.assets_base_url.is_none() {
         let pkg_dir =
@@ -236,14 +256,6 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Ready when the database answers; App Runner's health check uses `/healthz`, which does not
-/// touch the database, so a database blip does not restart healthy instances.
-async fn readyz(State(store): State<Store>) -> impl IntoResponse {
-    match store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(error) => {
-            tracing::warn!(error = %error, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
-    }
-}
+// `/readyz` (`waking::readyz`) is ready when the database answers; App Runner's health check
+// uses `/healthz`, which does not touch the database, so a database blip (or an Aurora pause)
+// does not restart healthy instances.

@@ -3,7 +3,9 @@
 //! `docs/operations.md`.
 //!
 //! Code elsewhere records through the small functions below, never through metric names, so a
-//! name cannot be misspelt and every metric has one documented meaning.
+//! name cannot be misspelt and every metric has one documented meaning. Each function also feeds
+//! the CloudWatch embedded-metric-format lines (`telemetry::emf`, with `METRICS_EMF=true`), so
+//! `/metrics` and CloudWatch count the very same events.
 
 use std::{sync::OnceLock, time::Duration};
 
@@ -12,6 +14,8 @@ use metrics::{
     Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::telemetry::emf;
 
 /// Requests answered, by `route` template (`/households/{id}`, never the raw path; `(unmatched)`
 /// for the fallback), `method` and `status`. Counter.
@@ -39,6 +43,9 @@ pub const TIE_BREAKS_BY_LOT: &str = "mealvote_tie_breaks_by_lot_total";
 pub const FINALIZE_DUE_BATCH: &str = "mealvote_finalize_due_batch_seconds";
 /// Webhook deliveries attempted, by `outcome` (`ok`, `failed`). Counter.
 pub const WEBHOOK_DELIVERIES: &str = "mealvote_webhook_deliveries_total";
+/// Sign-ins refused for a wrong e-mail address or password (not those refused by a rate
+/// limit). Counter.
+pub const SIGN_IN_FAILURES: &str = "mealvote_sign_in_failures_total";
 /// Sign-ups and sign-ins turned away because every password-hashing worker was busy and the
 /// queue was full (answered 503). Counter.
 pub const PASSWORD_HASHES_REFUSED: &str = "mealvote_password_hashes_refused_total";
@@ -159,6 +166,10 @@ fn describe() {
     );
 
     describe_counter!(
+        SIGN_IN_FAILURES,
+        "Sign-ins refused for a wrong e-mail address or password."
+    );
+    describe_counter!(
         PASSWORD_HASHES_REFUSED,
         "Password checks refused because the hashing workers and queue were full."
     );
@@ -167,6 +178,7 @@ fn describe() {
         PLANS_PROPOSED,
         BALLOTS_CAST,
         TIE_BREAKS_BY_LOT,
+        SIGN_IN_FAILURES,
         PASSWORD_HASHES_REFUSED,
     ] {
         counter!(name).absolute(0);
@@ -184,6 +196,12 @@ pub fn password_hash_refused() {
     counter!(PASSWORD_HASHES_REFUSED).increment(1);
 }
 
+/// A sign-in refused: wrong e-mail address or password.
+pub fn sign_in_failed() {
+    counter!(SIGN_IN_FAILURES).increment(1);
+    emf::sign_in_failed();
+}
+
 /// One answered request. `route` is the matched route template.
 pub fn http_request(method: &Method, route: &str, status: StatusCode, latency: Duration) {
     let labels = [
@@ -193,6 +211,7 @@ pub fn http_request(method: &Method, route: &str, status: StatusCode, latency: D
     ];
     counter!(HTTP_REQUESTS, &labels).increment(1);
     histogram!(HTTP_REQUEST_DURATION, &labels).record(latency);
+    emf::request(route, status, latency);
 }
 
 /// The pool as it is now: open connections, how many of them are idle, and the limit.
@@ -201,6 +220,7 @@ pub fn db_pool(open: u32, idle: usize, max: u32) {
     gauge!(DB_POOL_CONNECTIONS, "state" => "idle").set(idle);
     gauge!(DB_POOL_CONNECTIONS, "state" => "in_use").set(open - idle);
     gauge!(DB_POOL_MAX_CONNECTIONS).set(max);
+    emf::pool(open - idle, idle);
 }
 
 /// One wait for a pooled connection.
@@ -216,21 +236,25 @@ pub fn plan_proposed() {
 /// A member cast (or changed) a ballot.
 pub fn ballot_cast() {
     counter!(BALLOTS_CAST).increment(1);
+    emf::ballot_saved();
 }
 
 /// A slot was closed and its winner finalized.
 pub fn slot_closed(path: ClosePath) {
     counter!(SLOTS_CLOSED, "path" => path.label()).increment(1);
+    emf::slot_closed(path.label());
 }
 
 /// A tie was settled by lot.
 pub fn tie_broken_by_lot() {
     counter!(TIE_BREAKS_BY_LOT).increment(1);
+    emf::tie_broken_by_lot();
 }
 
 /// One finalize-due batch finished after `duration`.
 pub fn finalize_due_batch(duration: Duration) {
     histogram!(FINALIZE_DUE_BATCH).record(duration);
+    emf::finalize_due(duration);
 }
 
 /// One webhook delivery attempt, successful or not.

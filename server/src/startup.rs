@@ -5,7 +5,11 @@ use std::{future::Future, net::SocketAddr, time::Duration};
 use axum::serve::{ListenerExt, TapIo};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::{config::Config, http, store::Store};
+use crate::{
+    config::Config,
+    http::{self, Readiness},
+    store::{Store, StoreError},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -25,6 +29,11 @@ pub struct Application {
     router: axum::Router,
     store: Store,
     ticker: Option<(Duration, u32, Option<crate::webhooks::Sender>)>,
+    /// `METRICS_EMF`: how often EMF metric lines are written (`telemetry::emf`).
+    emf: Option<Duration>,
+    /// Set when the migrations are still to run: [`Self::run_until`] runs them in the
+    /// background and marks the schema current.
+    migrations: Option<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Application {
@@ -32,11 +41,29 @@ impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let store = Store::connect(&config.database).await?;
         store.migrate().await?;
+        Self::assemble(config, store, Readiness::migrated(), None).await
+    }
+
+    /// Binds the listener without waiting for the database: `/healthz` answers at once, and
+    /// [`Self::run_until`] migrates in the background, retrying while the database is out of
+    /// reach (an Aurora cluster resuming; `/readyz` says `waking` meanwhile). What `serve` does.
+    pub async fn start(config: &Config) -> Result<Self, StartupError> {
+        let store = Store::connect_lazy(&config.database)?;
+        let (migrated, readiness) = Readiness::pending(config.database.acquire_timeout);
+        Self::assemble(config, store, readiness, Some(migrated)).await
+    }
+
+    async fn assemble(
+        config: &Config,
+        store: Store,
+        readiness: Readiness,
+        migrations: Option<tokio::sync::watch::Sender<bool>>,
+    ) -> Result<Self, StartupError> {
         let address = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| StartupError::Bind { address, source })?;
-        let router = http::router(config, store.clone(), crate::metrics::handle());
+        let router = http::router(config, store.clone(), crate::metrics::handle(), readiness);
         Ok(Self {
             listener,
             router,
@@ -50,6 +77,8 @@ impl Application {
                         .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private)),
                 )
             }),
+            emf: config.metrics_emf,
+            migrations,
         })
     }
 
@@ -65,6 +94,8 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then stops accepting and lets in-flight requests finish.
+    /// A migration that fails for another reason than an unreachable database stops the server
+    /// with that error.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -74,7 +105,25 @@ impl Application {
             router,
             store,
             ticker,
+            emf,
+            migrations,
         } = self;
+        let (failed, failure) = tokio::sync::oneshot::channel::<()>();
+        let migrating = migrations.map(|migrated| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let result = migrate_when_reachable(&store).await;
+                match &result {
+                    Ok(()) => {
+                        migrated.send_replace(true);
+                    }
+                    Err(_) => {
+                        let _ = failed.send(());
+                    }
+                }
+                result
+            })
+        });
         // The ticker stops when shutdown begins; in-flight requests still finish.
         let (stopping, stopped) = tokio::sync::watch::channel(false);
         let ticking = ticker.map(|(interval, batch, webhooks)| {
@@ -89,8 +138,18 @@ impl Application {
                 },
             ))
         });
+        // EMF lines: every interval, and once more when the last request has been answered.
+        let (served, serving) = tokio::sync::oneshot::channel::<()>();
+        let metrics = emf.map(|every| {
+            tokio::spawn(crate::telemetry::emf::run(store.clone(), every, async {
+                let _ = serving.await;
+            }))
+        });
         let shutdown = async move {
-            shutdown.await;
+            tokio::select! {
+                () = shutdown => {}
+                Ok(()) = failure => {}
+            }
             let _ = stopping.send(true);
         };
         // The peer address feeds per-IP rate limits (`auth::client_ip`).
@@ -101,9 +160,57 @@ impl Application {
         if let Some(ticking) = ticking {
             let _ = ticking.await;
         }
+        drop(served);
+        if let Some(migrating) = migrating {
+            migrating.abort();
+            if let Ok(Err(error)) = migrating.await {
+                store.close().await;
+                return Err(std::io::Error::other(error));
+            }
+        }
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         store.close().await;
         result
     }
+}
+
+/// Runs the migrations, retrying for as long as the database cannot be reached (each attempt
+/// waits up to `DATABASE_ACQUIRE_TIMEOUT_SECS` for a connection). Any other failure is final.
+async fn migrate_when_reachable(store: &Store) -> Result<(), StoreError> {
+    let mut pause = Duration::from_millis(250);
+    loop {
+        match store.migrate().await {
+            Ok(()) => {
+                tracing::info!("database schema is current");
+                return Ok(());
+            }
+            Err(error) if unreachable(&error) => {
+                tracing::warn!(error = %error, "the database is not answering yet; retrying");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "database migration failed");
+                return Err(error);
+            }
+        }
+    }
+}
+
+/// The database could not be reached (yet): no connection in time, refused, reset or closed.
+fn unreachable(error: &StoreError) -> bool {
+    use sqlx::{Error, migrate::MigrateError};
+    let cause = match error {
+        StoreError::Migrate(MigrateError::Execute(cause)) | StoreError::Database(cause) => cause,
+        StoreError::Connect { source, .. } => source,
+        _ => return false,
+    };
+    matches!(
+        cause,
+        Error::PoolTimedOut | Error::Io(_) | Error::Tls(_) | Error::Protocol(_)
+    )
 }
 
 /// The listener with `TCP_NODELAY` on every accepted connection. Without it a streamed page's

@@ -116,6 +116,40 @@ pub struct Store {
 impl Store {
     /// Opens a connection pool. An SQLite file (and its directory) is created if missing.
     pub async fn connect(config: &DatabaseConfig) -> Result<Self, StoreError> {
+        let (options, url) = Self::options(config)?;
+        let pool = options
+            .connect(&url)
+            .await
+            .map_err(|source| StoreError::Connect {
+                url: config.url.redacted().to_owned(),
+                source,
+            })?;
+        Ok(Self {
+            pool,
+            engine: config.url.engine(),
+            rate_limit_key: std::sync::Arc::default(),
+        })
+    }
+
+    /// A pool that connects on first use, so that the server can answer `/healthz` while the
+    /// database is still out of reach (an Aurora cluster resuming from a pause).
+    pub fn connect_lazy(config: &DatabaseConfig) -> Result<Self, StoreError> {
+        let (options, url) = Self::options(config)?;
+        let pool = options
+            .connect_lazy(&url)
+            .map_err(|source| StoreError::Connect {
+                url: config.url.redacted().to_owned(),
+                source,
+            })?;
+        Ok(Self {
+            pool,
+            engine: config.url.engine(),
+            rate_limit_key: std::sync::Arc::default(),
+        })
+    }
+
+    /// The pool's settings and the URL to open it with.
+    fn options(config: &DatabaseConfig) -> Result<(AnyPoolOptions, String), StoreError> {
         sqlx::any::install_default_drivers();
         let engine = config.url.engine();
         let mut url = config.url.expose().to_owned();
@@ -133,7 +167,7 @@ impl Store {
                 url.push_str("mode=rwc");
             }
         }
-        let pool = AnyPoolOptions::new()
+        let options = AnyPoolOptions::new()
             // No ping before each use: a round trip per store call, for a check that a broken
             // connection (after a database restart) fails the one request that meets it anyway.
             .test_before_acquire(false)
@@ -141,20 +175,10 @@ impl Store {
             // plenty for migrations and an operator's psql.
             .max_connections(config.max_connections)
             .min_connections(0)
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(config.acquire_timeout)
             .idle_timeout(Duration::from_secs(600))
-            .after_connect(move |conn, _meta| Box::pin(prepare_connection(conn, engine)))
-            .connect(&url)
-            .await
-            .map_err(|source| StoreError::Connect {
-                url: config.url.redacted().to_owned(),
-                source,
-            })?;
-        Ok(Self {
-            pool,
-            engine,
-            rate_limit_key: std::sync::Arc::default(),
-        })
+            .after_connect(move |conn, _meta| Box::pin(prepare_connection(conn, engine)));
+        Ok((options, url))
     }
 
     /// Applies every pending migration, each in its own transaction.

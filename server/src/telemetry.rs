@@ -5,6 +5,7 @@
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and no exporter at all when it is not.
 //! `RUST_LOG` overrides the default filter. Fields and queries: `docs/operations.md`.
 
+pub mod emf;
 mod otlp;
 mod statements;
 

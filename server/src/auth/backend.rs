@@ -244,6 +244,7 @@ impl Backend for ServerBackend {
         let matches = password::verify(credentials.password, hash).await?;
         let Some(user) = user.filter(|_| matches) else {
             tracing::info!("sign-in refused: wrong email or password");
+            crate::metrics::sign_in_failed();
             for (limit, subject) in limits::sign_in_failures(email, ip) {
                 limits::record(&self.store, limit, subject, now).await?;
             }

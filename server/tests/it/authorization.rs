@@ -146,6 +146,8 @@ const NOT_HOUSEHOLD_SCOPED_FNS: &[&str] = &[
     "sign_up",
     "sign_in",
     "sign_out",
+    "sign_out_everywhere",
+    "change_password",
     "list_households",
     "create_household",
     "get_invite_preview",

@@ -34,9 +34,23 @@ fn a_malformed_database_url_stops_start_up_with_one_clear_line() {
 }
 
 #[test]
+fn an_unsupported_otlp_protocol_stops_start_up_naming_the_variable() {
+    let output = run(&["serve"], &[("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr_lines(&output),
+        [
+            "error: invalid configuration: OTEL_EXPORTER_OTLP_PROTOCOL: \"http/json\" is not \
+             supported: use grpc or http/protobuf"
+        ]
+    );
+}
+
+/// `serve` keeps running and waits for the database (see `waking.rs`); `migrate` gives up.
+#[test]
 fn an_unreachable_database_is_named_without_its_password() {
     let output = run(
-        &["serve"],
+        &["migrate"],
         &[("DATABASE_URL", "postgres://app:s3cret-pw@127.0.0.1:1/meals")],
     );
     assert_eq!(output.status.code(), Some(1));

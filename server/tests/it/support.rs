@@ -66,6 +66,7 @@ impl TestDatabase {
         DatabaseConfig {
             url: DatabaseUrl::parse(&self.url).expect("test database URL"),
             max_connections: 5,
+            acquire_timeout: server::config::DEFAULT_ACQUIRE_TIMEOUT,
         }
     }
 

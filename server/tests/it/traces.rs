@@ -1,6 +1,6 @@
 //! Traces: with `OTEL_EXPORTER_OTLP_ENDPOINT` set, each request becomes a tree of spans
-//! (request → server function → store calls) sent over OTLP/HTTP, and the request's log lines
-//! carry its trace id.
+//! (request → server function → store calls) sent over OTLP/HTTP or, with
+//! `OTEL_EXPORTER_OTLP_PROTOCOL=grpc`, OTLP/gRPC, and the request's log lines carry its trace id.
 
 use serde_json::Value;
 
@@ -8,13 +8,30 @@ use crate::support::{otlp::OtlpReceiver, process::ServerProcess};
 
 #[tokio::test]
 async fn one_request_is_exported_as_a_tree_of_spans_that_its_log_lines_name() {
-    let receiver = OtlpReceiver::start().await;
+    // No protocol named: OTLP/HTTP with protobuf bodies, the specification's default.
+    exported_as_a_tree(OtlpReceiver::start().await, None).await;
+}
+
+#[tokio::test]
+async fn spans_arrive_over_http_protobuf_when_the_protocol_says_so() {
+    exported_as_a_tree(OtlpReceiver::start().await, Some("http/protobuf")).await;
+}
+
+#[tokio::test]
+async fn spans_arrive_over_grpc_when_the_protocol_says_so() {
+    exported_as_a_tree(OtlpReceiver::start_grpc().await, Some("grpc")).await;
+}
+
+async fn exported_as_a_tree(receiver: OtlpReceiver, protocol: Option<&str>) {
     let endpoint = receiver.endpoint();
-    let server = ServerProcess::start(&[
+    let mut vars = vec![
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
         ("OTEL_SERVICE_NAME", "mealvote-test"),
-    ])
-    .await;
+    ];
+    if let Some(protocol) = protocol {
+        vars.push(("OTEL_EXPORTER_OTLP_PROTOCOL", protocol));
+    }
+    let server = ServerProcess::start(&vars).await;
     let alice = server.person("Alice");
     alice.sign_up().await.assert_ok();
     let household = alice.create_household("Flat 3").await;

@@ -1,5 +1,6 @@
-//! A minimal OTLP/HTTP trace receiver on loopback: decodes each protobuf export request and
-//! keeps its spans for the test to inspect.
+//! A minimal OTLP trace receiver on loopback, over OTLP/HTTP (protobuf bodies) or OTLP/gRPC
+//! (tonic serving the generated `TraceService`): decodes each export request and keeps its spans
+//! for the test to inspect.
 
 use std::{
     net::SocketAddr,
@@ -10,7 +11,10 @@ use axum::{
     Router, body::Bytes, extract::State, http::header, response::IntoResponse, routing::post,
 };
 use opentelemetry_proto::tonic::{
-    collector::trace::v1::{ExportTraceServiceRequest, ExportTraceServiceResponse},
+    collector::trace::v1::{
+        ExportTraceServiceRequest, ExportTraceServiceResponse,
+        trace_service_server::{TraceService, TraceServiceServer},
+    },
     common::v1::any_value,
 };
 use prost::Message;
@@ -45,6 +49,7 @@ pub struct OtlpReceiver {
 }
 
 impl OtlpReceiver {
+    /// An OTLP/HTTP receiver (`POST /v1/traces`).
     pub async fn start() -> Self {
         let spans = Spans::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -56,6 +61,28 @@ impl OtlpReceiver {
             .with_state(Arc::clone(&spans));
         let server = tokio::spawn(async move {
             axum::serve(listener, router).await.expect("receiver runs");
+        });
+        Self {
+            address,
+            spans,
+            _server: server,
+        }
+    }
+
+    /// An OTLP/gRPC receiver (`opentelemetry.proto.collector.trace.v1.TraceService/Export`).
+    pub async fn start_grpc() -> Self {
+        let spans = Spans::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the receiver");
+        let address = listener.local_addr().expect("receiver address");
+        let service = TraceServiceServer::new(GrpcReceiver(Arc::clone(&spans)));
+        let server = tokio::spawn(async move {
+            tonic::transport::Server::builder()
+                .add_service(service)
+                .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+                .await
+                .expect("receiver runs");
         });
         Self {
             address,
@@ -76,6 +103,27 @@ impl OtlpReceiver {
 
 async fn export(State(spans): State<Spans>, body: Bytes) -> impl IntoResponse {
     let request = ExportTraceServiceRequest::decode(body).expect("an OTLP protobuf export");
+    keep(&spans, request);
+    (
+        [(header::CONTENT_TYPE, "application/x-protobuf")],
+        ExportTraceServiceResponse::default().encode_to_vec(),
+    )
+}
+
+struct GrpcReceiver(Spans);
+
+#[tonic::async_trait]
+impl TraceService for GrpcReceiver {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        keep(&self.0, request.into_inner());
+        Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+    }
+}
+
+fn keep(spans: &Spans, request: ExportTraceServiceRequest) {
     let mut received = spans.lock().unwrap();
     for resource in request.resource_spans {
         let service_name = resource.resource.as_ref().and_then(|r| {
@@ -101,10 +149,6 @@ async fn export(State(spans): State<Spans>, body: Bytes) -> impl IntoResponse {
             });
         }
     }
-    (
-        [(header::CONTENT_TYPE, "application/x-protobuf")],
-        ExportTraceServiceResponse::default().encode_to_vec(),
-    )
 }
 
 fn text(value: &any_value::Value) -> Option<String> {

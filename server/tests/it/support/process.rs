@@ -11,7 +11,7 @@ use std::{
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
     process::{Child, Command},
-    sync::oneshot,
+    sync::{oneshot, watch},
     task::JoinHandle,
 };
 
@@ -25,6 +25,8 @@ pub struct ServerProcess {
     pub client: reqwest::Client,
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
+    /// How many lines have been read so far; changes with every line.
+    read: watch::Receiver<usize>,
     reader: JoinHandle<()>,
     db: TestDatabase,
     _site: tempfile::TempDir,
@@ -57,7 +59,8 @@ impl ServerProcess {
         let stdout = child.stdout.take().expect("piped stdout");
         let lines = Arc::new(Mutex::new(Vec::new()));
         let (listening, address) = oneshot::channel();
-        let reader = tokio::spawn(read_lines(stdout, Arc::clone(&lines), listening));
+        let (counted, read) = watch::channel(0);
+        let reader = tokio::spawn(read_lines(stdout, Arc::clone(&lines), listening, counted));
         let address = tokio::time::timeout(DEADLINE, address)
             .await
             .unwrap_or_else(|_| panic!("no address logged in time: {:?}", lines.lock()))
@@ -67,6 +70,7 @@ impl ServerProcess {
             client: reqwest::Client::new(),
             child,
             lines,
+            read,
             reader,
             db,
             _site: site,
@@ -95,6 +99,25 @@ impl ServerProcess {
         Person::new(self.url(""), name)
     }
 
+    /// Waits, without polling, until `done` holds for the lines written so far (at most a
+    /// minute), and returns them.
+    pub async fn lines_until(&self, done: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let mut read = self.read.clone();
+        let waited = tokio::time::timeout(DEADLINE, async {
+            loop {
+                {
+                    let lines = self.lines.lock().unwrap();
+                    if done(&lines) {
+                        return lines.clone();
+                    }
+                }
+                read.changed().await.expect("the server is still writing");
+            }
+        })
+        .await;
+        waited.unwrap_or_else(|_| panic!("the expected lines did not arrive: {:?}", self.lines))
+    }
+
     /// Stops the server as App Runner does (SIGTERM), waits for it to exit, and returns every
     /// line it logged.
     pub async fn stop(mut self) -> Vec<String> {
@@ -119,6 +142,7 @@ async fn read_lines(
     stdout: tokio::process::ChildStdout,
     lines: Arc<Mutex<Vec<String>>>,
     listening: oneshot::Sender<SocketAddr>,
+    counted: watch::Sender<usize>,
 ) {
     let mut listening = Some(listening);
     let mut reader = BufReader::new(stdout).lines();
@@ -128,7 +152,12 @@ async fn read_lines(
         {
             let _ = tell.send(address);
         }
-        lines.lock().unwrap().push(line);
+        let count = {
+            let mut lines = lines.lock().unwrap();
+            lines.push(line);
+            lines.len()
+        };
+        counted.send_replace(count);
     }
 }
 
