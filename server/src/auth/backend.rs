@@ -29,7 +29,7 @@ use tower_sessions::Session;
 
 use super::{
     client_ip::client_ip,
-    invites::{new_token, token_hash},
+    invites::{hex, new_token, token_hash},
     limits::{self, Subject},
     now_ms, password,
     request_member::RequestMember,
@@ -919,10 +919,6 @@ fn summaries(member: &Member) -> Vec<HouseholdSummary> {
             role: m.household.role,
         })
         .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The session the session layer attached to this request.

@@ -129,9 +129,8 @@ impl Subject<'_> {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
         mac.update(subject.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}:{hex}", limit.scope)
+        let digest = super::invites::hex(&mac.finalize().into_bytes());
+        format!("{}:{digest}", limit.scope)
     }
 }
 

@@ -26,7 +26,7 @@ use super::{
     HouseholdAccess, PlanRule, Store, StoreError,
     outbox::{Event, EventKind, record_event},
 };
-use crate::metrics::ClosePath;
+use crate::{auth::invites::hex, metrics::ClosePath};
 
 /// Ballots are counted with this link strength (`winning_lex`, docs/tally.md "Link strength (variants)").
 pub const VARIANT: Variant = Variant::WinningLex;
@@ -341,10 +341,6 @@ fn count_ballots(
         export,
         digest,
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Records a close in the metrics once its transaction has committed.

@@ -14,6 +14,7 @@ use sqlx::{Any, Transaction};
 use super::{
     StoreError,
     closing::{Closed, close_if_due, lock_slot},
+    notifications::drop_pending_deliveries,
     outbox::{Event, EventKind, record_event},
 };
 use crate::metrics::ClosePath;
@@ -52,13 +53,7 @@ pub(super) async fn end_admin_access(
         .rows_affected()
         > 0;
     if webhook_off {
-        sqlx::query(
-            r"delete from webhook_deliveries
-              where household_id = $1 and delivered_at is null and abandoned_at is null",
-        )
-        .bind(departure.household)
-        .execute(&mut **tx)
-        .await?;
+        drop_pending_deliveries(tx, departure.household).await?;
     }
     if withdrawn == 0 && !webhook_off {
         return Ok(());

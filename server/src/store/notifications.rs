@@ -231,13 +231,7 @@ impl Store {
             .bind(access.household_id().as_str())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            r"delete from webhook_deliveries
-              where household_id = $1 and delivered_at is null and abandoned_at is null",
-        )
-        .bind(access.household_id().as_str())
-        .execute(&mut *tx)
-        .await?;
+        drop_pending_deliveries(&mut tx, access.household_id().as_str()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -377,6 +371,21 @@ impl Store {
             AfterAttempt::Lost
         })
     }
+}
+
+/// Drops the household's deliveries not yet made: its webhook is gone.
+pub(super) async fn drop_pending_deliveries(
+    conn: &mut sqlx::AnyConnection,
+    household: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        r"delete from webhook_deliveries
+          where household_id = $1 and delivered_at is null and abandoned_at is null",
+    )
+    .bind(household)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// A change in plain words, with names.

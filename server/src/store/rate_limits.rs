@@ -64,7 +64,7 @@ impl Store {
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes)
             .map_err(|_| StoreError::Corrupt("server_keys (no randomness)"))?;
-        let fresh: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let fresh = crate::auth::invites::hex(&bytes);
         let mut conn = self.acquire().await?;
         sqlx::query(
             r"insert into server_keys (name, value, created_at) values ($1, $2, $3)
