@@ -14,7 +14,29 @@ export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each `step` ends the previous one; `step_times` prints how long each took (scripts/test ends with it).
+STEP_NAMES=()
+STEP_SECONDS=()
+step_close() {
+  if [ -n "${STEP_STARTED:-}" ]; then
+    STEP_SECONDS+=($((SECONDS - STEP_STARTED)))
+    STEP_STARTED=""
+  fi
+}
+step() {
+  step_close
+  STEP_NAMES+=("$*")
+  STEP_STARTED=$SECONDS
+  printf '\n==> %s\n' "$*"
+}
+step_times() {
+  step_close
+  local i
+  printf '\n%8s  %s\n' "seconds" "step"
+  for i in "${!STEP_SECONDS[@]}"; do
+    printf '%8d  %s\n' "${STEP_SECONDS[$i]}" "${STEP_NAMES[$i]}"
+  done
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Runs a command as root: directly when we are root, through sudo otherwise.
