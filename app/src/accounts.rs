@@ -1,9 +1,16 @@
 //! Accounts: sign up, sign in, sign out, and who is signed in.
 //!
 //! The server functions are thin: parse the form into domain values, call the server's
-//! [`Backend`](crate::backend::Backend), choose where the browser goes next.
+//! [`AccountsService`], choose where the browser goes next.
 
 mod domain;
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+pub use service::AccountsService;
+/// The service this module's server functions call.
+#[cfg(feature = "ssr")]
+type Accounts = std::sync::Arc<dyn AccountsService>;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -31,14 +38,8 @@ pub struct Viewer {
 
 #[server(endpoint = "get_viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let (backend, req) = backend::context()?;
-            backend.viewer(&req).await
-        }
-        .await,
-    )
+    crate::service::serve(|accounts: Accounts, req| async move { accounts.viewer(&req).await })
+        .await
 }
 
 /// Creates an account and signs it in. With `invite` (from an invite link) the new person joins
@@ -50,16 +51,13 @@ pub async fn sign_up(
     password: String,
     invite: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let account = NewAccount::parse(display_name, email, password)?;
-            let (backend, req) = backend::context()?;
-            backend.sign_up(&req, account).await?;
-            land_after_sign_up(&*backend, &req, invite).await
-        }
-        .await,
-    )
+    crate::service::serve(|accounts: Accounts, req| async move {
+        let account = NewAccount::parse(display_name, email, password)?;
+        accounts.sign_up(&req, account).await?;
+        let households = crate::service::service::<dyn crate::households::HouseholdsService>()?;
+        land_after_sign_up(&*households, &req, invite).await
+    })
+    .await
 }
 
 #[server(endpoint = "sign_in")]
@@ -68,47 +66,35 @@ pub async fn sign_in(
     password: String,
     invite: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let credentials = Credentials::parse(email, password)?;
-            let (backend, req) = backend::context()?;
-            backend.sign_in(&req, credentials).await?;
-            land_after_sign_in(invite);
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|accounts: Accounts, req| async move {
+        let credentials = Credentials::parse(email, password)?;
+        accounts.sign_in(&req, credentials).await?;
+        land_after_sign_in(invite);
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let (backend, req) = backend::context()?;
-            backend.sign_out(&req).await?;
-            backend::go_to("/");
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|accounts: Accounts, req| async move {
+        accounts.sign_out(&req).await?;
+        crate::service::go_to("/");
+        Ok(())
+    })
+    .await
 }
 
 /// Ends every other session of the account (a phone left somewhere, a shared computer); this
 /// one stays signed in.
 #[server(endpoint = "sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let (backend, req) = backend::context()?;
-            backend.sign_out_everywhere(&req).await?;
-            backend::go_to("/households?signed_out_elsewhere=1#account");
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|accounts: Accounts, req| async move {
+        accounts.sign_out_everywhere(&req).await?;
+        crate::service::go_to("/households?signed_out_elsewhere=1#account");
+        Ok(())
+    })
+    .await
 }
 
 /// Changes the password after checking the current one, and ends every other session.
@@ -117,23 +103,20 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::{backend, error::Field};
-    backend::respond(
-        async move {
-            let current = Password::attempt(current_password).map_err(|_| {
-                AppError::invalid(Field::CurrentPassword, "Enter your current password.")
-            })?;
-            let new = Password::new_choice(new_password).map_err(|error| match error {
-                AppError::Invalid { message, .. } => AppError::invalid(Field::NewPassword, message),
-                other => other,
-            })?;
-            let (backend, req) = backend::context()?;
-            backend.change_password(&req, current, new).await?;
-            backend::go_to("/households?password_changed=1#account");
-            Ok(())
-        }
-        .await,
-    )
+    use crate::error::Field;
+    crate::service::serve(|accounts: Accounts, req| async move {
+        let current = Password::attempt(current_password).map_err(|_| {
+            AppError::invalid(Field::CurrentPassword, "Enter your current password.")
+        })?;
+        let new = Password::new_choice(new_password).map_err(|error| match error {
+            AppError::Invalid { message, .. } => AppError::invalid(Field::NewPassword, message),
+            other => other,
+        })?;
+        accounts.change_password(&req, current, new).await?;
+        crate::service::go_to("/households?password_changed=1#account");
+        Ok(())
+    })
+    .await
 }
 
 /// After signing in: to the invite's page, which asks "Join <household>?" (an existing account
@@ -141,7 +124,7 @@ pub async fn change_password(
 /// household list.
 #[cfg(feature = "ssr")]
 fn land_after_sign_in(invite: Option<String>) {
-    use crate::{backend::go_to, households::InviteToken};
+    use crate::{households::InviteToken, service::go_to};
     match invite.and_then(|raw| InviteToken::try_from(raw).ok()) {
         Some(token) => go_to(&format!("/join/{}", token.expose())),
         None => go_to("/households"),
@@ -153,16 +136,16 @@ fn land_after_sign_in(invite: Option<String>) {
 /// says why. Without an invite: the household list.
 #[cfg(feature = "ssr")]
 async fn land_after_sign_up(
-    backend: &dyn crate::backend::Backend,
+    households: &dyn crate::households::HouseholdsService,
     req: &http::request::Parts,
     invite: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::{backend::go_to, households::InviteToken};
+    use crate::{households::InviteToken, service::go_to};
     let Some(token) = invite.and_then(|raw| InviteToken::try_from(raw).ok()) else {
         go_to("/households");
         return Ok(());
     };
-    match backend.join_household(req, token.clone()).await {
+    match households.join_household(req, token.clone()).await {
         Ok(household) => go_to(&format!("/households/{household}")),
         Err(_) => go_to(&format!("/join/{}", token.expose())),
     }

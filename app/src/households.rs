@@ -5,6 +5,13 @@
 //! belong to is "not found", exactly like one that does not exist.
 
 mod domain;
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+pub use service::HouseholdsService;
+/// The service this module's server functions call.
+#[cfg(feature = "ssr")]
+type Households = std::sync::Arc<dyn HouseholdsService>;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -57,12 +64,6 @@ pub struct InviteView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedInvite {
-    pub token: String,
-    pub expires_at_ms: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitePreview {
     pub household_name: String,
     pub invited_by: String,
@@ -73,111 +74,80 @@ pub struct InvitePreview {
 
 #[server(endpoint = "list_households")]
 pub async fn list_households() -> Result<Vec<HouseholdSummary>, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let (backend, req) = backend::context()?;
-            backend.households(&req).await
-        }
-        .await,
+    crate::service::serve(
+        |households: Households, req| async move { households.households(&req).await },
     )
+    .await
 }
 
 #[server(endpoint = "create_household")]
 pub async fn create_household(name: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let name = HouseholdName::try_from(name)?;
-            let (backend, req) = backend::context()?;
-            let household = backend.create_household(&req, name).await?;
-            backend::go_to(&format!("/households/{household}"));
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let name = HouseholdName::try_from(name)?;
+        let household = households.create_household(&req, name).await?;
+        crate::service::go_to(&format!("/households/{household}"));
+        Ok(())
+    })
+    .await
 }
 
 /// Makes `household_id` the current household; the browser stays where it was.
 #[server(endpoint = "switch_household")]
 pub async fn switch_household(household_id: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.switch_household(&req, household).await
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        households.switch_household(&req, household).await
+    })
+    .await
 }
 
 #[server(endpoint = "get_household_overview")]
 pub async fn get_household_overview(household_id: String) -> Result<HouseholdOverview, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.household_overview(&req, household).await
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        households.household_overview(&req, household).await
+    })
+    .await
 }
 
-/// Creates an invite link and shows it once, on the household's page (`?new_invite=`): only its
-/// hash is kept, so it cannot be shown again later.
+/// Creates an invite link and shows it once, on the household's page (`crate::shown_once`):
+/// only its hash is kept, so it cannot be shown again later.
 #[server(endpoint = "create_invite")]
 pub async fn create_invite(
     household_id: String,
     expires_in_days: String,
     single_use: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let options = InviteOptions::parse(&expires_in_days, single_use.as_deref())?;
-            let (backend, req) = backend::context()?;
-            let invite = backend
-                .create_invite(&req, household.clone(), options)
-                .await?;
-            backend::go_to(&format!(
-                "/households/{household}?new_invite={}",
-                invite.token
-            ));
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let options = InviteOptions::parse(&expires_in_days, single_use.as_deref())?;
+        households
+            .create_invite(&req, household.clone(), options)
+            .await?;
+        crate::service::go_to(&format!("/households/{household}#new-invite-heading"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "revoke_invite")]
 pub async fn revoke_invite(household_id: String, invite_id: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let invite = InviteId::try_from(invite_id)?;
-            let (backend, req) = backend::context()?;
-            backend.revoke_invite(&req, household, invite).await
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let invite = InviteId::try_from(invite_id)?;
+        households.revoke_invite(&req, household, invite).await
+    })
+    .await
 }
 
 #[server(endpoint = "remove_member")]
 pub async fn remove_member(household_id: String, user_id: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let member = UserId::try_from(user_id)?;
-            let (backend, req) = backend::context()?;
-            backend.remove_member(&req, household, member).await
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let member = UserId::try_from(user_id)?;
+        households.remove_member(&req, household, member).await
+    })
+    .await
 }
 
 /// Promotes a member to admin or demotes an admin to member.
@@ -187,60 +157,46 @@ pub async fn set_member_role(
     user_id: String,
     role: String,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let member = UserId::try_from(user_id)?;
-            let role = Role::try_from(role)?;
-            let (backend, req) = backend::context()?;
-            backend.set_member_role(&req, household, member, role).await
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let member = UserId::try_from(user_id)?;
+        let role = Role::try_from(role)?;
+        households
+            .set_member_role(&req, household, member, role)
+            .await
+    })
+    .await
 }
 
 #[server(endpoint = "leave_household")]
 pub async fn leave_household(household_id: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.leave_household(&req, household).await?;
-            backend::go_to("/households");
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        households.leave_household(&req, household).await?;
+        crate::service::go_to("/households");
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "get_invite_preview")]
 pub async fn get_invite_preview(token: String) -> Result<InvitePreview, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let token = InviteToken::try_from(token)?;
-            let (backend, req) = backend::context()?;
-            backend.invite_preview(&req, token).await
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let token = InviteToken::try_from(token)?;
+        households.invite_preview(&req, token).await
+    })
+    .await
 }
 
 #[server(endpoint = "join_household")]
 pub async fn join_household(token: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let token = InviteToken::try_from(token)?;
-            let (backend, req) = backend::context()?;
-            let household = backend.join_household(&req, token).await?;
-            backend::go_to(&format!("/households/{household}"));
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        let token = InviteToken::try_from(token)?;
+        let household = households.join_household(&req, token).await?;
+        crate::service::go_to(&format!("/households/{household}"));
+        Ok(())
+    })
+    .await
 }
 
 /// A UTC calendar date (`2026-05-14`) for a time in milliseconds since the epoch; the same on the
@@ -283,43 +239,31 @@ pub struct CalendarFeedView {
 
 #[server(endpoint = "get_calendar_feed")]
 pub async fn get_calendar_feed() -> Result<CalendarFeedView, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let (backend, req) = backend::context()?;
-            backend.calendar_feed(&req).await
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        households.calendar_feed(&req).await
+    })
+    .await
 }
 
 /// Creates the member's calendar link, replacing (revoking) any earlier one, and shows it once
-/// on the households page (`?new_calendar=`): only its hash is kept.
+/// on the households page (`crate::shown_once`): only its hash is kept.
 #[server(endpoint = "create_calendar_feed")]
 pub async fn create_calendar_feed() -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let (backend, req) = backend::context()?;
-            let token = backend.create_calendar_feed(&req).await?;
-            backend::go_to(&format!("/households?new_calendar={token}#calendar"));
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        households.create_calendar_feed(&req).await?;
+        crate::service::go_to("/households#calendar");
+        Ok(())
+    })
+    .await
 }
 
 /// Turns the member's calendar link off: it answers 404 from now on.
 #[server(endpoint = "delete_calendar_feed")]
 pub async fn delete_calendar_feed() -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let (backend, req) = backend::context()?;
-            backend.delete_calendar_feed(&req).await?;
-            backend::go_to("/households#calendar");
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|households: Households, req| async move {
+        households.delete_calendar_feed(&req).await?;
+        crate::service::go_to("/households#calendar");
+        Ok(())
+    })
+    .await
 }

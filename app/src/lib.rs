@@ -9,8 +9,6 @@
 //! on phones; navigation is ordinary page loads.
 
 pub mod accounts;
-#[cfg(feature = "ssr")]
-pub mod backend;
 mod components;
 pub mod error;
 pub mod households;
@@ -20,6 +18,9 @@ pub mod notifications;
 pub mod pages;
 pub mod plans;
 pub mod quotas;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod shown_once;
 pub mod site;
 pub mod tally;
 

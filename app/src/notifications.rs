@@ -4,6 +4,18 @@
 //! Nothing here waits for a webhook: deliveries are queued with each change and sent by the
 //! background batch (`POST /internal/finalize-due` or the ticker).
 
+mod wording;
+
+pub use wording::notification_text;
+
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+pub use service::NotificationsService;
+/// The service this module's server functions call.
+#[cfg(feature = "ssr")]
+type Notifications = std::sync::Arc<dyn NotificationsService>;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,37 +55,23 @@ pub struct WebhookSettings {
     pub admin: bool,
 }
 
-/// A webhook just created: its secret is shown to the admin this once.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedWebhook {
-    pub secret: String,
-}
-
 #[server(endpoint = "get_notifications")]
 pub async fn get_notifications(household_id: String) -> Result<NotificationsPage, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.notifications(&req, household).await
-        }
-        .await,
-    )
+    crate::service::serve(|notifications: Notifications, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        notifications.notifications(&req, household).await
+    })
+    .await
 }
 
 /// The unread count shown in the household's navigation.
 #[server(endpoint = "get_unread_count")]
 pub async fn get_unread_count(household_id: String) -> Result<u32, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.unread_count(&req, household).await
-        }
-        .await,
-    )
+    crate::service::serve(|notifications: Notifications, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        notifications.unread_count(&req, household).await
+    })
+    .await
 }
 
 /// Marks the member's notifications read up to `seen_up_to` (the newest one the page listed, in
@@ -83,68 +81,51 @@ pub async fn mark_notifications_read(
     household_id: String,
     seen_up_to: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let up_to = seen_up_to
-                .filter(|raw| !raw.is_empty())
-                .map(|raw| raw.parse::<i64>())
-                .transpose()
-                .map_err(|_| AppError::BadRequest)?;
-            let (backend, req) = backend::context()?;
-            backend
-                .mark_notifications_read(&req, household.clone(), up_to)
-                .await?;
-            backend::go_to(&format!("/households/{household}/notifications"));
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|notifications: Notifications, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let up_to = seen_up_to
+            .filter(|raw| !raw.is_empty())
+            .map(|raw| raw.parse::<i64>())
+            .transpose()
+            .map_err(|_| AppError::BadRequest)?;
+        notifications
+            .mark_notifications_read(&req, household.clone(), up_to)
+            .await?;
+        crate::service::go_to(&format!("/households/{household}/notifications"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "get_webhook_settings")]
 pub async fn get_webhook_settings(household_id: String) -> Result<WebhookSettings, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.webhook_settings(&req, household).await
-        }
-        .await,
-    )
+    crate::service::serve(|notifications: Notifications, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        notifications.webhook_settings(&req, household).await
+    })
+    .await
 }
 
 /// Sets (or replaces) the household's webhook with a new secret, shown once on the page it
-/// returns to.
+/// returns to (`crate::shown_once`).
 #[server(endpoint = "set_webhook")]
 pub async fn set_webhook(household_id: String, url: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            let created = backend.set_webhook(&req, household.clone(), url).await?;
-            backend::go_to(&format!(
-                "/households/{household}?new_webhook_secret={}#webhook-heading",
-                created.secret
-            ));
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|notifications: Notifications, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        notifications
+            .set_webhook(&req, household.clone(), url)
+            .await?;
+        crate::service::go_to(&format!("/households/{household}#webhook-heading"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "remove_webhook")]
 pub async fn remove_webhook(household_id: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.remove_webhook(&req, household).await
-        }
-        .await,
-    )
+    crate::service::serve(|notifications: Notifications, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        notifications.remove_webhook(&req, household).await
+    })
+    .await
 }

@@ -12,6 +12,7 @@ mod notifications;
 mod plan;
 mod plans;
 mod results;
+mod shell;
 mod sign_in;
 mod sign_up;
 
@@ -30,6 +31,7 @@ pub use sign_in::SignIn;
 pub use sign_up::SignUp;
 
 use leptos::prelude::*;
+use shell::page_data;
 
 /// What a signed-out visitor of a page for signed-in people sees. Rendered on the server (the
 /// usual case: such pages are reached by typing or bookmarking the address), it also answers

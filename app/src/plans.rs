@@ -7,8 +7,18 @@
 
 mod board;
 mod domain;
+mod explain;
+mod names;
+#[cfg(feature = "ssr")]
+mod service;
+#[cfg(feature = "ssr")]
+pub use service::PlansService;
+/// The service this module's server functions call.
+#[cfg(feature = "ssr")]
+type Plans = std::sync::Arc<dyn PlansService>;
 mod preview;
 mod results;
+mod timing;
 
 use std::collections::BTreeMap;
 
@@ -16,16 +26,19 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use board::{Board, Row};
-pub use domain::{
-    DEFAULT_DAYS, DEFAULT_MEALS, DishDetails, DishName, MAX_DAYS, MAX_OPTIONS, MIN_OPTIONS,
-    MealNames, NewPlan, OptionNames, PlanForm, Ranking, day_iso, day_label, parse_day,
-    parse_new_deadline, parse_reopen_deadline, rank_field,
+pub use domain::{DEFAULT_DAYS, MAX_DAYS, NewPlan, PlanForm, Ranking, rank_field};
+pub use names::{
+    DEFAULT_MEALS, DishDetails, DishName, MAX_OPTIONS, MIN_OPTIONS, MealNames, OptionNames,
 };
 pub use preview::preview;
 pub use results::{
     Decided, DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, PathView, Placed, ResultsError,
     ResultsPage, Score, SlotOutcome, SlotResult, Step, Verdict, WinnerPaths, export_file_name,
     export_path, verdict, verify_command,
+};
+pub use timing::{
+    day_iso, day_label, days_label, parse_day, parse_new_deadline, parse_reopen_deadline,
+    slot_label,
 };
 
 use crate::{
@@ -169,15 +182,11 @@ pub struct VoterView {
 
 #[server(endpoint = "get_meal_settings")]
 pub async fn get_meal_settings(household_id: String) -> Result<MealSettings, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.meal_settings(&req, household).await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        plans.meal_settings(&req, household).await
+    })
+    .await
 }
 
 /// Adds a dish to the library (a dish named like an existing one, in any case, is refused).
@@ -188,44 +197,33 @@ pub async fn add_dish(
     note: String,
     link: String,
 ) -> Result<(), AppError> {
-    use crate::{backend, error::Field};
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let name = DishName::parse(&dish_name, Field::DishName)?;
-            let details = DishDetails::parse(&note, &link)?;
-            let (backend, req) = backend::context()?;
-            backend.add_dish(&req, household, name, details).await
-        }
-        .await,
-    )
+    use crate::error::Field;
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let name = DishName::parse(&dish_name, Field::DishName)?;
+        let details = DishDetails::parse(&note, &link)?;
+        plans.add_dish(&req, household, name, details).await
+    })
+    .await
 }
 
 #[server(endpoint = "set_meal_names")]
 pub async fn set_meal_names(household_id: String, meals: String) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let meals = MealNames::parse(&meals)?;
-            let (backend, req) = backend::context()?;
-            backend.set_meal_names(&req, household, meals).await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let meals = MealNames::parse(&meals)?;
+        plans.set_meal_names(&req, household, meals).await
+    })
+    .await
 }
 
 #[server(endpoint = "list_plans")]
 pub async fn list_plans(household_id: String) -> Result<Vec<PlanSummary>, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            backend.plans(&req, household).await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        plans.plans(&req, household).await
+    })
+    .await
 }
 
 /// Proposes a plan: one slot per day and meal, each with the same options to start with.
@@ -234,31 +232,23 @@ pub async fn propose_plan(
     household_id: String,
     #[server(flatten)] plan: PlanForm,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let (backend, req) = backend::context()?;
-            let plan = backend.propose_plan(&req, household.clone(), plan).await?;
-            backend::go_to(&format!("/households/{household}/plans/{plan}"));
-            Ok(())
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let plan = plans.propose_plan(&req, household.clone(), plan).await?;
+        crate::service::go_to(&format!("/households/{household}/plans/{plan}"));
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "get_plan")]
 pub async fn get_plan(household_id: String, plan_id: String) -> Result<PlanView, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let plan = PlanId::try_from(plan_id)?;
-            let (backend, req) = backend::context()?;
-            backend.plan(&req, household, plan).await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let plan = PlanId::try_from(plan_id)?;
+        plans.plan(&req, household, plan).await
+    })
+    .await
 }
 
 /// Moves a plan's deadline later (the proposer only; recorded and shown to members).
@@ -270,23 +260,19 @@ pub async fn move_deadline(
     deadline_time: String,
     utc_offset_minutes: String,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let plan = PlanId::try_from(plan_id)?;
-            let (backend, req) = backend::context()?;
-            backend
-                .move_deadline(
-                    &req,
-                    household,
-                    plan,
-                    [deadline_date, deadline_time, utc_offset_minutes],
-                )
-                .await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let plan = PlanId::try_from(plan_id)?;
+        plans
+            .move_deadline(
+                &req,
+                household,
+                plan,
+                [deadline_date, deadline_time, utc_offset_minutes],
+            )
+            .await
+    })
+    .await
 }
 
 /// Replaces a slot's options (the proposer only, until the plan's first ballot).
@@ -296,19 +282,15 @@ pub async fn edit_slot_options(
     slot_id: String,
     options: String,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let slot = SlotId::try_from(slot_id)?;
-            let options = OptionNames::parse(&options)?;
-            let (backend, req) = backend::context()?;
-            backend
-                .edit_slot_options(&req, household, slot, options)
-                .await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let slot = SlotId::try_from(slot_id)?;
+        let options = OptionNames::parse(&options)?;
+        plans
+            .edit_slot_options(&req, household, slot, options)
+            .await
+    })
+    .await
 }
 
 #[server(endpoint = "get_ballot_page")]
@@ -316,16 +298,12 @@ pub async fn get_ballot_page(
     household_id: String,
     slot_id: String,
 ) -> Result<BallotPage, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let slot = SlotId::try_from(slot_id)?;
-            let (backend, req) = backend::context()?;
-            backend.ballot_page(&req, household, slot).await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let slot = SlotId::try_from(slot_id)?;
+        plans.ballot_page(&req, household, slot).await
+    })
+    .await
 }
 
 /// Saves the viewer's ballot for a slot, replacing an earlier one, until the slot closes.
@@ -338,31 +316,23 @@ pub async fn cast_ballot(
     #[server(flatten)]
     ranks: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let slot = SlotId::try_from(slot_id)?;
-            let (backend, req) = backend::context()?;
-            backend.cast_ballot(&req, household, slot, ranks).await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let slot = SlotId::try_from(slot_id)?;
+        plans.cast_ballot(&req, household, slot, ranks).await
+    })
+    .await
 }
 
 /// A plan's results: every slot's winner and why, or that it is open or closed without votes.
 #[server(endpoint = "get_results")]
 pub async fn get_results(household_id: String, plan_id: String) -> Result<ResultsPage, AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let plan = PlanId::try_from(plan_id)?;
-            let (backend, req) = backend::context()?;
-            backend.results(&req, household, plan).await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let plan = PlanId::try_from(plan_id)?;
+        plans.results(&req, household, plan).await
+    })
+    .await
 }
 
 /// Re-opens a slot that closed without ballots, with a new deadline in the future (the plan's
@@ -375,23 +345,19 @@ pub async fn reopen_slot(
     deadline_time: String,
     utc_offset_minutes: String,
 ) -> Result<(), AppError> {
-    use crate::backend;
-    backend::respond(
-        async move {
-            let household = HouseholdId::try_from(household_id)?;
-            let slot = SlotId::try_from(slot_id)?;
-            let (backend, req) = backend::context()?;
-            backend
-                .reopen_slot(
-                    &req,
-                    household,
-                    slot,
-                    [deadline_date, deadline_time, utc_offset_minutes],
-                )
-                .await
-        }
-        .await,
-    )
+    crate::service::serve(|plans: Plans, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        let slot = SlotId::try_from(slot_id)?;
+        plans
+            .reopen_slot(
+                &req,
+                household,
+                slot,
+                [deadline_date, deadline_time, utc_offset_minutes],
+            )
+            .await
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -4,16 +4,45 @@
 //! self-hosted runs. Neither is needed for correctness: pages close overdue slots lazily and a
 //! ballot closes its slot when everyone has voted (docs/architecture.md, decision 2).
 
+pub mod recount;
+
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::{
-    auth::now_ms,
-    metrics::ClosePath,
+    clock::now_ms,
     store::{FinalizeReport, PruneReport, Store, StoreError},
     webhooks::{self, DeliveryReport},
 };
+
+/// How a slot came to be closed (docs/architecture.md, decision 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClosePath {
+    /// The first request that touched a slot past its deadline.
+    Lazy,
+    /// The scheduled `POST /internal/finalize-due` call.
+    Trigger,
+    /// The in-process ticker of a local or self-hosted run.
+    Ticker,
+    /// Every expected voter had voted before the deadline.
+    EveryoneVoted,
+}
+
+impl ClosePath {
+    pub(crate) const ALL: [Self; 4] =
+        [Self::Lazy, Self::Trigger, Self::Ticker, Self::EveryoneVoted];
+
+    /// The label on [`crate::metrics::SLOTS_CLOSED`], also stored with each result.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Lazy => "lazy",
+            Self::Trigger => "trigger",
+            Self::Ticker => "ticker",
+            Self::EveryoneVoted => "everyone_voted",
+        }
+    }
+}
 
 /// What one batch did: `POST /internal/finalize-due` answers it as JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

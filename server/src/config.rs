@@ -3,14 +3,19 @@
 //! Every variable is listed, with its default, in the README's configuration table.
 //! Secrets are wrapped so that `Debug` and logs never show them.
 
-use std::{net::IpAddr, path::PathBuf, time::Duration};
+use std::{net::IpAddr, time::Duration};
 
 use leptos::prelude::LeptosOptions;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use url::Url;
 
+mod database;
+mod env;
 mod otel;
 
+use database::MAX_ACQUIRE_TIMEOUT_SECS;
+pub use database::{DEFAULT_ACQUIRE_TIMEOUT, DatabaseConfig, DatabaseUrl, Engine};
+pub use env::Env;
 pub use otel::{OtelConfig, OtlpProtocol};
 
 /// The local SQLite file used when `DATABASE_URL` is not set.
@@ -57,19 +62,6 @@ pub struct Config {
     pub leptos: LeptosOptions,
 }
 
-#[derive(Debug, Clone)]
-pub struct DatabaseConfig {
-    pub url: DatabaseUrl,
-    pub max_connections: u32,
-    /// How long a request waits for a pooled connection, connecting included
-    /// (`DATABASE_ACQUIRE_TIMEOUT_SECS`, default 5; 25 for Aurora, which resumes from a pause).
-    pub acquire_timeout: Duration,
-}
-
-/// The default of `DATABASE_ACQUIRE_TIMEOUT_SECS`.
-pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
-/// The longest `DATABASE_ACQUIRE_TIMEOUT_SECS` accepted: the request timeout's default.
-const MAX_ACQUIRE_TIMEOUT_SECS: u64 = 300;
 /// The longest `METRICS_EMF_INTERVAL_SECS` accepted.
 const MAX_EMF_INTERVAL_SECS: u64 = 3600;
 
@@ -96,184 +88,8 @@ impl ConfigError {
     }
 }
 
-/// The database engine, chosen by the URL's scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-/// A database URL. Its password never appears in `Debug` output or logs: use [`Self::redacted`].
-#[derive(Clone)]
-pub struct DatabaseUrl {
-    secret: SecretString,
-    engine: Engine,
-    redacted: String,
-}
-
-impl DatabaseUrl {
-    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
-        let problem = |p: &str| ConfigError::new("DATABASE_URL", p);
-        let scheme = raw
-            .split_once(':')
-            .map(|(scheme, _)| scheme)
-            .ok_or_else(|| problem("expected a URL starting with sqlite: or postgres:"))?;
-        let engine = match scheme {
-            "sqlite" => Engine::Sqlite,
-            "postgres" | "postgresql" => Engine::Postgres,
-            other => {
-                return Err(problem(&format!(
-                    "unsupported scheme {other:?}: use sqlite: or postgres:"
-                )));
-            }
-        };
-        let redacted = match engine {
-            // SQLite URLs are file paths and carry no credentials.
-            Engine::Sqlite => raw.to_owned(),
-            Engine::Postgres => {
-                let mut url = Url::parse(raw)
-                    .map_err(|e| problem(&format!("not a valid postgres URL ({e})")))?;
-                if url.host_str().is_none_or(str::is_empty) {
-                    return Err(problem("the postgres URL has no host"));
-                }
-                if url.password().is_some() {
-                    // Cannot fail: the URL has a host.
-                    let _ = url.set_password(Some("***"));
-                }
-                // libpq (and sqlx) also take the password as a query parameter.
-                if url.query_pairs().any(|(key, _)| key == "password") {
-                    let pairs: Vec<(String, String)> = url
-                        .query_pairs()
-                        .map(|(key, value)| {
-                            let value = if key == "password" {
-                                "***".into()
-                            } else {
-                                value
-                            };
-                            (key.into_owned(), value.into_owned())
-                        })
-                        .collect();
-                    url.query_pairs_mut().clear().extend_pairs(pairs);
-                }
-                url.to_string()
-            }
-        };
-        Ok(Self {
-            secret: SecretString::from(raw.to_owned()),
-            engine,
-            redacted,
-        })
-    }
-
-    pub fn engine(&self) -> Engine {
-        self.engine
-    }
-
-    /// The URL with any password replaced by `***`, safe for logs.
-    pub fn redacted(&self) -> &str {
-        &self.redacted
-    }
-
-    /// The full URL, password included: only for opening connections.
-    pub fn expose(&self) -> &str {
-        self.secret.expose_secret()
-    }
-
-    /// For an SQLite URL, the file it names (`None` for in-memory databases).
-    pub fn sqlite_file(&self) -> Option<PathBuf> {
-        if self.engine != Engine::Sqlite {
-            return None;
-        }
-        let rest = self.expose().strip_prefix("sqlite:")?;
-        let rest = rest.strip_prefix("//").unwrap_or(rest);
-        let path = rest.split('?').next().unwrap_or_default();
-        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
-    }
-}
-
-impl std::fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("DatabaseUrl").field(&self.redacted).finish()
-    }
-}
-
 /// The shortest `METRICS_TOKEN` or `FINALIZE_SECRET` accepted.
 pub const MIN_SECRET_CHARS: usize = 32;
-
-/// Reads variables through a lookup function, so tests need not touch the process environment.
-pub struct Env<F>(pub F);
-
-impl<F: Fn(&str) -> Option<String>> Env<F> {
-    fn get(&self, name: &str) -> Option<String> {
-        (self.0)(name).filter(|value| !value.trim().is_empty())
-    }
-
-    fn parse<T: std::str::FromStr>(
-        &self,
-        name: &'static str,
-        default: T,
-        expected: &str,
-    ) -> Result<T, ConfigError>
-    where
-        T::Err: std::fmt::Display,
-    {
-        match self.get(name) {
-            None => Ok(default),
-            Some(raw) => raw
-                .trim()
-                .parse()
-                .map_err(|e| ConfigError::new(name, format!("{raw:?} is not {expected} ({e})"))),
-        }
-    }
-
-    /// A shared secret (a bearer token, a header value): refused when shorter than
-    /// [`MIN_SECRET_CHARS`], so that guessing it is hopeless.
-    fn secret(&self, name: &'static str) -> Result<Option<SecretString>, ConfigError> {
-        let Some(value) = self.get(name) else {
-            return Ok(None);
-        };
-        let chars = value.chars().count();
-        if chars < MIN_SECRET_CHARS {
-            return Err(ConfigError::new(
-                name,
-                format!(
-                    "is {chars} characters long; use at least {MIN_SECRET_CHARS} \
-                     (for example the output of `openssl rand -hex 32`)"
-                ),
-            ));
-        }
-        Ok(Some(SecretString::from(value)))
-    }
-
-    /// A whole number of seconds from 1 to `max`.
-    fn seconds_within(
-        &self,
-        name: &'static str,
-        default: u64,
-        max: u64,
-    ) -> Result<u64, ConfigError> {
-        let secs = self.parse(name, default, "a whole number of seconds")?;
-        if !(1..=max).contains(&secs) {
-            return Err(ConfigError::new(
-                name,
-                format!("{secs} is out of range: use 1 to {max} seconds"),
-            ));
-        }
-        Ok(secs)
-    }
-
-    fn url(&self, name: &'static str) -> Result<Option<Url>, ConfigError> {
-        let Some(raw) = self.get(name) else {
-            return Ok(None);
-        };
-        let url = Url::parse(raw.trim())
-            .map_err(|e| ConfigError::new(name, format!("{raw:?} is not a URL ({e})")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(ConfigError::new(name, "must be an http:// or https:// URL"));
-        }
-        Ok(Some(url))
-    }
-}
 
 impl Config {
     /// Reads the configuration from the process environment.
@@ -445,6 +261,10 @@ fn leptos_options<F: Fn(&str) -> Option<String>>(
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
+    use secrecy::ExposeSecret;
+
     use super::*;
 
     pub(super) fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {

@@ -12,6 +12,7 @@ mod waking;
 
 use std::sync::{Arc, LazyLock};
 
+use app::plans::PlansService;
 use axum::{
     Router,
     http::{HeaderName, HeaderValue, StatusCode, header},
@@ -29,17 +30,16 @@ use tower_http::{
     timeout::TimeoutLayer,
 };
 
-use app::backend::BackendHandle;
 use csrf::SameOrigin;
 use finalize::FinalizeEndpoint;
 pub use finalize::SECRET_HEADER as FINALIZE_SECRET_HEADER;
 use metrics::MetricsEndpoint;
-pub use observe::RequestLog;
 pub use waking::Readiness;
 
 use crate::{
-    auth::{ServerBackend, request_member, sessions},
+    auth::{request_member, sessions},
     config::Config,
+    service::Services,
     store::Store,
 };
 
@@ -85,12 +85,12 @@ pub fn router(
         readiness: readiness.clone(),
     };
     let site = config.site();
-    let backend = BackendHandle(Arc::new(ServerBackend::new(store.clone(), config)));
-    let downloads = backend.clone();
+    let services = Arc::new(Services::new(store.clone(), config));
+    let downloads: Arc<dyn PlansService> = services.clone();
     let context = move || {
         provide_context(site.clone());
         provide_context(store.clone());
-        provide_context(backend.clone());
+        services.provide();
     };
 
     // Pages and server functions: the only routes that see sessions, and where every

@@ -4,11 +4,14 @@
 pub mod auth;
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod closing;
 pub mod config;
+pub mod digest;
 pub mod http;
 pub mod memory;
 pub mod metrics;
+pub mod service;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -35,7 +35,7 @@ pub const DB_POOL_ACQUIRE: &str = "mealvote_db_pool_acquire_seconds";
 pub const PLANS_PROPOSED: &str = "mealvote_plans_proposed_total";
 /// Ballots cast (a changed ballot counts again). Counter.
 pub const BALLOTS_CAST: &str = "mealvote_ballots_cast_total";
-/// Slots closed, by the `path` that closed them (see [`ClosePath`]). Counter.
+/// Slots closed, by the `path` that closed them (see [`ClosePath`](crate::closing::ClosePath)). Counter.
 pub const SLOTS_CLOSED: &str = "mealvote_slots_closed_total";
 /// Ties the Schulze method could not break, settled by lot with the stored seed. Counter.
 pub const TIE_BREAKS_BY_LOT: &str = "mealvote_tie_breaks_by_lot_total";
@@ -49,33 +49,6 @@ pub const SIGN_IN_FAILURES: &str = "mealvote_sign_in_failures_total";
 /// Sign-ups and sign-ins turned away because every password-hashing worker was busy and the
 /// queue was full (answered 503). Counter.
 pub const PASSWORD_HASHES_REFUSED: &str = "mealvote_password_hashes_refused_total";
-
-/// How a slot came to be closed (docs/architecture.md, decision 2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ClosePath {
-    /// The first request that touched a slot past its deadline.
-    Lazy,
-    /// The scheduled `POST /internal/finalize-due` call.
-    Trigger,
-    /// The in-process ticker of a local or self-hosted run.
-    Ticker,
-    /// Every expected voter had voted before the deadline.
-    EveryoneVoted,
-}
-
-impl ClosePath {
-    const ALL: [Self; 4] = [Self::Lazy, Self::Trigger, Self::Ticker, Self::EveryoneVoted];
-
-    /// The label on [`SLOTS_CLOSED`], also stored with each result.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Lazy => "lazy",
-            Self::Trigger => "trigger",
-            Self::Ticker => "ticker",
-            Self::EveryoneVoted => "everyone_voted",
-        }
-    }
-}
 
 /// Request latencies: from a health check (well under 5 ms) to the 30 s request timeout.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -183,7 +156,7 @@ fn describe() {
     ] {
         counter!(name).absolute(0);
     }
-    for path in ClosePath::ALL {
+    for path in crate::closing::ClosePath::ALL {
         counter!(SLOTS_CLOSED, "path" => path.label()).absolute(0);
     }
     for ok in [true, false] {
@@ -240,7 +213,7 @@ pub fn ballot_cast() {
 }
 
 /// A slot was closed and its winner finalized.
-pub fn slot_closed(path: ClosePath) {
+pub fn slot_closed(path: crate::closing::ClosePath) {
     counter!(SLOTS_CLOSED, "path" => path.label()).increment(1);
     emf::slot_closed(path.label());
 }

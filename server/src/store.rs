@@ -4,7 +4,7 @@
 //! Portability rules (see docs/toolchain.md, "sqlx 0.8 `Any` driver"): ids are TEXT, times BIGINT
 //! milliseconds since the epoch, flags INTEGER 0/1 bound and read as `i64`, aggregates cast to
 //! BIGINT, case-insensitive matching with `lower(..)`. The conformance suite in
-//! `server/tests/it/store.rs` runs every method against both engines.
+//! `server/tests/it/store/` runs every method against both engines.
 
 mod accounts;
 mod ballots;
@@ -13,8 +13,11 @@ mod closing;
 mod departures;
 mod dishes;
 mod households;
+mod invites;
 mod notifications;
 mod outbox;
+mod outcomes;
+mod plan_views;
 mod plans;
 mod rate_limits;
 mod retention;
@@ -32,14 +35,14 @@ use crate::config::{DatabaseConfig, Engine};
 pub use accounts::User;
 pub use ballots::BallotDraft;
 pub use calendar::CalendarSlot;
-pub use closing::{BallotFile, Closed, FinalizeReport, StoredOutcome, VARIANT};
-pub use households::{
-    HouseholdAccess, HouseholdRecord, Member, Membership, NewInvite, StoredInvite,
-};
+pub use closing::{BallotFile, Closed, FinalizeReport, VARIANT};
+pub use households::{HouseholdAccess, HouseholdRecord, Member, Membership};
+pub use invites::{NewInvite, StoredInvite};
 pub use notifications::{
     AfterAttempt, AttemptOutcome, DueDelivery, MAX_ATTEMPTS, StoredWebhook, retry_at,
 };
 pub use outbox::EventKind;
+pub use outcomes::StoredOutcome;
 pub use plans::{PlanRule, PlanTiming};
 pub use retention::{
     DELIVERY_RETENTION_MS, INVITE_RETENTION_MS, OUTBOX_RETENTION_MS, PRUNE_BATCH, PruneReport,

@@ -7,8 +7,10 @@
 
 pub mod emf;
 mod otlp;
+mod request_log;
 mod statements;
 
+pub use request_log::RequestLog;
 pub use statements::statements_in;
 
 use std::{error::Error, fmt::Write as _};

@@ -98,9 +98,10 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
-    let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256={hex}")
+    format!(
+        "sha256={}",
+        crate::digest::hex(&mac.finalize().into_bytes())
+    )
 }
 
 /// Sends up to `limit` deliveries due at `now_ms`, [`CONCURRENCY`] at a time, and records each

@@ -1,14 +1,12 @@
 //! `/households/:id/slots/:slot`: rank one meal's options, see who has voted and what would win.
 
-use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, NotFound, SignInFirst};
+use super::page_data;
 use crate::{
     components::{FormError, LocalTime, RankingBoard, posted_error},
-    error::AppError,
     plans::{BallotPage, CastBallot, get_ballot_page},
 };
 
@@ -25,18 +23,7 @@ pub fn Ballot() -> impl IntoView {
         },
         |(household, slot)| get_ballot_page(household, slot),
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => EitherOf4::A(view! { <BallotView page /> }),
-                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
-                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
-                    Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
-                }
-            })}
-        </Suspense>
-    }
+    page_data(page, |page| view! { <BallotView page /> })
 }
 
 #[component]

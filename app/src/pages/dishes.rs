@@ -1,14 +1,14 @@
 //! `/households/:id/dishes`: the dish library and the meal names a plan's days are split into.
 
-use leptos::either::{Either, EitherOf4};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, NotFound, SignInFirst};
+use super::page_data;
 use crate::{
     components::{FormError, PostForm, TextField, posted_error, posted_field_error},
-    error::{AppError, Field},
+    error::Field,
     plans::{AddDish, MealSettings, SetMealNames, get_meal_settings},
 };
 
@@ -19,18 +19,7 @@ pub fn Dishes() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         get_meal_settings,
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Ok(settings) => EitherOf4::A(view! { <Library settings /> }),
-                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
-                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
-                    Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
-                }
-            })}
-        </Suspense>
-    }
+    page_data(settings, |settings| view! { <Library settings /> })
 }
 
 #[component]

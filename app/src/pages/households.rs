@@ -1,15 +1,15 @@
-use leptos::either::EitherOf4;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::SignInFirst;
+use super::page_data;
 use crate::{
     components::{FormError, PostForm, TextField, posted_error, posted_field_error},
-    error::{AppError, Field},
+    error::Field,
     households::{
-        CreateCalendarFeed, CreateHousehold, DeleteCalendarFeed, InviteToken, get_calendar_feed,
-        list_households,
+        CreateCalendarFeed, CreateHousehold, DeleteCalendarFeed, get_calendar_feed, list_households,
     },
+    shown_once::{NewSecret, new_secret},
 };
 
 /// `/households`: the households I belong to, and a form to create one (a plain form: creating
@@ -19,27 +19,22 @@ pub fn Households() -> impl IntoView {
     let households = Resource::new(|| (), |()| list_households());
     view! {
         <h1>"Your households"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match households.await {
-                    Err(AppError::SignedOut) => EitherOf4::A(view! { <SignInFirst /> }),
-                    Err(error) => EitherOf4::B(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
-                    Ok(list) if list.is_empty() => EitherOf4::C(view! {
-                        <p class="lead">"You are not in a household yet. Create one below, or open an invite link someone sent you."</p>
-                    }),
-                    Ok(list) => EitherOf4::D(view! {
-                        <ul class="list" aria-label="Your households">
-                            {list.into_iter().map(|h| view! {
-                                <li>
-                                    <a href=format!("/households/{}", h.id)>{h.name}</a>
-                                    <span class="badge">{h.role.label()}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }),
-                }
-            })}
-        </Suspense>
+        {page_data(households, |list| if list.is_empty() {
+            Either::Left(view! {
+                <p class="lead">"You are not in a household yet. Create one below, or open an invite link someone sent you."</p>
+            })
+        } else {
+            Either::Right(view! {
+                <ul class="list" aria-label="Your households">
+                    {list.into_iter().map(|h| view! {
+                        <li>
+                            <a href=format!("/households/{}", h.id)>{h.name}</a>
+                            <span class="badge">{h.role.label()}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })
+        })}
         <section class="card" aria-labelledby="create-heading">
             <h2 id="create-heading">"Create a household"</h2>
             <PostForm action=CreateHousehold::PATH>
@@ -63,22 +58,20 @@ pub fn Households() -> impl IntoView {
 }
 
 /// The member's calendar link (`docs/calendar.md`): created, replaced or turned off with plain
-/// forms. A new link is shown once (`?new_calendar=`): only its hash is stored.
+/// forms. A new link is shown once (`crate::shown_once`): only its hash is stored.
 #[component]
 fn CalendarFeed() -> impl IntoView {
     let feed = Resource::new(|| (), |()| get_calendar_feed());
-    let query = leptos_router::hooks::use_query_map();
+    let new_token = new_secret(NewSecret::CalendarToken, None);
     view! {
         <section class="card" id="calendar" aria-labelledby="calendar-heading">
             <h2 id="calendar-heading">"Calendar"</h2>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let feed = feed.await.ok()?;
-                    let new_link = query
-                        .read()
-                        .get("new_calendar")
-                        .and_then(|raw| InviteToken::try_from(raw).ok())
-                        .map(|token| format!("{}{}.ics", feed.url_prefix, token.expose()));
+                    let new_link = new_token
+                        .await
+                        .map(|token| format!("{}{token}.ics", feed.url_prefix));
                     Some(view! {
                         <p class="hint">
                             "Every meal of your households' plans in your phone's calendar: "

@@ -1,15 +1,14 @@
 //! `/households/:id/notifications`: the household's latest changes, newest first, and the
 //! unread count shown in the household's navigation.
 
-use leptos::either::{Either, EitherOf3};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, NotFound, SignInFirst};
+use super::page_data;
 use crate::{
     components::{FormError, LocalTime, PostForm, posted_error},
-    error::AppError,
     notifications::{
         MarkNotificationsRead, Notification, NotificationsPage, get_notifications, get_unread_count,
     },
@@ -23,18 +22,7 @@ pub fn Notifications() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         get_notifications,
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => EitherOf3::A(view! { <NotificationList page /> }),
-                    Err(AppError::SignedOut) => EitherOf3::B(view! { <SignInFirst /> }),
-                    Err(AppError::NotFound) => EitherOf3::C(Either::Left(view! { <NotFound /> })),
-                    Err(error) => EitherOf3::C(Either::Right(view! { <ErrorMessage error /> })),
-                }
-            })}
-        </Suspense>
-    }
+    page_data(page, |page| view! { <NotificationList page /> })
 }
 
 #[component]

@@ -1,17 +1,17 @@
 //! `/households/:id/plans/:plan`: a plan's slots, who has voted or what won, and the proposer's
 //! controls (options, deadline, re-opening a meal nobody voted on).
 
-use leptos::either::{Either, EitherOf3, EitherOf4};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, NotFound, SignInFirst, results::slot_anchor};
+use super::{page_data, results::slot_anchor};
 use crate::{
     components::{
         FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
     },
-    error::{AppError, Field},
+    error::Field,
     plans::{EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan},
 };
 
@@ -28,18 +28,7 @@ pub fn Plan() -> impl IntoView {
         },
         |(household, plan)| get_plan(household, plan),
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match plan.await {
-                    Ok(plan) => EitherOf4::A(view! { <PlanPage plan /> }),
-                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
-                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
-                    Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
-                }
-            })}
-        </Suspense>
-    }
+    page_data(plan, |plan| view! { <PlanPage plan /> })
 }
 
 #[component]

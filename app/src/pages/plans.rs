@@ -1,16 +1,16 @@
 //! `/households/:id/plans` (the household's plans) and `/households/:id/propose` (a new plan).
 
-use leptos::either::{Either, EitherOf3};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, NotFound, SignInFirst, notifications::NotificationsLink};
+use super::{notifications::NotificationsLink, page_data};
 use crate::{
     components::{
         FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
     },
-    error::{AppError, Field},
+    error::Field,
     plans::{
         DEFAULT_DAYS, MAX_DAYS, MAX_OPTIONS, MIN_OPTIONS, MealSettings, PlanSummary, ProposePlan,
         get_meal_settings, list_plans,
@@ -27,18 +27,9 @@ fn household_param() -> Memo<String> {
 pub fn Plans() -> impl IntoView {
     let household = household_param();
     let plans = Resource::new(move || household.get(), list_plans);
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match plans.await {
-                    Ok(plans) => EitherOf3::A(view! { <PlanList household=household.get_untracked() plans /> }),
-                    Err(AppError::SignedOut) => EitherOf3::B(view! { <SignInFirst /> }),
-                    Err(AppError::NotFound) => EitherOf3::C(Either::Left(view! { <NotFound /> })),
-                    Err(error) => EitherOf3::C(Either::Right(view! { <ErrorMessage error /> })),
-                }
-            })}
-        </Suspense>
-    }
+    page_data(plans, move |plans| {
+        view! { <PlanList household=household.get_untracked() plans /> }
+    })
 }
 
 #[component]
@@ -102,18 +93,7 @@ fn PlanList(household: String, plans: Vec<PlanSummary>) -> impl IntoView {
 pub fn Propose() -> impl IntoView {
     let household = household_param();
     let settings = Resource::new(move || household.get(), get_meal_settings);
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Ok(settings) => EitherOf3::A(view! { <ProposeForm settings /> }),
-                    Err(AppError::SignedOut) => EitherOf3::B(view! { <SignInFirst /> }),
-                    Err(AppError::NotFound) => EitherOf3::C(Either::Left(view! { <NotFound /> })),
-                    Err(error) => EitherOf3::C(Either::Right(view! { <ErrorMessage error /> })),
-                }
-            })}
-        </Suspense>
-    }
+    page_data(settings, |settings| view! { <ProposeForm settings /> })
 }
 
 #[component]

@@ -1,14 +1,13 @@
 //! `/households/:id/plans/:plan/results`: each slot's winner and why, or that it is still open or
 //! closed without votes, with everything needed to check a result by hand.
 
-use leptos::either::{Either, EitherOf3, EitherOf4};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, NotFound, SignInFirst};
+use super::page_data;
 use crate::{
     components::LocalTime,
-    error::AppError,
     ids::SlotId,
     plans::{
         DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, ResultsPage, SlotOutcome, SlotResult,
@@ -29,18 +28,7 @@ pub fn Results() -> impl IntoView {
         },
         |(household, plan)| get_results(household, plan),
     );
-    view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => EitherOf4::A(view! { <ResultsView page /> }),
-                    Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
-                    Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
-                    Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
-                }
-            })}
-        </Suspense>
-    }
+    page_data(page, |page| view! { <ResultsView page /> })
 }
 
 /// The anchor of a slot's section, which the plan and ballot pages link to.

@@ -4,196 +4,21 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration, PrimitiveDateTime, Time, UtcOffset, macros::format_description};
+use time::{Date, Duration};
 
+use super::{
+    names::{MAX_OPTIONS, MealNames, OptionNames, one_line},
+    timing::{UtcOffsetMinutes, day_label, day_start_ms, parse_day, parse_deadline},
+};
 use crate::{
     error::{AppError, Field},
     ids::OptionId,
     quotas::MAX_SLOTS_PER_PLAN,
 };
 
-pub const MAX_DISH_NAME_CHARS: usize = 60;
-pub const MAX_DISH_NOTE_CHARS: usize = 200;
-pub const MAX_MEAL_NAME_CHARS: usize = 24;
-pub const MAX_MEALS: usize = 6;
 pub const MAX_TITLE_CHARS: usize = 60;
-pub const MIN_OPTIONS: usize = 2;
-pub const MAX_OPTIONS: usize = 20;
 pub const MAX_DAYS: u32 = 14;
 pub const DEFAULT_DAYS: u32 = 7;
-/// The meals a household plans until it names its own.
-pub const DEFAULT_MEALS: [&str; 3] = ["breakfast", "lunch", "dinner"];
-
-fn one_line(text: &str) -> bool {
-    !text.chars().any(char::is_control)
-}
-
-/// A dish's name, trimmed; dishes are told apart by [`DishName::key`], case-insensitively.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DishName(String);
-
-impl DishName {
-    pub fn parse(value: &str, field: Field) -> Result<Self, AppError> {
-        let name = value.trim();
-        if name.is_empty() {
-            return Err(AppError::invalid(field, "Give the dish a name."));
-        }
-        if name.chars().count() > MAX_DISH_NAME_CHARS || !one_line(name) {
-            return Err(AppError::invalid(
-                field,
-                format!(
-                    "“{name}” is too long: a dish name has at most {MAX_DISH_NAME_CHARS} characters."
-                ),
-            ));
-        }
-        Ok(Self(name.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The name as the library compares it: one dish per name, whatever its case.
-    pub fn key(&self) -> String {
-        self.0.to_lowercase()
-    }
-}
-
-/// A dish's optional note and link, as entered in the dish library.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DishDetails {
-    pub note: Option<String>,
-    pub link: Option<String>,
-}
-
-impl DishDetails {
-    pub fn parse(note: &str, link: &str) -> Result<Self, AppError> {
-        let note = note.trim();
-        if note.chars().count() > MAX_DISH_NOTE_CHARS {
-            return Err(AppError::invalid(
-                Field::DishNote,
-                format!("Keep the note to {MAX_DISH_NOTE_CHARS} characters."),
-            ));
-        }
-        let link = link.trim();
-        if !link.is_empty()
-            && (!(link.starts_with("https://") || link.starts_with("http://"))
-                || link.len() > 500
-                || link.chars().any(char::is_whitespace))
-        {
-            return Err(AppError::invalid(
-                Field::DishLink,
-                "A link must be a web address starting with https:// (or http://).",
-            ));
-        }
-        Ok(Self {
-            note: (!note.is_empty()).then(|| note.to_owned()),
-            link: (!link.is_empty()).then(|| link.to_owned()),
-        })
-    }
-}
-
-/// The meals a household plans, in the order of a day: "breakfast, lunch, dinner" by default.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MealNames(Vec<String>);
-
-impl MealNames {
-    /// Names separated by commas or line breaks; at least one, at most [`MAX_MEALS`], distinct.
-    pub fn parse(text: &str) -> Result<Self, AppError> {
-        let mut names: Vec<String> = Vec::new();
-        for name in text
-            .split([',', '\n'])
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
-            if name.chars().count() > MAX_MEAL_NAME_CHARS || !one_line(name) {
-                return Err(AppError::invalid(
-                    Field::Meals,
-                    format!(
-                        "“{name}” is too long: a meal name has at most {MAX_MEAL_NAME_CHARS} characters."
-                    ),
-                ));
-            }
-            if names
-                .iter()
-                .any(|n| n.to_lowercase() == name.to_lowercase())
-            {
-                return Err(AppError::invalid(
-                    Field::Meals,
-                    format!("“{name}” is listed twice."),
-                ));
-            }
-            names.push(name.to_owned());
-        }
-        if names.is_empty() {
-            return Err(AppError::invalid(
-                Field::Meals,
-                "Name at least one meal, such as dinner.",
-            ));
-        }
-        if names.len() > MAX_MEALS {
-            return Err(AppError::invalid(
-                Field::Meals,
-                format!("Name at most {MAX_MEALS} meals."),
-            ));
-        }
-        Ok(Self(names))
-    }
-
-    /// The defaults, [`DEFAULT_MEALS`].
-    pub fn defaults() -> Self {
-        Self(DEFAULT_MEALS.iter().map(|m| (*m).to_owned()).collect())
-    }
-
-    /// As stored and as shown in a form: comma-separated.
-    pub fn joined(&self) -> String {
-        self.0.join(", ")
-    }
-
-    pub fn names(&self) -> &[String] {
-        &self.0
-    }
-}
-
-/// A slot's options, one dish name per line: [`MIN_OPTIONS`] to [`MAX_OPTIONS`], distinct.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OptionNames(Vec<DishName>);
-
-impl OptionNames {
-    pub fn parse(text: &str) -> Result<Self, AppError> {
-        let mut dishes: Vec<DishName> = Vec::new();
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let dish = DishName::parse(line, Field::Options)?;
-            if dishes.iter().any(|d| d.key() == dish.key()) {
-                return Err(AppError::invalid(
-                    Field::Options,
-                    format!("“{}” is listed twice.", dish.as_str()),
-                ));
-            }
-            dishes.push(dish);
-        }
-        if dishes.len() < MIN_OPTIONS {
-            return Err(AppError::invalid(
-                Field::Options,
-                format!("Give at least {MIN_OPTIONS} options, one per line."),
-            ));
-        }
-        if dishes.len() > MAX_OPTIONS {
-            return Err(AppError::invalid(
-                Field::Options,
-                format!(
-                    "Give at most {MAX_OPTIONS} options ({} were given).",
-                    dishes.len()
-                ),
-            ));
-        }
-        Ok(Self(dishes))
-    }
-
-    pub fn dishes(&self) -> &[DishName] {
-        &self.0
-    }
-}
 
 /// The proposal form as posted; every field is text, parsed by [`NewPlan::parse`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,113 +119,6 @@ impl NewPlan {
     }
 }
 
-/// A new, later deadline for a plan.
-pub fn parse_new_deadline(
-    date: &str,
-    time: &str,
-    utc_offset_minutes: &str,
-    current_deadline_ms: i64,
-    first_day: Date,
-    plan_offset_minutes: i32,
-) -> Result<i64, AppError> {
-    let offset = UtcOffsetMinutes::parse(utc_offset_minutes)?;
-    let deadline_ms = parse_deadline(date, time, offset)?;
-    if deadline_ms <= current_deadline_ms {
-        return Err(AppError::invalid(
-            Field::DeadlineDate,
-            "A deadline can only move later.",
-        ));
-    }
-    if deadline_ms > day_start_ms(first_day, UtcOffsetMinutes(plan_offset_minutes)) {
-        return Err(AppError::invalid(
-            Field::DeadlineDate,
-            format!(
-                "Voting must close before the first meal: pick a deadline before {}.",
-                day_label(first_day)
-            ),
-        ));
-    }
-    Ok(deadline_ms)
-}
-
-/// The new deadline of a slot being re-opened: any time in the future.
-pub fn parse_reopen_deadline(
-    date: &str,
-    time: &str,
-    utc_offset_minutes: &str,
-    now_ms: i64,
-) -> Result<i64, AppError> {
-    let offset = UtcOffsetMinutes::parse(utc_offset_minutes)?;
-    let deadline_ms = parse_deadline(date, time, offset)?;
-    if deadline_ms <= now_ms {
-        return Err(AppError::invalid(
-            Field::DeadlineDate,
-            "The new deadline has passed already: pick a time in the future.",
-        ));
-    }
-    Ok(deadline_ms)
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct UtcOffsetMinutes(i32);
-
-impl UtcOffsetMinutes {
-    fn parse(value: &str) -> Result<Self, AppError> {
-        let value = value.trim();
-        if value.is_empty() {
-            return Ok(Self(0));
-        }
-        value
-            .parse::<i32>()
-            .ok()
-            .filter(|m| (-14 * 60..=14 * 60).contains(m))
-            .map(Self)
-            .ok_or(AppError::BadRequest)
-    }
-
-    fn offset(self) -> UtcOffset {
-        UtcOffset::from_whole_seconds(self.0 * 60).unwrap_or(UtcOffset::UTC)
-    }
-}
-
-/// Parses an ISO day (`2026-11-23`, what `<input type="date">` sends).
-pub fn parse_day(value: &str, field: Field) -> Result<Date, AppError> {
-    Date::parse(value.trim(), format_description!("[year]-[month]-[day]"))
-        .map_err(|_| AppError::invalid(field, "Enter a date such as 2026-11-23."))
-}
-
-/// An ISO day as stored (`2026-11-23`).
-pub fn day_iso(day: Date) -> String {
-    day.format(format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
-}
-
-/// A day for people: "Mon 23 Nov".
-pub fn day_label(day: Date) -> String {
-    day.format(format_description!(
-        "[weekday repr:short] [day padding:none] [month repr:short]"
-    ))
-    .unwrap_or_default()
-}
-
-/// A deadline from a date and a time of day in the proposer's offset. The time is `HH:MM`, or
-/// `HH:MM:SS` as `<input type="time">` sends it when its `step` is under a minute (and as the
-/// prober uses for a deadline a few seconds away).
-fn parse_deadline(date: &str, time: &str, offset: UtcOffsetMinutes) -> Result<i64, AppError> {
-    let date = parse_day(date, Field::DeadlineDate)?;
-    let time = time.trim();
-    let time = Time::parse(time, format_description!("[hour]:[minute]"))
-        .or_else(|_| Time::parse(time, format_description!("[hour]:[minute]:[second]")))
-        .map_err(|_| AppError::invalid(Field::DeadlineTime, "Enter a time such as 18:00."))?;
-    let instant = PrimitiveDateTime::new(date, time).assume_offset(offset.offset());
-    Ok(i64::try_from(instant.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
-}
-
-fn day_start_ms(day: Date, offset: UtcOffsetMinutes) -> i64 {
-    let start = PrimitiveDateTime::new(day, Time::MIDNIGHT).assume_offset(offset.offset());
-    start.unix_timestamp() * 1000
-}
-
 /// The form field holding an option's rank: `rank-<option id>`.
 pub fn rank_field(option: &OptionId) -> String {
     format!("{RANK_FIELD_PREFIX}{option}")
@@ -477,6 +195,7 @@ mod tests {
     use time::macros::date;
 
     use super::*;
+    use crate::plans::timing::*;
 
     fn form() -> PlanForm {
         PlanForm {

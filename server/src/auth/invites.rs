@@ -1,7 +1,8 @@
 //! Invite tokens: 32 random bytes in the link, only their SHA-256 in the database.
 
 use app::households::InviteToken;
-use sha2::{Digest, Sha256};
+
+use crate::digest::sha256_hex;
 
 /// A new token from the operating system's random source.
 pub fn new_token() -> Result<InviteToken, getrandom::Error> {
@@ -12,16 +13,7 @@ pub fn new_token() -> Result<InviteToken, getrandom::Error> {
 
 /// What the database keeps and looks invites up by.
 pub fn token_hash(token: &InviteToken) -> String {
-    hex_sha256(token.expose().as_bytes())
-}
-
-pub fn hex_sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lower-case hex of `bytes`: the one encoder for digests, keys and signatures.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(token.expose().as_bytes())
 }
 
 #[cfg(test)]

@@ -129,7 +129,7 @@ impl Subject<'_> {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
         mac.update(subject.as_bytes());
-        let digest = super::invites::hex(&mac.finalize().into_bytes());
+        let digest = crate::digest::hex(&mac.finalize().into_bytes());
         format!("{}:{digest}", limit.scope)
     }
 }
@@ -241,7 +241,7 @@ mod tests {
             Subject::Ip(ip).key(&SIGN_IN_PER_IP, "secret two"),
             "without the server's secret nobody can recompute a key"
         );
-        let plain_sha256 = crate::auth::invites::hex_sha256(b"192.0.2.7");
+        let plain_sha256 = crate::digest::sha256_hex(b"192.0.2.7");
         assert!(!key.ends_with(&plain_sha256));
     }
 

@@ -16,8 +16,8 @@ use tower_sessions::{
     session_store,
 };
 
-use super::{invites::hex_sha256, now_ms};
 use crate::store::{Store, StoredSession};
+use crate::{clock::now_ms, digest::sha256_hex};
 
 pub const COOKIE_NAME: &str = "session";
 pub const LIFETIME_DAYS: i64 = 30;
@@ -68,7 +68,7 @@ pub struct DbSessionStore {
 }
 
 fn id_hash(id: &Id) -> String {
-    hex_sha256(&id.0.to_le_bytes())
+    sha256_hex(&id.0.to_le_bytes())
 }
 
 fn backend(error: impl std::fmt::Display) -> session_store::Error {

@@ -1,7 +1,7 @@
 //! `mealvote probe --base-url URL [--timeout SECS] [--finalize-secret S] [--keep]`: uses a running
 //! site through its public HTTP interface the way four household members would, and checks that
 //! votes close as `docs/closing.md` promises. The deploy script runs it against the live site
-//! (`infra/deploy.sh`); `server/tests/it/probe.rs` runs it against fresh servers on SQLite and
+//! (`infra/deploy.sh`); `server/tests/it/ops/probe.rs` runs it against fresh servers on SQLite and
 //! PostgreSQL. How to run it by hand: `docs/operations.md`.
 //!
 //! Four members sign in (`accounts`), one creates a household and an invite, the others join,

@@ -11,7 +11,8 @@ use axum::{
 };
 
 use crate::{
-    auth::{invites::hex_sha256, now_ms},
+    clock::now_ms,
+    digest::sha256_hex,
     store::{Store, StoreError},
 };
 
@@ -49,7 +50,7 @@ pub async fn feed(State(feed): State<CalendarFeed>, Path(file): Path<String>) ->
 async fn render(feed: &CalendarFeed, token: &str) -> Result<Option<String>, StoreError> {
     let Some(user) = feed
         .store
-        .calendar_feed_user(&hex_sha256(token.as_bytes()))
+        .calendar_feed_user(&sha256_hex(token.as_bytes()))
         .await?
     else {
         return Ok(None);

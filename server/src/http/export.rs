@@ -5,21 +5,20 @@
 //! `Content-Disposition: attachment`. A server function's output codec re-encodes its value (JSON
 //! would quote the file as one string) and cannot name a file. Access is nonetheless decided
 //! exactly as for the pages: the route sits behind the same session and same-origin layers and
-//! asks the same [`Backend`](app::backend::Backend) method, whose `access()` is the one
-//! membership check, so a non-member gets 404 as everywhere else. A plain link downloads it,
+//! asks the same [`PlansService`] method, whose `access()` is the one membership check, so a non-member gets 404 as everywhere else. A plain link downloads it,
 //! with or without JavaScript.
 
 use app::{
-    backend::BackendHandle,
     error::AppError,
     ids::{HouseholdId, SlotId},
-    plans::export_file_name,
+    plans::{PlansService, export_file_name},
 };
 use axum::{
     extract::{Path, Request, State},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
+use std::sync::Arc;
 
 /// The route, as axum writes it.
 pub const ROUTE: &str = "/households/{id}/slots/{slot}/export";
@@ -27,7 +26,7 @@ pub const ROUTE: &str = "/households/{id}/slots/{slot}/export";
 /// The handler: the file as a download, or the error's status with its message as text (a
 /// signed-out visitor is sent to sign in, as the pages do).
 pub async fn download(
-    State(backend): State<BackendHandle>,
+    State(plans): State<Arc<dyn PlansService>>,
     Path((household, slot)): Path<(String, String)>,
     request: Request,
 ) -> Response {
@@ -35,10 +34,7 @@ pub async fn download(
     let result = async {
         let household = HouseholdId::try_from(household)?;
         let slot = SlotId::try_from(slot)?;
-        let file = backend
-            .0
-            .slot_export(&parts, household, slot.clone())
-            .await?;
+        let file = plans.slot_export(&parts, household, slot.clone()).await?;
         Ok::<_, AppError>((slot, file))
     }
     .await;

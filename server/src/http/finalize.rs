@@ -15,7 +15,10 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::{closing, metrics::ClosePath, store::Store};
+use crate::{
+    closing::{self, ClosePath},
+    store::Store,
+};
 
 pub const SECRET_HEADER: &str = "x-finalize-secret";
 

@@ -2,20 +2,19 @@
 //!
 //! The span is named by the route template (never the raw path, which holds ids). The member and
 //! household are learned only once the server function has checked the session and membership:
-//! [`RequestLog`] lets that code record them on the request's span.
+//! [`RequestLog`](crate::telemetry::RequestLog) lets that code record them on the request's span.
 
 use std::time::Instant;
 
-use app::ids::{HouseholdId, UserId};
 use axum::{
     extract::{MatchedPath, Request},
-    http::request::Parts,
     middleware::Next,
     response::Response,
 };
 use tracing::{Instrument, Span, field::Empty};
 
 use super::REQUEST_ID;
+use crate::telemetry::RequestLog;
 
 /// The route label of requests no route matched (the pages' fallback: unknown pages, files).
 const UNMATCHED: &str = "(unmatched)";
@@ -76,31 +75,4 @@ fn request_span(request: &Request, route: &str) -> Span {
         latency_ms = Empty,
         sql_statements = Empty,
     )
-}
-
-/// A handle on the request's span, for the code that finds out who is asking (the server's
-/// `Backend`). Records ids only: never names, e-mail addresses or anything a person typed.
-#[derive(Clone, Debug)]
-pub struct RequestLog(Span);
-
-impl RequestLog {
-    /// The signed-in member making the request.
-    pub fn user(request: &Parts, user: &UserId) {
-        if let Some(log) = request.extensions.get::<Self>() {
-            log.0.record("user_id", user.as_str());
-        }
-    }
-
-    /// The request's span, as the explicit parent of a server function's span: a function
-    /// called while a page renders runs in a task of its own, outside the request's span.
-    pub fn span_id(request: &Parts) -> Option<tracing::span::Id> {
-        request.extensions.get::<Self>().and_then(|log| log.0.id())
-    }
-
-    /// The household the request is about, once membership has been checked.
-    pub fn household(request: &Parts, household: &HouseholdId) {
-        if let Some(log) = request.extensions.get::<Self>() {
-            log.0.record("household_id", household.as_str());
-        }
-    }
 }

@@ -15,9 +15,8 @@ use super::{
     HouseholdAccess, PlanRule, Store, StoreError,
     closing::{Closed, close_if_due, count_closed, lock_slot},
     outbox::{Event, EventKind, record_event_to},
-    plans::slot_label,
 };
-use crate::metrics::ClosePath;
+use crate::closing::ClosePath;
 
 /// One row of the ballot page's second read: an option (`part` 0), a ballot (1) or a person
 /// who may vote (2), in display order.
@@ -219,7 +218,7 @@ impl Store {
             plan_id: PlanId::from_stored(plan),
             plan_title,
             slot_id: slot.clone(),
-            slot_label: slot_label(&day, &meal),
+            slot_label: app::plans::slot_label(&day, &meal),
             deadline_ms,
             open: closed == 0 && deadline_ms > now_ms,
             options,

@@ -9,15 +9,18 @@
 //! - a member removed by an admin: the removal is recorded, so no invite made before it lets them
 //!   back in ([`removed_since`]).
 
+use app::{households::Role, ids::UserId};
 use sqlx::{Any, Transaction};
 
 use super::{
-    StoreError,
+    HouseholdAccess, Store, StoreError,
+    closing::count_closed,
     closing::{Closed, close_if_due, lock_slot},
+    households::{admin_count, lock_household, require_admin_in, role_in},
     notifications::drop_pending_deliveries,
     outbox::{Event, EventKind, record_event},
 };
-use crate::metrics::ClosePath;
+use crate::closing::ClosePath;
 
 /// Who is leaving which household, and who did it.
 pub(super) struct Departure<'a> {
@@ -25,6 +28,140 @@ pub(super) struct Departure<'a> {
     pub person: &'a str,
     /// The admin who demoted or removed them; themselves when they leave.
     pub actor: &'a str,
+}
+
+impl Store {
+    /// Removes another member (admins only). Removing oneself is leaving, with its rules. The
+    /// removal sticks: no invite made before it lets them back ([`departures`]).
+    #[tracing::instrument(name = "store.remove_member", skip_all)]
+    pub async fn remove_member(
+        &self,
+        access: &HouseholdAccess,
+        member: &UserId,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        access.require_admin()?;
+        if *member == *access.user_id() {
+            return self.leave_household(access, now_ms).await;
+        }
+        let mut tx = lock_household(self, access).await?;
+        require_admin_in(&mut tx, access).await?;
+        let role = role_in(&mut tx, access.household_id(), member)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        sqlx::query(r"delete from memberships where household_id = $1 and user_id = $2")
+            .bind(access.household_id().as_str())
+            .bind(member.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let departure = Departure {
+            household: access.household_id().as_str(),
+            person: member.as_str(),
+            actor: access.user_id().as_str(),
+        };
+        record_removal(&mut tx, &departure, now_ms).await?;
+        if role == Role::Admin {
+            end_admin_access(&mut tx, &departure, now_ms).await?;
+        }
+        let closed = drop_open_ballots(&mut tx, &departure, now_ms).await?;
+        tx.commit().await?;
+        closed.iter().for_each(count_closed);
+        Ok(())
+    }
+
+    /// Promotes or demotes a member (admins only); the last admin cannot step down.
+    #[tracing::instrument(name = "store.set_member_role", skip_all)]
+    pub async fn set_member_role(
+        &self,
+        access: &HouseholdAccess,
+        member: &UserId,
+        role: Role,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        access.require_admin()?;
+        let mut tx = lock_household(self, access).await?;
+        require_admin_in(&mut tx, access).await?;
+        let current = role_in(&mut tx, access.household_id(), member)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if current == Role::Admin
+            && role == Role::Member
+            && admin_count(&mut tx, access).await? <= 1
+        {
+            return Err(StoreError::LastAdmin);
+        }
+        sqlx::query(r"update memberships set role = $3 where household_id = $1 and user_id = $2")
+            .bind(access.household_id().as_str())
+            .bind(member.as_str())
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if current == Role::Admin && role == Role::Member {
+            let departure = Departure {
+                household: access.household_id().as_str(),
+                person: member.as_str(),
+                actor: access.user_id().as_str(),
+            };
+            end_admin_access(&mut tx, &departure, now_ms).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Leaves the household. The last admin must hand over first while others remain; the last
+    /// member leaving deletes the household (there is nobody left to hand it to). Their ballots on
+    /// open slots stop counting, and an admin's invites and webhook end with them ([`departures`]).
+    #[tracing::instrument(name = "store.leave_household", skip_all)]
+    pub async fn leave_household(
+        &self,
+        access: &HouseholdAccess,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = lock_household(self, access).await?;
+        let role = role_in(&mut tx, access.household_id(), access.user_id())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let members: i64 = sqlx::query_scalar(
+            r"select cast(count(*) as bigint) from memberships where household_id = $1",
+        )
+        .bind(access.household_id().as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut closed = Vec::new();
+        if members == 1 {
+            // Plans first: their slots' options reference the household's dishes, and PostgreSQL
+            // checks that reference before the cascade through `plans` has removed them.
+            sqlx::query(r"delete from plans where household_id = $1")
+                .bind(access.household_id().as_str())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(r"delete from households where id = $1")
+                .bind(access.household_id().as_str())
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            if role == Role::Admin && admin_count(&mut tx, access).await? <= 1 {
+                return Err(StoreError::LastAdmin);
+            }
+            sqlx::query(r"delete from memberships where household_id = $1 and user_id = $2")
+                .bind(access.household_id().as_str())
+                .bind(access.user_id().as_str())
+                .execute(&mut *tx)
+                .await?;
+            let departure = Departure {
+                household: access.household_id().as_str(),
+                person: access.user_id().as_str(),
+                actor: access.user_id().as_str(),
+            };
+            if role == Role::Admin {
+                end_admin_access(&mut tx, &departure, now_ms).await?;
+            }
+            closed = drop_open_ballots(&mut tx, &departure, now_ms).await?;
+        }
+        tx.commit().await?;
+        closed.iter().for_each(count_closed);
+        Ok(())
+    }
 }
 
 /// Withdraws the invites `person` created in the household and switches off the webhook they

@@ -6,7 +6,6 @@
 use app::{
     ids::HouseholdId,
     notifications::{MAX_NOTIFICATIONS, Notification},
-    plans::{day_label, parse_day},
 };
 use sqlx::Row;
 
@@ -111,7 +110,7 @@ impl Store {
                     .ok()
                     .and_then(|payload| payload.get("data").cloned())
                     .unwrap_or_default();
-                let text = notification_text(
+                let text = app::notifications::notification_text(
                     &kind,
                     actor.as_deref(),
                     title.as_deref(),
@@ -386,69 +385,4 @@ pub(super) async fn drop_pending_deliveries(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// A change in plain words, with names.
-fn notification_text(
-    kind: &str,
-    actor: Option<&str>,
-    title: Option<&str>,
-    slot: Option<(&str, &str)>,
-    data: &serde_json::Value,
-) -> String {
-    let actor = actor.unwrap_or("Someone");
-    let title = title.unwrap_or("a plan");
-    let slot = slot.map_or_else(
-        || "a meal".to_owned(),
-        |(day, meal)| {
-            let day = parse_day(day, app::error::Field::FirstDay)
-                .map_or_else(|_| day.to_owned(), day_label);
-            format!("{day} · {meal}")
-        },
-    );
-    match kind {
-        "plan_proposed" => format!("{actor} proposed “{title}”"),
-        "ballot_cast" => format!("{actor} ranked {slot}"),
-        "slot_closed" => match data.get("winner").and_then(|winner| winner.as_str()) {
-            Some(winner) => format!("{slot}: {winner} won"),
-            None => format!("{slot}: closed without votes"),
-        },
-        "plan_decided" => format!("“{title}” is decided"),
-        "admin_access_ended" => admin_access_ended_text(data),
-        other => format!("{actor}: {other}"),
-    }
-}
-
-/// "Sam is no longer an admin: 2 invite links withdrawn, the webhook they set switched off."
-fn admin_access_ended_text(data: &serde_json::Value) -> String {
-    let name = data
-        .get("name")
-        .and_then(|name| name.as_str())
-        .unwrap_or("An admin");
-    let invites = data
-        .get("invites_withdrawn")
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0);
-    let webhook = data
-        .get("webhook_switched_off")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    let mut consequences = Vec::new();
-    match invites {
-        0 => {}
-        1 => consequences.push("their invite link was withdrawn".to_owned()),
-        n => consequences.push(format!("their {n} invite links were withdrawn")),
-    }
-    if webhook {
-        consequences
-            .push("the webhook they set is switched off until an admin sets it again".to_owned());
-    }
-    if consequences.is_empty() {
-        format!("{name} is no longer an admin")
-    } else {
-        format!(
-            "{name} is no longer an admin: {}",
-            consequences.join(", and ")
-        )
-    }
 }

@@ -10,10 +10,7 @@
 use app::{
     households::Role,
     ids::{PlanId, SlotId, UserId},
-    plans::{
-        DeadlineChange, MealNames, NewPlan, OptionNames, PlanSummary, PlanView, SlotBrief,
-        SlotSummary, day_iso, day_label, parse_day,
-    },
+    plans::{MealNames, NewPlan, OptionNames, day_iso, parse_day},
     quotas::{MAX_OPEN_PLANS, Quota},
 };
 
@@ -173,68 +170,6 @@ impl Store {
         Ok(id)
     }
 
-    /// The household's plans, newest first, with how many slots the viewer has voted on. A plan
-    /// is open while a slot of it has no result: the caller settles overdue slots first.
-    #[tracing::instrument(name = "store.plans", skip_all)]
-    pub async fn plans(&self, access: &HouseholdAccess) -> Result<Vec<PlanSummary>, StoreError> {
-        type Row = (String, String, String, String, i64, i64, i64, i64);
-        let rows: Vec<Row> = sqlx::query_as(
-            r"select p.id, p.title, p.first_day, p.last_day, p.deadline_at,
-                     cast((select count(*) from slots s where s.plan_id = p.id) as bigint),
-                     cast((select count(*) from ballots b join slots s on s.id = b.slot_id
-                           where s.plan_id = p.id and b.user_id = $2) as bigint),
-                     cast((select count(*) from slots s where s.plan_id = p.id and not exists
-                             (select 1 from slot_results r where r.slot_id = s.id)) as bigint)
-              from plans p
-              where p.household_id = $1
-              order by p.first_day desc, p.created_at desc, p.id",
-        )
-        .bind(access.household_id().as_str())
-        .bind(access.user_id().as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-        let slot_rows: Vec<(String, String, String, i64, Option<String>)> = sqlx::query_as(
-            r"select s.plan_id, s.day, s.meal,
-                     cast(case when r.slot_id is null then 0 else 1 end as bigint),
-                     (select d.name from slot_options o join dishes d on d.id = o.dish_id
-                      where o.id = r.winner_option_id)
-              from slots s join plans p on p.id = s.plan_id
-                   left join slot_results r on r.slot_id = s.id
-              where p.household_id = $1
-              order by s.plan_id, s.position",
-        )
-        .bind(access.household_id().as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-        let slot_states = |plan: &str| {
-            slot_rows
-                .iter()
-                .filter(|row| row.0 == plan)
-                .map(|(_, day, meal, closed, winner)| SlotBrief {
-                    label: slot_label(day, meal),
-                    closed: *closed == 1,
-                    winner: winner.clone(),
-                })
-                .collect()
-        };
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, title, first, last, deadline_ms, slots, mine, open_slots)| PlanSummary {
-                    slot_states: slot_states(&id),
-                    id: PlanId::from_stored(id),
-                    title,
-                    days: days_label(&first, &last),
-                    deadline_ms,
-                    // Pages settle overdue slots before they read, so an open slot is open.
-                    open: open_slots > 0,
-                    slots: count(slots),
-                    my_ballots: count(mine),
-                },
-            )
-            .collect())
-    }
-
     /// The rules' view of a plan of this household.
     #[tracing::instrument(name = "store.plan_timing", skip_all)]
     pub async fn plan_timing(
@@ -258,138 +193,6 @@ impl Store {
                 .map_err(|_| StoreError::Corrupt("plans.utc_offset_minutes"))?,
             deadline_ms,
             proposed_by: UserId::from_stored(proposed_by),
-        })
-    }
-
-    /// A plan with its slots, their options and ballot counts, and its deadline's history.
-    #[tracing::instrument(name = "store.plan", skip_all)]
-    pub async fn plan(
-        &self,
-        access: &HouseholdAccess,
-        plan: &PlanId,
-        now_ms: i64,
-    ) -> Result<PlanView, StoreError> {
-        let row: Option<(String, String, String, i64, String, String, i64)> = sqlx::query_as(
-            r"select p.title, p.first_day, p.last_day, p.deadline_at, p.proposed_by, u.display_name,
-                     cast(case when exists (select 1 from memberships m
-                                            where m.household_id = p.household_id
-                                              and m.user_id = p.proposed_by)
-                          then 1 else 0 end as bigint)
-              from plans p join users u on u.id = p.proposed_by
-              where p.id = $1 and p.household_id = $2",
-        )
-        .bind(plan.as_str())
-        .bind(access.household_id().as_str())
-        .fetch_optional(&mut *self.acquire().await?)
-        .await?;
-        let (title, first, last, deadline_ms, proposer_id, proposer, proposer_present) =
-            row.ok_or(StoreError::NotFound)?;
-        type SlotRow = (
-            String,
-            String,
-            String,
-            i64,
-            i64,
-            i64,
-            Option<i64>,
-            i64,
-            Option<String>,
-        );
-        let slot_rows: Vec<SlotRow> = sqlx::query_as(
-            r"select s.id, s.day, s.meal,
-                     cast((select count(*) from ballots b where b.slot_id = s.id) as bigint),
-                     cast((select count(*) from ballots b join plan_voters v
-                             on v.plan_id = s.plan_id and v.user_id = b.user_id
-                           where b.slot_id = s.id) as bigint),
-                     cast((select count(*) from ballots b
-                           where b.slot_id = s.id and b.user_id = $2) as bigint),
-                     s.deadline_at,
-                     cast(case when r.slot_id is null then 0 else 1 end as bigint),
-                     (select d.name from slot_options o join dishes d on d.id = o.dish_id
-                      where o.id = r.winner_option_id)
-              from slots s left join slot_results r on r.slot_id = s.id
-              where s.plan_id = $1 order by s.position",
-        )
-        .bind(plan.as_str())
-        .bind(access.user_id().as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-        let option_rows: Vec<(String, String)> = sqlx::query_as(
-            r"select o.slot_id, d.name
-              from slot_options o join slots s on s.id = o.slot_id join dishes d on d.id = o.dish_id
-              where s.plan_id = $1 order by s.position, o.position",
-        )
-        .bind(plan.as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-        let changes: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-            r"select u.display_name, c.changed_at, c.old_deadline_at, c.new_deadline_at
-              from plan_deadline_changes c join users u on u.id = c.changed_by
-              where c.plan_id = $1 order by c.changed_at",
-        )
-        .bind(plan.as_str())
-        .fetch_all(&mut *self.acquire().await?)
-        .await?;
-        let expected: i64 = sqlx::query_scalar(
-            r"select cast(count(*) as bigint) from plan_voters v
-              join memberships m on m.user_id = v.user_id and m.household_id = $2
-              where v.plan_id = $1",
-        )
-        .bind(plan.as_str())
-        .bind(access.household_id().as_str())
-        .fetch_one(&mut *self.acquire().await?)
-        .await?;
-
-        // Pages settle overdue slots before they read, so a slot without a result is open.
-        let open = slot_rows.iter().any(|row| row.7 == 0);
-        // What `require_manager` allows: the proposer, or an admin once the proposer has left.
-        let i_manage = proposer_id == access.user_id().as_str()
-            || (access.role() == Role::Admin && proposer_present == 0);
-        let any_ballot = slot_rows.iter().any(|row| row.3 > 0);
-        let slots = slot_rows
-            .into_iter()
-            .map(
-                |(id, day, meal, ballots, expected_ballots, mine, own_deadline, closed, winner)| {
-                    SlotSummary {
-                        options: option_rows
-                            .iter()
-                            .filter(|(slot, _)| *slot == id)
-                            .map(|(_, name)| name.clone())
-                            .collect(),
-                        label: slot_label(&day, &meal),
-                        id: SlotId::from_stored(id),
-                        ballots: count(ballots),
-                        expected_ballots: count(expected_ballots),
-                        i_voted: mine > 0,
-                        closed: closed == 1,
-                        reopenable: i_manage && closed == 1 && ballots == 0,
-                        winner,
-                        reopened_deadline_ms: own_deadline,
-                    }
-                },
-            )
-            .collect();
-        Ok(PlanView {
-            household_id: access.household_id().clone(),
-            id: plan.clone(),
-            title,
-            days: days_label(&first, &last),
-            proposed_by: proposer,
-            deadline_ms,
-            open,
-            options_editable: open && deadline_ms > now_ms && i_manage && !any_ballot,
-            deadline_movable: open && deadline_ms > now_ms && i_manage,
-            deadline_changes: changes
-                .into_iter()
-                .map(|(by, at_ms, from_ms, to_ms)| DeadlineChange {
-                    by,
-                    at_ms,
-                    from_ms,
-                    to_ms,
-                })
-                .collect(),
-            expected_voters: count(expected),
-            slots,
         })
     }
 
@@ -514,24 +317,6 @@ pub(super) async fn require_manager(
     Err(StoreError::Rule(PlanRule::ProposerOnly))
 }
 
-fn count(n: i64) -> u32 {
+pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn pretty_day(iso: &str) -> String {
-    parse_day(iso, app::error::Field::FirstDay).map_or_else(|_| iso.to_owned(), day_label)
-}
-
-/// "Mon 23 Nov · dinner".
-pub(super) fn slot_label(day: &str, meal: &str) -> String {
-    format!("{} · {meal}", pretty_day(day))
-}
-
-/// "Mon 23 Nov – Sun 29 Nov".
-fn days_label(first: &str, last: &str) -> String {
-    if first == last {
-        pretty_day(first)
-    } else {
-        format!("{} – {}", pretty_day(first), pretty_day(last))
-    }
 }

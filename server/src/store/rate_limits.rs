@@ -64,7 +64,7 @@ impl Store {
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes)
             .map_err(|_| StoreError::Corrupt("server_keys (no randomness)"))?;
-        let fresh = crate::auth::invites::hex(&bytes);
+        let fresh = crate::digest::hex(&bytes);
         let mut conn = self.acquire().await?;
         sqlx::query(
             r"insert into server_keys (name, value, created_at) values ($1, $2, $3)
@@ -72,7 +72,7 @@ impl Store {
         )
         .bind(name)
         .bind(&fresh)
-        .bind(crate::auth::now_ms())
+        .bind(crate::clock::now_ms())
         .execute(&mut *conn)
         .await?;
         Ok(

@@ -4,6 +4,7 @@
 pub mod otlp;
 pub mod process;
 pub mod prometheus;
+pub mod store;
 
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -274,6 +275,23 @@ impl TestApp {
         person.sign_up().await.assert_ok();
         person
     }
+
+    /// A new person who signed up and joined `household` through a fresh invite from `admin`.
+    pub async fn joined(&self, admin: &Person, household: &str, name: &str) -> Person {
+        let person = self.signed_up(name).await;
+        let token = admin.create_invite(household, "7", false).await;
+        person.join(&token).await.assert_ok();
+        person
+    }
+
+    /// The same account on a second device: its own cookie jar, signed in with the same email.
+    pub async fn second_device(&self, person: &Person) -> Person {
+        let mut other = self.person(&person.name);
+        other.email.clone_from(&person.email);
+        other.sign_in().await.assert_ok();
+        assert_eq!(other.signed_in_as().await, Some(person.name.clone()));
+        other
+    }
 }
 
 impl Person {
@@ -426,12 +444,18 @@ impl Person {
         }
         let answer = self.call("create_invite", &fields).await;
         answer.assert_ok();
-        let location = answer.location.expect("goes back to the household");
-        location
-            .split("new_invite=")
-            .nth(1)
-            .expect("the new link is shown")
-            .to_owned()
+        self.take_new_secret("invite_token", Some(household))
+            .await
+            .expect("the new link is waiting to be shown")
+    }
+
+    /// The secret this person's session has just created (`app::shown_once`), taken as the page
+    /// that shows it takes it.
+    pub async fn take_new_secret(&self, kind: &str, household: Option<&str>) -> Option<String> {
+        let mut fields = vec![("kind", kind)];
+        fields.extend(household.map(|household| ("household_id", household)));
+        let answer = self.call("take_new_secret", &fields).await;
+        serde_json::from_str(&answer.assert_ok().body).expect("a secret or null")
     }
 
     pub async fn join(&self, token: &str) -> Answer {
@@ -475,6 +499,22 @@ impl Person {
         answer.assert_ok();
         let location = answer.location.expect("goes to the new plan");
         location.rsplit('/').next().expect("a plan id").to_owned()
+    }
+
+    /// Casts a ballot as the ranking board sends it: each `(option id, rank)` pair becomes a
+    /// `rank-<option id>` field ("1" best; an option left out has no opinion).
+    pub async fn cast_ballot(&self, household: &str, slot: &str, ranks: &[(&str, &str)]) -> Answer {
+        let keys: Vec<String> = ranks
+            .iter()
+            .map(|(option, _)| format!("rank-{option}"))
+            .collect();
+        let mut fields = vec![("household_id", household), ("slot_id", slot)];
+        fields.extend(
+            keys.iter()
+                .map(String::as_str)
+                .zip(ranks.iter().map(|(_, rank)| *rank)),
+        );
+        self.call("cast_ballot", &fields).await
     }
 
     pub async fn plan(&self, household: &str, plan: &str) -> app::plans::PlanView {
@@ -550,4 +590,12 @@ pub async fn household_with_plan(app: &TestApp) -> (Person, Person, String, Stri
     bob.join(&token).await.assert_ok();
     let plan = ada.propose_plan(&household, "Pasta\nCurry\nSoup").await;
     (ada, bob, household, plan)
+}
+
+/// The `value` of the `<input>` whose id is `id`, if the page has one.
+pub fn input_value(html: &str, id: &str) -> Option<String> {
+    let input = &html[html.find(&format!("id=\"{id}\""))?..];
+    let input = &input[..input.find('>')?];
+    let value = &input[input.find("value=\"")? + "value=\"".len()..];
+    Some(value[..value.find('"')?].to_owned())
 }

@@ -156,18 +156,14 @@ fn hmac_hex(secret: &SecretString, label: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes())
         .expect("HMAC takes a key of any length");
     mac.update(label.as_bytes());
-    hex(&mac.finalize().into_bytes())
+    crate::digest::hex(&mac.finalize().into_bytes())
 }
 
 fn random_hex(bytes: usize) -> Result<String, Problem> {
     let mut buffer = vec![0_u8; bytes];
     getrandom::fill(&mut buffer)
         .map_err(|error| format!("no randomness from the operating system: {error}"))?;
-    Ok(hex(&buffer))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    Ok(crate::digest::hex(&buffer))
 }
 
 #[cfg(test)]

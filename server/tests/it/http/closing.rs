@@ -11,10 +11,9 @@ use app::{
 use reqwest::StatusCode;
 use server::store::{HouseholdAccess, Store};
 
-use crate::{
-    store_accounts::user,
-    store_plans::{NOW, form, member},
-    support::{Person, TestApp, TestDatabase, household_with_plan},
+use crate::support::{
+    Person, TestApp, TestDatabase, household_with_plan,
+    store::{NOW, form, member, user},
 };
 
 const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
@@ -46,17 +45,10 @@ async fn stored_results(store: &Store) -> Vec<(String, String)> {
 async fn plan_with_a_ballot(app: &TestApp) -> (Person, Person, String, String) {
     let (ada, bob, household, plan) = household_with_plan(app).await;
     let page = bob.ballot_page_of_plan(&household, &plan).await;
-    let curry = format!("rank-{}", page.options[1].id);
-    bob.call(
-        "cast_ballot",
-        &[
-            ("household_id", household.as_str()),
-            ("slot_id", page.slot_id.as_str()),
-            (curry.as_str(), "1"),
-        ],
-    )
-    .await
-    .assert_ok();
+    let curry = page.options[1].id.as_str();
+    bob.cast_ballot(&household, page.slot_id.as_str(), &[(curry, "1")])
+        .await
+        .assert_ok();
     (ada, bob, household, plan)
 }
 
@@ -133,16 +125,9 @@ async fn a_page_view_closes_an_overdue_plan_and_a_late_ballot_is_refused_clearly
 
     let page = bob.ballot_page_of_plan(&household, &plan).await;
     assert!(!page.open);
-    let soup = format!("rank-{}", page.options[2].id);
+    let soup = page.options[2].id.as_str();
     let late = bob
-        .call(
-            "cast_ballot",
-            &[
-                ("household_id", household.as_str()),
-                ("slot_id", page.slot_id.as_str()),
-                (soup.as_str(), "1"),
-            ],
-        )
+        .cast_ballot(&household, page.slot_id.as_str(), &[(soup, "1")])
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
     assert_eq!(late.error(), AppError::VotingClosed);
@@ -289,12 +274,15 @@ async fn finalize_due_timing(db: TestDatabase, engine: &str) {
     assert_eq!(outcome.ballot_count, 3);
 }
 
+// Timing only (they print, assert nothing about time): `scripts/bench` runs them.
 #[tokio::test]
-async fn finalize_due_of_504_slots_on_sqlite_prints_its_time() {
+#[ignore = "timing: run by scripts/bench"]
+async fn timing_finalize_due_of_504_slots_on_sqlite() {
     finalize_due_timing(TestDatabase::sqlite().await, "sqlite").await;
 }
 
 #[tokio::test]
-async fn finalize_due_of_504_slots_on_postgres_prints_its_time() {
+#[ignore = "timing: run by scripts/bench"]
+async fn timing_finalize_due_of_504_slots_on_postgres() {
     finalize_due_timing(TestDatabase::postgres().await, "postgres").await;
 }

@@ -6,7 +6,7 @@ use app::{
 };
 use reqwest::StatusCode;
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::{PASSWORD, TestApp, input_value};
 
 #[tokio::test]
 async fn a_new_household_has_its_creator_as_admin_and_becomes_current() {
@@ -366,21 +366,86 @@ async fn the_household_page_shows_members_invites_and_a_new_link_once() {
     let app = TestApp::spawn().await;
     let ada = app.signed_up("Ada").await;
     let home = ada.create_household("Home").await;
-    let token = ada.create_invite(&home, "7", true).await;
-    let page = ada
-        .open(&format!("/households/{home}?new_invite={token}"))
+    let created = ada
+        .call(
+            "create_invite",
+            &[
+                ("household_id", &home),
+                ("expires_in_days", "7"),
+                ("single_use", "on"),
+            ],
+        )
         .await;
+    created.assert_ok();
+    let page = ada.open(&format!("/households/{home}")).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.body;
     assert!(html.contains("Invite link created"), "{html}");
-    assert!(html.contains(&format!("/join/{token}")), "{html}");
+    let link = input_value(&html, "new-invite-link").expect("the new link is shown");
+    let token = link.rsplit("/join/").next().unwrap().to_owned();
+    assert_eq!(token.len(), 43, "{link}");
     assert!(html.contains("single use"), "{html}");
     assert!(html.contains("Ada"), "{html}");
-    let plain = ada.open(&format!("/households/{home}")).await.body;
+    let again = ada.open(&format!("/households/{home}")).await.body;
     assert!(
-        !plain.contains(&token),
-        "the link is not stored, so not shown again"
+        !again.contains(&token) && !again.contains("Invite link created"),
+        "shown once: the link is not stored, so a reload cannot show it"
     );
+    let bob = app.signed_up("Bob").await;
+    bob.join(&token).await.assert_ok();
+}
+
+#[tokio::test]
+async fn a_secret_in_the_url_is_never_shown_as_if_the_server_made_it() {
+    // Links an attacker could send an admin, hoping they copy the planted value into a chat
+    // (an invite to the attacker's household) or into their webhook receiver (a secret the
+    // attacker knows, so forged deliveries would verify).
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let planted_token = "A".repeat(43);
+    let planted_secret = "ab".repeat(32);
+    for path in [
+        format!("/households/{home}?new_invite={planted_token}"),
+        format!("/households/{home}?new_webhook_secret={planted_secret}"),
+        format!("/households?new_calendar={planted_token}"),
+    ] {
+        let page = ada.open(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            !page.body.contains(&planted_token) && !page.body.contains(&planted_secret),
+            "{path} shows a value the server did not create"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_new_link_waits_for_its_own_household_and_for_its_own_session() {
+    let app = TestApp::spawn().await;
+    let ada = app.signed_up("Ada").await;
+    let home = ada.create_household("Home").await;
+    let work = ada.create_household("Work").await;
+    ada.call(
+        "create_invite",
+        &[("household_id", &home), ("expires_in_days", "7")],
+    )
+    .await
+    .assert_ok();
+    let elsewhere = ada.open(&format!("/households/{work}")).await.body;
+    assert!(
+        !elsewhere.contains("Invite link created"),
+        "not on Work's page"
+    );
+    let ada_on_her_phone = app.second_device(&ada).await;
+    assert_eq!(
+        ada_on_her_phone
+            .take_new_secret("invite_token", Some(&home))
+            .await,
+        None,
+        "another session of the same person does not get it"
+    );
+    let here = ada.open(&format!("/households/{home}")).await.body;
+    assert!(input_value(&here, "new-invite-link").is_some(), "{here}");
 }
 
 #[tokio::test]
@@ -398,8 +463,11 @@ async fn without_javascript_creating_an_invite_shows_the_link_on_the_household_p
         .await;
     assert_eq!(answer.status, StatusCode::FOUND);
     let location = answer.location.expect("back to the household");
-    assert!(
-        location.starts_with(&format!("{page}?new_invite=")),
-        "{location}"
+    assert_eq!(
+        location,
+        format!("{page}#new-invite-heading"),
+        "the link is not in the URL"
     );
+    let shown = ada.open(&location).await.body;
+    assert!(input_value(&shown, "new-invite-link").is_some(), "{shown}");
 }

@@ -1,7 +1,7 @@
 //! Conformance of the account, session and rate-limit store methods, on both engines.
 
 use app::accounts::{DisplayName, Email};
-use server::store::{Store, StoreError, StoredSession};
+use server::store::{StoreError, StoredSession};
 
 use crate::support::TestDatabase;
 
@@ -23,14 +23,6 @@ fn email(raw: &str) -> Email {
 
 fn name(raw: &str) -> DisplayName {
     DisplayName::try_from(raw.to_owned()).unwrap()
-}
-
-pub async fn user(store: &Store, display_name: &str) -> app::ids::UserId {
-    let address = format!("{}@example.com", uuid::Uuid::new_v4().simple());
-    store
-        .create_user(&email(&address), &name(display_name), "$argon2id$test", 1)
-        .await
-        .unwrap()
 }
 
 async fn a_new_user_can_be_found_by_id_and_by_email(db: TestDatabase) {

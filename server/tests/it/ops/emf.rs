@@ -157,17 +157,10 @@ async fn emf_lines_follow_the_specification_and_count_what_the_server_did() {
     let household = ada.create_household("Flat 3").await;
     let plan = ada.propose_plan(&household, "Pasta\nCurry").await;
     let page = ada.ballot_page_of_plan(&household, &plan).await;
-    let pasta = format!("rank-{}", page.options[0].id);
-    ada.call(
-        "cast_ballot",
-        &[
-            ("household_id", household.as_str()),
-            ("slot_id", page.slot_id.as_str()),
-            (pasta.as_str(), "1"),
-        ],
-    )
-    .await
-    .assert_ok();
+    let pasta = page.options[0].id.as_str();
+    ada.cast_ballot(&household, page.slot_id.as_str(), &[(pasta, "1")])
+        .await
+        .assert_ok();
     let exposition = server
         .client
         .get(server.url("/metrics"))

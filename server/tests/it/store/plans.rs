@@ -3,12 +3,14 @@
 
 use app::{
     error::Field,
-    ids::{PlanId, SlotId},
-    plans::{DishDetails, DishName, MealNames, NewPlan, OptionNames, PlanForm, Ranking},
+    plans::{DishDetails, DishName, MealNames, OptionNames, Ranking},
 };
-use server::store::{HouseholdAccess, PlanRule, Store, StoreError};
+use server::store::{PlanRule, StoreError};
 
-use crate::{store_accounts::user, support::TestDatabase};
+use crate::support::{
+    TestDatabase,
+    store::{DEADLINE, HOUR, NOW, first_slot, home, member, plan, rank_first},
+};
 
 crate::on_both_engines!(
     meal_names_default_until_the_household_names_its_own,
@@ -21,75 +23,6 @@ crate::on_both_engines!(
     options_can_change_only_before_the_first_ballot_and_only_by_the_proposer,
     the_deadline_moves_later_and_the_change_is_recorded,
 );
-
-/// 2026-11-22T12:00:00Z: proposals are made "now", with a deadline a day later.
-pub const NOW: i64 = 1_795_348_800_000;
-pub const HOUR: i64 = 3_600_000;
-
-pub fn form(options: &str) -> PlanForm {
-    PlanForm {
-        title: "Next week".into(),
-        first_day: "2026-11-24".into(),
-        days: "2".into(),
-        meals: "lunch, dinner".into(),
-        options: options.into(),
-        deadline_date: "2026-11-23".into(),
-        deadline_time: "12:00".into(),
-        utc_offset_minutes: "0".into(),
-    }
-}
-
-pub fn plan(options: &str) -> NewPlan {
-    NewPlan::parse(&form(options), NOW).unwrap()
-}
-
-pub const DEADLINE: i64 = NOW + 24 * HOUR;
-
-pub async fn home(store: &Store) -> HouseholdAccess {
-    let ada = user(store, "Ada").await;
-    let id = store
-        .create_household(
-            &ada,
-            &app::households::HouseholdName::try_from("Home".to_owned()).unwrap(),
-            1,
-        )
-        .await
-        .unwrap();
-    store.household_access(&ada, &id).await.unwrap()
-}
-
-/// Adds a member to the access's household and returns their access.
-pub async fn member(store: &Store, admin: &HouseholdAccess, name: &str) -> HouseholdAccess {
-    let person = user(store, name).await;
-    let hash = format!("invite-{name}");
-    store
-        .create_invite(
-            admin,
-            &server::store::NewInvite {
-                token_hash: hash.clone(),
-                expires_at_ms: i64::MAX,
-                single_use: true,
-            },
-            2,
-        )
-        .await
-        .unwrap();
-    store.redeem_invite(&person, &hash, 3).await.unwrap();
-    store
-        .household_access(&person, admin.household_id())
-        .await
-        .unwrap()
-}
-
-pub async fn first_slot(store: &Store, access: &HouseholdAccess, plan: &PlanId) -> SlotId {
-    store.plan(access, plan, NOW).await.unwrap().slots[0]
-        .id
-        .clone()
-}
-
-pub fn rank_first(page: &app::plans::BallotPage, i: usize) -> Ranking {
-    Ranking(vec![vec![page.options[i].id.clone()]])
-}
 
 async fn meal_names_default_until_the_household_names_its_own(db: TestDatabase) {
     let store = db.store().await;

@@ -6,14 +6,14 @@ use app::{
     tally::{self, Seed},
 };
 use server::{
-    metrics::ClosePath,
+    closing::ClosePath,
     store::{BallotFile, HouseholdAccess, PlanRule, Store, StoreError},
 };
 use sha2::{Digest, Sha256};
 
-use crate::{
-    store_plans::{DEADLINE, HOUR, NOW, first_slot, home, member, plan, rank_first},
-    support::TestDatabase,
+use crate::support::{
+    TestDatabase,
+    store::{DEADLINE, HOUR, NOW, first_slot, home, member, plan, rank_first},
 };
 
 crate::on_both_engines!(

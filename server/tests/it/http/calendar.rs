@@ -7,23 +7,29 @@ use std::collections::BTreeMap;
 
 use reqwest::StatusCode;
 
-use crate::support::{Person, TestApp, TestDatabase, household_with_plan};
+use crate::support::{Person, TestApp, TestDatabase, household_with_plan, input_value};
 
 crate::on_both_engines!(
     the_feed_lists_every_slot_tentative_then_confirmed_with_stable_uids,
     a_replaced_or_turned_off_link_is_not_found_and_strangers_see_nothing,
 );
 
-/// Creates the person's calendar link and returns its token.
+/// Creates the person's calendar link and returns its token, read off the households page that
+/// shows it once.
 async fn create_feed(person: &Person) -> String {
     let answer = person.call("create_calendar_feed", &[]).await;
     answer.assert_ok();
     let location = answer.location.expect("redirect to the households page");
-    let token = location
-        .split("new_calendar=")
-        .nth(1)
-        .and_then(|rest| rest.split('#').next())
-        .expect("the new link's token")
+    assert_eq!(
+        location, "/households#calendar",
+        "the link is not in the URL"
+    );
+    let page = person.open(&location).await.body;
+    let link = input_value(&page, "calendar-link").expect("the new link is shown");
+    let token = link
+        .strip_suffix(".ics")
+        .and_then(|link| link.rsplit('/').next())
+        .unwrap_or_else(|| panic!("a calendar link: {link}"))
         .to_owned();
     assert_eq!(token.len(), 43, "32 random bytes, base64url");
     token
@@ -80,10 +86,10 @@ async fn the_feed_lists_every_slot_tentative_then_confirmed_with_stable_uids(db:
     let app = TestApp::spawn_with(db, &[]).await;
     let (ada, bob, household, plan) = household_with_plan(&app).await;
     let token = create_feed(&bob).await;
-    let page = bob.open(&format!("/households?new_calendar={token}")).await;
+    let page = bob.open("/households").await;
     assert!(
-        page.body.contains(&format!("/calendar/{token}.ics")),
-        "the new link is shown once on the households page"
+        !page.body.contains(&token),
+        "the new link is shown once on the households page, not again"
     );
 
     let view = ada.plan(&household, &plan).await;
@@ -104,17 +110,10 @@ async fn the_feed_lists_every_slot_tentative_then_confirmed_with_stable_uids(db:
 
     // Both vote for Curry on the first slot: it closes early.
     let ballot = ada.ballot_page(&household, view.slots[0].id.as_str()).await;
-    let curry = format!("rank-{}", ballot.options[1].id);
+    let curry = ballot.options[1].id.as_str();
     for person in [&ada, &bob] {
         person
-            .call(
-                "cast_ballot",
-                &[
-                    ("household_id", household.as_str()),
-                    ("slot_id", view.slots[0].id.as_str()),
-                    (curry.as_str(), "1"),
-                ],
-            )
+            .cast_ballot(&household, view.slots[0].id.as_str(), &[(curry, "1")])
             .await
             .assert_ok();
     }

@@ -15,7 +15,7 @@ use axum::{body::Bytes, extract::State, http::HeaderMap, http::StatusCode, routi
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::support::{Person, TestApp, TestDatabase};
+use crate::support::{Person, TestApp, TestDatabase, input_value};
 
 const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
 /// The receivers here listen on 127.0.0.1, which only `WEBHOOKS_ALLOW_PRIVATE` allows.
@@ -110,15 +110,14 @@ async fn set_webhook(admin: &Person, household: &str, url: &str) -> String {
         )
         .await;
     let location = answer.location.clone().expect("back to the household page");
-    let secret = location
-        .split("new_webhook_secret=")
-        .nth(1)
-        .and_then(|rest| rest.split(['&', '#']).next())
-        .unwrap_or_else(|| panic!("the secret is in {location}"))
-        .to_owned();
-    assert_eq!(secret.len(), 64);
+    assert_eq!(
+        location,
+        format!("{page}#webhook-heading"),
+        "no secret in the URL"
+    );
     let shown = admin.open(&location).await;
-    assert!(shown.body.contains(&secret), "shown once, right after");
+    let secret = input_value(&shown.body, "new-webhook-secret").expect("shown once, right after");
+    assert_eq!(secret.len(), 64);
     let later = admin.open(&page).await;
     assert!(!later.body.contains(&secret), "never again");
     assert!(later.body.contains(url));
@@ -224,7 +223,7 @@ async fn mark_all_as_read_marks_what_the_page_showed_not_what_came_after() {
         .unwrap();
     // A change arrives while the page is open, in a later millisecond.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
-    while server::auth::now_ms() <= newest {
+    while server::clock::now_ms() <= newest {
         assert!(std::time::Instant::now() < deadline, "the clock moves");
         tokio::task::yield_now().await;
     }
@@ -348,7 +347,7 @@ async fn a_failed_delivery_is_retried_only_after_the_backoff_then_delivered_once
             .unwrap()
     };
 
-    let t0 = server::auth::now_ms() + 1_000;
+    let t0 = server::clock::now_ms() + 1_000;
     let first = deliver(t0).await;
     assert_eq!((first.delivered, first.failed, first.abandoned), (0, 1, 0));
     assert_eq!(last_error().await.as_deref(), Some("status 500"));
@@ -488,7 +487,7 @@ async fn two_batches_at_once_send_each_event_exactly_once() {
         bob.propose_plan(&household, "Pasta\nCurry").await;
     }
     // As two instances' batches would, on their own connections.
-    let now = server::auth::now_ms() + 1_000;
+    let now = server::clock::now_ms() + 1_000;
     let (one, two) = (app.store.clone(), app.store.clone());
     let client = server::webhooks::Sender::new(true);
     let (a, b) = tokio::join!(
@@ -516,7 +515,7 @@ async fn deliveries_not_started_within_the_budget_stay_due_for_the_next_batch() 
     bob.propose_plan(&household, "Pasta\nCurry").await;
     bob.propose_plan(&household, "Soup\nSalad").await;
     let client = server::webhooks::Sender::new(true);
-    let now = server::auth::now_ms() + 1_000;
+    let now = server::clock::now_ms() + 1_000;
 
     let out_of_time = server::webhooks::deliver_due_within(
         &app.store,
@@ -617,7 +616,7 @@ async fn a_stored_webhook_to_a_private_address_is_checked_again_and_never_sent()
     let (ada, bob, household) = household(&app).await;
     set_webhook(&ada, &household, &receiver.url).await;
     bob.propose_plan(&household, "Pasta\nCurry").await;
-    let now = server::auth::now_ms() + 1_000;
+    let now = server::clock::now_ms() + 1_000;
 
     let strict = server::webhooks::Sender::new(false);
     let report = server::webhooks::deliver_due(&app.store, &strict, now, 10)

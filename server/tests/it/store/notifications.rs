@@ -3,10 +3,12 @@
 
 use server::store::{AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, Store, StoreError, retry_at};
 
-use crate::{
-    store_accounts::user,
-    store_plans::{DEADLINE, NOW, first_slot, home, member, plan, rank_first},
-    support::TestDatabase,
+use crate::support::{
+    TestDatabase,
+    store::{
+        DEADLINE, NOW, first_slot, home, insert_delivery, insert_event, member, plan, rank_first,
+        user,
+    },
 };
 
 crate::on_both_engines!(
@@ -358,9 +360,13 @@ async fn one_households_flood_of_deliveries_does_not_hold_back_anothers(db: Test
     // up); the quiet household's one event came last.
     for i in 0..40 {
         let id = format!("flood-{i:02}");
-        insert_due_event(&store, flood.household_id().as_str(), &id, NOW + i).await;
+        let household = flood.household_id().as_str();
+        insert_event(&store, household, &id, NOW + i).await;
+        insert_delivery(&store, household, &id, NOW + i, None).await;
     }
-    insert_due_event(&store, quiet.household_id().as_str(), "quiet", NOW + 100).await;
+    let household = quiet.household_id().as_str();
+    insert_event(&store, household, "quiet", NOW + 100).await;
+    insert_delivery(&store, household, "quiet", NOW + 100, None).await;
 
     let due = store.due_webhook_deliveries(NOW + 200, 8).await.unwrap();
     let ids: Vec<&str> = due.iter().map(|d| d.outbox_id.as_str()).collect();
@@ -374,27 +380,4 @@ async fn one_households_flood_of_deliveries_does_not_hold_back_anothers(db: Test
             "flood-00", "flood-01", "flood-02", "flood-03", "flood-04", "flood-05", "flood-06"
         ]
     );
-}
-
-async fn insert_due_event(store: &Store, household: &str, id: &str, at: i64) {
-    sqlx::query(
-        "insert into outbox (id, household_id, kind, payload, created_at)
-         values ($1, $2, 'plan_proposed', '{}', $3)",
-    )
-    .bind(id)
-    .bind(household)
-    .bind(at)
-    .execute(store.pool())
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into webhook_deliveries (outbox_id, household_id, next_attempt_at)
-         values ($1, $2, $3)",
-    )
-    .bind(id)
-    .bind(household)
-    .bind(at)
-    .execute(store.pool())
-    .await
-    .unwrap();
 }

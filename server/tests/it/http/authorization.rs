@@ -153,10 +153,12 @@ const NOT_HOUSEHOLD_SCOPED_FNS: &[&str] = &[
     "get_invite_preview",
     "join_household",
     // The signed-in person's own calendar link; the feed itself lists only the households
-    // `household_access` lets them into (`server/tests/it/calendar.rs`).
+    // `household_access` lets them into (`server/tests/it/http/calendar.rs`).
     "get_calendar_feed",
     "create_calendar_feed",
     "delete_calendar_feed",
+    // Reads only the caller's own session: a secret that session itself just created.
+    "take_new_secret",
 ];
 
 /// A household of Ada (admin) and Bob (member) with one pending invite.

@@ -111,18 +111,9 @@ async fn a_demoted_admin_loses_their_invites_and_webhook_and_the_admins_are_told
     let app = TestApp::spawn_with(db, &[]).await;
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&ada.create_invite(&household, "7", false).await)
-        .await
-        .assert_ok();
-    let cy = app.signed_up("Cy").await;
-    cy.join(&ada.create_invite(&household, "7", false).await)
-        .await
-        .assert_ok();
-    let dee = app.signed_up("Dee").await;
-    dee.join(&ada.create_invite(&household, "7", false).await)
-        .await
-        .assert_ok();
+    let bob = app.joined(&ada, &household, "Bob").await;
+    let cy = app.joined(&ada, &household, "Cy").await;
+    let dee = app.joined(&ada, &household, "Dee").await;
     let overview = ada.overview(&household).await;
     let bob_id = member_id(&overview, "Bob");
     for id in [&bob_id, &member_id(&overview, "Cy")] {
@@ -227,14 +218,8 @@ async fn any_admin_manages_a_plan_whose_proposer_has_left(db: TestDatabase) {
     let app = TestApp::spawn_with(db, &[]).await;
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&ada.create_invite(&household, "7", false).await)
-        .await
-        .assert_ok();
-    let cy = app.signed_up("Cy").await;
-    cy.join(&ada.create_invite(&household, "7", false).await)
-        .await
-        .assert_ok();
+    let bob = app.joined(&ada, &household, "Bob").await;
+    let cy = app.joined(&ada, &household, "Cy").await;
     let plan = bob.propose_plan(&household, "Pasta\nCurry").await;
     assert!(!ada.plan(&household, &plan).await.deadline_movable);
     assert_eq!(

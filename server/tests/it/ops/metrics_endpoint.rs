@@ -2,7 +2,7 @@
 //! process, whose recorder no other test shares; the in-process checks use deltas.
 
 use reqwest::{StatusCode, header};
-use server::metrics::{self as m, ClosePath};
+use server::{closing::ClosePath, metrics as m};
 
 use crate::support::{TestApp, TestDatabase, process::ServerProcess, prometheus::value};
 

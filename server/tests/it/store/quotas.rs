@@ -9,10 +9,9 @@ use app::{
 };
 use server::store::{DELIVERY_RETENTION_MS, NewInvite, OUTBOX_RETENTION_MS, Store, StoreError};
 
-use crate::{
-    store_accounts::user,
-    store_plans::{NOW, home, plan},
-    support::TestDatabase,
+use crate::support::{
+    TestDatabase,
+    store::{NOW, home, insert_delivery, insert_event, plan, user},
 };
 
 crate::on_both_engines!(
@@ -149,26 +148,8 @@ async fn prune_deletes_only_what_is_past_its_retention(db: TestDatabase) {
     let household = ada.household_id().as_str();
     let now = NOW + OUTBOX_RETENTION_MS + 10;
     for (id, at) in [("old", NOW), ("new", now - 1)] {
-        sqlx::query(
-            "insert into outbox (id, household_id, kind, payload, created_at)
-             values ($1, $2, 'plan_proposed', '{}', $3)",
-        )
-        .bind(id)
-        .bind(household)
-        .bind(at)
-        .execute(store.pool())
-        .await
-        .unwrap();
-        sqlx::query(
-            "insert into webhook_deliveries (outbox_id, household_id, next_attempt_at, delivered_at)
-             values ($1, $2, 0, $3)",
-        )
-        .bind(id)
-        .bind(household)
-        .bind(at)
-        .execute(store.pool())
-        .await
-        .unwrap();
+        insert_event(&store, household, id, at).await;
+        insert_delivery(&store, household, id, 0, Some(at)).await;
     }
     for (key, window_start) in [("old", NOW), ("new", now)] {
         sqlx::query("insert into rate_limits (key, window_start, hits) values ($1, $2, 1)")

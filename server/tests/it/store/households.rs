@@ -7,7 +7,7 @@ use app::{
 };
 use server::store::{HouseholdAccess, NewInvite, Store, StoreError};
 
-use crate::{store_accounts::user, support::TestDatabase};
+use crate::support::{TestDatabase, store::user};
 
 crate::on_both_engines!(
     the_creator_of_a_household_is_its_admin,

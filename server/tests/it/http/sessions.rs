@@ -10,7 +10,7 @@ const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
 
 fn now_ms() -> i64 {
-    server::auth::now_ms()
+    server::clock::now_ms()
 }
 
 /// The only session's (data, expiry).
@@ -68,20 +68,11 @@ async fn a_page_view_writes_nothing_until_the_expiry_is_an_hour_old_then_slides_
     assert_eq!(ada.signed_in_as().await.as_deref(), Some("Ada"));
 }
 
-/// The same account on a second device: its own cookie jar, signed in with the same email.
-async fn second_device(app: &TestApp, phone: &crate::support::Person) -> crate::support::Person {
-    let mut laptop = app.person(&phone.name);
-    laptop.email.clone_from(&phone.email);
-    laptop.sign_in().await.assert_ok();
-    assert_eq!(laptop.signed_in_as().await.as_deref(), Some("Ada"));
-    laptop
-}
-
 #[tokio::test]
 async fn sign_out_everywhere_ends_every_other_session_and_keeps_this_one() {
     let app = TestApp::spawn().await;
     let phone = app.signed_up("Ada").await;
-    let laptop = second_device(&app, &phone).await;
+    let laptop = app.second_device(&phone).await;
 
     let answer = phone.call("sign_out_everywhere", &[]).await;
     answer.assert_ok();
@@ -106,7 +97,7 @@ async fn sign_out_everywhere_ends_every_other_session_and_keeps_this_one() {
 async fn changing_the_password_asks_for_the_current_one_and_ends_other_sessions() {
     let app = TestApp::spawn().await;
     let phone = app.signed_up("Ada").await;
-    let laptop = second_device(&app, &phone).await;
+    let laptop = app.second_device(&phone).await;
     let new_password = "a brand new passphrase";
 
     let wrong = phone

@@ -1,0 +1,115 @@
+//! What a change in the household's outbox says to a member, in plain words with names.
+
+use crate::plans::slot_label;
+
+/// A change in plain words, with names.
+pub fn notification_text(
+    kind: &str,
+    actor: Option<&str>,
+    title: Option<&str>,
+    slot: Option<(&str, &str)>,
+    data: &serde_json::Value,
+) -> String {
+    let actor = actor.unwrap_or("Someone");
+    let title = title.unwrap_or("a plan");
+    let slot = slot.map_or_else(|| "a meal".to_owned(), |(day, meal)| slot_label(day, meal));
+    match kind {
+        "plan_proposed" => format!("{actor} proposed “{title}”"),
+        "ballot_cast" => format!("{actor} ranked {slot}"),
+        "slot_closed" => match data.get("winner").and_then(|winner| winner.as_str()) {
+            Some(winner) => format!("{slot}: {winner} won"),
+            None => format!("{slot}: closed without votes"),
+        },
+        "plan_decided" => format!("“{title}” is decided"),
+        "admin_access_ended" => admin_access_ended_text(data),
+        other => format!("{actor}: {other}"),
+    }
+}
+
+/// "Sam is no longer an admin: 2 invite links withdrawn, the webhook they set switched off."
+fn admin_access_ended_text(data: &serde_json::Value) -> String {
+    let name = data
+        .get("name")
+        .and_then(|name| name.as_str())
+        .unwrap_or("An admin");
+    let invites = data
+        .get("invites_withdrawn")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0);
+    let webhook = data
+        .get("webhook_switched_off")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let mut consequences = Vec::new();
+    match invites {
+        0 => {}
+        1 => consequences.push("their invite link was withdrawn".to_owned()),
+        n => consequences.push(format!("their {n} invite links were withdrawn")),
+    }
+    if webhook {
+        consequences
+            .push("the webhook they set is switched off until an admin sets it again".to_owned());
+    }
+    if consequences.is_empty() {
+        format!("{name} is no longer an admin")
+    } else {
+        format!(
+            "{name} is no longer an admin: {}",
+            consequences.join(", and ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn each_change_reads_as_a_sentence_with_names() {
+        let none = json!({});
+        let dinner = Some(("2026-11-23", "dinner"));
+        assert_eq!(
+            notification_text("plan_proposed", Some("Ada"), Some("Week 48"), None, &none),
+            "Ada proposed “Week 48”"
+        );
+        assert_eq!(
+            notification_text("ballot_cast", Some("Bob"), None, dinner, &none),
+            "Bob ranked Mon 23 Nov · dinner"
+        );
+        assert_eq!(
+            notification_text(
+                "slot_closed",
+                None,
+                None,
+                dinner,
+                &json!({"winner": "Curry"})
+            ),
+            "Mon 23 Nov · dinner: Curry won"
+        );
+        assert_eq!(
+            notification_text("slot_closed", None, None, dinner, &none),
+            "Mon 23 Nov · dinner: closed without votes"
+        );
+        assert_eq!(
+            notification_text("plan_decided", None, Some("Week 48"), None, &none),
+            "“Week 48” is decided"
+        );
+    }
+
+    #[test]
+    fn an_admin_who_lost_access_is_named_with_what_followed() {
+        let text = |data| notification_text("admin_access_ended", None, None, None, &data);
+        assert_eq!(
+            text(json!({"name": "Sam", "invites_withdrawn": 2, "webhook_switched_off": true})),
+            "Sam is no longer an admin: their 2 invite links were withdrawn, and the webhook \
+             they set is switched off until an admin sets it again"
+        );
+        assert_eq!(
+            text(json!({"name": "Sam", "invites_withdrawn": 1})),
+            "Sam is no longer an admin: their invite link was withdrawn"
+        );
+        assert_eq!(text(json!({})), "An admin is no longer an admin");
+    }
+}

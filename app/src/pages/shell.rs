@@ -1,0 +1,38 @@
+//! The frame every page's data goes through: one place for "Loading…", sign in first, not found
+//! and errors, each with its HTTP status when rendered on the server.
+
+use leptos::either::EitherOf4;
+use leptos::prelude::*;
+use serde::{Serialize, de::DeserializeOwned};
+
+use super::{ErrorMessage, NotFound, SignInFirst};
+use crate::error::AppError;
+
+/// Shows `data` with `render` once it is there: "Loading…" until then; for a signed-out
+/// visitor, a sign-in link (and a redirect to it from the server); for an unknown or foreign
+/// household, plan or slot, the not-found page (404); for any other failure, its message with
+/// its status (5xx for the server's own).
+pub fn page_data<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => EitherOf4::A(render(value)),
+                        Err(AppError::SignedOut) => EitherOf4::B(view! { <SignInFirst /> }),
+                        Err(AppError::NotFound) => EitherOf4::C(view! { <NotFound /> }),
+                        Err(error) => EitherOf4::D(view! { <ErrorMessage error /> }),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

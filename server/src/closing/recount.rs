@@ -1,0 +1,53 @@
+//! The re-count check on read: a closed slot's stored result is shown only after its stored
+//! ballot file counts to it again, with the same tally the close used (`app::tally`).
+
+use app::{
+    error::AppError,
+    ids::{HouseholdId, OptionId},
+    plans::{DecidedSlot, SlotOutcome, Verdict, export_path, verdict, verify_command},
+};
+
+use crate::{digest::sha256_hex, store::StoredOutcome};
+
+/// A closed slot as the results page shows it: re-counted from its stored ballot file, which
+/// must match its digest, seed, order and winner. Anything else is logged and answered as an
+/// internal error, so a page never shows a result that disagrees with the stored one.
+pub fn outcome_view(
+    household: &HouseholdId,
+    stored: &StoredOutcome,
+    reopenable: bool,
+) -> Result<SlotOutcome, AppError> {
+    let disagrees = |what: &str| {
+        tracing::error!(slot = %stored.slot, what, "a stored result does not re-count");
+        AppError::Internal
+    };
+    if sha256_hex(stored.export.as_bytes()) != stored.digest {
+        return Err(disagrees("the ballot file does not match its digest"));
+    }
+    let file = stored.ballot_file()?;
+    if file.seed != stored.seed || file.slot != stored.slot {
+        return Err(disagrees("the ballot file names another seed or slot"));
+    }
+    let order: Vec<&str> = stored.order.iter().map(OptionId::as_str).collect();
+    if stored.winner.as_ref().map(OptionId::as_str) != order.first().copied() {
+        return Err(disagrees("the winner is not first in the order"));
+    }
+    match verdict(&file.input, stored.seed, &file.options, &order) {
+        Ok(Verdict::NoVotes) => Ok(SlotOutcome::NoVotes {
+            closed_at_ms: stored.closed_at_ms,
+            reopenable,
+        }),
+        Ok(Verdict::Decided(result)) => {
+            let seed = stored.seed.to_string();
+            Ok(SlotOutcome::Decided(Box::new(DecidedSlot {
+                closed_at_ms: stored.closed_at_ms,
+                digest: stored.digest.clone(),
+                export_path: export_path(household, &stored.slot),
+                verify_command: verify_command(&stored.slot, &seed),
+                seed,
+                result: *result,
+            })))
+        }
+        Err(error) => Err(disagrees(&error.to_string())),
+    }
+}

@@ -1,0 +1,164 @@
+//! The service layer: what the app's server functions ask of the server, one module per feature
+//! (each implements its feature's trait from the `app` crate), over the store.
+//!
+//! Every household-scoped method starts with the one membership check, [`Services::access`]
+//! (the signed-in member is read once per request, [`RequestMember`]), and passes its proof
+//! ([`HouseholdAccess`]) to the store. The request path and the files a new feature touches:
+//! `docs/architecture.md`.
+
+mod accounts;
+mod errors;
+mod households;
+mod notifications;
+mod plans;
+mod session;
+
+use std::sync::Arc;
+
+use app::{
+    accounts::AccountsService,
+    error::AppError,
+    households::HouseholdsService,
+    ids::{HouseholdId, UserId},
+    notifications::NotificationsService,
+    plans::PlansService,
+};
+use http::request::Parts;
+use leptos::prelude::provide_context;
+
+pub use errors::internal;
+use session::{session, session_failed, signed_in_user};
+
+use crate::{
+    auth::{request_member::RequestMember, sessions},
+    clock::now_ms,
+    config::Config,
+    store::{HouseholdAccess, Member, Store},
+    telemetry::RequestLog,
+};
+
+#[derive(Clone, Debug)]
+pub struct Services {
+    store: Store,
+    behind_proxy: bool,
+    https: bool,
+    /// `PUBLIC_BASE_URL`'s origin, for full invite links; otherwise the request's `Host`.
+    public_origin: Option<String>,
+    /// `WEBHOOKS_ENABLED`: whether admins may set a webhook.
+    webhooks_enabled: bool,
+    /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses.
+    webhooks_allow_private: bool,
+    /// `BALLOT_SAVES_PER_MINUTE`: ballot saves per member per minute.
+    ballot_saves_per_minute: i64,
+}
+
+impl Services {
+    pub fn new(store: Store, config: &Config) -> Self {
+        Self {
+            store,
+            behind_proxy: config.behind_proxy,
+            webhooks_enabled: config.webhooks_enabled,
+            webhooks_allow_private: config.webhooks_allow_private,
+            ballot_saves_per_minute: i64::from(config.ballot_saves_per_minute),
+            https: config.https(),
+            public_origin: config
+                .public_base_url
+                .as_ref()
+                .map(|url| url.origin().ascii_serialization()),
+        }
+    }
+
+    fn site_origin(&self, req: &Parts) -> String {
+        self.public_origin.clone().unwrap_or_else(|| {
+            let host = req
+                .headers
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = if self.https { "https" } else { "http" };
+            format!("{scheme}://{host}")
+        })
+    }
+
+    /// The signed-in person's id, or [`AppError::SignedOut`].
+    async fn signed_in(&self, req: &Parts) -> Result<UserId, AppError> {
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        Ok(member.id.clone())
+    }
+
+    /// The signed-in member, read once per request ([`RequestMember`]); `None` when signed out,
+    /// when the account no longer exists, or when the session was ended from elsewhere (sign
+    /// out everywhere, a password change): those sessions are deleted here.
+    async fn member(&self, req: &Parts) -> Result<Option<Arc<Member>>, AppError> {
+        let Some(user) = signed_in_user(req).await? else {
+            return Ok(None);
+        };
+        let member = match req.extensions.get::<RequestMember>() {
+            Some(cached) => cached.get(&self.store, &user, now_ms()).await?,
+            None => self.store.member(&user, now_ms()).await?.map(Arc::new),
+        };
+        let session = session(req)?;
+        let signed_in_at: i64 = session
+            .get(sessions::SIGNED_IN_AT)
+            .await
+            .map_err(session_failed)?
+            .unwrap_or(0);
+        match member {
+            Some(member) if signed_in_at >= member.sessions_valid_from => Ok(Some(member)),
+            _ => {
+                session.flush().await.map_err(session_failed)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// The membership check for the signed-in person: the one place every household-scoped
+    /// method gets its [`HouseholdAccess`].
+    async fn access(
+        &self,
+        req: &Parts,
+        household: &HouseholdId,
+    ) -> Result<HouseholdAccess, AppError> {
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        let access = member.access(household)?;
+        RequestLog::household(req, access.household_id());
+        Ok(access)
+    }
+
+    /// [`Self::access`] after the lazy close path (docs/architecture.md, decision 2): the household's
+    /// overdue slots are closed before any of its plans is read, so no page shows one as open.
+    /// The member's record says whether anything is due, so this costs nothing when nothing is.
+    async fn settled_access(
+        &self,
+        req: &Parts,
+        household: &HouseholdId,
+    ) -> Result<HouseholdAccess, AppError> {
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        let access = member.access(household)?;
+        RequestLog::household(req, access.household_id());
+        if member.overdue(household) {
+            self.store.settle_household(&access, now_ms()).await?;
+            if let Some(cached) = req.extensions.get::<RequestMember>() {
+                cached.settled(household).await;
+            }
+        }
+        Ok(access)
+    }
+
+    /// Forgets the request's member after a change to their memberships.
+    async fn memberships_changed(req: &Parts) {
+        if let Some(cached) = req.extensions.get::<RequestMember>() {
+            cached.forget().await;
+        }
+    }
+}
+
+impl Services {
+    /// Provides every feature's service to the server functions and pages of one request.
+    pub fn provide(self: &Arc<Self>) {
+        provide_context::<Arc<dyn AccountsService>>(self.clone());
+        provide_context::<Arc<dyn HouseholdsService>>(self.clone());
+        provide_context::<Arc<dyn PlansService>>(self.clone());
+        provide_context::<Arc<dyn NotificationsService>>(self.clone());
+    }
+}

@@ -1,0 +1,217 @@
+//! Reading plans as pages show them: the household's plan list, and one plan with its slots,
+//! options, who has voted and each slot's state.
+
+use app::{
+    households::Role,
+    ids::{PlanId, SlotId},
+    plans::{
+        DeadlineChange, PlanSummary, PlanView, SlotBrief, SlotSummary, days_label, slot_label,
+    },
+};
+
+use super::{HouseholdAccess, Store, StoreError, plans::count};
+
+/// A slot of a plan as [`Store::plan`] reads it.
+#[derive(sqlx::FromRow)]
+struct SlotRow {
+    id: String,
+    day: String,
+    meal: String,
+    /// Every ballot on the slot.
+    ballots: i64,
+    /// Ballots of the plan's expected voters.
+    expected_ballots: i64,
+    /// The viewer's own (0 or 1).
+    mine: i64,
+    /// The slot's own deadline, after a re-open.
+    deadline_at: Option<i64>,
+    /// 1 once the slot has a result.
+    closed: i64,
+    /// The winning dish's name.
+    winner: Option<String>,
+}
+
+impl Store {
+    /// The household's plans, newest first, with how many slots the viewer has voted on. A plan
+    /// is open while a slot of it has no result: the caller settles overdue slots first.
+    #[tracing::instrument(name = "store.plans", skip_all)]
+    pub async fn plans(&self, access: &HouseholdAccess) -> Result<Vec<PlanSummary>, StoreError> {
+        type Row = (String, String, String, String, i64, i64, i64, i64);
+        let mut conn = self.acquire().await?;
+        let rows: Vec<Row> = sqlx::query_as(
+            r"select p.id, p.title, p.first_day, p.last_day, p.deadline_at,
+                     cast((select count(*) from slots s where s.plan_id = p.id) as bigint),
+                     cast((select count(*) from ballots b join slots s on s.id = b.slot_id
+                           where s.plan_id = p.id and b.user_id = $2) as bigint),
+                     cast((select count(*) from slots s where s.plan_id = p.id and not exists
+                             (select 1 from slot_results r where r.slot_id = s.id)) as bigint)
+              from plans p
+              where p.household_id = $1
+              order by p.first_day desc, p.created_at desc, p.id",
+        )
+        .bind(access.household_id().as_str())
+        .bind(access.user_id().as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+        let slot_rows: Vec<(String, String, String, i64, Option<String>)> = sqlx::query_as(
+            r"select s.plan_id, s.day, s.meal,
+                     cast(case when r.slot_id is null then 0 else 1 end as bigint),
+                     (select d.name from slot_options o join dishes d on d.id = o.dish_id
+                      where o.id = r.winner_option_id)
+              from slots s join plans p on p.id = s.plan_id
+                   left join slot_results r on r.slot_id = s.id
+              where p.household_id = $1
+              order by s.plan_id, s.position",
+        )
+        .bind(access.household_id().as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+        let slot_states = |plan: &str| {
+            slot_rows
+                .iter()
+                .filter(|row| row.0 == plan)
+                .map(|(_, day, meal, closed, winner)| SlotBrief {
+                    label: slot_label(day, meal),
+                    closed: *closed == 1,
+                    winner: winner.clone(),
+                })
+                .collect()
+        };
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, title, first, last, deadline_ms, slots, mine, open_slots)| PlanSummary {
+                    slot_states: slot_states(&id),
+                    id: PlanId::from_stored(id),
+                    title,
+                    days: days_label(&first, &last),
+                    deadline_ms,
+                    // Pages settle overdue slots before they read, so an open slot is open.
+                    open: open_slots > 0,
+                    slots: count(slots),
+                    my_ballots: count(mine),
+                },
+            )
+            .collect())
+    }
+
+    /// A plan with its slots, their options and ballot counts, and its deadline's history.
+    #[tracing::instrument(name = "store.plan", skip_all)]
+    pub async fn plan(
+        &self,
+        access: &HouseholdAccess,
+        plan: &PlanId,
+        now_ms: i64,
+    ) -> Result<PlanView, StoreError> {
+        let mut conn = self.acquire().await?;
+        let row: Option<(String, String, String, i64, String, String, i64)> = sqlx::query_as(
+            r"select p.title, p.first_day, p.last_day, p.deadline_at, p.proposed_by, u.display_name,
+                     cast(case when exists (select 1 from memberships m
+                                            where m.household_id = p.household_id
+                                              and m.user_id = p.proposed_by)
+                          then 1 else 0 end as bigint)
+              from plans p join users u on u.id = p.proposed_by
+              where p.id = $1 and p.household_id = $2",
+        )
+        .bind(plan.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+        let (title, first, last, deadline_ms, proposer_id, proposer, proposer_present) =
+            row.ok_or(StoreError::NotFound)?;
+        let slot_rows: Vec<SlotRow> = sqlx::query_as(
+            r"select s.id, s.day, s.meal,
+                     cast((select count(*) from ballots b where b.slot_id = s.id) as bigint)
+                       as ballots,
+                     cast((select count(*) from ballots b join plan_voters v
+                             on v.plan_id = s.plan_id and v.user_id = b.user_id
+                           where b.slot_id = s.id) as bigint) as expected_ballots,
+                     cast((select count(*) from ballots b
+                           where b.slot_id = s.id and b.user_id = $2) as bigint) as mine,
+                     s.deadline_at,
+                     cast(case when r.slot_id is null then 0 else 1 end as bigint) as closed,
+                     (select d.name from slot_options o join dishes d on d.id = o.dish_id
+                      where o.id = r.winner_option_id) as winner
+              from slots s left join slot_results r on r.slot_id = s.id
+              where s.plan_id = $1 order by s.position",
+        )
+        .bind(plan.as_str())
+        .bind(access.user_id().as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+        let option_rows: Vec<(String, String)> = sqlx::query_as(
+            r"select o.slot_id, d.name
+              from slot_options o join slots s on s.id = o.slot_id join dishes d on d.id = o.dish_id
+              where s.plan_id = $1 order by s.position, o.position",
+        )
+        .bind(plan.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+        let changes: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            r"select u.display_name, c.changed_at, c.old_deadline_at, c.new_deadline_at
+              from plan_deadline_changes c join users u on u.id = c.changed_by
+              where c.plan_id = $1 order by c.changed_at",
+        )
+        .bind(plan.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+        let expected: i64 = sqlx::query_scalar(
+            r"select cast(count(*) as bigint) from plan_voters v
+              join memberships m on m.user_id = v.user_id and m.household_id = $2
+              where v.plan_id = $1",
+        )
+        .bind(plan.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+        drop(conn);
+
+        // Pages settle overdue slots before they read, so a slot without a result is open.
+        let open = slot_rows.iter().any(|row| row.closed == 0);
+        // What `require_manager` allows: the proposer, or an admin once the proposer has left.
+        let i_manage = proposer_id == access.user_id().as_str()
+            || (access.role() == Role::Admin && proposer_present == 0);
+        let any_ballot = slot_rows.iter().any(|row| row.ballots > 0);
+        let slots = slot_rows
+            .into_iter()
+            .map(|row| SlotSummary {
+                options: option_rows
+                    .iter()
+                    .filter(|(slot, _)| *slot == row.id)
+                    .map(|(_, name)| name.clone())
+                    .collect(),
+                label: slot_label(&row.day, &row.meal),
+                id: SlotId::from_stored(row.id),
+                ballots: count(row.ballots),
+                expected_ballots: count(row.expected_ballots),
+                i_voted: row.mine > 0,
+                closed: row.closed == 1,
+                reopenable: i_manage && row.closed == 1 && row.ballots == 0,
+                winner: row.winner,
+                reopened_deadline_ms: row.deadline_at,
+            })
+            .collect();
+        Ok(PlanView {
+            household_id: access.household_id().clone(),
+            id: plan.clone(),
+            title,
+            days: days_label(&first, &last),
+            proposed_by: proposer,
+            deadline_ms,
+            open,
+            options_editable: open && deadline_ms > now_ms && i_manage && !any_ballot,
+            deadline_movable: open && deadline_ms > now_ms && i_manage,
+            deadline_changes: changes
+                .into_iter()
+                .map(|(by, at_ms, from_ms, to_ms)| DeadlineChange {
+                    by,
+                    at_ms,
+                    from_ms,
+                    to_ms,
+                })
+                .collect(),
+            expected_voters: count(expected),
+            slots,
+        })
+    }
+}
