@@ -44,6 +44,15 @@ impl ClosePath {
     }
 }
 
+/// Records a close in the metrics once its transaction has committed.
+pub fn count_closed(closed: &crate::store::Closed) {
+    crate::metrics::slot_closed(closed.path);
+    if closed.by_lot {
+        crate::metrics::tie_broken_by_lot();
+    }
+    tracing::info!(slot = %closed.slot, path = closed.path.label(), by_lot = closed.by_lot, "slot closed");
+}
+
 /// What one batch did: `POST /internal/finalize-due` answers it as JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct BatchReport {

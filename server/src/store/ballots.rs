@@ -13,10 +13,10 @@ use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, PlanRule, Store, StoreError,
-    closing::{Closed, close_if_due, count_closed, lock_slot},
+    closing::{Closed, close_if_due, lock_slot},
     outbox::{Event, EventKind, record_event_to},
 };
-use crate::closing::ClosePath;
+use crate::closing::{ClosePath, count_closed};
 
 /// One row of the ballot page's second read: an option (`part` 0), a ballot (1) or a person
 /// who may vote (2), in display order.

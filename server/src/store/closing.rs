@@ -19,14 +19,16 @@ use app::{
     tally::{self, BallotInput, Election, Seed, TallyInput, Variant},
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, Store, StoreError,
     outbox::{Event, EventKind, record_event},
 };
-use crate::{closing::ClosePath, digest::hex};
+use crate::{
+    closing::{ClosePath, count_closed},
+    digest::sha256_hex,
+};
 
 /// Ballots are counted with this link strength (`winning_lex`, docs/tally.md "Link strength (variants)").
 pub const VARIANT: Variant = Variant::WinningLex;
@@ -305,7 +307,7 @@ fn count_ballots(
     };
     let export = serde_json::to_string_pretty(&file)
         .map_err(|_| StoreError::Corrupt("slot_results.export"))?;
-    let digest = hex(&Sha256::digest(export.as_bytes()));
+    let digest = sha256_hex(export.as_bytes());
     Ok(Counted {
         order,
         seed,
@@ -314,15 +316,6 @@ fn count_ballots(
         export,
         digest,
     })
-}
-
-/// Records a close in the metrics once its transaction has committed.
-pub(super) fn count_closed(closed: &Closed) {
-    crate::metrics::slot_closed(closed.path);
-    if closed.by_lot {
-        crate::metrics::tie_broken_by_lot();
-    }
-    tracing::info!(slot = %closed.slot, path = closed.path.label(), by_lot = closed.by_lot, "slot closed");
 }
 
 /// Slots past their deadline without a result, soonest deadline first; `household` narrows it.

@@ -14,13 +14,12 @@ use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, Store, StoreError,
-    closing::count_closed,
     closing::{Closed, close_if_due, lock_slot},
     households::{admin_count, lock_household, require_admin_in, role_in},
     notifications::drop_pending_deliveries,
     outbox::{Event, EventKind, record_event},
 };
-use crate::closing::ClosePath;
+use crate::closing::{ClosePath, count_closed};
 
 /// Who is leaving which household, and who did it.
 pub(super) struct Departure<'a> {

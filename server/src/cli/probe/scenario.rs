@@ -22,6 +22,8 @@ use super::{
 /// The household's meals: one day, so one slot each.
 mod voting;
 
+use voting::{describe, find_slot};
+
 const LUNCH: &str = "lunch";
 const DINNER: &str = "dinner";
 const SOUP: &str = "Probe soup";
@@ -366,31 +368,6 @@ fn rank_fields(slot: &Slot, ranking: &[&str]) -> Vec<(String, String)> {
             (format!("rank-{id}"), rank)
         })
         .collect()
-}
-
-/// The plan's slot for `meal` (its label ends with the meal's name).
-fn find_slot<'v>(view: &'v PlanView, meal: &str) -> Result<&'v SlotSummary, Problem> {
-    view.slots
-        .iter()
-        .find(|slot| slot.label.ends_with(meal))
-        .ok_or_else(|| {
-            format!(
-                "expected a {meal} slot, found {:?}",
-                view.slots.iter().map(|s| &s.label).collect::<Vec<_>>()
-            )
-        })
-}
-
-/// A slot's state for a message: open or closed, its ballots and winner.
-fn describe(slot: &SlotSummary) -> String {
-    match (slot.closed, &slot.winner) {
-        (false, _) => format!("open with {} ballot(s)", slot.ballots),
-        (true, Some(winner)) => format!(
-            "closed with {} ballot(s) and the winner \u{201c}{winner}\u{201d}",
-            slot.ballots
-        ),
-        (true, None) => format!("closed with {} ballot(s) and no winner", slot.ballots),
-    }
 }
 
 fn millis(duration: Duration) -> i64 {

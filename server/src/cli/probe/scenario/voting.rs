@@ -232,3 +232,28 @@ impl Probe<'_> {
             .json("get_plan")
     }
 }
+
+/// The plan's slot for `meal` (its label ends with the meal's name).
+pub(super) fn find_slot<'v>(view: &'v PlanView, meal: &str) -> Result<&'v SlotSummary, Problem> {
+    view.slots
+        .iter()
+        .find(|slot| slot.label.ends_with(meal))
+        .ok_or_else(|| {
+            format!(
+                "expected a {meal} slot, found {:?}",
+                view.slots.iter().map(|s| &s.label).collect::<Vec<_>>()
+            )
+        })
+}
+
+/// A slot's state for a message: open or closed, its ballots and winner.
+pub(super) fn describe(slot: &SlotSummary) -> String {
+    match (slot.closed, &slot.winner) {
+        (false, _) => format!("open with {} ballot(s)", slot.ballots),
+        (true, Some(winner)) => format!(
+            "closed with {} ballot(s) and the winner \u{201c}{winner}\u{201d}",
+            slot.ballots
+        ),
+        (true, None) => format!("closed with {} ballot(s) and no winner", slot.ballots),
+    }
+}
