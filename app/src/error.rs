@@ -98,6 +98,10 @@ pub enum AppError {
     /// A ballot that cannot be saved; the message names the option or the rule.
     #[error("{0}")]
     Ballot(String),
+    /// A ballot that ranks no option, sent without saying that is meant: with "no opinion" on
+    /// every dish it still counts as a ballot (and may be the last one expected).
+    #[error("Save with no opinion on any dish? Your ballot would rank nothing.")]
+    EmptyBallot,
     /// The vote is over: nothing about it can change any more.
     #[error("Voting for this meal has closed; your ballot was not changed.")]
     VotingClosed,
@@ -147,7 +151,7 @@ impl AppError {
     /// The HTTP status a server function answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Invalid { .. } | Self::BadRequest | Self::Ballot(_) => 400,
+            Self::Invalid { .. } | Self::BadRequest | Self::Ballot(_) | Self::EmptyBallot => 400,
             Self::WrongCredentials | Self::SignedOut => 401,
             Self::AdminOnly => 403,
             Self::NotFound => 404,

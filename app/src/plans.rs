@@ -34,7 +34,7 @@ pub use preview::preview;
 pub use results::{
     Decided, DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, PathView, Placed, ResultsError,
     ResultsPage, Score, SlotOutcome, SlotResult, Step, Verdict, WinnerPaths, export_file_name,
-    export_path, verdict, verify_command,
+    export_path, results_href, slot_anchor, verdict, verify_command,
 };
 pub use timing::{
     day_iso, day_label, days_label, parse_day, parse_new_deadline, parse_reopen_deadline,
@@ -155,6 +155,33 @@ pub struct BallotPage {
     pub voters: Vec<VoterView>,
     /// Expected voters without a ballot yet.
     pub still_expected: u32,
+}
+
+/// What saving a ballot did: saved, and whether it was the last one expected, which closes the
+/// vote at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotSaved {
+    /// The vote closed with this ballot.
+    pub closed: bool,
+    /// The winning dish, when it closed.
+    pub winner: Option<String>,
+    /// Where the slot's result is shown.
+    pub results_href: String,
+}
+
+impl BallotSaved {
+    /// What the person is told.
+    pub fn message(&self) -> String {
+        match (self.closed, &self.winner) {
+            (false, _) => "Saved. You can change your ranking until voting closes.".to_owned(),
+            (true, Some(winner)) => format!(
+                "Saved. Yours was the last ballot expected, so voting has closed: {winner} won."
+            ),
+            (true, None) => {
+                "Saved. Yours was the last ballot expected, so voting has closed.".to_owned()
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,22 +334,37 @@ pub async fn get_ballot_page(
 }
 
 /// Saves the viewer's ballot for a slot, replacing an earlier one, until the slot closes.
-/// A refused ballot changes nothing.
+/// A refused ballot changes nothing. A ballot that ranks nothing needs `confirm_empty` (the
+/// page asks first). Without JavaScript the form goes back to the ballot page, which confirms
+/// the save (`?saved=1`) or says the vote closed with it (`?saved=closed`).
 #[server(endpoint = "cast_ballot")]
 pub async fn cast_ballot(
     household_id: String,
     slot_id: String,
-    /// Every other field: `rank-<option id>` → a rank number, or empty for no opinion.
+    /// Every other field: `rank-<option id>` → a rank number, or empty for no opinion; and
+    /// `confirm_empty` when a ballot that ranks nothing is meant.
     #[server(flatten)]
     ranks: BTreeMap<String, String>,
-) -> Result<(), AppError> {
+) -> Result<BallotSaved, AppError> {
     crate::service::serve(|plans: Plans, req| async move {
         let household = HouseholdId::try_from(household_id)?;
         let slot = SlotId::try_from(slot_id)?;
-        plans.cast_ballot(&req, household, slot, ranks).await
+        let mut ranks = ranks;
+        let confirmed_empty = ranks.remove(CONFIRM_EMPTY_FIELD).is_some();
+        if !confirmed_empty && ranks.values().all(|rank| rank.trim().is_empty()) {
+            return Err(AppError::EmptyBallot);
+        }
+        let page = format!("/households/{household}/slots/{slot}");
+        let saved = plans.cast_ballot(&req, household, slot, ranks).await?;
+        let outcome = if saved.closed { "closed" } else { "1" };
+        crate::service::go_to_after_plain_form(&format!("{page}?saved={outcome}"));
+        Ok(saved)
     })
     .await
 }
+
+/// The form field that says a ballot ranking nothing is meant.
+pub const CONFIRM_EMPTY_FIELD: &str = "confirm_empty";
 
 /// A plan's results: every slot's winner and why, or that it is open or closed without votes.
 #[server(endpoint = "get_results")]

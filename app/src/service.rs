@@ -61,6 +61,14 @@ pub fn go_to(path: &str) {
     leptos_axum::redirect(path);
 }
 
+/// [`go_to`] for a plain form post only: a script caller (an island) stays on its page and
+/// shows the answer itself.
+pub fn go_to_after_plain_form(path: &str) {
+    if is_plain_form_post() {
+        go_to(path);
+    }
+}
+
 fn is_plain_form_post() -> bool {
     use_context::<Parts>().is_some_and(|parts| {
         parts

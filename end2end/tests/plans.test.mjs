@@ -181,14 +181,35 @@ describe('ranking a meal', () => {
     await plain.context.close();
   });
 
+  test('an empty ballot is only saved once confirmed, and the last ballot is told it closed the vote', async () => {
+    // Cy, the last member expected, opens the board: everything starts under "No opinion".
+    const cyPage = cy.page;
+    await cyPage.goto(`${server.baseUrl}${ballotPath}`);
+    await waitForHydration(cyPage);
+    await cyPage.getByRole('button', { name: 'Save my ranking' }).click();
+    const question = cyPage.getByRole('status').filter({ hasText: 'Save with no opinion on any dish?' });
+    await question.waitFor();
+    await cyPage.getByRole('button', { name: 'Keep ranking' }).click();
+    await question.waitFor({ state: 'detached' });
+    const still = JSON.parse((await call(cy.context, server.baseUrl, 'get_ballot_page', {
+      household_id: household,
+      slot_id: ballotPath.split('/').pop(),
+    })).body);
+    assert.equal(still.mine, null, 'nothing was saved');
+    assert.ok(still.open, 'and the vote is still open');
+
+    // She ranks Curry and saves: hers is the last ballot, and the board says so at once.
+    await cyPage.locator('button[aria-label="Move Curry up"]').click();
+    await cyPage.getByRole('button', { name: 'Save my ranking' }).click();
+    const closed = cyPage.getByRole('status').filter({ hasText: 'Yours was the last ballot expected, so voting has closed: Pasta won.' });
+    await closed.waitFor();
+    assert.equal(await cyPage.getByRole('button', { name: 'Save my ranking' }).count(), 0, 'no second tap to find out');
+    await closed.getByRole('link', { name: 'See the result' }).waitFor();
+    assert.deepEqual(cy.problems, []);
+  });
+
   test('the last ballot closes the meal, and the result says who won and why', async () => {
     // Ada: Pasta = Soup > Curry; Bob: Pasta > Curry; Cy: Curry. Pasta beats Curry 2–1 and Soup 1–0.
-    const slot = ballotPath.split('/').pop();
-    await call(cy.context, server.baseUrl, 'cast_ballot', {
-      household_id: household,
-      slot_id: slot,
-      [`rank-${options.Curry}`]: '1',
-    });
     const { page, problems } = ada;
     await page.goto(`${server.baseUrl}${ballotPath}`);
     await waitForHydration(page);

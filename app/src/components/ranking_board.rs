@@ -7,14 +7,27 @@
 //! ↑/↓ to move it and `=` to tie it with the option above. Options below the "no opinion" line
 //! are unranked. "If voting closed now" is recomputed by the shared tally after every change.
 
-use leptos::either::Either;
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::{
+    error::AppError,
     ids::OptionId,
-    plans::{BallotPage, Board, CastBallot, OptionView, Row, preview, rank_field},
+    plans::{
+        BallotPage, BallotSaved, Board, CONFIRM_EMPTY_FIELD, CastBallot, OptionView, Row, preview,
+        rank_field,
+    },
 };
+
+/// What the board says after Save.
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    /// The ballot ranks nothing: saved only once the person says so.
+    ConfirmEmpty,
+    Saved(BallotSaved),
+    Failed(String),
+}
 
 #[island]
 pub fn RankingBoard(page: BallotPage) -> impl IntoView {
@@ -22,10 +35,10 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     let board = RwSignal::new(Board::new(&options, page.mine.as_ref()));
     let (live, set_live) = signal(false);
     Effect::new(move || set_live.set(true));
-    let status = RwSignal::new(None::<Result<String, String>>);
+    let status = RwSignal::new(None::<Status>);
     let saving = RwSignal::new(false);
     let dragging = RwSignal::new(None::<usize>);
-    let open = page.open;
+    let open = RwSignal::new(page.open);
 
     let info = StoredValue::new(page.options.clone());
     let others = StoredValue::new(page.others.clone());
@@ -41,24 +54,36 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
 
     let household = page.household_id.to_string();
     let slot = page.slot_id.to_string();
-    let save = {
-        let (household, slot) = (household.clone(), slot.clone());
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let ranks = board.read_untracked().ranking().ranks();
-            let (household, slot) = (household.clone(), slot.clone());
-            saving.set(true);
-            leptos::task::spawn_local(async move {
-                let result = crate::plans::cast_ballot(household, slot, ranks).await;
-                saving.set(false);
-                status.set(Some(match result {
-                    Ok(()) => {
-                        Ok("Saved. You can change your ranking until voting closes.".to_owned())
-                    }
-                    Err(error) => Err(error.to_string()),
-                }));
-            });
+    let ids = StoredValue::new((household.clone(), slot.clone()));
+    // Saves the board; a ballot that ranks nothing first asks (`confirmed` once it has).
+    let send = move |confirmed: bool| {
+        let mut ranks = board.read_untracked().ranking().ranks();
+        if !confirmed && ranks.values().all(|rank| rank.trim().is_empty()) {
+            status.set(Some(Status::ConfirmEmpty));
+            return;
         }
+        if confirmed {
+            ranks.insert(CONFIRM_EMPTY_FIELD.to_owned(), "on".to_owned());
+        }
+        let (household, slot) = ids.get_value();
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            let result = crate::plans::cast_ballot(household, slot, ranks).await;
+            saving.set(false);
+            status.set(Some(match result {
+                Ok(saved) => {
+                    if saved.closed {
+                        open.set(false);
+                    }
+                    Status::Saved(saved)
+                }
+                Err(error) => Status::Failed(error.to_string()),
+            }));
+        });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(false);
     };
 
     view! {
@@ -105,12 +130,30 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                     }).collect_view()
                 }}
             </ol>
-            {open.then(|| view! {
+            {move || open.get().then(|| view! {
                 <button type="submit" disabled=move || saving.get()>"Save my ranking"</button>
             })}
-            <p role="status" class=move || match status.get() { Some(Err(_)) => "form-error", _ => "saved" }>
-                {move || status.get().map(|r| r.unwrap_or_else(|e| e))}
-            </p>
+            <div role="status" class="board-status">
+                {move || match status.get() {
+                    None => EitherOf4::A(()),
+                    Some(Status::ConfirmEmpty) => EitherOf4::B(view! {
+                        <p class="notice">{AppError::EmptyBallot.to_string()}</p>
+                        <p class="actions">
+                            <button type="button" on:click=move |_| send(true)>"Save with no opinion"</button>
+                            <button type="button" class="secondary" on:click=move |_| status.set(None)>
+                                "Keep ranking"
+                            </button>
+                        </p>
+                    }),
+                    Some(Status::Saved(saved)) => EitherOf4::C(view! {
+                        <p class="saved">
+                            {saved.message()}
+                            {saved.closed.then(|| view! { " " <a href=saved.results_href.clone()>"See the result"</a> })}
+                        </p>
+                    }),
+                    Some(Status::Failed(message)) => EitherOf4::D(view! { <p class="form-error">{message}</p> }),
+                }}
+            </div>
             <section class="preview card" aria-labelledby="preview-heading">
                 <h2 id="preview-heading">"If voting closed now"</h2>
                 <ol class="tiers" aria-live="polite">
@@ -270,7 +313,7 @@ fn drag_move(
     ev: &leptos::ev::PointerEvent,
     board: RwSignal<Board>,
     dragging: RwSignal<Option<usize>>,
-    status: RwSignal<Option<Result<String, String>>>,
+    status: RwSignal<Option<Status>>,
 ) {
     #[cfg(feature = "hydrate")]
     {

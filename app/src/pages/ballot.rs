@@ -6,8 +6,11 @@ use leptos_router::hooks::use_params_map;
 
 use super::page_data;
 use crate::{
-    components::{FormError, LocalTime, RankingBoard, posted_error},
-    plans::{BallotPage, CastBallot, get_ballot_page},
+    components::{FormError, LocalTime, PostForm, RankingBoard, posted_error},
+    error::AppError,
+    plans::{
+        BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, CastBallot, get_ballot_page, results_href,
+    },
 };
 
 #[component]
@@ -29,10 +32,7 @@ pub fn Ballot() -> impl IntoView {
 #[component]
 fn BallotView(page: BallotPage) -> impl IntoView {
     let plan_href = format!("/households/{}/plans/{}", page.household_id, page.plan_id);
-    let result_href = format!(
-        "{plan_href}/results#{}",
-        super::results::slot_anchor(&page.slot_id)
-    );
+    let result_href = results_href(&page.household_id, &page.plan_id, &page.slot_id);
     let voted = page.voters.iter().filter(|v| v.voted).count();
     let voters = page.voters.clone();
     let still_expected = page.still_expected;
@@ -67,6 +67,7 @@ fn BallotView(page: BallotPage) -> impl IntoView {
         .collect();
     view! {
         <h1>{page.slot_label.clone()}</h1>
+        <SavedNotice results_href=result_href.clone() />
         <p class="lead">
             <a href=plan_href>{page.plan_title.clone()}</a> ". "
             {if page.open {
@@ -74,7 +75,7 @@ fn BallotView(page: BallotPage) -> impl IntoView {
             } else {
                 leptos::either::Either::Right(view! {
                     "Voting has closed: this ballot can no longer change. "
-                    <a href=result_href>"See the result"</a>
+                    <a href=result_href.clone()>"See the result"</a>
                 })
             }}
         </p>
@@ -83,6 +84,7 @@ fn BallotView(page: BallotPage) -> impl IntoView {
             "The preview below counts the others' current ballots with yours."
         </p>
         <FormError error=posted_error(CastBallot::PATH) />
+        <ConfirmEmpty household_id=page.household_id.to_string() slot_id=page.slot_id.to_string() />
         <RankingBoard page />
         {(!others.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="others-heading">
@@ -115,4 +117,43 @@ fn BallotView(page: BallotPage) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// After a plain form save (no JavaScript), the page the form went back to says what happened:
+/// saved, or saved as the last ballot expected, which closed the vote.
+#[component]
+fn SavedNotice(results_href: String) -> impl IntoView {
+    let saved = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("saved")?;
+    let saved = BallotSaved {
+        closed: saved == "closed",
+        winner: None,
+        results_href,
+    };
+    Some(view! {
+        <p class="notice saved" role="status">
+            {saved.message()}
+            {saved.closed.then(|| view! { " " <a href=saved.results_href.clone()>"See the result"</a> })}
+        </p>
+    })
+}
+
+/// Without JavaScript, a ballot that ranks nothing comes back with the question; this form
+/// answers it (the board asks in place).
+#[component]
+fn ConfirmEmpty(household_id: String, slot_id: String) -> impl IntoView {
+    let asked =
+        posted_error(CastBallot::PATH).get_untracked() == Some(AppError::EmptyBallot.to_string());
+    if !asked {
+        return None;
+    }
+    Some(view! {
+        <PostForm action=CastBallot::PATH>
+            <input type="hidden" name="household_id" value=household_id />
+            <input type="hidden" name="slot_id" value=slot_id />
+            <input type="hidden" name=CONFIRM_EMPTY_FIELD value="on" />
+            <button type="submit">"Save with no opinion"</button>
+        </PostForm>
+    })
 }

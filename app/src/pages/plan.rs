@@ -6,13 +6,15 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{page_data, results::slot_anchor};
+use super::page_data;
 use crate::{
     components::{
         FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
     },
     error::Field,
-    plans::{EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan},
+    plans::{
+        EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan, slot_anchor,
+    },
 };
 
 #[component]

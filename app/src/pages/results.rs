@@ -8,10 +8,9 @@ use leptos_router::hooks::use_params_map;
 use super::page_data;
 use crate::{
     components::LocalTime,
-    ids::SlotId,
     plans::{
         DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, ResultsPage, SlotOutcome, SlotResult,
-        WinnerPaths, get_results,
+        WinnerPaths, get_results, slot_anchor,
     },
 };
 
@@ -29,11 +28,6 @@ pub fn Results() -> impl IntoView {
         |(household, plan)| get_results(household, plan),
     );
     page_data(page, |page| view! { <ResultsView page /> })
-}
-
-/// The anchor of a slot's section, which the plan and ballot pages link to.
-pub fn slot_anchor(slot: &SlotId) -> String {
-    format!("slot-{slot}")
 }
 
 #[component]

@@ -203,6 +203,19 @@ pub enum ResultsError {
     },
 }
 
+/// The anchor of a slot's section on the results page, which the plan and ballot pages link to.
+pub fn slot_anchor(slot: &SlotId) -> String {
+    format!("slot-{slot}")
+}
+
+/// Where a slot's result is shown: its section of the plan's results page.
+pub fn results_href(household: &HouseholdId, plan: &PlanId, slot: &SlotId) -> String {
+    format!(
+        "/households/{household}/plans/{plan}/results#{}",
+        slot_anchor(slot)
+    )
+}
+
 /// The download path of a closed slot's ballot file.
 pub fn export_path(household: &HouseholdId, slot: &SlotId) -> String {
     format!("/households/{household}/slots/{slot}/export")

@@ -4,8 +4,8 @@
 use http::request::Parts;
 
 use super::{
-    BallotPage, DishDetails, DishName, MealNames, MealSettings, OptionNames, PlanForm, PlanSummary,
-    PlanView, ResultsPage,
+    BallotPage, BallotSaved, DishDetails, DishName, MealNames, MealSettings, OptionNames, PlanForm,
+    PlanSummary, PlanView, ResultsPage,
 };
 use crate::{
     error::AppError,
@@ -84,7 +84,7 @@ pub trait PlansService: Send + Sync + 'static {
         household: HouseholdId,
         slot: SlotId,
         ranks: std::collections::BTreeMap<String, String>,
-    ) -> Result<(), AppError>;
+    ) -> Result<BallotSaved, AppError>;
     /// Every slot of a plan: open, closed without votes, or its re-counted result explained.
     /// A stored result that its own ballots do not reproduce is an internal error, never shown.
     async fn results(

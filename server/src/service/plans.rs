@@ -9,9 +9,9 @@ use app::{
     error::AppError,
     ids::{HouseholdId, PlanId, SlotId},
     plans::{
-        BallotPage, DishDetails, DishName, MealNames, MealSettings, NewPlan, OptionNames, PlanForm,
-        PlanSummary, PlanView, PlansService, Ranking, ResultsPage, SlotOutcome, SlotResult,
-        parse_new_deadline, parse_reopen_deadline,
+        BallotPage, BallotSaved, DishDetails, DishName, MealNames, MealSettings, NewPlan,
+        OptionNames, PlanForm, PlanSummary, PlanView, PlansService, Ranking, ResultsPage,
+        SlotOutcome, SlotResult, parse_new_deadline, parse_reopen_deadline, results_href,
     },
 };
 use http::request::Parts;
@@ -162,7 +162,7 @@ impl PlansService for Services {
         household: HouseholdId,
         slot: SlotId,
         ranks: BTreeMap<String, String>,
-    ) -> Result<(), AppError> {
+    ) -> Result<BallotSaved, AppError> {
         let access = self.access(req, &household).await?;
         let now = now_ms();
         limits::check(
@@ -180,9 +180,18 @@ impl PlansService for Services {
             .collect();
         // A ranking that does not fit the options ends here: the draft rolls back unsaved.
         let ranking = Ranking::from_ranks(&options, &ranks)?;
-        draft.save(&ranking).await?;
+        let results_href = results_href(&household, &draft.plan(), &slot);
+        let closed = draft.save(&ranking).await?;
         crate::metrics::ballot_cast();
-        Ok(())
+        let winner = closed.as_ref().and_then(|closed| closed.winner.as_ref());
+        Ok(BallotSaved {
+            closed: closed.is_some(),
+            winner: winner.and_then(|winner| {
+                let name = options.iter().find(|(id, _)| id == winner);
+                name.map(|(_, name)| name.clone())
+            }),
+            results_href,
+        })
     }
 
     #[tracing::instrument(name = "server_fn.get_results", skip_all, parent = RequestLog::span_id(req))]

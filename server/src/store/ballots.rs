@@ -69,6 +69,11 @@ impl BallotDraft {
         &self.options
     }
 
+    /// The plan the slot belongs to.
+    pub fn plan(&self) -> PlanId {
+        PlanId::from_stored(self.plan.clone())
+    }
+
     /// Saves the ballot, replacing an earlier one, while the slot is open; then closes the slot
     /// if every expected voter has voted. A ballot that arrives past the deadline closes the
     /// slot (lazily) and is refused.

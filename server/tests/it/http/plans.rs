@@ -3,7 +3,7 @@
 
 use app::{
     error::{AppError, Field},
-    plans::Ranking,
+    plans::{BallotSaved, Ranking},
 };
 use reqwest::StatusCode;
 
@@ -166,9 +166,15 @@ async fn a_ballot_cast_by_script_or_plain_form_is_saved_changed_and_seen_by_ever
         .await;
     assert!(answer.status.is_redirection(), "{answer:?}");
     let back = answer.location.unwrap();
+    assert_eq!(
+        back,
+        format!("{ballot_page}?saved=1"),
+        "back to the ballot page"
+    );
+    let confirmed = bob.open(&back).await.body;
     assert!(
-        back.starts_with(&bob.url(&ballot_page)),
-        "back to the ballot page: {back}"
+        confirmed.contains("Saved. You can change your ranking until voting closes."),
+        "the page confirms the save"
     );
     let changed = bob.ballot_page(&household, &slot).await.mine.unwrap();
     assert_eq!(changed.tiers().len(), 1);
@@ -276,7 +282,8 @@ async fn after_the_deadline_a_ballot_is_refused_and_the_saved_one_stays() {
             &[
                 ("household_id", &household),
                 ("slot_id", &slot),
-                (&pasta, ""),
+                (&pasta, "2"),
+                (&format!("rank-{}", page.options[1].id), "1"),
             ],
         )
         .await;
@@ -387,4 +394,114 @@ async fn a_ballot_with_a_missing_field_is_a_bad_request_not_a_server_error() {
         answer.error().to_string(),
         "The form could not be read. Please reload the page and try again."
     );
+}
+
+#[tokio::test]
+async fn a_ballot_that_ranks_nothing_is_saved_only_once_confirmed() {
+    let app = TestApp::spawn().await;
+    let (_ada, bob, household, plan) = household_with_plan(&app).await;
+    let page = bob.ballot_page_of_plan(&household, &plan).await;
+    let slot = page.slot_id.to_string();
+    let unranked: Vec<String> = page
+        .options
+        .iter()
+        .map(|option| format!("rank-{}", option.id))
+        .collect();
+    let mut fields = vec![
+        ("household_id", household.as_str()),
+        ("slot_id", slot.as_str()),
+    ];
+    fields.extend(unranked.iter().map(|key| (key.as_str(), "")));
+
+    // The board (script): refused with the question, nothing saved.
+    let asked = bob.call("cast_ballot", &fields).await;
+    assert_eq!(asked.status, StatusCode::BAD_REQUEST);
+    assert_eq!(asked.error(), AppError::EmptyBallot);
+    assert!(
+        asked
+            .error()
+            .to_string()
+            .starts_with("Save with no opinion on any dish?")
+    );
+    assert_eq!(bob.ballot_page(&household, &slot).await.mine, None);
+
+    // The plain form: back to the page, which asks and offers the confirming button.
+    let ballot_page = format!("/households/{household}/slots/{slot}");
+    let answer = bob.submit(&ballot_page, "cast_ballot", &fields).await;
+    let back = answer.location.expect("back to the ballot page");
+    let back = back.strip_prefix(&bob.url("")).unwrap_or(&back);
+    let question = bob.open(back).await.body;
+    assert!(
+        question.contains("Save with no opinion on any dish?"),
+        "{question}"
+    );
+    assert!(question.contains("name=\"confirm_empty\""), "{question}");
+    assert_eq!(bob.ballot_page(&household, &slot).await.mine, None);
+
+    // Confirmed: saved as a ballot with no opinion.
+    fields.push(("confirm_empty", "on"));
+    let saved = bob.call("cast_ballot", &fields).await;
+    saved.assert_ok();
+    let mine = bob.ballot_page(&household, &slot).await.mine;
+    assert_eq!(mine.map(|ranking| ranking.tiers().len()), Some(0));
+}
+
+#[tokio::test]
+async fn the_last_expected_ballot_is_told_it_closed_the_vote_and_who_won() {
+    let app = TestApp::spawn().await;
+    let (ada, bob, household, plan) = household_with_plan(&app).await;
+    let page = bob.ballot_page_of_plan(&household, &plan).await;
+    let slot = page.slot_id.to_string();
+    let curry = page.options[1].id.as_str();
+
+    let first = ada.cast_ballot(&household, &slot, &[(curry, "1")]).await;
+    let first: BallotSaved = serde_json::from_str(&first.assert_ok().body).unwrap();
+    assert!(!first.closed, "Bob has not voted yet");
+    assert_eq!(
+        first.message(),
+        "Saved. You can change your ranking until voting closes."
+    );
+
+    let last = bob.cast_ballot(&household, &slot, &[(curry, "1")]).await;
+    let last: BallotSaved = serde_json::from_str(&last.assert_ok().body).unwrap();
+    assert!(last.closed);
+    assert_eq!(last.winner.as_deref(), Some("Curry"));
+    assert_eq!(
+        last.message(),
+        "Saved. Yours was the last ballot expected, so voting has closed: Curry won."
+    );
+    assert_eq!(
+        last.results_href,
+        format!("/households/{household}/plans/{plan}/results#slot-{slot}")
+    );
+}
+
+#[tokio::test]
+async fn without_javascript_the_closing_ballot_goes_back_to_a_page_that_says_so() {
+    let app = TestApp::spawn().await;
+    let (ada, bob, household, plan) = household_with_plan(&app).await;
+    let page = bob.ballot_page_of_plan(&household, &plan).await;
+    let slot = page.slot_id.to_string();
+    let curry = format!("rank-{}", page.options[1].id);
+    ada.cast_ballot(&household, &slot, &[(page.options[1].id.as_str(), "1")])
+        .await
+        .assert_ok();
+    let ballot_page = format!("/households/{household}/slots/{slot}");
+    let fields = [
+        ("household_id", household.as_str()),
+        ("slot_id", slot.as_str()),
+        (curry.as_str(), "1"),
+    ];
+    let answer = bob.submit(&ballot_page, "cast_ballot", &fields).await;
+    let back = answer.location.expect("back to the ballot page");
+    assert_eq!(back, format!("{ballot_page}?saved=closed"));
+    let shown = bob.open(&back).await.body;
+    assert!(
+        shown.contains("Yours was the last ballot expected, so voting has closed"),
+        "{shown}"
+    );
+    assert!(shown.contains(&format!(
+        "/households/{household}/plans/{plan}/results#slot-{slot}"
+    )));
+    assert!(!shown.contains("Still waiting for 1 member"), "{shown}");
 }
