@@ -4,6 +4,7 @@ mod form;
 mod header;
 mod islands;
 mod ranking_board;
+mod share;
 
 pub use form::{
     FormError, PostForm, TextField, field_error, form_error, posted_error, posted_field_error,
@@ -11,3 +12,4 @@ pub use form::{
 pub use header::SiteHeader;
 pub use islands::{HydrationMarker, LocalTime, UtcOffsetField};
 pub use ranking_board::RankingBoard;
+pub use share::ShareButtons;

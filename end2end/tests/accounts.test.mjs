@@ -49,6 +49,15 @@ describe('accounts and households', () => {
     await linkField.waitFor();
     const link = await linkField.inputValue();
     assert.match(link, /\/join\/[A-Za-z0-9_-]{43}$/);
+
+    // Copy puts it on the clipboard; Share is offered only where the browser can share.
+    await waitForHydration(ada.page);
+    await ada.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
+    await ada.page.getByRole('button', { name: 'Copy', exact: true }).click();
+    await ada.page.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
+    assert.equal(await ada.page.evaluate(() => navigator.clipboard.readText()), link);
+    const canShare = await ada.page.evaluate(() => 'share' in navigator);
+    assert.equal(await ada.page.getByRole('button', { name: 'Share', exact: true }).count(), canShare ? 1 : 0);
     assert.equal(await ada.page.getByRole('list', { name: 'Pending invites' }).getByRole('listitem').count(), 1);
 
     // Bob, on his own phone, opens the link, signs up and lands in the household.

@@ -4,25 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, newPhonePage, waitForHydration } from '../support/browser.mjs';
+import { PASSWORD, call, dayFromNow } from '../support/api.mjs';
 import { startServer } from '../support/server.mjs';
-
-const PASSWORD = 'correct horse battery';
-
-/** Calls a server function as the page's own script would, with the context's cookies. */
-async function call(context, baseUrl, fn, form) {
-  const response = await context.request.post(`${baseUrl}/api/${fn}`, {
-    form,
-    headers: { Origin: baseUrl, Accept: 'application/json' },
-    maxRedirects: 0,
-  });
-  const body = await response.text();
-  assert.ok(response.ok(), `${fn}: ${response.status()} ${body}`);
-  return { location: response.headers().location, body };
-}
-
-function dayFromNow(days) {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** The preview's tiers, best first, as their text. */
 async function previewTiers(page) {
@@ -55,6 +38,7 @@ describe('ranking a meal', () => {
   let cy;
   let household;
   let ballotPath;
+  let planPath;
   let options;
 
   before(async () => {
@@ -94,6 +78,7 @@ describe('ranking a meal', () => {
     })).body);
     const slot = plan.slots[0].id;
     ballotPath = `/households/${household}/slots/${slot}`;
+    planPath = proposed.location;
     const page = JSON.parse((await call(bob.context, base, 'get_ballot_page', { household_id: household, slot_id: slot })).body);
     options = Object.fromEntries(page.options.map((o) => [o.name, o.id]));
     // Bob wants curry.
@@ -107,6 +92,25 @@ describe('ranking a meal', () => {
   after(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  test('on a phone the header is one short line and every link on the plan page is big enough to tap', async () => {
+    const { page, problems } = ada;
+    await page.goto(`${server.baseUrl}${planPath}`);
+    await waitForHydration(page);
+    const header = await page.locator('.site-header').boundingBox();
+    assert.ok(header.height <= 80, `header ${header.height} px high`);
+    const targets = page.locator('.slot-row > a, .slot-row summary, .actions > a, .menu > summary');
+    assert.ok((await targets.count()) >= 3);
+    for (const target of await targets.all()) {
+      const box = await target.boundingBox();
+      assert.ok(box.height >= 44, `${await target.textContent()}: ${box.height} px high`);
+    }
+    // The account menu opens without JavaScript's help and holds sign-out.
+    await page.locator('.menu > summary').click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.locator('.menu > summary').click();
+    assert.deepEqual(problems, []);
   });
 
   test('the preview follows every move without a request, and the saved ballot survives a reload', async () => {
@@ -199,7 +203,10 @@ describe('ranking a meal', () => {
     assert.ok(still.open, 'and the vote is still open');
 
     // She ranks Curry and saves: hers is the last ballot, and the board says so at once.
+    // Curry is second under the "no opinion" line: up past Pasta, then past the line.
     await cyPage.locator('button[aria-label="Move Curry up"]').click();
+    await cyPage.locator('button[aria-label="Move Curry up"]').click();
+    assert.deepEqual(await rankedNames(cyPage), ['Curry']);
     await cyPage.getByRole('button', { name: 'Save my ranking' }).click();
     const closed = cyPage.getByRole('status').filter({ hasText: 'Yours was the last ballot expected, so voting has closed: Pasta won.' });
     await closed.waitFor();
@@ -218,7 +225,13 @@ describe('ranking a meal', () => {
     await waitForHydration(page);
     assert.equal((await page.locator('.winner strong').first().textContent()).trim(), 'Pasta');
     assert.match(await page.locator('.explanation').first().textContent(), /Pasta beat (Curry 2–1 and Soup 1–0|Soup 1–0 and Curry 2–1)/);
+    // One screen first: each meal and its winner; the details fold below.
+    assert.match(await page.locator('.summary').textContent(), /dinner: Pasta/);
+    await page.getByText('How it was decided').first().click();
     await page.locator('table.head-to-head').first().waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Ranking', exact: true }).count(), 0, 'nothing tied: the final order alone');
+    const score = await page.locator('table.head-to-head td.won').first().boundingBox();
+    assert.ok(score.height < 40, 'a score stays on one line');
     assert.deepEqual(problems, []);
   });
 });

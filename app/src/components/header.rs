@@ -1,4 +1,7 @@
-//! The header on every page: who is signed in, the household switcher, sign-out.
+//! The header on every page: the brand and, signed in, a menu with who is signed in, the
+//! household switcher and sign-out. The menu is a `<details>` element: it opens and closes
+//! without JavaScript and keeps the header to one short line on a phone, so a page's own
+//! content starts on the first screen.
 //!
 //! Switching and signing out are plain forms (`PostForm`): both reload the page anyway.
 
@@ -30,9 +33,15 @@ pub fn SiteHeader() -> impl IntoView {
                             let households = viewer.households.clone();
                             Either::Left(view! {
                                 <nav class="account" aria-label="Account">
-                                    <span class="who">
+                                    <details class="menu">
+                                    <summary>
+                                        <span class="visually-hidden">"Account menu of "</span>
+                                        {viewer.display_name.clone()}
+                                    </summary>
+                                    <div class="menu-panel">
+                                    <p class="who">
                                         "Signed in as " <strong>{viewer.display_name}</strong>
-                                    </span>
+                                    </p>
                                     <a href="/households">"Households"</a>
                                     {(!households.is_empty()).then(|| view! {
                                         <PostForm action=SwitchHousehold::PATH>
@@ -55,6 +64,8 @@ pub fn SiteHeader() -> impl IntoView {
                                     <PostForm action=SignOut::PATH>
                                         <button type="submit" class="secondary">"Sign out"</button>
                                     </PostForm>
+                                    </div>
+                                    </details>
                                 </nav>
                             })
                         }

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{ErrorMessage, notifications::NotificationsLink, page_data};
 use crate::{
-    components::{FormError, PostForm, TextField, posted_error, posted_field_error},
+    components::{FormError, PostForm, ShareButtons, TextField, posted_error, posted_field_error},
     error::Field,
     households::{
         CreateInvite, HouseholdOverview, InviteView, LeaveHousehold, MemberView, RemoveMember,
@@ -230,7 +230,8 @@ fn NewInvite(origin: String) -> impl IntoView {
                         <section class="card notice" role="status" aria-labelledby="new-invite-heading">
                             <h2 id="new-invite-heading">"Invite link created"</h2>
                             <label for="new-invite-link">"Send this link to the person you invite (it is shown only now):"</label>
-                            <input id="new-invite-link" type="text" readonly value=link />
+                            <input id="new-invite-link" type="text" readonly value=link.clone() />
+                            <ShareButtons url=link title="Join our household on mealvote".to_owned() />
                         </section>
                     })
                 })

@@ -4,7 +4,7 @@ use leptos::server_fn::ServerFn;
 
 use super::page_data;
 use crate::{
-    components::{FormError, PostForm, TextField, posted_error, posted_field_error},
+    components::{FormError, PostForm, ShareButtons, TextField, posted_error, posted_field_error},
     error::Field,
     households::{
         CreateCalendarFeed, CreateHousehold, DeleteCalendarFeed, get_calendar_feed, list_households,
@@ -78,11 +78,18 @@ fn CalendarFeed() -> impl IntoView {
                             "tentative with the options while voting, confirmed with the winner after. "
                             "The link is a secret: anyone who has it can read these meals."
                         </p>
-                        {new_link.map(|link| view! {
-                            <div role="status">
-                                <label for="calendar-link">"Subscribe to this link in your calendar app (it is shown only now):"</label>
-                                <input id="calendar-link" type="text" readonly value=link />
-                            </div>
+                        {new_link.map(|link| {
+                            let webcal = webcal(&link);
+                            view! {
+                                <div role="status">
+                                    <label for="calendar-link">"Subscribe to this link in your calendar app (it is shown only now):"</label>
+                                    <input id="calendar-link" type="text" readonly value=link.clone() />
+                                    <p class="actions">
+                                        <a class="button" href=webcal>"Open in my calendar app"</a>
+                                        <ShareButtons url=link title="My mealvote calendar".to_owned() />
+                                    </p>
+                                </div>
+                            }
                         })}
                         <FormError error=posted_error(CreateCalendarFeed::PATH) />
                         <PostForm action=CreateCalendarFeed::PATH>
@@ -99,5 +106,31 @@ fn CalendarFeed() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The calendar link as `webcal:`, which phones hand to their calendar app to subscribe.
+fn webcal(link: &str) -> String {
+    let rest = link
+        .strip_prefix("https://")
+        .or_else(|| link.strip_prefix("http://"))
+        .unwrap_or(link);
+    format!("webcal://{rest}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::webcal;
+
+    #[test]
+    fn the_webcal_link_is_the_same_address_with_the_calendar_scheme() {
+        assert_eq!(
+            webcal("https://meals.example.com/calendar/abc.ics"),
+            "webcal://meals.example.com/calendar/abc.ics"
+        );
+        assert_eq!(
+            webcal("http://127.0.0.1:3000/calendar/abc.ics"),
+            "webcal://127.0.0.1:3000/calendar/abc.ics"
+        );
     }
 }

@@ -41,9 +41,41 @@ fn ResultsView(page: ResultsPage) -> impl IntoView {
             <a href=plan_href.clone()>"Back to the plan"</a>
             <a href=format!("/households/{household}/plans")>"All plans"</a>
         </p>
+        <Summary slots=page.slots.clone() />
         {page.slots.into_iter().map(|slot| view! {
             <SlotSection household=household.clone() plan_href=plan_href.clone() result=slot />
         }).collect_view()}
+    }
+}
+
+/// One screen first: each meal and its winner (or its state), linking to the details below.
+#[component]
+fn Summary(slots: Vec<SlotResult>) -> impl IntoView {
+    view! {
+        <section class="card summary" aria-labelledby="summary-heading">
+            <h2 id="summary-heading">"Winners"</h2>
+            <ul class="list">
+                {slots.into_iter().map(|slot| {
+                    let state = match &slot.outcome {
+                        SlotOutcome::Open { .. } => "still open".to_owned(),
+                        SlotOutcome::NoVotes { .. } => "no votes".to_owned(),
+                        SlotOutcome::Decided(decided) => decided.result.winner.clone(),
+                    };
+                    let decided = matches!(slot.outcome, SlotOutcome::Decided(_));
+                    view! {
+                        <li>
+                            <a href=format!("#{}", slot_anchor(&slot.id))>{slot.label}</a>
+                            ": "
+                            {if decided {
+                                Either::Left(view! { <strong>{state}</strong> })
+                            } else {
+                                Either::Right(view! { <span class="muted">{state}</span> })
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -103,14 +135,19 @@ fn DecidedView(decided: DecidedSlot) -> impl IntoView {
         <div class="explanation">
             {result.explanation.into_iter().map(|sentence| view! { <p>{sentence}</p> }).collect_view()}
         </div>
-        <h3>"Ranking"</h3>
-        <p class="hint">"Dishes on one line are tied: neither beats the other."</p>
-        <ol class="tiers">
-            {result.tiers.into_iter().map(|tier| {
-                let tied = tier.len() > 1;
-                view! { <li class:tied=tied>{tier.join(" = ")}</li> }
-            }).collect_view()}
-        </ol>
+        <details class="how">
+        <summary>"How it was decided"</summary>
+        // The ranking differs from the final order only where dishes tie.
+        {(result.tiers.len() < result.order.len()).then(|| view! {
+            <h3>"Ranking"</h3>
+            <p class="hint">"Dishes on one line are tied: neither beats the other."</p>
+            <ol class="tiers">
+                {result.tiers.into_iter().map(|tier| {
+                    let tied = tier.len() > 1;
+                    view! { <li class:tied=tied>{tier.join(" = ")}</li> }
+                }).collect_view()}
+            </ol>
+        })}
         <h3>"Final order"</h3>
         <ol class="final-order">
             {result.order.into_iter().map(|placed| view! {
@@ -130,6 +167,7 @@ fn DecidedView(decided: DecidedSlot) -> impl IntoView {
         <ul class="list paths">
             {result.paths.into_iter().map(|paths| view! { <PathLine paths /> }).collect_view()}
         </ul>
+        </details>
         <details class="verify">
             <summary>"Check this result yourself"</summary>
             <p>
@@ -159,7 +197,8 @@ fn DecidedView(decided: DecidedSlot) -> impl IntoView {
 fn HeadToHead(rows: Vec<HeadToHeadRow>) -> impl IntoView {
     let dishes: Vec<String> = rows.iter().map(|row| row.dish.clone()).collect();
     view! {
-        <div class="table-scroll">
+        <p class="hint scroll-hint">"Swipe the table sideways to see every dish."</p>
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Head-to-head scores">
             <table class="head-to-head">
                 <caption>
                     "Each cell: ballots preferring the row's dish to the column's, then the reverse."

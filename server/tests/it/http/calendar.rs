@@ -32,6 +32,11 @@ async fn create_feed(person: &Person) -> String {
         .unwrap_or_else(|| panic!("a calendar link: {link}"))
         .to_owned();
     assert_eq!(token.len(), 43, "32 random bytes, base64url");
+    let webcal = link.replacen("http://", "webcal://", 1);
+    assert!(
+        page.contains(&format!("href=\"{webcal}\"")),
+        "a webcal: link that works without JavaScript: {page}"
+    );
     token
 }
 

@@ -1,0 +1,104 @@
+// Accessibility checked, not hoped for: axe-core's WCAG 2.1 A/AA rules and best practices on
+// every page a household uses, on a phone, signed out and signed in, the ballot page before
+// hydration (no JavaScript) and after. Zero violations is the bar; each one is printed.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { axeViolations } from '../support/axe.mjs';
+import { launchBrowser, newPhonePage, waitForHydration } from '../support/browser.mjs';
+import { PASSWORD, call, dayFromNow } from '../support/api.mjs';
+import { startServer } from '../support/server.mjs';
+
+describe('accessibility (axe-core) on a phone', () => {
+  let server;
+  let browser;
+  let ada;
+  let plain;
+  const paths = {};
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    const base = server.baseUrl;
+    ada = await newPhonePage(browser);
+    plain = await newPhonePage(browser, { javaScriptEnabled: false });
+    await call(ada.context, base, 'sign_up', { display_name: 'Ada', email: 'ada@example.com', password: PASSWORD });
+    await call(plain.context, base, 'sign_in', { email: 'ada@example.com', password: PASSWORD });
+    const created = await call(ada.context, base, 'create_household', { name: 'Home' });
+    const household = created.location.split('/').pop();
+    await call(ada.context, base, 'create_invite', { household_id: household, expires_in_days: '7' });
+    const token = JSON.parse((await call(ada.context, base, 'take_new_secret', { kind: 'invite_token', household_id: household })).body);
+    const proposed = await call(ada.context, base, 'propose_plan', {
+      household_id: household,
+      first_day: dayFromNow(3),
+      days: '1',
+      meals: 'lunch, dinner',
+      options: 'Pasta\nCurry\nSoup',
+      deadline_date: dayFromNow(1),
+      deadline_time: '18:00',
+      utc_offset_minutes: '0',
+    });
+    const planId = proposed.location.split('/').pop();
+    const plan = JSON.parse((await call(ada.context, base, 'get_plan', { household_id: household, plan_id: planId })).body);
+    const [lunch, dinner] = plan.slots.map((slot) => slot.id);
+    const page = JSON.parse((await call(ada.context, base, 'get_ballot_page', { household_id: household, slot_id: lunch })).body);
+    // Ada is the only member: her lunch ballot closes lunch, so the results page has a winner.
+    await call(ada.context, base, 'cast_ballot', {
+      household_id: household,
+      slot_id: lunch,
+      [`rank-${page.options[1].id}`]: '1',
+      [`rank-${page.options[0].id}`]: '2',
+    });
+    Object.assign(paths, {
+      households: '/households',
+      household: `/households/${household}`,
+      plans: `/households/${household}/plans`,
+      propose: `/households/${household}/propose`,
+      dishes: `/households/${household}/dishes`,
+      notifications: `/households/${household}/notifications`,
+      plan: `/households/${household}/plans/${planId}`,
+      ballot: `/households/${household}/slots/${dinner}`,
+      results: `/households/${household}/plans/${planId}/results`,
+      join: `/join/${token}`,
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function check(page, path, { hydrated = true } = {}) {
+    await page.goto(`${server.baseUrl}${path}`);
+    if (hydrated) await waitForHydration(page);
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], `${path}${hydrated ? '' : ' (no JavaScript)'}`);
+  }
+
+  test('signed out: the landing, sign-in and sign-up pages', async () => {
+    const visitor = await newPhonePage(browser);
+    for (const path of ['/', '/signin', '/signup']) await check(visitor.page, path);
+    await visitor.context.close();
+  });
+
+  test('signed in: every household page, with the results folded open', async () => {
+    for (const name of ['households', 'household', 'plans', 'propose', 'dishes', 'notifications', 'plan', 'results', 'join']) {
+      await check(ada.page, paths[name]);
+    }
+    await ada.page.goto(`${server.baseUrl}${paths.results}`);
+    await waitForHydration(ada.page);
+    await ada.page.getByText('How it was decided').first().click();
+    assert.deepEqual(await axeViolations(ada.page), [], 'results with the details open');
+    await ada.page.locator('.menu > summary').click();
+    assert.deepEqual(await axeViolations(ada.page), [], 'with the account menu open');
+    assert.deepEqual(ada.problems, []);
+  });
+
+  test('the ballot page before hydration (no JavaScript) and after', async () => {
+    await check(plain.page, paths.ballot, { hydrated: false });
+    await check(ada.page, paths.ballot);
+    // Asked before saving a ballot that ranks nothing.
+    await ada.page.getByRole('button', { name: 'Save my ranking' }).click();
+    await ada.page.getByRole('button', { name: 'Keep ranking' }).waitFor();
+    assert.deepEqual(await axeViolations(ada.page), [], 'with the question showing');
+  });
+});
