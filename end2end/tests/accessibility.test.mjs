@@ -20,7 +20,7 @@ describe('accessibility (axe-core) on a phone', () => {
     browser = await launchBrowser();
     const base = server.baseUrl;
     ada = await newPhonePage(browser);
-    plain = await newPhonePage(browser, { javaScriptEnabled: false });
+    plain = await newPhonePage(browser);
     await call(ada.context, base, 'sign_up', { display_name: 'Ada', email: 'ada@example.com', password: PASSWORD });
     await call(plain.context, base, 'sign_in', { email: 'ada@example.com', password: PASSWORD });
     const created = await call(ada.context, base, 'create_household', { name: 'Home' });
@@ -93,7 +93,9 @@ describe('accessibility (axe-core) on a phone', () => {
     assert.deepEqual(ada.problems, []);
   });
 
-  test('the ballot page before hydration (no JavaScript) and after', async () => {
+  test('the ballot page before hydration (as without JavaScript) and after', async () => {
+    // Before hydration: the server's HTML alone, its scripts and WASM never arriving.
+    await plain.page.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
     await check(plain.page, paths.ballot, { hydrated: false });
     await check(ada.page, paths.ballot);
     // Asked before saving a ballot that ranks nothing.

@@ -227,7 +227,7 @@ fn NewInvite(origin: String) -> impl IntoView {
                 Suspend::new(async move {
                     let link = format!("{origin}/join/{}", token.await?);
                     Some(view! {
-                        <section class="card notice" role="status" aria-labelledby="new-invite-heading">
+                        <section class="card notice" aria-labelledby="new-invite-heading">
                             <h2 id="new-invite-heading">"Invite link created"</h2>
                             <label for="new-invite-link">"Send this link to the person you invite (it is shown only now):"</label>
                             <input id="new-invite-link" type="text" readonly value=link.clone() />
