@@ -79,7 +79,7 @@ fn CalendarFeed() -> impl IntoView {
                             "The link is a secret: anyone who has it can read these meals."
                         </p>
                         {new_link.map(|link| view! {
-                            <div role="status">
+                            <div role="status" data-shown-once="true">
                                 <label for="calendar-link">"Subscribe to this link in your calendar app (it is shown only now):"</label>
                                 <input id="calendar-link" type="text" readonly value=link />
                             </div>
