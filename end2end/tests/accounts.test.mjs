@@ -45,7 +45,7 @@ describe('accounts and households', () => {
 
     // She creates an invite link (7 days by default) and copies it.
     await ada.page.getByRole('button', { name: 'Create invite link' }).click();
-    const linkField = ada.page.getByLabel('Send this link to the person you invite:');
+    const linkField = ada.page.getByLabel('Send this link to the person you invite');
     await linkField.waitFor();
     const link = await linkField.inputValue();
     assert.match(link, /\/join\/[A-Za-z0-9_-]{43}$/);
