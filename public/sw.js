@@ -25,7 +25,10 @@ const VERSION = "v1";
 const PAGE_CACHE = `mealvote-pages-${VERSION}`;
 const ASSET_CACHE = `mealvote-assets-${VERSION}`;
 const SHELL_CACHE = `mealvote-shell-${VERSION}`;
+// Compiled into the server (server/src/http/pwa.rs), so always there; the favicon comes from the
+// built site and is fetched on a best-effort basis.
 const SHELL = ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/apple-touch-icon.png"];
+const FAVICON = "/favicon.svg";
 const MAX_PAGES = 50;
 const MAX_ASSETS = 40;
 const PAGE_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -50,7 +53,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((cache) => cache.addAll(SHELL))
+      .then((cache) => cache.addAll(SHELL).then(() => cache.add(FAVICON).catch(() => {})))
       .then(() => self.skipWaiting()),
   );
 });
@@ -92,7 +95,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(HASHED.test(url.pathname) ? assetCacheFirst(request) : assetNetworkFirst(request));
     return;
   }
-  if (sameOrigin && SHELL.includes(url.pathname)) {
+  if (sameOrigin && (SHELL.includes(url.pathname) || url.pathname === FAVICON)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
 });
@@ -116,6 +119,9 @@ async function networkFirst(event) {
     event.waitUntil(forgetPages());
   } else if (response.status === 200 && isHtml(response)) {
     event.waitUntil(keep(request, response.clone()));
+  } else {
+    // Gone, no longer theirs (404 after a removal) or failing: the old copy is not shown either.
+    event.waitUntil(caches.open(PAGE_CACHE).then((cache) => cache.delete(request.url)));
   }
   return response;
 }

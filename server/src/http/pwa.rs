@@ -50,12 +50,14 @@ struct Worker {
 }
 
 /// The routes: `/manifest.webmanifest`, `/sw.js` and the icons.
-pub fn routes<S: Clone + Send + Sync + 'static>(site: &app::SiteConfig, pkg_dir: &str) -> Router<S> {
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    site: &app::SiteConfig,
+    pkg_dir: &str,
+) -> Router<S> {
     let prefix = serde_json::to_string(&site.assets_prefix(pkg_dir)).expect("a string");
     let worker = Worker {
         script: format!("const ASSETS = {prefix};\n{SERVICE_WORKER}"),
-        policy: HeaderValue::from_str(&site.service_worker_policy())
-            .expect("the policy is ASCII"),
+        policy: HeaderValue::from_str(&site.service_worker_policy()).expect("the policy is ASCII"),
     };
     let mut router = Router::new()
         .route("/manifest.webmanifest", get(manifest))

@@ -78,7 +78,8 @@ async fn the_manifest_names_the_app_and_its_icons_are_served() {
 #[tokio::test]
 async fn the_service_worker_comes_from_the_site_itself_with_its_own_policy() {
     let db = TestDatabase::sqlite().await;
-    let app = TestApp::spawn_with(db, &[("ASSETS_BASE_URL", "https://assets.example.com/v1")]).await;
+    let app =
+        TestApp::spawn_with(db, &[("ASSETS_BASE_URL", "https://assets.example.com/v1")]).await;
     let ada = app.signed_up("Ada").await;
     // Asked for with a session cookie, as a signed-in browser does: nothing personal in it.
     let response = ada.get("/sw.js").await;
@@ -116,7 +117,13 @@ async fn every_page_links_the_manifest_and_registers_the_worker_under_its_csp() 
         let csp = header_of(&response, header::CONTENT_SECURITY_POLICY);
         assert!(csp.contains("worker-src 'self';"), "{csp}");
         assert!(csp.contains("manifest-src 'self';"), "{csp}");
-        let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap();
         // The worker keeps the page but the browser and proxies still must not.
         assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-store");
         let body = response.text().await.unwrap();
