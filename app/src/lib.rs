@@ -33,6 +33,11 @@ use leptos_router::{
 
 pub use site::SiteConfig;
 
+/// Registers the service worker (`/sw.js`, served by the app server; `docs/offline.md`) once the
+/// page has loaded, so that it never competes with hydration. Inline, with the page's CSP nonce.
+const REGISTER_SERVICE_WORKER: &str = "if (\"serviceWorker\" in navigator) { \
+     addEventListener(\"load\", () => navigator.serviceWorker.register(\"/sw.js\").catch(() => {})); }";
+
 /// The HTML document around every page. Runs only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let site = use_context::<SiteConfig>().unwrap_or_default();
@@ -47,6 +52,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                // The palette of style/main.css: --accent in light mode, --bg in dark mode.
+                <meta name="theme-color" content="#b4481b" media="(prefers-color-scheme: light)" />
+                <meta name="theme-color" content="#14161a" media="(prefers-color-scheme: dark)" />
+                <script nonce=leptos::nonce::use_nonce() inner_html=REGISTER_SERVICE_WORKER></script>
                 <HashedStylesheet options=options.clone() id="leptos" root=root.clone().unwrap_or_default() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options root=root.unwrap_or_default() islands=true />

@@ -5,6 +5,9 @@
 //! history, logs or a `Referer` keep, and that anyone could forge to plant a secret of their
 //! choosing) and the page that follows takes it out: a reload, another tab or another device
 //! shows nothing. A secret nobody took is dropped after [`SHOWN_ONCE_TTL_MS`].
+//!
+//! The element showing a secret carries `data-shown-once`: the service worker never keeps a page
+//! with it for offline use (`public/sw.js`), so a secret is not shown again from there either.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -37,7 +37,30 @@ impl SiteConfig {
              img-src 'self' data:{assets}; \
              font-src 'self'{assets}; \
              connect-src 'self'{assets}{reload}; \
+             worker-src 'self'; manifest-src 'self'; \
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
+    }
+
+    /// The Content-Security-Policy of the service worker script (`/sw.js`), which governs the
+    /// worker itself: it runs no other script and only fetches from the site and the assets
+    /// origin (pages, and the JS/WASM/CSS it keeps for offline use).
+    pub fn service_worker_policy(&self) -> String {
+        let assets = self
+            .assets_base_url
+            .as_deref()
+            .and_then(origin_of)
+            .map(|origin| format!(" {origin}"))
+            .unwrap_or_default();
+        format!("default-src 'none'; connect-src 'self'{assets}; frame-ancestors 'none'")
+    }
+
+    /// Where the browser loads the hashed JS/WASM/CSS from: `<assets base>/pkg/`, or `/pkg/` on
+    /// the site itself. The service worker keeps copies of what it fetches from there.
+    pub fn assets_prefix(&self, pkg_dir: &str) -> String {
+        format!(
+            "{}/{pkg_dir}/",
+            self.assets_base_url.as_deref().unwrap_or_default()
         )
     }
 }
@@ -91,6 +114,31 @@ mod tests {
         let csp = SiteConfig::default().content_security_policy("n");
         assert!(csp.contains("script-src 'self' 'nonce-n' 'wasm-unsafe-eval';"));
         assert!(!csp.contains("ws://"));
+    }
+
+    #[test]
+    fn pages_may_register_the_service_worker_and_link_the_manifest() {
+        let csp = SiteConfig::default().content_security_policy("n");
+        assert!(csp.contains("worker-src 'self';"), "{csp}");
+        assert!(csp.contains("manifest-src 'self';"), "{csp}");
+    }
+
+    #[test]
+    fn the_service_worker_may_fetch_only_from_the_site_and_the_assets_origin() {
+        let site = SiteConfig {
+            assets_base_url: Some("https://assets.example.com/v1".into()),
+            ..SiteConfig::default()
+        };
+        assert_eq!(
+            site.service_worker_policy(),
+            "default-src 'none'; connect-src 'self' https://assets.example.com; \
+             frame-ancestors 'none'"
+        );
+        assert_eq!(
+            site.assets_prefix("pkg"),
+            "https://assets.example.com/v1/pkg/"
+        );
+        assert_eq!(SiteConfig::default().assets_prefix("pkg"), "/pkg/");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod finalize;
 mod metrics;
 mod no_store;
 mod observe;
+mod pwa;
 mod waking;
 
 use std::sync::{Arc, LazyLock};
@@ -124,7 +125,8 @@ pub fn router(
 
     let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(waking::readyz));
+        .route("/readyz", get(waking::readyz))
+        .merge(pwa::routes(&config.site(), &leptos_options.site_pkg_dir));
     if let Some(token) = &config.metrics_token {
         let endpoint = MetricsEndpoint::new(recorder, state.store.clone(), token);
         router = router.merge(

@@ -227,7 +227,7 @@ fn NewInvite(origin: String) -> impl IntoView {
                 Suspend::new(async move {
                     let link = format!("{origin}/join/{}", token.await?);
                     Some(view! {
-                        <section class="card notice" aria-labelledby="new-invite-heading">
+                        <section class="card notice" aria-labelledby="new-invite-heading" data-shown-once="true">
                             <h2 id="new-invite-heading">"Invite link created"</h2>
                             <label for="new-invite-link">"Send this link to the person you invite (it is shown only now):"</label>
                             <input id="new-invite-link" type="text" readonly value=link.clone() />
@@ -319,7 +319,7 @@ fn NewWebhookSecret() -> impl IntoView {
             {move || Suspend::new(async move {
                 let secret = secret.await?;
                 Some(view! {
-                    <div class="notice" role="status">
+                    <div class="notice" role="status" data-shown-once="true">
                         <label for="new-webhook-secret">
                             "Webhook set. Its signing secret, shown only now — keep it with your receiver:"
                         </label>

@@ -81,7 +81,7 @@ fn CalendarFeed() -> impl IntoView {
                         {new_link.map(|link| {
                             let webcal = webcal(&link);
                             view! {
-                                <div class="notice">
+                                <div class="notice" data-shown-once="true">
                                     <label for="calendar-link">"Subscribe to this link in your calendar app (it is shown only now):"</label>
                                     <input id="calendar-link" type="text" readonly value=link.clone() />
                                     <p class="actions">

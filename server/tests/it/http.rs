@@ -9,6 +9,7 @@ mod closing;
 mod csrf;
 mod households;
 mod notifications;
+mod offline;
 mod pages;
 mod plans;
 mod results;
