@@ -1,0 +1,80 @@
+//! One slot's ballot as it crosses the wire: the page the ranking board is built from, and what
+//! saving a ballot did.
+
+use serde::{Deserialize, Serialize};
+
+use super::Ranking;
+use crate::ids::{HouseholdId, OptionId, PlanId, SlotId};
+
+/// Everything the ranking board needs for one slot: its options, the viewer's ballot and the
+/// other members' ballots (households are transparent by design; the page says so).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotPage {
+    pub household_id: HouseholdId,
+    pub plan_id: PlanId,
+    pub plan_title: String,
+    pub slot_id: SlotId,
+    pub slot_label: String,
+    pub deadline_ms: i64,
+    pub open: bool,
+    pub options: Vec<OptionView>,
+    /// The viewer's saved ballot, if any.
+    pub mine: Option<Ranking>,
+    pub others: Vec<MemberBallot>,
+    pub voters: Vec<VoterView>,
+    /// Expected voters without a ballot yet.
+    pub still_expected: u32,
+}
+
+/// What saving a ballot did: saved, and whether it was the last one expected, which closes the
+/// vote at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotSaved {
+    /// The vote closed with this ballot.
+    pub closed: bool,
+    /// The winning dish, when it closed.
+    pub winner: Option<String>,
+    /// Where the slot's result is shown.
+    pub results_href: String,
+}
+
+impl BallotSaved {
+    /// What the person is told.
+    pub fn message(&self) -> String {
+        match (self.closed, &self.winner) {
+            (false, _) => "Saved. You can change your ranking until voting closes.".to_owned(),
+            (true, Some(winner)) => format!(
+                "Saved. Yours was the last ballot expected, so voting has closed: {winner} won."
+            ),
+            (true, None) => {
+                "Saved. Yours was the last ballot expected, so voting has closed.".to_owned()
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub id: OptionId,
+    pub name: String,
+    pub note: Option<String>,
+    pub link: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberBallot {
+    pub member: String,
+    pub ranking: Ranking,
+}
+
+/// Who has voted on a slot (never how, on this list).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoterView {
+    pub name: String,
+    pub voted: bool,
+    /// Counted for an early close: a member when the plan was proposed.
+    pub expected: bool,
+}
+
+/// The form field that says a ballot ranking nothing is meant.
+pub const CONFIRM_EMPTY_FIELD: &str = "confirm_empty";
