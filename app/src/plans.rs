@@ -27,7 +27,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use ballots::{
-    BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, MemberBallot, OptionView, VoterView,
+    BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, MemberBallot, OptionView, VoterView, ballot_href,
 };
 pub use board::{Board, Row};
 pub use domain::{DEFAULT_DAYS, MAX_DAYS, NewPlan, PlanForm, Ranking, rank_field};
@@ -288,7 +288,7 @@ pub async fn cast_ballot(
         if !confirmed_empty && ranks.values().all(|rank| rank.trim().is_empty()) {
             return Err(AppError::EmptyBallot);
         }
-        let page = format!("/households/{household}/slots/{slot}");
+        let page = ballot_href(&household, &slot);
         let saved = plans.cast_ballot(&req, household, slot, ranks).await?;
         let outcome = if saved.closed { "closed" } else { "1" };
         crate::service::go_to_after_plain_form(&format!("{page}?saved={outcome}"));

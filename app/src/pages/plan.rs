@@ -13,7 +13,8 @@ use crate::{
     },
     error::Field,
     plans::{
-        EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan, slot_anchor,
+        EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, ballot_href, get_plan,
+        slot_anchor,
     },
 };
 
@@ -141,7 +142,7 @@ fn SlotRow(
     editable: bool,
 ) -> impl IntoView {
     let slot = summary;
-    let href = format!("/households/{household}/slots/{}", slot.id);
+    let href = ballot_href(&household, &slot.id);
     let result_href = format!("{results_href}#{}", slot_anchor(&slot.id));
     let status = if slot.i_voted {
         "You voted"

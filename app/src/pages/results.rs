@@ -10,7 +10,7 @@ use crate::{
     components::LocalTime,
     plans::{
         DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, ResultsPage, SlotOutcome, SlotResult,
-        WinnerPaths, get_results, slot_anchor,
+        WinnerPaths, ballot_href, get_results, slot_anchor,
     },
 };
 
@@ -85,7 +85,7 @@ fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl
     let anchor = slot_anchor(&slot.id);
     let heading = format!("{anchor}-heading");
     let labelled_by = heading.clone();
-    let ballot_href = format!("/households/{household}/slots/{}", slot.id);
+    let ballot_href = ballot_href(&household, &slot.id);
     let body = match slot.outcome {
         SlotOutcome::Open { deadline_ms } => EitherOf3::A(view! {
             <p>

@@ -599,3 +599,11 @@ pub fn input_value(html: &str, id: &str) -> Option<String> {
     let value = &input[input.find("value=\"")? + "value=\"".len()..];
     Some(value[..value.find('"')?].to_owned())
 }
+
+/// The nonce a `Content-Security-Policy` header allows scripts by (`'nonce-…'`).
+pub fn csp_nonce(csp: &str) -> &str {
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {csp}"))
+}

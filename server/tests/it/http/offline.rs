@@ -3,7 +3,7 @@
 
 use reqwest::{StatusCode, header};
 
-use crate::support::{TestApp, TestDatabase};
+use crate::support::{TestApp, TestDatabase, csp_nonce};
 
 fn header_of(response: &reqwest::Response, name: header::HeaderName) -> String {
     response
@@ -117,13 +117,7 @@ async fn every_page_links_the_manifest_and_registers_the_worker_under_its_csp() 
         let csp = header_of(&response, header::CONTENT_SECURITY_POLICY);
         assert!(csp.contains("worker-src 'self';"), "{csp}");
         assert!(csp.contains("manifest-src 'self';"), "{csp}");
-        let nonce = csp
-            .split("'nonce-")
-            .nth(1)
-            .unwrap()
-            .split('\'')
-            .next()
-            .unwrap();
+        let nonce = csp_nonce(&csp);
         // The worker keeps the page but the browser and proxies still must not.
         assert_eq!(header_of(&response, header::CACHE_CONTROL), "no-store");
         let body = response.text().await.unwrap();

@@ -2,7 +2,7 @@
 
 use reqwest::{StatusCode, header};
 
-use crate::support::{TestApp, TestDatabase, household_with_plan};
+use crate::support::{TestApp, TestDatabase, csp_nonce, household_with_plan};
 
 #[tokio::test]
 async fn healthz_answers_without_touching_the_database() {
@@ -46,13 +46,7 @@ async fn the_landing_page_is_rendered_on_the_server_with_security_headers() {
     );
     let body = response.text().await.unwrap();
     assert!(body.contains("Decide what to eat, together"), "{body}");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
+    let nonce = csp_nonce(csp);
     assert!(
         body.contains(&format!("nonce=\"{nonce}\"")),
         "inline scripts carry the CSP nonce"
