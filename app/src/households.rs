@@ -199,36 +199,6 @@ pub async fn join_household(token: String) -> Result<(), AppError> {
     .await
 }
 
-/// A UTC calendar date (`2026-05-14`) for a time in milliseconds since the epoch; the same on the
-/// server and in the browser, so hydration sees the same text.
-pub fn utc_date(ms: i64) -> String {
-    // Howard Hinnant's days-to-civil algorithm (http://howardhinnant.github.io/date_algorithms.html).
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_dates_are_calendar_dates() {
-        assert_eq!(utc_date(0), "1970-01-01");
-        assert_eq!(utc_date(951_782_400_000), "2000-02-29");
-        assert_eq!(utc_date(1_778_716_800_000), "2026-05-14");
-        assert_eq!(utc_date(-86_400_000), "1969-12-31");
-    }
-}
-
 /// The signed-in member's calendar feed (`docs/calendar.md`): whether it is on, and where feed
 /// URLs start (`https://host/calendar/`). The URL's token is shown only when it is created.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 mod components;
+pub mod dates;
 pub mod error;
 pub mod households;
 pub mod ids;

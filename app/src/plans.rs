@@ -41,8 +41,7 @@ pub use results::{
     export_path, results_href, slot_anchor, verdict, verify_command,
 };
 pub use timing::{
-    day_iso, day_label, days_label, parse_day, parse_new_deadline, parse_reopen_deadline,
-    slot_label,
+    day_iso, days_label, parse_day, parse_new_deadline, parse_reopen_deadline, slot_label,
 };
 
 use crate::{

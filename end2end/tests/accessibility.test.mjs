@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { axeViolations } from '../support/axe.mjs';
 import { launchBrowser, newPhonePage, waitForHydration } from '../support/browser.mjs';
-import { PASSWORD, call, dayFromNow } from '../support/api.mjs';
+import { PASSWORD, call } from '../support/api.mjs';
+import { householdWithADecidedMeal } from '../support/scene.mjs';
 import { startServer } from '../support/server.mjs';
 
 describe('accessibility (axe-core) on a phone', () => {
@@ -21,45 +22,8 @@ describe('accessibility (axe-core) on a phone', () => {
     const base = server.baseUrl;
     ada = await newPhonePage(browser);
     plain = await newPhonePage(browser);
-    await call(ada.context, base, 'sign_up', { display_name: 'Ada', email: 'ada@example.com', password: PASSWORD });
+    Object.assign(paths, await householdWithADecidedMeal(ada.context, base));
     await call(plain.context, base, 'sign_in', { email: 'ada@example.com', password: PASSWORD });
-    const created = await call(ada.context, base, 'create_household', { name: 'Home' });
-    const household = created.location.split('/').pop();
-    await call(ada.context, base, 'create_invite', { household_id: household, expires_in_days: '7' });
-    const token = JSON.parse((await call(ada.context, base, 'take_new_secret', { kind: 'invite_token', household_id: household })).body);
-    const proposed = await call(ada.context, base, 'propose_plan', {
-      household_id: household,
-      first_day: dayFromNow(3),
-      days: '1',
-      meals: 'lunch, dinner',
-      options: 'Pasta\nCurry\nSoup',
-      deadline_date: dayFromNow(1),
-      deadline_time: '18:00',
-      utc_offset_minutes: '0',
-    });
-    const planId = proposed.location.split('/').pop();
-    const plan = JSON.parse((await call(ada.context, base, 'get_plan', { household_id: household, plan_id: planId })).body);
-    const [lunch, dinner] = plan.slots.map((slot) => slot.id);
-    const page = JSON.parse((await call(ada.context, base, 'get_ballot_page', { household_id: household, slot_id: lunch })).body);
-    // Ada is the only member: her lunch ballot closes lunch, so the results page has a winner.
-    await call(ada.context, base, 'cast_ballot', {
-      household_id: household,
-      slot_id: lunch,
-      [`rank-${page.options[1].id}`]: '1',
-      [`rank-${page.options[0].id}`]: '2',
-    });
-    Object.assign(paths, {
-      households: '/households',
-      household: `/households/${household}`,
-      plans: `/households/${household}/plans`,
-      propose: `/households/${household}/propose`,
-      dishes: `/households/${household}/dishes`,
-      notifications: `/households/${household}/notifications`,
-      plan: `/households/${household}/plans/${planId}`,
-      ballot: `/households/${household}/slots/${dinner}`,
-      results: `/households/${household}/plans/${planId}/results`,
-      join: `/join/${token}`,
-    });
   });
 
   after(async () => {

@@ -120,6 +120,13 @@ describe('ranking a meal', () => {
     const requests = [];
     page.on('request', (request) => requests.push(request.url()));
 
+    // Bob's ballot reads as one line: his name, then his ranking.
+    const bobs = page.locator('.others li').filter({ hasText: 'Bob' });
+    assert.equal((await bobs.textContent()).trim(), 'Bob: Curry');
+    const name = await bobs.locator('strong').boundingBox();
+    const ranking = await bobs.locator('.ranking-text').boundingBox();
+    assert.ok(Math.abs(name.y - ranking.y) < 4 && ranking.x > name.x, 'the name stays beside its ranking');
+
     // Nothing ranked yet: Bob's curry leads on its own.
     assert.deepEqual(await previewTiers(page), ['Curry', 'Pasta = Soup tied']);
 
@@ -139,6 +146,9 @@ describe('ranking a meal', () => {
     console.log(`timing browser: click to updated preview (3 options, 2 ballots): ${millis.toFixed(2)} ms`);
     assert.deepEqual(await rankedNames(page), ['Pasta']);
     assert.deepEqual(await previewTiers(page), ['Pasta = Curry tied', 'Soup']);
+    // A screen reader hears where the moved option now stands.
+    const announcement = page.locator('.board-announcement[aria-live="polite"]');
+    assert.equal((await announcement.textContent()).trim(), 'Pasta: 1st.');
 
     // Drag (mouse): Soup's handle onto the first row puts Soup first.
     const handle = page.getByRole('button', { name: 'Move Soup', exact: true });
@@ -151,11 +161,13 @@ describe('ranking a meal', () => {
     await page.mouse.up();
     assert.deepEqual(await rankedNames(page), ['Soup', 'Pasta']);
     assert.deepEqual(await previewTiers(page), ['Curry = Soup tied', 'Pasta']);
+    assert.equal((await announcement.textContent()).trim(), 'Soup: 1st.', 'a drop is announced too');
 
     // Keys: on Pasta's handle, "=" ties it with Soup above.
     await page.getByRole('button', { name: 'Move Pasta', exact: true }).focus();
     await page.keyboard.press('=');
     assert.match(await page.locator('.board .option.tied .name').textContent(), /Pasta/);
+    assert.equal((await announcement.textContent()).trim(), 'Pasta: tied 1st with Soup.');
 
     assert.deepEqual(requests, [], 'the preview needs no network request');
 
@@ -175,6 +187,18 @@ describe('ranking a meal', () => {
     await plain.page.goto(`${server.baseUrl}${ballotPath}`);
     const pasta = plain.page.locator(`#rank-${options.Pasta}`);
     assert.equal(await plain.page.locator(`#rank-${options.Curry}`).inputValue(), '1', 'his saved ballot');
+    // The form explains itself without the board's "no opinion" line, and its rank boxes stand
+    // in one column at the right of each row.
+    assert.equal(await plain.page.locator('.board .divider').isVisible(), false);
+    await plain.page.getByText('Leave a rank empty for no opinion.').waitFor();
+    const boxes = await Promise.all((await plain.page.locator('.board .rank').all()).map((box) => box.boundingBox()));
+    const rows = await Promise.all((await plain.page.locator('.board .option').all()).map((row) => row.boundingBox()));
+    assert.equal(boxes.length, 3);
+    assert.equal(new Set(boxes.map((box) => Math.round(box.x))).size, 1, `rank boxes line up: ${JSON.stringify(boxes)}`);
+    boxes.forEach((box, i) => {
+      const rowRight = rows[i].x + rows[i].width;
+      assert.ok(rowRight - (box.x + box.width) < 24, `box ${i} sits at the right of its row`);
+    });
     await pasta.fill('1');
     await plain.page.locator(`#rank-${options.Curry}`).fill('2');
     await plain.page.getByRole('button', { name: 'Save my ranking' }).click();

@@ -6,6 +6,8 @@
 
 use leptos::prelude::*;
 
+use crate::dates::utc_moment_label;
+
 /// Marks the page as hydrated: `data-hydrated="true"` appears once the WASM has taken over every
 /// island before it (islands hydrate in document order and this one comes last). People's tools
 /// and the browser tests wait for it.
@@ -23,10 +25,10 @@ pub fn HydrationMarker() -> impl IntoView {
 }
 
 /// An instant (milliseconds since the epoch) as a `<time>`: "Sun 22 Nov, 17:00 UTC" from the
-/// server, the same in the viewer's local time zone once hydrated.
+/// server, "Sun 22 Nov, 18:00" in the viewer's own time zone once hydrated (`crate::dates`).
 #[island]
 pub fn LocalTime(ms: i64) -> impl IntoView {
-    let (text, set_text) = signal(utc_label(ms));
+    let (text, set_text) = signal(utc_moment_label(ms));
     Effect::new(move || set_text.set(local_label(ms)));
     view! { <time datetime=iso(ms)>{text}</time> }
 }
@@ -45,7 +47,8 @@ pub fn UtcOffsetField() -> impl IntoView {
 fn iso(ms: i64) -> String {
     #[cfg(feature = "ssr")]
     {
-        instant(ms)
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .ok()
             .and_then(|t| {
                 t.format(&time::format_description::well_known::Rfc3339)
                     .ok()
@@ -59,51 +62,19 @@ fn iso(ms: i64) -> String {
     }
 }
 
-/// "Sun 22 Nov, 17:00 UTC": what the server can say without knowing the viewer's time zone.
-fn utc_label(ms: i64) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        instant(ms)
-            .and_then(|t| {
-                t.format(time::macros::format_description!(
-                    "[weekday repr:short] [day padding:none] [month repr:short], [hour]:[minute] UTC"
-                ))
-                .ok()
-            })
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = ms;
-        String::new()
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn instant(ms: i64) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
-}
-
-/// The instant in the browser's own time zone and language.
+/// The instant in the browser's own time zone (the offset it had at that instant, so a deadline
+/// after a change to summer time reads right).
 fn local_label(ms: i64) -> String {
     #[cfg(feature = "hydrate")]
     {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-        let options = js_sys::Object::new();
-        for (key, value) in [
-            ("weekday", "short"),
-            ("day", "numeric"),
-            ("month", "short"),
-            ("hour", "2-digit"),
-            ("minute", "2-digit"),
-        ] {
-            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-        }
-        date.to_locale_string("default", &options).into()
+        // `getTimezoneOffset` is minutes *west* of UTC.
+        let west =
+            js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).get_timezone_offset();
+        crate::dates::moment_label(ms, -(west as i32))
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        utc_label(ms)
+        utc_moment_label(ms)
     }
 }
 

@@ -5,7 +5,8 @@
 //! same ballot shape the board sends. Once hydrated, the numbers give way to the board: drag an
 //! option by its handle (mouse or touch), use its ↑ ↓ buttons, or focus the handle and press
 //! ↑/↓ to move it and `=` to tie it with the option above. Options below the "no opinion" line
-//! are unranked. "If voting closed now" is recomputed by the shared tally after every change.
+//! are unranked. "If voting closed now" is recomputed by the shared tally after every change, and
+//! a polite live region tells screen readers where the moved option now stands.
 
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
@@ -47,9 +48,33 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
         info.with_value(|options| others.with_value(|others| preview(options, others, &draft)))
     });
 
-    let edit = move |change: &dyn Fn(&mut Board)| {
-        board.update(|b| change(b));
+    // What a screen reader hears after a move: where the moved option now stands.
+    let announcement = RwSignal::new(String::new());
+    let announce = move |option: &OptionId| {
+        let words = info.with_value(|options| {
+            board.read_untracked().place_words(option, |id| {
+                options
+                    .iter()
+                    .find(|o| &o.id == id)
+                    .map(|o| o.name.clone())
+                    .unwrap_or_default()
+            })
+        });
+        announcement.set(words);
+    };
+    let edit = move |option: &OptionId, change: Change| {
+        board.update(|b| change.apply(b));
         status.set(None);
+        announce(option);
+    };
+    let drop = move || {
+        if let Some(index) = dragging.get_untracked() {
+            dragging.set(None);
+            if let Some(Row::Option { id, .. }) = board.read_untracked().rows().get(index).cloned()
+            {
+                announce(&id);
+            }
+        }
     };
 
     let household = page.household_id.to_string();
@@ -101,8 +126,8 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                 class="board"
                 aria-label="Your ranking"
                 on:pointermove=move |ev| drag_move(&ev, board, dragging, status)
-                on:pointerup=move |_| dragging.set(None)
-                on:pointercancel=move |_| dragging.set(None)
+                on:pointerup=move |_| drop()
+                on:pointercancel=move |_| drop()
             >
                 {move || {
                     let current = board.get();
@@ -110,19 +135,20 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                     let ranks = current.ranking().ranks();
                     current.rows().iter().enumerate().map(|(index, row)| match row {
                         Row::Divider => Either::Left(view! {
-                            <li class="divider" data-row=index>
+                            <li class="divider js-only" data-row=index>
                                 <span>"No opinion below this line"</span>
                             </li>
                         }),
                         Row::Option { id, tied } => {
                             let option = info.with_value(|o| o.iter().find(|o| &o.id == id).cloned());
                             let rank = ranks.get(&rank_field(id)).cloned().unwrap_or_default();
+                            let moved = id.clone();
                             Either::Right(view! {
                                 <OptionRow
                                     option=option.unwrap_or_else(|| OptionView { id: id.clone(), name: String::new(), note: None, link: None })
                                     index rank tied=*tied ranked=index < divider
                                     can_tie=current.can_tie(index) last=index + 1 == current.rows().len()
-                                    live edit=Callback::new(move |change: Change| edit(&|b: &mut Board| change.apply(b)))
+                                    live edit=Callback::new(move |change: Change| edit(&moved, change))
                                     dragging
                                 />
                             })
@@ -130,6 +156,9 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                     }).collect_view()
                 }}
             </ol>
+            <p class="board-announcement visually-hidden" aria-live="polite" aria-atomic="true">
+                {move || announcement.get()}
+            </p>
             {move || open.get().then(|| view! {
                 <button type="submit" disabled=move || saving.get()>"Save my ranking"</button>
             })}

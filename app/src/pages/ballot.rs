@@ -89,9 +89,9 @@ fn BallotView(page: BallotPage) -> impl IntoView {
         {(!others.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="others-heading">
                 <h2 id="others-heading">"How the others ranked"</h2>
-                <ul class="list" aria-label="Other members' ballots">
+                <ul class="list others" aria-label="Other members' ballots">
                     {others.into_iter().map(|(member, ranking)| view! {
-                        <li><strong>{member}</strong> ": " {ranking}</li>
+                        <li><strong>{member}</strong> ": " <span class="ranking-text">{ranking}</span></li>
                     }).collect_view()}
                 </ul>
             </section>

@@ -5,11 +5,13 @@ use leptos_router::hooks::use_params_map;
 
 use super::{ErrorMessage, notifications::NotificationsLink, page_data};
 use crate::{
-    components::{FormError, PostForm, ShareButtons, TextField, posted_error, posted_field_error},
+    components::{
+        FormError, LocalTime, PostForm, ShareButtons, TextField, posted_error, posted_field_error,
+    },
     error::Field,
     households::{
         CreateInvite, HouseholdOverview, InviteView, LeaveHousehold, MemberView, RemoveMember,
-        RevokeInvite, Role, SetMemberRole, get_household_overview, utc_date,
+        RevokeInvite, Role, SetMemberRole, get_household_overview,
     },
     notifications::{RemoveWebhook, SetWebhook, WebhookSettings, get_webhook_settings},
     shown_once::{NewSecret, new_secret},
@@ -166,7 +168,7 @@ fn InviteRow(household: String, invite: InviteView, admin: bool) -> impl IntoVie
     view! {
         <li>
             <span class="name">
-                "By " {invite.created_by} ", expires " {utc_date(invite.expires_at_ms)}
+                "By " {invite.created_by} ", expires " <LocalTime ms=invite.expires_at_ms />
                 {invite.single_use.then_some(", single use")}
             </span>
             {admin

@@ -122,6 +122,30 @@ impl Board {
         Ranking(tiers)
     }
 
+    /// Where an option now stands, in the words the board's live region says after a move:
+    /// "Pasta: 2nd.", "Pasta: tied 1st with Curry.", "Pasta: no opinion."
+    pub fn place_words(&self, option: &OptionId, name: impl Fn(&OptionId) -> String) -> String {
+        let tiers = self.ranking().0;
+        let Some((place, tier)) = tiers
+            .iter()
+            .enumerate()
+            .find(|(_, tier)| tier.contains(option))
+        else {
+            return format!("{}: no opinion.", name(option));
+        };
+        let others: Vec<String> = tier.iter().filter(|id| *id != option).map(&name).collect();
+        let place = ordinal(place + 1);
+        if others.is_empty() {
+            format!("{}: {place}.", name(option))
+        } else {
+            format!(
+                "{}: tied {place} with {}.",
+                name(option),
+                others.join(" and ")
+            )
+        }
+    }
+
     /// Ties only between ranked neighbours: the first option and unranked ones stand alone.
     fn normalize(&mut self) {
         let divider = self.divider();
@@ -133,6 +157,18 @@ impl Board {
             }
         }
     }
+}
+
+/// "1st", "2nd", "3rd", "4th" … "11th", "12th", "13th", "21st".
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 #[cfg(test)]
@@ -225,6 +261,46 @@ mod tests {
             ]
         );
         assert_eq!(board.ranking().tiers().len(), 1);
+    }
+
+    #[test]
+    fn after_a_move_the_board_says_where_the_option_now_stands() {
+        let options = ids(3);
+        let names = ["Pasta", "Curry", "Soup"];
+        let name = |id: &OptionId| {
+            let i = options.iter().position(|o| o == id).unwrap();
+            names[i].to_owned()
+        };
+        let mut board = Board::new(&options, None);
+        assert_eq!(board.place_words(&options[0], name), "Pasta: no opinion.");
+        // Rows: divider, Pasta, Curry, Soup. Curry up twice ranks it first; Pasta follows it.
+        board.move_up(2);
+        board.move_up(1);
+        assert_eq!(board.place_words(&options[1], name), "Curry: 1st.");
+        board.move_up(2);
+        assert_eq!(board.place_words(&options[0], name), "Pasta: 2nd.");
+        board.toggle_tie(1);
+        assert_eq!(
+            board.place_words(&options[0], name),
+            "Pasta: tied 1st with Curry."
+        );
+        board.move_up(3);
+        board.toggle_tie(2);
+        assert_eq!(
+            board.place_words(&options[2], name),
+            "Soup: tied 1st with Curry and Pasta."
+        );
+    }
+
+    #[test]
+    fn ordinals_read_as_english() {
+        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 112].map(ordinal).into();
+        assert_eq!(
+            words,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "112th"
+            ]
+        );
     }
 
     impl Ranking {

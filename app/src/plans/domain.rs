@@ -8,9 +8,10 @@ use time::{Date, Duration};
 
 use super::{
     names::{MAX_OPTIONS, MealNames, OptionNames, one_line},
-    timing::{UtcOffsetMinutes, day_label, day_start_ms, parse_day, parse_deadline},
+    timing::{UtcOffsetMinutes, day_start_ms, parse_day, parse_deadline},
 };
 use crate::{
+    dates::day_label,
     error::{AppError, Field},
     ids::OptionId,
     quotas::MAX_SLOTS_PER_PLAN,

@@ -3,7 +3,10 @@
 
 use time::{Date, PrimitiveDateTime, Time, UtcOffset, macros::format_description};
 
-use crate::error::{AppError, Field};
+use crate::{
+    dates::day_label,
+    error::{AppError, Field},
+};
 
 /// A new, later deadline for a plan.
 pub fn parse_new_deadline(
@@ -84,14 +87,6 @@ pub fn parse_day(value: &str, field: Field) -> Result<Date, AppError> {
 pub fn day_iso(day: Date) -> String {
     day.format(format_description!("[year]-[month]-[day]"))
         .unwrap_or_default()
-}
-
-/// A day for people: "Mon 23 Nov".
-pub fn day_label(day: Date) -> String {
-    day.format(format_description!(
-        "[weekday repr:short] [day padding:none] [month repr:short]"
-    ))
-    .unwrap_or_default()
 }
 
 /// A deadline from a date and a time of day in the proposer's offset. The time is `HH:MM`, or
