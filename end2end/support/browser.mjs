@@ -21,9 +21,10 @@ export async function launchBrowser() {
 }
 
 /** A phone-sized page that records console errors and failed requests. */
-export async function newPhonePage(browser, { javaScriptEnabled = true } = {}) {
+export async function newPhonePage(browser, { javaScriptEnabled = true, timezoneId = 'UTC' } = {}) {
   const context = await browser.newContext({
     javaScriptEnabled,
+    timezoneId,
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,

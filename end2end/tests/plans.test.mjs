@@ -113,6 +113,35 @@ describe('ranking a meal', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('every page writes dates one way, in the reader\'s own time zone once hydrated', async () => {
+    // The deadline is tomorrow 18:00 UTC: 03:00 the day after in Tokyo (no summer time there).
+    const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const words = (at) => `${DAYS[at.getUTCDay()]} ${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}`;
+    const deadline = new Date(`${dayFromNow(1)}T18:00:00Z`);
+    const tokyo = new Date(deadline.getTime() + 9 * 3_600_000);
+    const firstDay = new Date(`${dayFromNow(3)}T00:00:00Z`);
+
+    const plain = await newPhonePage(browser, { javaScriptEnabled: false });
+    const traveller = await newPhonePage(browser, { timezoneId: 'Asia/Tokyo' });
+    for (const { context } of [plain, traveller]) {
+      await call(context, server.baseUrl, 'sign_in', { email: 'ada@example.com', password: PASSWORD });
+    }
+    await plain.page.goto(`${server.baseUrl}${planPath}`);
+    const fromServer = (await plain.page.locator('main time').first().textContent()).trim();
+    assert.equal(fromServer, `${words(deadline)}, 18:00 UTC`);
+    assert.match(await plain.page.locator('main').textContent(), new RegExp(`${words(firstDay)} · dinner`));
+
+    await traveller.page.goto(`${server.baseUrl}${planPath}`);
+    await waitForHydration(traveller.page);
+    const time = traveller.page.locator('main time').first();
+    await traveller.page.waitForFunction((el) => !el.textContent.includes('UTC'), await time.elementHandle());
+    assert.equal((await time.textContent()).trim(), `${words(tokyo)}, 03:00`);
+    assert.deepEqual(traveller.problems, []);
+    await plain.context.close();
+    await traveller.context.close();
+  });
+
   test('the preview follows every move without a request, and the saved ballot survives a reload', async () => {
     const { page, problems } = ada;
     await page.goto(`${server.baseUrl}${ballotPath}`);
@@ -187,9 +216,10 @@ describe('ranking a meal', () => {
     await plain.page.goto(`${server.baseUrl}${ballotPath}`);
     const pasta = plain.page.locator(`#rank-${options.Pasta}`);
     assert.equal(await plain.page.locator(`#rank-${options.Curry}`).inputValue(), '1', 'his saved ballot');
-    // The form explains itself without the board's "no opinion" line, and its rank boxes stand
-    // in one column at the right of each row.
-    assert.equal(await plain.page.locator('.board .divider').isVisible(), false);
+    // The form explains itself without the board's drag line (its place reads "Not ranked yet"),
+    // and its rank boxes stand in one column at the right of each row.
+    assert.equal((await plain.page.locator('.board .divider').innerText()).trim(), 'Not ranked yet');
+    assert.equal(await plain.page.locator('.board button:visible').count(), 0, 'no buttons that need JavaScript');
     await plain.page.getByText('Leave a rank empty for no opinion.').waitFor();
     const boxes = await Promise.all((await plain.page.locator('.board .rank').all()).map((box) => box.boundingBox()));
     const rows = await Promise.all((await plain.page.locator('.board .option').all()).map((row) => row.boundingBox()));
@@ -251,11 +281,26 @@ describe('ranking a meal', () => {
     assert.match(await page.locator('.explanation').first().textContent(), /Pasta beat (Curry 2–1 and Soup 1–0|Soup 1–0 and Curry 2–1)/);
     // One screen first: each meal and its winner; the details fold below.
     assert.match(await page.locator('.summary').textContent(), /dinner: Pasta/);
+    const meal = await page.locator('.summary li a').first().boundingBox();
+    assert.ok(meal.height >= 44, `the meal's link is big enough to tap: ${meal.height} px`);
     await page.getByText('How it was decided').first().click();
     await page.locator('table.head-to-head').first().waitFor();
     assert.equal(await page.getByRole('heading', { name: 'Ranking', exact: true }).count(), 0, 'nothing tied: the final order alone');
     const score = await page.locator('table.head-to-head td.won').first().boundingBox();
     assert.ok(score.height < 40, 'a score stays on one line');
+    const sentenceScores = await page.locator('.explanation .score').evaluateAll((scores) =>
+      scores.map((score) => [score.textContent, score.getClientRects().length]));
+    assert.ok(sentenceScores.length >= 2, 'the explanation names scores');
+    for (const [text, lines] of sentenceScores) assert.equal(lines, 1, `"${text}" never wraps at its dash`);
+    // The table scrolls inside its own box with the dish names held in view; the page itself
+    // never scrolls sideways.
+    const layout = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+      overflow: getComputedStyle(document.querySelector('.table-scroll')).overflowX,
+      names: getComputedStyle(document.querySelector('.head-to-head th[scope="row"]')).position,
+    }));
+    assert.deepEqual(layout, { page: layout.viewport, viewport: 390, overflow: 'auto', names: 'sticky' });
     assert.deepEqual(problems, []);
   });
 });

@@ -135,8 +135,12 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                     let ranks = current.ranking().ranks();
                     current.rows().iter().enumerate().map(|(index, row)| match row {
                         Row::Divider => Either::Left(view! {
-                            <li class="divider js-only" data-row=index>
-                                <span>"No opinion below this line"</span>
+                            // The plain form names the same line for what it is there (a rank
+                            // box left empty is no opinion); the same height in both, so
+                            // hydrating shifts nothing.
+                            <li class="divider" data-row=index>
+                                <span class="js-only">"No opinion below this line"</span>
+                                <span class="no-js-only">"Not ranked yet"</span>
                             </li>
                         }),
                         Row::Option { id, tied } => {

@@ -63,7 +63,7 @@ fn Summary(slots: Vec<SlotResult>) -> impl IntoView {
                     };
                     let decided = matches!(slot.outcome, SlotOutcome::Decided(_));
                     view! {
-                        <li>
+                        <li class="meal-winner">
                             <a href=format!("#{}", slot_anchor(&slot.id))>{slot.label}</a>
                             ": "
                             {if decided {
@@ -133,7 +133,18 @@ fn DecidedView(decided: DecidedSlot) -> impl IntoView {
             {result.winner_by_lot.then(|| view! { " " <span class="badge">"drawn by lot"</span> })}
         </p>
         <div class="explanation">
-            {result.explanation.into_iter().map(|sentence| view! { <p>{sentence}</p> }).collect_view()}
+            {result.explanation.iter().map(|sentence| view! {
+                <p>
+                    {score_runs(sentence).into_iter().map(|(score, text)| {
+                        let text = text.to_owned();
+                        if score {
+                            Either::Left(view! { <span class="score">{text}</span> })
+                        } else {
+                            Either::Right(text)
+                        }
+                    }).collect_view()}
+                </p>
+            }).collect_view()}
         </div>
         <details class="how">
         <summary>"How it was decided"</summary>
@@ -249,5 +260,67 @@ fn PathLine(paths: WinnerPaths) -> impl IntoView {
             <span class="name"><strong>"To " {paths.to}</strong> ": " {forward}</span>
             <span class="muted">"Path back: " {back}</span>
         </li>
+    }
+}
+
+/// A sentence cut into runs, each `(is_a_score, text)`: a score ("2–1") is its own run so the
+/// page can keep it on one line (a line may otherwise break after the en dash).
+fn score_runs(sentence: &str) -> Vec<(bool, &str)> {
+    let mut runs = Vec::new();
+    let mut plain_from = 0;
+    let mut rest = sentence;
+    let mut offset = 0;
+    while let Some(dash) = rest.find('–') {
+        let at = offset + dash;
+        let digits_before = sentence[..at]
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let after = at + '–'.len_utf8();
+        let digits_after = sentence[after..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        if digits_before > 0 && digits_after > 0 {
+            let start = at - digits_before;
+            if start > plain_from {
+                runs.push((false, &sentence[plain_from..start]));
+            }
+            runs.push((true, &sentence[start..after + digits_after]));
+            plain_from = after + digits_after;
+        }
+        offset = after;
+        rest = &sentence[after..];
+    }
+    if plain_from < sentence.len() {
+        runs.push((false, &sentence[plain_from..]));
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::score_runs;
+
+    #[test]
+    fn scores_are_runs_of_their_own_and_the_rest_is_kept_as_it_was() {
+        assert_eq!(
+            score_runs("Curry beat Pasta 1–0 and Soup 12–10."),
+            [
+                (false, "Curry beat Pasta "),
+                (true, "1–0"),
+                (false, " and Soup "),
+                (true, "12–10"),
+                (false, "."),
+            ]
+        );
+        // A dash between words or days is not a score.
+        assert_eq!(
+            score_runs("Mon 23 Nov – Sun 29 Nov"),
+            [(false, "Mon 23 Nov – Sun 29 Nov")]
+        );
+        assert_eq!(score_runs("3–1"), [(true, "3–1")]);
+        assert_eq!(score_runs(""), []);
     }
 }
