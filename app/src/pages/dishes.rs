@@ -3,9 +3,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
 
-use super::page_data;
+use super::{household_data, page_data};
 use crate::{
     components::{StackForm, TextField, posted_field_error},
     error::Field,
@@ -14,12 +13,9 @@ use crate::{
 
 #[component]
 pub fn Dishes() -> impl IntoView {
-    let params = use_params_map();
-    let settings = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_meal_settings,
-    );
-    page_data(settings, |settings| view! { <Library settings /> })
+    page_data(household_data(get_meal_settings), |settings| {
+        view! { <Library settings /> }
+    })
 }
 
 #[component]

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, notifications::NotificationsLink, page_data};
+use super::{ErrorMessage, household_data, notifications::NotificationsLink, page_data};
 use crate::{
     components::{
         FormError, LocalTime, PostForm, ShareButtons, StackForm, TextField, posted_error,
@@ -25,10 +25,7 @@ use crate::{
 #[component]
 pub fn Household() -> impl IntoView {
     let params = use_params_map();
-    let overview = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_household_overview,
-    );
+    let overview = household_data(get_household_overview);
     // Taken from the session once per page, here rather than where they are shown: the page's
     // body may be built more than once while it renders.
     let household = params.read_untracked().get("id");
