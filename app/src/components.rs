@@ -7,7 +7,7 @@ mod ranking_board;
 mod share;
 
 pub use form::{
-    FormError, PostForm, StackForm, TextField, field_error, form_error, posted_error,
+    ActionResult, FormError, PostForm, StackForm, TextField, field_error, form_error, posted_error,
     posted_field_error,
 };
 pub use header::SiteHeader;
