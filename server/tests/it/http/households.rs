@@ -294,9 +294,7 @@ async fn the_last_admin_cannot_leave_until_someone_else_is_admin() {
     let app = TestApp::spawn().await;
     let ada = app.signed_up("Ada").await;
     let home = ada.create_household("Home").await;
-    let token = ada.create_invite(&home, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
+    let bob = app.joined(&ada, &home, "Bob").await;
     let leave = ada.leave_household(&home).await;
     assert_eq!(leave.status, StatusCode::CONFLICT);
     assert_eq!(leave.error(), AppError::LastAdmin);
