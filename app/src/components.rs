@@ -7,7 +7,8 @@ mod ranking_board;
 mod share;
 
 pub use form::{
-    FormError, PostForm, TextField, field_error, form_error, posted_error, posted_field_error,
+    ActionResult, FormError, PostForm, StackForm, TextField, field_error, form_error, posted_error,
+    posted_field_error,
 };
 pub use header::SiteHeader;
 pub use islands::{HydrationMarker, LocalTime, UtcOffsetField};

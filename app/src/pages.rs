@@ -2,6 +2,7 @@
 
 mod account;
 mod ballot;
+mod credentials;
 mod dishes;
 mod home;
 mod household;
@@ -31,7 +32,7 @@ pub use sign_in::SignIn;
 pub use sign_up::SignUp;
 
 use leptos::prelude::*;
-use shell::page_data;
+use shell::{household_data, page_data};
 
 /// What a signed-out visitor of a page for signed-in people sees. Rendered on the server (the
 /// usual case: such pages are reached by typing or bookmarking the address), it also answers
@@ -73,4 +74,15 @@ fn invite_from_query() -> String {
         .get("invite")
         .filter(|raw| crate::households::InviteToken::try_from(raw.clone()).is_ok())
         .unwrap_or_default()
+}
+
+/// `path`, keeping the invite the page was opened with (`?invite=`), if any: the link between
+/// the sign-in and sign-up pages.
+fn keeping_invite(path: &str) -> String {
+    let invite = invite_from_query();
+    if invite.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?invite={invite}")
+    }
 }

@@ -41,9 +41,12 @@ pub use results::{
     export_path, results_href, slot_anchor, verdict, verify_command,
 };
 pub use timing::{
-    day_iso, days_label, parse_day, parse_new_deadline, parse_reopen_deadline, slot_label,
+    DeadlineForm, day_iso, days_label, parse_day, parse_new_deadline, parse_reopen_deadline,
+    slot_label,
 };
 
+#[cfg(feature = "ssr")]
+use crate::service::serve_in;
 use crate::{
     error::AppError,
     ids::{DishId, HouseholdId, PlanId, SlotId},
@@ -142,8 +145,7 @@ pub struct SlotSummary {
 
 #[server(endpoint = "get_meal_settings")]
 pub async fn get_meal_settings(household_id: String) -> Result<MealSettings, AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         plans.meal_settings(&req, household).await
     })
     .await
@@ -158,8 +160,7 @@ pub async fn add_dish(
     link: String,
 ) -> Result<(), AppError> {
     use crate::error::Field;
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         let name = DishName::parse(&dish_name, Field::DishName)?;
         let details = DishDetails::parse(&note, &link)?;
         plans.add_dish(&req, household, name, details).await
@@ -169,8 +170,7 @@ pub async fn add_dish(
 
 #[server(endpoint = "set_meal_names")]
 pub async fn set_meal_names(household_id: String, meals: String) -> Result<(), AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         let meals = MealNames::parse(&meals)?;
         plans.set_meal_names(&req, household, meals).await
     })
@@ -179,8 +179,7 @@ pub async fn set_meal_names(household_id: String, meals: String) -> Result<(), A
 
 #[server(endpoint = "list_plans")]
 pub async fn list_plans(household_id: String) -> Result<Vec<PlanSummary>, AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         plans.plans(&req, household).await
     })
     .await
@@ -192,8 +191,7 @@ pub async fn propose_plan(
     household_id: String,
     #[server(flatten)] plan: PlanForm,
 ) -> Result<(), AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         let plan = plans.propose_plan(&req, household.clone(), plan).await?;
         crate::service::go_to(&format!("/households/{household}/plans/{plan}"));
         Ok(())
@@ -203,10 +201,10 @@ pub async fn propose_plan(
 
 #[server(endpoint = "get_plan")]
 pub async fn get_plan(household_id: String, plan_id: String) -> Result<PlanView, AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        let plan = PlanId::try_from(plan_id)?;
-        plans.plan(&req, household, plan).await
+    serve_in(household_id, |plans: Plans, req, household| async move {
+        plans
+            .plan(&req, household, PlanId::try_from(plan_id)?)
+            .await
     })
     .await
 }
@@ -216,21 +214,12 @@ pub async fn get_plan(household_id: String, plan_id: String) -> Result<PlanView,
 pub async fn move_deadline(
     household_id: String,
     plan_id: String,
-    deadline_date: String,
-    deadline_time: String,
-    utc_offset_minutes: String,
+    #[server(flatten)] deadline: DeadlineForm,
 ) -> Result<(), AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         let plan = PlanId::try_from(plan_id)?;
-        plans
-            .move_deadline(
-                &req,
-                household,
-                plan,
-                [deadline_date, deadline_time, utc_offset_minutes],
-            )
-            .await
+        let deadline = deadline.into_fields();
+        plans.move_deadline(&req, household, plan, deadline).await
     })
     .await
 }
@@ -242,8 +231,7 @@ pub async fn edit_slot_options(
     slot_id: String,
     options: String,
 ) -> Result<(), AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         let slot = SlotId::try_from(slot_id)?;
         let options = OptionNames::parse(&options)?;
         plans
@@ -258,10 +246,10 @@ pub async fn get_ballot_page(
     household_id: String,
     slot_id: String,
 ) -> Result<BallotPage, AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        let slot = SlotId::try_from(slot_id)?;
-        plans.ballot_page(&req, household, slot).await
+    serve_in(household_id, |plans: Plans, req, household| async move {
+        plans
+            .ballot_page(&req, household, SlotId::try_from(slot_id)?)
+            .await
     })
     .await
 }
@@ -279,8 +267,7 @@ pub async fn cast_ballot(
     #[server(flatten)]
     ranks: BTreeMap<String, String>,
 ) -> Result<BallotSaved, AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         let slot = SlotId::try_from(slot_id)?;
         let mut ranks = ranks;
         let confirmed_empty = ranks.remove(CONFIRM_EMPTY_FIELD).is_some();
@@ -299,10 +286,10 @@ pub async fn cast_ballot(
 /// A plan's results: every slot's winner and why, or that it is open or closed without votes.
 #[server(endpoint = "get_results")]
 pub async fn get_results(household_id: String, plan_id: String) -> Result<ResultsPage, AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        let plan = PlanId::try_from(plan_id)?;
-        plans.results(&req, household, plan).await
+    serve_in(household_id, |plans: Plans, req, household| async move {
+        plans
+            .results(&req, household, PlanId::try_from(plan_id)?)
+            .await
     })
     .await
 }
@@ -313,21 +300,12 @@ pub async fn get_results(household_id: String, plan_id: String) -> Result<Result
 pub async fn reopen_slot(
     household_id: String,
     slot_id: String,
-    deadline_date: String,
-    deadline_time: String,
-    utc_offset_minutes: String,
+    #[server(flatten)] deadline: DeadlineForm,
 ) -> Result<(), AppError> {
-    crate::service::serve(|plans: Plans, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
+    serve_in(household_id, |plans: Plans, req, household| async move {
         let slot = SlotId::try_from(slot_id)?;
-        plans
-            .reopen_slot(
-                &req,
-                household,
-                slot,
-                [deadline_date, deadline_time, utc_offset_minutes],
-            )
-            .await
+        let deadline = deadline.into_fields();
+        plans.reopen_slot(&req, household, slot, deadline).await
     })
     .await
 }

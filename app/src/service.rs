@@ -15,7 +15,7 @@ use std::{future::Future, sync::Arc};
 use http::request::Parts;
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::{error::AppError, ids::HouseholdId};
 
 /// The service `S` (`dyn …Service`) the server provided, for a server function or a page.
 pub fn service<S: ?Sized + Send + Sync + 'static>() -> Result<Arc<S>, AppError> {
@@ -38,6 +38,23 @@ where
         Err(error) => Err(error),
     };
     respond(result)
+}
+
+/// [`serve`] for a household-scoped server function: the household it names (`household_id`) is
+/// parsed first, then handed to `body` with the service and the request.
+pub async fn serve_in<S, T, Fut>(
+    household_id: String,
+    body: impl FnOnce(Arc<S>, Parts, HouseholdId) -> Fut,
+) -> Result<T, AppError>
+where
+    S: ?Sized + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    serve(|service: Arc<S>, req| async move {
+        let household = HouseholdId::try_from(household_id)?;
+        body(service, req, household).await
+    })
+    .await
 }
 
 /// Finishes a server function. A script caller gets the error's HTTP status; a plain form post

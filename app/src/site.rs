@@ -20,12 +20,7 @@ impl SiteConfig {
     /// `'wasm-unsafe-eval'` lets the browser compile the app's WASM; the assets origin is allowed
     /// for the hydration module, the WASM fetch and the stylesheet.
     pub fn content_security_policy(&self, nonce: &str) -> String {
-        let assets = self
-            .assets_base_url
-            .as_deref()
-            .and_then(origin_of)
-            .map(|origin| format!(" {origin}"))
-            .unwrap_or_default();
+        let assets = self.assets_source();
         let reload = self
             .reload_port
             .map(|port| format!(" ws://127.0.0.1:{port} ws://localhost:{port}"))
@@ -46,13 +41,18 @@ impl SiteConfig {
     /// worker itself: it runs no other script and only fetches from the site and the assets
     /// origin (pages, and the JS/WASM/CSS it keeps for offline use).
     pub fn service_worker_policy(&self) -> String {
-        let assets = self
-            .assets_base_url
+        let assets = self.assets_source();
+        format!("default-src 'none'; connect-src 'self'{assets}; frame-ancestors 'none'")
+    }
+
+    /// The assets origin as one more CSP source (` https://cdn.example.com`), or nothing when the
+    /// assets come from the site itself.
+    fn assets_source(&self) -> String {
+        self.assets_base_url
             .as_deref()
             .and_then(origin_of)
             .map(|origin| format!(" {origin}"))
-            .unwrap_or_default();
-        format!("default-src 'none'; connect-src 'self'{assets}; frame-ancestors 'none'")
+            .unwrap_or_default()
     }
 
     /// Where the browser loads the hashed JS/WASM/CSS from: `<assets base>/pkg/`, or `/pkg/` on

@@ -17,6 +17,25 @@ extern "C" {
     fn now() -> f64;
 }
 
+/// Microseconds per call of `run`, over 500 calls after as many to warm up: the engine compiles
+/// hot wasm functions again once they run often.
+fn micros_per_run(mut run: impl FnMut()) -> f64 {
+    const RUNS: u32 = 500;
+    (0..RUNS).for_each(|_| run());
+    let start = now();
+    (0..RUNS).for_each(|_| run());
+    (now() - start) * 1000.0 / f64::from(RUNS)
+}
+
+/// Which build a timing is of: only an optimised one gives a meaningful figure.
+fn build() -> &'static str {
+    if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "optimised"
+    }
+}
+
 #[wasm_bindgen_test]
 fn every_profile_prints_its_recount() {
     for index in 0..profiles::PROFILES {
@@ -29,21 +48,11 @@ fn every_profile_prints_its_recount() {
 #[wasm_bindgen_test]
 fn the_preview_of_20_ballots_by_30_options_is_timed() {
     let (input, _, seed): (TallyInput, Variant, Seed) = profiles::profile(9);
-    const RUNS: u32 = 500;
-    let preview = || {
+    let micros = micros_per_run(|| {
         let election = Election::try_from(&input).expect("profile 9 is valid");
         std::hint::black_box(election.tally(Variant::WinningLex).finalize(seed));
-    };
-    // Warm up first: the engine compiles hot wasm functions again once they run often.
-    (0..RUNS).for_each(|_| preview());
-    let start = now();
-    (0..RUNS).for_each(|_| preview());
-    let micros = (now() - start) * 1000.0 / f64::from(RUNS);
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "optimised"
-    };
+    });
+    let build = build();
     console_log!(
         "timing wasm ({build} build): {} ballots x {} options, validate + tally + finalize: {micros:.1} µs",
         input.ballots.len(),
@@ -83,20 +92,10 @@ fn the_ranking_boards_preview_of_20_ballots_by_20_options_is_timed() {
         })
         .collect();
     let draft = ranking(3);
-    const RUNS: u32 = 500;
-    (0..RUNS).for_each(|_| {
+    let micros = micros_per_run(|| {
         std::hint::black_box(preview(&options, &others, &draft));
     });
-    let start = now();
-    (0..RUNS).for_each(|_| {
-        std::hint::black_box(preview(&options, &others, &draft));
-    });
-    let micros = (now() - start) * 1000.0 / f64::from(RUNS);
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "optimised"
-    };
+    let build = build();
     console_log!(
         "timing wasm ({build} build): ranking board preview, 20 ballots x 20 options: {micros:.1} µs"
     );

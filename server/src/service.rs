@@ -119,9 +119,7 @@ impl Services {
         req: &Parts,
         household: &HouseholdId,
     ) -> Result<HouseholdAccess, AppError> {
-        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
-        let access = member.access(household)?;
-        RequestLog::household(req, access.household_id());
+        let (_, access) = self.member_access(req, household).await?;
         Ok(access)
     }
 
@@ -133,9 +131,7 @@ impl Services {
         req: &Parts,
         household: &HouseholdId,
     ) -> Result<HouseholdAccess, AppError> {
-        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
-        let access = member.access(household)?;
-        RequestLog::household(req, access.household_id());
+        let (member, access) = self.member_access(req, household).await?;
         if member.overdue(household) {
             self.store.settle_household(&access, now_ms()).await?;
             if let Some(cached) = req.extensions.get::<RequestMember>() {
@@ -143,6 +139,18 @@ impl Services {
             }
         }
         Ok(access)
+    }
+
+    /// The signed-in member and their access to `household`, which the request's log records.
+    async fn member_access(
+        &self,
+        req: &Parts,
+        household: &HouseholdId,
+    ) -> Result<(Arc<Member>, HouseholdAccess), AppError> {
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        let access = member.access(household)?;
+        RequestLog::household(req, access.household_id());
+        Ok((member, access))
     }
 
     /// Forgets the request's member after a change to their memberships.

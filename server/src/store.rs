@@ -120,30 +120,26 @@ impl Store {
     /// Opens a connection pool. An SQLite file (and its directory) is created if missing.
     pub async fn connect(config: &DatabaseConfig) -> Result<Self, StoreError> {
         let (options, url) = Self::options(config)?;
-        let pool = options
-            .connect(&url)
-            .await
-            .map_err(|source| StoreError::Connect {
-                url: config.url.redacted().to_owned(),
-                source,
-            })?;
-        Ok(Self {
-            pool,
-            engine: config.url.engine(),
-            rate_limit_key: std::sync::Arc::default(),
-        })
+        Self::over(options.connect(&url).await, config)
     }
 
     /// A pool that connects on first use, so that the server can answer `/healthz` while the
     /// database is still out of reach (an Aurora cluster resuming from a pause).
     pub fn connect_lazy(config: &DatabaseConfig) -> Result<Self, StoreError> {
         let (options, url) = Self::options(config)?;
-        let pool = options
-            .connect_lazy(&url)
-            .map_err(|source| StoreError::Connect {
-                url: config.url.redacted().to_owned(),
-                source,
-            })?;
+        Self::over(options.connect_lazy(&url), config)
+    }
+
+    /// A store over the pool opened for `config`; a pool that failed to open names the database
+    /// by its redacted URL.
+    fn over(
+        pool: Result<AnyPool, sqlx::Error>,
+        config: &DatabaseConfig,
+    ) -> Result<Self, StoreError> {
+        let pool = pool.map_err(|source| StoreError::Connect {
+            url: config.url.redacted().to_owned(),
+            source,
+        })?;
         Ok(Self {
             pool,
             engine: config.url.engine(),

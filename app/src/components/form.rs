@@ -105,6 +105,28 @@ pub fn PostForm(action: &'static str, children: Children) -> impl IntoView {
     }
 }
 
+/// A [`PostForm`] whose contents stand in a column under its form-level error. `household`, when
+/// given, is posted as `household_id`.
+#[component]
+pub fn StackForm(
+    action: &'static str,
+    #[prop(optional, into)] household: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let household = household.map(|household| {
+        view! { <input type="hidden" name="household_id" value=household /> }
+    });
+    view! {
+        <PostForm action=action>
+            <div class="stack">
+                <FormError error=posted_error(action) />
+                {household}
+                {children()}
+            </div>
+        </PostForm>
+    }
+}
+
 /// The error of a [`PostForm`] post to `path` that failed: the server put it in the URL it
 /// redirected back to (Leptos' router provides it as context, on the server and in the browser).
 fn posted(path: &'static str) -> Option<AppError> {

@@ -7,7 +7,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::{
     accounts::{ChangePassword, SignOutEverywhere},
-    components::{FormError, PostForm, TextField, posted_error, posted_field_error},
+    components::{PostForm, StackForm, TextField, posted_field_error},
     error::Field,
 };
 
@@ -28,27 +28,24 @@ pub fn AccountSecurity() -> impl IntoView {
         <section class="card" id="account" aria-labelledby="account-heading">
             <h2 id="account-heading">"Your account"</h2>
             {move || done().map(|text| view! { <p role="status" class="notice">{text}</p> })}
-            <PostForm action=ChangePassword::PATH>
-                <div class="stack">
-                    <FormError error=posted_error(ChangePassword::PATH) />
-                    <TextField
-                        label="Current password"
-                        field=Field::CurrentPassword
-                        input_type="password"
-                        autocomplete="current-password"
-                        error=posted_field_error(ChangePassword::PATH, Field::CurrentPassword)
-                    />
-                    <TextField
-                        label="New password"
-                        field=Field::NewPassword
-                        input_type="password"
-                        autocomplete="new-password"
-                        hint="At least 10 characters. Other devices will need it to sign in again."
-                        error=posted_field_error(ChangePassword::PATH, Field::NewPassword)
-                    />
-                    <button type="submit">"Change password"</button>
-                </div>
-            </PostForm>
+            <StackForm action=ChangePassword::PATH>
+                <TextField
+                    label="Current password"
+                    field=Field::CurrentPassword
+                    input_type="password"
+                    autocomplete="current-password"
+                    error=posted_field_error(ChangePassword::PATH, Field::CurrentPassword)
+                />
+                <TextField
+                    label="New password"
+                    field=Field::NewPassword
+                    input_type="password"
+                    autocomplete="new-password"
+                    hint="At least 10 characters. Other devices will need it to sign in again."
+                    error=posted_field_error(ChangePassword::PATH, Field::NewPassword)
+                />
+                <button type="submit">"Change password"</button>
+            </StackForm>
             <p class="hint">"Lost a phone, or signed in on a shared computer?"</p>
             <PostForm action=SignOutEverywhere::PATH>
                 <button type="submit" class="secondary">"Sign out everywhere else"</button>

@@ -3,23 +3,19 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
 
-use super::page_data;
+use super::{household_data, page_data};
 use crate::{
-    components::{FormError, PostForm, TextField, posted_error, posted_field_error},
+    components::{StackForm, TextField, posted_field_error},
     error::Field,
     plans::{AddDish, MealSettings, SetMealNames, get_meal_settings},
 };
 
 #[component]
 pub fn Dishes() -> impl IntoView {
-    let params = use_params_map();
-    let settings = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_meal_settings,
-    );
-    page_data(settings, |settings| view! { <Library settings /> })
+    page_data(household_data(get_meal_settings), |settings| {
+        view! { <Library settings /> }
+    })
 }
 
 #[component]
@@ -50,32 +46,24 @@ fn Library(settings: MealSettings) -> impl IntoView {
                     </ul>
                 })
             }}
-            <PostForm action=AddDish::PATH>
-                <div class="stack">
-                    <FormError error=posted_error(AddDish::PATH) />
-                    <input type="hidden" name="household_id" value=for_dish />
-                    <TextField label="Dish" field=Field::DishName
-                        error=posted_field_error(AddDish::PATH, Field::DishName) />
-                    <TextField label="Note (optional)" field=Field::DishNote
-                        error=posted_field_error(AddDish::PATH, Field::DishNote) />
-                    <TextField label="Recipe link (optional)" field=Field::DishLink input_type="url"
-                        error=posted_field_error(AddDish::PATH, Field::DishLink) />
-                    <button type="submit">"Add dish"</button>
-                </div>
-            </PostForm>
+            <StackForm action=AddDish::PATH household=for_dish>
+                <TextField label="Dish" field=Field::DishName
+                    error=posted_field_error(AddDish::PATH, Field::DishName) />
+                <TextField label="Note (optional)" field=Field::DishNote
+                    error=posted_field_error(AddDish::PATH, Field::DishNote) />
+                <TextField label="Recipe link (optional)" field=Field::DishLink input_type="url"
+                    error=posted_field_error(AddDish::PATH, Field::DishLink) />
+                <button type="submit">"Add dish"</button>
+            </StackForm>
         </section>
         <section class="card" aria-labelledby="meals-heading">
             <h2 id="meals-heading">"Meals"</h2>
-            <PostForm action=SetMealNames::PATH>
-                <div class="stack">
-                    <FormError error=posted_error(SetMealNames::PATH) />
-                    <input type="hidden" name="household_id" value=for_meals />
-                    <TextField label="Meal names" field=Field::Meals value=settings.meal_names
-                        hint="In the order of a day, separated by commas. New plans offer these."
-                        error=posted_field_error(SetMealNames::PATH, Field::Meals) />
-                    <button type="submit" class="secondary">"Save meal names"</button>
-                </div>
-            </PostForm>
+            <StackForm action=SetMealNames::PATH household=for_meals>
+                <TextField label="Meal names" field=Field::Meals value=settings.meal_names
+                    hint="In the order of a day, separated by commas. New plans offer these."
+                    error=posted_field_error(SetMealNames::PATH, Field::Meals) />
+                <button type="submit" class="secondary">"Save meal names"</button>
+            </StackForm>
         </section>
     }
 }

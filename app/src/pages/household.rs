@@ -3,10 +3,11 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
-use super::{ErrorMessage, notifications::NotificationsLink, page_data};
+use super::{ErrorMessage, household_data, notifications::NotificationsLink, page_data};
 use crate::{
     components::{
-        FormError, LocalTime, PostForm, ShareButtons, TextField, posted_error, posted_field_error,
+        FormError, LocalTime, PostForm, ShareButtons, StackForm, TextField, posted_error,
+        posted_field_error,
     },
     error::Field,
     households::{
@@ -24,10 +25,7 @@ use crate::{
 #[component]
 pub fn Household() -> impl IntoView {
     let params = use_params_map();
-    let overview = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_household_overview,
-    );
+    let overview = household_data(get_household_overview);
     // Taken from the session once per page, here rather than where they are shown: the page's
     // body may be built more than once while it renders.
     let household = params.read_untracked().get("id");
@@ -107,15 +105,11 @@ fn Overview(overview: HouseholdOverview) -> impl IntoView {
         {admin.then(|| view! { <Webhook household=household.clone() /> })}
         <section class="card" aria-labelledby="leave-heading">
             <h2 id="leave-heading">"Leave"</h2>
-            <PostForm action=LeaveHousehold::PATH>
-                <div class="stack">
-                    <FormError error=posted_error(LeaveHousehold::PATH) />
-                    <input type="hidden" name="household_id" value=household.clone() />
-                    <button type="submit" class="danger">
-                        "Leave this household"
-                    </button>
-                </div>
-            </PostForm>
+            <StackForm action=LeaveHousehold::PATH household=household.clone()>
+                <button type="submit" class="danger">
+                    "Leave this household"
+                </button>
+            </StackForm>
         </section>
     }
 }
@@ -192,28 +186,24 @@ fn CreateInviteForm(household: String) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Invite someone"</h2>
-            <PostForm action=CreateInvite::PATH>
-                <div class="stack">
-                    <FormError error=posted_error(CreateInvite::PATH) />
-                    <input type="hidden" name="household_id" value=household />
-                    <TextField
-                        label="Link expires after (days)"
-                        field=Field::ExpiresInDays
-                        input_type="number"
-                        min="1"
-                        max="30"
-                        value="7"
-                        error=posted_field_error(CreateInvite::PATH, Field::ExpiresInDays)
-                    />
-                    <div class="check">
-                        <input type="checkbox" id="single_use" name="single_use" value="on" />
-                        <label for="single_use">"Single use (the link stops working once someone joins)"</label>
-                    </div>
-                    <button type="submit">
-                        "Create invite link"
-                    </button>
+            <StackForm action=CreateInvite::PATH household=household>
+                <TextField
+                    label="Link expires after (days)"
+                    field=Field::ExpiresInDays
+                    input_type="number"
+                    min="1"
+                    max="30"
+                    value="7"
+                    error=posted_field_error(CreateInvite::PATH, Field::ExpiresInDays)
+                />
+                <div class="check">
+                    <input type="checkbox" id="single_use" name="single_use" value="on" />
+                    <label for="single_use">"Single use (the link stops working once someone joins)"</label>
                 </div>
-            </PostForm>
+                <button type="submit">
+                    "Create invite link"
+                </button>
+            </StackForm>
         </section>
     }
 }
@@ -293,22 +283,18 @@ fn WebhookForm(settings: WebhookSettings) -> impl IntoView {
         <NewWebhookSecret />
         {none}
         {current}
-        <PostForm action=SetWebhook::PATH>
-            <div class="stack">
-                <FormError error=posted_error(SetWebhook::PATH) />
-                <input type="hidden" name="household_id" value=household />
-                <TextField
-                    label="Webhook address (https://…)"
-                    field=Field::WebhookUrl
-                    input_type="url"
-                    error=posted_field_error(SetWebhook::PATH, Field::WebhookUrl)
-                    hint="A new secret is created each time you set the address."
-                />
-                <button type="submit">
-                    {if settings.url.is_some() { "Replace webhook" } else { "Set webhook" }}
-                </button>
-            </div>
-        </PostForm>
+        <StackForm action=SetWebhook::PATH household=household>
+            <TextField
+                label="Webhook address (https://…)"
+                field=Field::WebhookUrl
+                input_type="url"
+                error=posted_field_error(SetWebhook::PATH, Field::WebhookUrl)
+                hint="A new secret is created each time you set the address."
+            />
+            <button type="submit">
+                {if settings.url.is_some() { "Replace webhook" } else { "Set webhook" }}
+            </button>
+        </StackForm>
     })
 }
 

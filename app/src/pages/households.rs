@@ -4,7 +4,9 @@ use leptos::server_fn::ServerFn;
 
 use super::page_data;
 use crate::{
-    components::{FormError, PostForm, ShareButtons, TextField, posted_error, posted_field_error},
+    components::{
+        FormError, PostForm, ShareButtons, StackForm, TextField, posted_error, posted_field_error,
+    },
     error::Field,
     households::{
         CreateCalendarFeed, CreateHousehold, DeleteCalendarFeed, get_calendar_feed, list_households,
@@ -37,20 +39,17 @@ pub fn Households() -> impl IntoView {
         })}
         <section class="card" aria-labelledby="create-heading">
             <h2 id="create-heading">"Create a household"</h2>
-            <PostForm action=CreateHousehold::PATH>
-                <div class="stack">
-                    <FormError error=posted_error(CreateHousehold::PATH) />
-                    <TextField
-                        label="Household name"
-                        field=Field::HouseholdName
-                        hint="For example “The Smiths” or “Flat 4B”."
-                        error=posted_field_error(CreateHousehold::PATH, Field::HouseholdName)
-                    />
-                    <button type="submit">
-                        "Create household"
-                    </button>
-                </div>
-            </PostForm>
+            <StackForm action=CreateHousehold::PATH>
+                <TextField
+                    label="Household name"
+                    field=Field::HouseholdName
+                    hint="For example “The Smiths” or “Flat 4B”."
+                    error=posted_field_error(CreateHousehold::PATH, Field::HouseholdName)
+                />
+                <button type="submit">
+                    "Create household"
+                </button>
+            </StackForm>
         </section>
         <CalendarFeed />
         <super::account::AccountSecurity />

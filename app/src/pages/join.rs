@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{NotFound, set_status};
 use crate::{
-    components::{FormError, PostForm, posted_error},
+    components::StackForm,
     error::AppError,
     households::{InvitePreview, JoinHousehold, get_invite_preview},
 };
@@ -63,15 +63,12 @@ fn Invitation(preview: InvitePreview, token: String) -> impl IntoView {
         })
     } else if preview.signed_in {
         EitherOf3::B(view! {
-            <PostForm action=JoinHousehold::PATH>
-                <div class="stack">
-                    <FormError error=posted_error(JoinHousehold::PATH) />
-                    <input type="hidden" name="token" value=token />
-                    <button type="submit">
-                        "Join " {name}
-                    </button>
-                </div>
-            </PostForm>
+            <StackForm action=JoinHousehold::PATH>
+                <input type="hidden" name="token" value=token />
+                <button type="submit">
+                    "Join " {name}
+                </button>
+            </StackForm>
         })
     } else {
         EitherOf3::C(view! {

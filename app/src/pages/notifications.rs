@@ -4,9 +4,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
 
-use super::page_data;
+use super::{household_data, page_data};
 use crate::{
     components::{FormError, LocalTime, PostForm, posted_error},
     notifications::{
@@ -17,12 +16,9 @@ use crate::{
 /// The page. Its one form is a plain form: it works without JavaScript.
 #[component]
 pub fn Notifications() -> impl IntoView {
-    let params = use_params_map();
-    let page = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_notifications,
-    );
-    page_data(page, |page| view! { <NotificationList page /> })
+    page_data(household_data(get_notifications), |page| {
+        view! { <NotificationList page /> }
+    })
 }
 
 #[component]

@@ -8,9 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::page_data;
 use crate::{
-    components::{
-        FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
-    },
+    components::{LocalTime, StackForm, TextField, UtcOffsetField, posted_field_error},
     error::Field,
     plans::{
         EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, ballot_href, get_plan,
@@ -83,19 +81,15 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
         {plan.deadline_movable.then(|| view! {
             <section class="card" aria-labelledby="deadline-heading">
                 <h2 id="deadline-heading">"Give everyone more time"</h2>
-                <PostForm action=MoveDeadline::PATH>
-                    <div class="stack">
-                        <FormError error=posted_error(MoveDeadline::PATH) />
-                        <input type="hidden" name="household_id" value=household.clone() />
-                        <input type="hidden" name="plan_id" value=plan.id.to_string() />
-                        <UtcOffsetField />
-                        <TextField label="New deadline: date" field=Field::DeadlineDate input_type="date"
-                            error=posted_field_error(MoveDeadline::PATH, Field::DeadlineDate) />
-                        <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00"
-                            error=posted_field_error(MoveDeadline::PATH, Field::DeadlineTime) />
-                        <button type="submit" class="secondary">"Move the deadline later"</button>
-                    </div>
-                </PostForm>
+                <StackForm action=MoveDeadline::PATH household=household.clone()>
+                    <input type="hidden" name="plan_id" value=plan.id.to_string() />
+                    <UtcOffsetField />
+                    <TextField label="New deadline: date" field=Field::DeadlineDate input_type="date"
+                        error=posted_field_error(MoveDeadline::PATH, Field::DeadlineDate) />
+                    <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00"
+                        error=posted_field_error(MoveDeadline::PATH, Field::DeadlineTime) />
+                    <button type="submit" class="secondary">"Move the deadline later"</button>
+                </StackForm>
             </section>
         })}
         {reopen_form}
@@ -111,24 +105,20 @@ fn ReopenForm(household: String, slots: Vec<SlotSummary>) -> impl IntoView {
         <section class="card" id="reopen" aria-labelledby="reopen-heading">
             <h2 id="reopen-heading">"Re-open a meal nobody voted on"</h2>
             <p class="hint">"Voting starts again for that meal alone, until the new deadline. Without JavaScript the time is read as UTC."</p>
-            <PostForm action=path>
-                <div class="stack">
-                    <FormError error=posted_error(path) />
-                    <input type="hidden" name="household_id" value=household />
-                    <UtcOffsetField />
-                    <label for="reopen-slot">"Meal"</label>
-                    <select id="reopen-slot" name="slot_id">
-                        {slots.into_iter().map(|slot| view! {
-                            <option value=slot.id.to_string()>{slot.label}</option>
-                        }).collect_view()}
-                    </select>
-                    <TextField label="New deadline: date" field=Field::DeadlineDate input_type="date"
-                        error=posted_field_error(path, Field::DeadlineDate) />
-                    <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00"
-                        error=posted_field_error(path, Field::DeadlineTime) />
-                    <button type="submit" class="secondary">"Re-open voting"</button>
-                </div>
-            </PostForm>
+            <StackForm action=path household=household>
+                <UtcOffsetField />
+                <label for="reopen-slot">"Meal"</label>
+                <select id="reopen-slot" name="slot_id">
+                    {slots.into_iter().map(|slot| view! {
+                        <option value=slot.id.to_string()>{slot.label}</option>
+                    }).collect_view()}
+                </select>
+                <TextField label="New deadline: date" field=Field::DeadlineDate input_type="date"
+                    error=posted_field_error(path, Field::DeadlineDate) />
+                <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00"
+                    error=posted_field_error(path, Field::DeadlineTime) />
+                <button type="submit" class="secondary">"Re-open voting"</button>
+            </StackForm>
         </section>
     }
 }
@@ -172,21 +162,17 @@ fn SlotRow(
             {editable.then(|| view! {
                 <details>
                     <summary>"Edit options"</summary>
-                    <PostForm action=EditSlotOptions::PATH>
-                        <div class="stack">
-                            <FormError error=posted_error(EditSlotOptions::PATH) />
-                            <input type="hidden" name="household_id" value=household.clone() />
-                            <input type="hidden" name="slot_id" value=slot.id.to_string() />
-                            <label for=format!("options-{}", slot.id)>"Options, one per line"</label>
-                            <textarea id=format!("options-{}", slot.id) name="options" rows="5">
-                                {slot.options.join("\n")}
-                            </textarea>
-                            <p class="field-error" hidden=move || posted_field_error(EditSlotOptions::PATH, Field::Options).get().is_none()>
-                                {move || posted_field_error(EditSlotOptions::PATH, Field::Options).get()}
-                            </p>
-                            <button type="submit" class="secondary">"Save options"</button>
-                        </div>
-                    </PostForm>
+                    <StackForm action=EditSlotOptions::PATH household=household.clone()>
+                        <input type="hidden" name="slot_id" value=slot.id.to_string() />
+                        <label for=format!("options-{}", slot.id)>"Options, one per line"</label>
+                        <textarea id=format!("options-{}", slot.id) name="options" rows="5">
+                            {slot.options.join("\n")}
+                        </textarea>
+                        <p class="field-error" hidden=move || posted_field_error(EditSlotOptions::PATH, Field::Options).get().is_none()>
+                            {move || posted_field_error(EditSlotOptions::PATH, Field::Options).get()}
+                        </p>
+                        <button type="submit" class="secondary">"Save options"</button>
+                    </StackForm>
                 </details>
             })}
         </li>

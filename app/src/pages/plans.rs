@@ -7,9 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{notifications::NotificationsLink, page_data};
 use crate::{
-    components::{
-        FormError, LocalTime, PostForm, TextField, UtcOffsetField, posted_error, posted_field_error,
-    },
+    components::{LocalTime, StackForm, TextField, UtcOffsetField, posted_field_error},
     error::Field,
     plans::{
         DEFAULT_DAYS, MAX_DAYS, MAX_OPTIONS, MIN_OPTIONS, MealSettings, PlanSummary, ProposePlan,
@@ -110,40 +108,36 @@ fn ProposeForm(settings: MealSettings) -> impl IntoView {
         <h1>"Propose a plan"</h1>
         <p class="lead">"For " {settings.household_name.clone()} ". Everyone in the household ranks each meal's options until the deadline."</p>
         <section class="card">
-            <PostForm action=path>
-                <div class="stack">
-                    <FormError error=posted_error(path) />
-                    <input type="hidden" name="household_id" value=settings.household_id.to_string() />
-                    <UtcOffsetField />
-                    <TextField label="Title (optional)" field=Field::PlanTitle error=error(Field::PlanTitle)
-                        hint="Leave empty for “Week of …”." />
-                    <TextField label="First day" field=Field::FirstDay input_type="date" error=error(Field::FirstDay) />
-                    <TextField label="Number of days" field=Field::Days input_type="number" min="1" max="14"
-                        value=DEFAULT_DAYS.to_string() error=error(Field::Days)
-                        hint=format!("1 to {MAX_DAYS}.") />
-                    <TextField label="Meals" field=Field::Meals value=settings.meal_names.clone() error=error(Field::Meals)
-                        hint="Each day gets one slot per meal. Separate them with commas." />
-                    <div class="field">
-                        <label for="options">"Options for every meal"</label>
-                        <p class="hint" id="options-hint">
-                            {format!("One dish per line, {MIN_OPTIONS} to {MAX_OPTIONS}. New dishes join the library. ")}
-                            {(!library.is_empty()).then(|| format!("In the library: {library}."))}
-                        </p>
-                        <textarea id="options" name="options" rows="6" aria-describedby="options-hint options-error"
-                            aria-invalid=move || error(Field::Options).get().map(|_| "true")></textarea>
-                        <p class="field-error" id="options-error" hidden=move || error(Field::Options).get().is_none()>
-                            {move || error(Field::Options).get()}
-                        </p>
-                    </div>
-                    <fieldset class="deadline">
-                        <legend>"Voting closes"</legend>
-                        <p class="hint">"Before the first day begins. Without JavaScript the time is read as UTC."</p>
-                        <TextField label="Date" field=Field::DeadlineDate input_type="date" error=error(Field::DeadlineDate) />
-                        <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00" error=error(Field::DeadlineTime) />
-                    </fieldset>
-                    <button type="submit">"Propose plan"</button>
+            <StackForm action=path household=settings.household_id.to_string()>
+                <UtcOffsetField />
+                <TextField label="Title (optional)" field=Field::PlanTitle error=error(Field::PlanTitle)
+                    hint="Leave empty for “Week of …”." />
+                <TextField label="First day" field=Field::FirstDay input_type="date" error=error(Field::FirstDay) />
+                <TextField label="Number of days" field=Field::Days input_type="number" min="1" max="14"
+                    value=DEFAULT_DAYS.to_string() error=error(Field::Days)
+                    hint=format!("1 to {MAX_DAYS}.") />
+                <TextField label="Meals" field=Field::Meals value=settings.meal_names.clone() error=error(Field::Meals)
+                    hint="Each day gets one slot per meal. Separate them with commas." />
+                <div class="field">
+                    <label for="options">"Options for every meal"</label>
+                    <p class="hint" id="options-hint">
+                        {format!("One dish per line, {MIN_OPTIONS} to {MAX_OPTIONS}. New dishes join the library. ")}
+                        {(!library.is_empty()).then(|| format!("In the library: {library}."))}
+                    </p>
+                    <textarea id="options" name="options" rows="6" aria-describedby="options-hint options-error"
+                        aria-invalid=move || error(Field::Options).get().map(|_| "true")></textarea>
+                    <p class="field-error" id="options-error" hidden=move || error(Field::Options).get().is_none()>
+                        {move || error(Field::Options).get()}
+                    </p>
                 </div>
-            </PostForm>
+                <fieldset class="deadline">
+                    <legend>"Voting closes"</legend>
+                    <p class="hint">"Before the first day begins. Without JavaScript the time is read as UTC."</p>
+                    <TextField label="Date" field=Field::DeadlineDate input_type="date" error=error(Field::DeadlineDate) />
+                    <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00" error=error(Field::DeadlineTime) />
+                </fieldset>
+                <button type="submit">"Propose plan"</button>
+            </StackForm>
         </section>
     }
 }

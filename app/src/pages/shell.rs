@@ -3,10 +3,24 @@
 
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::{ErrorMessage, NotFound, SignInFirst};
 use crate::error::AppError;
+
+/// The data of a page about the household in its address (`/households/:id…`): what `fetch`
+/// answers for the household's id.
+pub fn household_data<T, Fut>(
+    fetch: impl Fn(String) -> Fut + Send + Sync + 'static,
+) -> Resource<Result<T, AppError>>
+where
+    T: Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let params = use_params_map();
+    Resource::new(move || params.read().get("id").unwrap_or_default(), fetch)
+}
 
 /// Shows `data` with `render` once it is there: "Loading…" until then; for a signed-out
 /// visitor, a sign-in link (and a redirect to it from the server); for an unknown or foreign

@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 
+use super::credentials::Credentials;
 use crate::{
-    accounts::{MIN_PASSWORD_CHARS, SignUp},
-    components::{FormError, TextField, field_error, form_error},
+    accounts::SignUp,
+    components::{TextField, field_error},
     error::Field,
 };
 
@@ -11,19 +12,12 @@ use crate::{
 pub fn SignUp() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let result = action.value();
-    let invite = super::invite_from_query();
-    let sign_in_href = if invite.is_empty() {
-        "/signin".to_owned()
-    } else {
-        format!("/signin?invite={invite}")
-    };
     view! {
         <section class="card narrow">
             <h1>"Create your account"</h1>
             <ActionForm action=action>
-                <div class="stack">
-                    <FormError error=form_error(result) />
-                    <input type="hidden" name="invite" value=invite />
+                <Credentials result pending=action.pending() new_account=true
+                    submit="Create account">
                     <TextField
                         label="Your name"
                         field=Field::DisplayName
@@ -31,27 +25,9 @@ pub fn SignUp() -> impl IntoView {
                         hint="Shown to the people in your households."
                         error=field_error(result, Field::DisplayName)
                     />
-                    <TextField
-                        label="Email"
-                        field=Field::Email
-                        input_type="email"
-                        autocomplete="email"
-                        error=field_error(result, Field::Email)
-                    />
-                    <TextField
-                        label="Password"
-                        field=Field::Password
-                        input_type="password"
-                        autocomplete="new-password"
-                        hint=format!("At least {MIN_PASSWORD_CHARS} characters.")
-                        error=field_error(result, Field::Password)
-                    />
-                    <button type="submit" disabled=move || action.pending().get()>
-                        "Create account"
-                    </button>
-                </div>
+                </Credentials>
             </ActionForm>
-            <p>"Already have an account? " <a href=sign_in_href>"Sign in"</a></p>
+            <p>"Already have an account? " <a href=super::keeping_invite("/signin")>"Sign in"</a></p>
         </section>
     }
 }

@@ -1,12 +1,35 @@
 //! Days and deadlines: parsing what the forms send (in the proposer's offset from UTC), and
 //! writing days and slots the way people read them.
 
+use serde::{Deserialize, Serialize};
 use time::{Date, PrimitiveDateTime, Time, UtcOffset, macros::format_description};
 
 use crate::{
     dates::day_label,
     error::{AppError, Field},
 };
+
+/// A deadline as its form posts it, for moving a plan's deadline or re-opening a slot: every
+/// field is text, parsed by [`parse_new_deadline`] or [`parse_reopen_deadline`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineForm {
+    pub deadline_date: String,
+    pub deadline_time: String,
+    /// The sender's offset from UTC in minutes (east positive), filled in by the browser; empty
+    /// without JavaScript, which means UTC.
+    pub utc_offset_minutes: String,
+}
+
+impl DeadlineForm {
+    /// The date, time and offset, in that order.
+    pub fn into_fields(self) -> [String; 3] {
+        [
+            self.deadline_date,
+            self.deadline_time,
+            self.utc_offset_minutes,
+        ]
+    }
+}
 
 /// A new, later deadline for a plan.
 pub fn parse_new_deadline(

@@ -34,46 +34,32 @@ pub struct Limit {
     pub window_ms: i64,
 }
 
-pub const SIGN_IN_PER_IP: Limit = Limit {
-    scope: "sign-in:ip",
-    max: 20,
-    window_ms: 15 * MINUTE_MS,
-};
+pub const SIGN_IN_PER_IP: Limit = Limit::new("sign-in:ip", 20, 15);
 /// Failed sign-ins per account from one client network.
-pub const SIGN_IN_FAILURES_PER_EMAIL_AND_NETWORK: Limit = Limit {
-    scope: "sign-in-failures:email-network",
-    max: 5,
-    window_ms: 15 * MINUTE_MS,
-};
+pub const SIGN_IN_FAILURES_PER_EMAIL_AND_NETWORK: Limit =
+    Limit::new("sign-in-failures:email-network", 5, 15);
 /// Failed sign-ins per account from anywhere: only a distributed flood reaches it.
-pub const SIGN_IN_FAILURES_PER_EMAIL: Limit = Limit {
-    scope: "sign-in-failures:email",
-    max: 100,
-    window_ms: 15 * MINUTE_MS,
-};
-pub const SIGN_UP_PER_IP: Limit = Limit {
-    scope: "sign-up:ip",
-    max: 20,
-    window_ms: 60 * MINUTE_MS,
-};
-pub const INVITE_PER_IP: Limit = Limit {
-    scope: "invite:ip",
-    max: 30,
-    window_ms: 15 * MINUTE_MS,
-};
+pub const SIGN_IN_FAILURES_PER_EMAIL: Limit = Limit::new("sign-in-failures:email", 100, 15);
+pub const SIGN_UP_PER_IP: Limit = Limit::new("sign-up:ip", 20, 60);
+pub const INVITE_PER_IP: Limit = Limit::new("invite:ip", 30, 15);
 /// Ballot saves per member, across all meals (`app::quotas`).
-pub const BALLOT_SAVES_PER_MEMBER: Limit = Limit {
-    scope: "ballot:user",
-    max: app::quotas::MAX_BALLOT_SAVES_PER_MINUTE as i64,
-    window_ms: MINUTE_MS,
-};
-pub const INVITE_PER_USER: Limit = Limit {
-    scope: "invite:user",
-    max: 10,
-    window_ms: 15 * MINUTE_MS,
-};
+pub const BALLOT_SAVES_PER_MEMBER: Limit = Limit::new(
+    "ballot:user",
+    app::quotas::MAX_BALLOT_SAVES_PER_MINUTE as i64,
+    1,
+);
+pub const INVITE_PER_USER: Limit = Limit::new("invite:user", 10, 15);
 
 impl Limit {
+    /// At most `max` attempts per `scope` and subject in each window of `minutes`.
+    const fn new(scope: &'static str, max: i64, minutes: i64) -> Self {
+        Self {
+            scope,
+            max,
+            window_ms: minutes * MINUTE_MS,
+        }
+    }
+
     /// This limit with another maximum (a configured one).
     pub const fn with_max(self, max: i64) -> Self {
         Self { max, ..self }
@@ -163,13 +149,8 @@ pub async fn check_only(
     subject: Subject<'_>,
     now_ms: i64,
 ) -> Result<(), LimitError> {
-    let (hits, window_start) = store
-        .rate_limit_hits(
-            &subject.key(&limit, store.rate_limit_key().await?),
-            limit.window_ms,
-            now_ms,
-        )
-        .await?;
+    let key = subject.key(&limit, store.rate_limit_key().await?);
+    let (hits, window_start) = store.rate_limit_hits(&key, limit.window_ms, now_ms).await?;
     refuse_beyond(limit, hits + 1, window_start, now_ms)
 }
 
@@ -180,13 +161,7 @@ pub async fn record(
     subject: Subject<'_>,
     now_ms: i64,
 ) -> Result<(), LimitError> {
-    store
-        .hit_rate_limit(
-            &subject.key(&limit, store.rate_limit_key().await?),
-            limit.window_ms,
-            now_ms,
-        )
-        .await?;
+    count(store, &limit, &subject, now_ms).await?;
     Ok(())
 }
 
@@ -197,14 +172,19 @@ pub async fn check(
     subject: Subject<'_>,
     now_ms: i64,
 ) -> Result<(), LimitError> {
-    let (hits, window_start) = store
-        .hit_rate_limit(
-            &subject.key(&limit, store.rate_limit_key().await?),
-            limit.window_ms,
-            now_ms,
-        )
-        .await?;
+    let (hits, window_start) = count(store, &limit, &subject, now_ms).await?;
     refuse_beyond(limit, hits, window_start, now_ms)
+}
+
+/// Counts one attempt: the window's count (this attempt included) and when the window started.
+async fn count(
+    store: &Store,
+    limit: &Limit,
+    subject: &Subject<'_>,
+    now_ms: i64,
+) -> Result<(i64, i64), StoreError> {
+    let key = subject.key(limit, store.rate_limit_key().await?);
+    store.hit_rate_limit(&key, limit.window_ms, now_ms).await
 }
 
 /// `Reached` when `hits` (this attempt included) is over the limit.

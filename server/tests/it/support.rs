@@ -201,11 +201,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
+        send_get(&self.client, self.url(path)).await
     }
 
     /// Asks the server to stop and waits until it has.
@@ -218,6 +214,23 @@ impl TestApp {
             .expect("server task")
             .await
             .expect("server task")
+    }
+}
+
+/// `GET url` with `client`: a plain request for a page or a file, its whole response kept.
+pub async fn send_get(client: &reqwest::Client, url: String) -> reqwest::Response {
+    client.get(url).send().await.expect("request")
+}
+
+impl TestApp {
+    /// `POST /internal/finalize-due` as the scheduler sends it, with the `x-finalize-secret`
+    /// header when `secret` is given.
+    pub async fn finalize_due(&self, secret: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.post(self.url("/internal/finalize-due"));
+        if let Some(secret) = secret {
+            request = request.header("x-finalize-secret", secret);
+        }
+        request.send().await.expect("request")
     }
 }
 
@@ -340,11 +353,23 @@ impl Person {
 
     /// Posts a form the way a browser without JavaScript does: it expects HTML and a redirect.
     pub async fn submit(&self, page: &str, function: &str, fields: &[(&str, &str)]) -> Answer {
+        self.post_form(function, &self.url(""), &self.url(page), fields)
+            .await
+    }
+
+    /// Posts a form from the page `referer` on `origin`, as a browser without JavaScript does.
+    async fn post_form(
+        &self,
+        function: &str,
+        origin: &str,
+        referer: &str,
+        fields: &[(&str, &str)],
+    ) -> Answer {
         let response = self
             .client
             .post(self.url(&format!("/api/{function}")))
-            .header(reqwest::header::ORIGIN, self.url(""))
-            .header(reqwest::header::REFERER, self.url(page))
+            .header(reqwest::header::ORIGIN, origin)
+            .header(reqwest::header::REFERER, referer)
             .header(reqwest::header::ACCEPT, "text/html")
             .form(fields)
             .send()
@@ -355,11 +380,7 @@ impl Person {
 
     /// Follows a plain link (a download, say) and keeps the whole response, headers included.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
+        send_get(&self.client, self.url(path)).await
     }
 
     /// Opens a page as a browser does, keeping the whole response (headers included).
@@ -385,15 +406,16 @@ impl Person {
     }
 
     pub async fn sign_up(&self) -> Answer {
-        self.call(
-            "sign_up",
-            &[
-                ("display_name", &self.name),
-                ("email", &self.email),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
+        self.call("sign_up", &self.sign_up_fields(PASSWORD)).await
+    }
+
+    /// The sign-up form's fields for this person with `password`; a test adds the others.
+    pub fn sign_up_fields<'a>(&'a self, password: &'a str) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("display_name", &self.name),
+            ("email", &self.email),
+            ("password", password),
+        ]
     }
 
     pub async fn sign_in_with(&self, password: &str) -> Answer {
@@ -454,8 +476,7 @@ impl Person {
     pub async fn take_new_secret(&self, kind: &str, household: Option<&str>) -> Option<String> {
         let mut fields = vec![("kind", kind)];
         fields.extend(household.map(|household| ("household_id", household)));
-        let answer = self.call("take_new_secret", &fields).await;
-        serde_json::from_str(&answer.assert_ok().body).expect("a secret or null")
+        self.fetch("take_new_secret", &fields).await
     }
 
     pub async fn join(&self, token: &str) -> Answer {
@@ -463,10 +484,42 @@ impl Person {
     }
 
     pub async fn overview(&self, household: &str) -> app::households::HouseholdOverview {
-        let answer = self
-            .call("get_household_overview", &[("household_id", household)])
-            .await;
-        serde_json::from_str(&answer.assert_ok().body).expect("overview")
+        self.fetch("get_household_overview", &[("household_id", household)])
+            .await
+    }
+
+    /// Sets a member's role (`admin` or `member`), as an admin's form does.
+    pub async fn set_member_role(&self, household: &str, user: &str, role: &str) -> Answer {
+        let fields = [
+            ("household_id", household),
+            ("user_id", user),
+            ("role", role),
+        ];
+        self.call("set_member_role", &fields).await
+    }
+
+    pub async fn remove_member(&self, household: &str, user: &str) -> Answer {
+        self.call(
+            "remove_member",
+            &[("household_id", household), ("user_id", user)],
+        )
+        .await
+    }
+
+    pub async fn leave_household(&self, household: &str) -> Answer {
+        self.call("leave_household", &[("household_id", household)])
+            .await
+    }
+
+    /// Calls a server function that must succeed, and reads its JSON answer.
+    pub async fn fetch<T: serde::de::DeserializeOwned>(
+        &self,
+        function: &str,
+        fields: &[(&str, &str)],
+    ) -> T {
+        let answer = self.call(function, fields).await;
+        serde_json::from_str(&answer.assert_ok().body)
+            .unwrap_or_else(|error| panic!("{function}: {error}"))
     }
 }
 
@@ -518,23 +571,19 @@ impl Person {
     }
 
     pub async fn plan(&self, household: &str, plan: &str) -> app::plans::PlanView {
-        let answer = self
-            .call(
-                "get_plan",
-                &[("household_id", household), ("plan_id", plan)],
-            )
-            .await;
-        serde_json::from_str(&answer.assert_ok().body).expect("plan")
+        self.fetch(
+            "get_plan",
+            &[("household_id", household), ("plan_id", plan)],
+        )
+        .await
     }
 
     pub async fn ballot_page(&self, household: &str, slot: &str) -> app::plans::BallotPage {
-        let answer = self
-            .call(
-                "get_ballot_page",
-                &[("household_id", household), ("slot_id", slot)],
-            )
-            .await;
-        serde_json::from_str(&answer.assert_ok().body).expect("ballot page")
+        self.fetch(
+            "get_ballot_page",
+            &[("household_id", household), ("slot_id", slot)],
+        )
+        .await
     }
 
     /// The ballot page of the plan's first slot.
@@ -566,17 +615,7 @@ impl Person {
             .expect("page URL")
             .origin()
             .ascii_serialization();
-        let response = self
-            .client
-            .post(self.url(&format!("/api/{function}")))
-            .header(reqwest::header::ORIGIN, origin)
-            .header(reqwest::header::REFERER, page)
-            .header(reqwest::header::ACCEPT, "text/html")
-            .form(fields)
-            .send()
-            .await
-            .expect("request");
-        answer(response).await
+        self.post_form(function, &origin, page, fields).await
     }
 }
 
@@ -585,9 +624,7 @@ impl Person {
 pub async fn household_with_plan(app: &TestApp) -> (Person, Person, String, String) {
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
-    let token = ada.create_invite(&household, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
+    let bob = app.joined(&ada, &household, "Bob").await;
     let plan = ada.propose_plan(&household, "Pasta\nCurry\nSoup").await;
     (ada, bob, household, plan)
 }

@@ -43,16 +43,7 @@ async fn an_email_can_sign_up_only_once_whatever_its_case() {
 async fn a_password_under_ten_characters_is_refused_on_its_field() {
     let app = TestApp::spawn().await;
     let ada = app.person("Ada");
-    let answer = ada
-        .call(
-            "sign_up",
-            &[
-                ("display_name", "Ada"),
-                ("email", &ada.email),
-                ("password", "123456789"),
-            ],
-        )
-        .await;
+    let answer = ada.call("sign_up", &ada.sign_up_fields("123456789")).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         answer.error(),
@@ -114,14 +105,7 @@ async fn signing_in_issues_a_new_session_id_and_signing_out_revokes_it() {
     );
     assert!(signed_in_with_cookie(&app, &second).await);
     // Signing out deletes the session: replaying the cookie afterwards gets nothing.
-    let out = app
-        .client
-        .post(app.url("/api/sign_out"))
-        .header(header::ORIGIN, app.url(""))
-        .header(header::COOKIE, format!("session={second}"))
-        .send()
-        .await
-        .unwrap();
+    let out = call_with_session(&app, "sign_out", &second).await;
     assert!(out.status().is_success());
     let removal = out
         .headers()
@@ -136,7 +120,7 @@ async fn signing_in_issues_a_new_session_id_and_signing_out_revokes_it() {
 #[tokio::test]
 async fn the_session_cookie_is_http_only_lax_and_lasts_thirty_days() {
     let app = TestApp::spawn().await;
-    let response = sign_up_raw(&app).await;
+    let response = sign_up_raw(&app, &app.url("")).await;
     let cookie = set_cookie(&response).expect("a session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
@@ -148,18 +132,7 @@ async fn the_session_cookie_is_http_only_lax_and_lasts_thirty_days() {
 async fn behind_https_the_session_cookie_is_secure() {
     let db = TestDatabase::sqlite().await;
     let app = TestApp::spawn_with(db, &[("PUBLIC_BASE_URL", "https://meals.example.com")]).await;
-    let response = app
-        .client
-        .post(app.url("/api/sign_up"))
-        .header(header::ORIGIN, "https://meals.example.com")
-        .form(&[
-            ("display_name", "Ada"),
-            ("email", "ada@example.com"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let response = sign_up_raw(&app, "https://meals.example.com").await;
     let cookie = set_cookie(&response).expect("a session cookie");
     assert!(cookie.contains("Secure"), "{cookie}");
 }
@@ -169,7 +142,7 @@ async fn every_instance_sees_the_same_sessions() {
     let db = TestDatabase::postgres().await;
     let first = TestApp::spawn_with(db, &[]).await;
     let second = first.another_instance().await;
-    let response = sign_up_raw(&first).await;
+    let response = sign_up_raw(&first, &first.url("")).await;
     let id = session_cookie(&response).expect("a session cookie");
     assert!(signed_in_with_cookie(&second, &id).await);
 }
@@ -232,18 +205,9 @@ async fn sign_in_attempts_per_ip_are_limited() {
 async fn without_javascript_a_sign_up_error_comes_back_on_the_form_next_to_its_field() {
     let app = TestApp::spawn().await;
     let ada = app.person("Ada");
-    let answer = ada
-        .submit(
-            "/signup",
-            "sign_up",
-            &[
-                ("display_name", "Ada"),
-                ("email", &ada.email),
-                ("password", "short"),
-                ("invite", ""),
-            ],
-        )
-        .await;
+    let mut fields = ada.sign_up_fields("short");
+    fields.push(("invite", ""));
+    let answer = ada.submit("/signup", "sign_up", &fields).await;
     assert_eq!(answer.status, StatusCode::FOUND);
     let location = answer.location.expect("back to the form");
     assert!(location.contains("/signup?"), "{location}");
@@ -263,18 +227,9 @@ async fn without_javascript_a_sign_up_error_comes_back_on_the_form_next_to_its_f
 async fn without_javascript_signing_up_redirects_into_the_app() {
     let app = TestApp::spawn().await;
     let ada = app.person("Ada");
-    let answer = ada
-        .submit(
-            "/signup",
-            "sign_up",
-            &[
-                ("display_name", "Ada"),
-                ("email", &ada.email),
-                ("password", PASSWORD),
-                ("invite", ""),
-            ],
-        )
-        .await;
+    let mut fields = ada.sign_up_fields(PASSWORD);
+    fields.push(("invite", ""));
+    let answer = ada.submit("/signup", "sign_up", &fields).await;
     assert_eq!(answer.status, StatusCode::FOUND);
     assert_eq!(answer.location.as_deref(), Some("/households"));
     let page = ada.open("/households").await;
@@ -290,10 +245,11 @@ async fn a_signed_out_visitor_of_households_is_sent_to_sign_in() {
     assert_eq!(page.location.as_deref(), Some("/signin"), "{page:?}");
 }
 
-async fn sign_up_raw(app: &TestApp) -> reqwest::Response {
+/// Signs Ada up from a page on `origin`, keeping the whole response (its cookies included).
+async fn sign_up_raw(app: &TestApp, origin: &str) -> reqwest::Response {
     app.client
         .post(app.url("/api/sign_up"))
-        .header(header::ORIGIN, app.url(""))
+        .header(header::ORIGIN, origin)
         .form(&[
             ("display_name", "Ada"),
             ("email", "ada@example.com"),
@@ -320,15 +276,19 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
     Some(value.to_owned())
 }
 
-async fn signed_in_with_cookie(app: &TestApp, id: &str) -> bool {
-    let response = app
-        .client
-        .post(app.url("/api/get_viewer"))
+/// Calls a server function with nothing but the session cookie `id`, as a replayed request does.
+async fn call_with_session(app: &TestApp, function: &str, id: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/{function}")))
         .header(header::ORIGIN, app.url(""))
         .header(header::COOKIE, format!("session={id}"))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn signed_in_with_cookie(app: &TestApp, id: &str) -> bool {
+    let response = call_with_session(app, "get_viewer", id).await;
     let viewer: Option<app::accounts::Viewer> = response.json().await.unwrap();
     viewer.is_some()
 }

@@ -178,9 +178,7 @@ async fn scene() -> Scene {
     let app = TestApp::spawn().await;
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
-    let token = ada.create_invite(&household, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
+    let bob = app.joined(&ada, &household, "Bob").await;
     let overview = ada.overview(&household).await;
     let bob_id = bob.viewer().await.user_id.to_string();
     let invite_id = overview.invites[0].id.to_string();

@@ -18,14 +18,6 @@ use crate::support::{
 
 const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
 
-async fn finalize_due(app: &TestApp, secret: Option<&str>) -> reqwest::Response {
-    let mut request = app.client.post(app.url("/internal/finalize-due"));
-    if let Some(secret) = secret {
-        request = request.header("x-finalize-secret", secret);
-    }
-    request.send().await.expect("request")
-}
-
 /// Moves every deadline of the app's database into the past, as time passing would.
 async fn make_everything_overdue(store: &Store) {
     sqlx::query("update plans set deadline_at = 1")
@@ -55,12 +47,9 @@ async fn plan_with_a_ballot(app: &TestApp) -> (Person, Person, String, String) {
 #[tokio::test]
 async fn finalize_due_does_not_exist_without_a_configured_secret() {
     let app = TestApp::spawn().await;
+    assert_eq!(app.finalize_due(None).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(
-        finalize_due(&app, None).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        finalize_due(&app, Some("anything")).await.status(),
+        app.finalize_due(Some("anything")).await.status(),
         StatusCode::NOT_FOUND
     );
 }
@@ -74,7 +63,7 @@ async fn finalize_due_closes_due_slots_only_for_the_right_secret_and_a_retry_doe
 
     for wrong in [None, Some("wrong"), Some("")] {
         assert_eq!(
-            finalize_due(&app, wrong).await.status(),
+            app.finalize_due(wrong).await.status(),
             StatusCode::UNAUTHORIZED,
             "{wrong:?}"
         );
@@ -84,7 +73,7 @@ async fn finalize_due_closes_due_slots_only_for_the_right_secret_and_a_retry_doe
         "a refused call closes nothing"
     );
 
-    let answer = finalize_due(&app, Some(SECRET)).await;
+    let answer = app.finalize_due(Some(SECRET)).await;
     assert_eq!(answer.status(), StatusCode::OK);
     let report: serde_json::Value = answer.json().await.unwrap();
     let slots = ada.plan(&household, &plan).await.slots.len();
@@ -98,7 +87,7 @@ async fn finalize_due_closes_due_slots_only_for_the_right_secret_and_a_retry_doe
     assert_eq!(results.len(), slots);
     assert!(results.iter().all(|(_, path)| path == "trigger"));
 
-    let again: serde_json::Value = finalize_due(&app, Some(SECRET)).await.json().await.unwrap();
+    let again: serde_json::Value = app.finalize_due(Some(SECRET)).await.json().await.unwrap();
     assert_eq!(
         (again["closed"].as_u64(), again["already_closed"].as_u64()),
         (Some(0), Some(0))
@@ -252,7 +241,7 @@ async fn finalize_due_timing(db: TestDatabase, engine: &str) {
     let app = TestApp::spawn_with(db, &[("FINALIZE_SECRET", SECRET)]).await;
     make_everything_overdue(&app.store).await;
     let started = Instant::now();
-    let answer = finalize_due(&app, Some(SECRET)).await;
+    let answer = app.finalize_due(Some(SECRET)).await;
     let elapsed = started.elapsed();
     assert_eq!(answer.status(), StatusCode::OK);
     let report: serde_json::Value = answer.json().await.unwrap();

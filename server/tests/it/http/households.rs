@@ -94,17 +94,9 @@ async fn signing_up_from_an_invite_lands_in_the_household() {
     let home = ada.create_household("Home").await;
     let token = ada.create_invite(&home, "7", true).await;
     let bob = app.person("Bob");
-    let answer = bob
-        .call(
-            "sign_up",
-            &[
-                ("display_name", "Bob"),
-                ("email", &bob.email),
-                ("password", PASSWORD),
-                ("invite", &token),
-            ],
-        )
-        .await;
+    let mut fields = bob.sign_up_fields(PASSWORD);
+    fields.push(("invite", &token));
+    let answer = bob.call("sign_up", &fields).await;
     answer.assert_ok();
     assert_eq!(answer.location, Some(format!("/households/{home}")));
     assert_eq!(bob.overview(&home).await.my_role, Role::Member);
@@ -120,16 +112,12 @@ async fn signing_in_from_an_invite_asks_before_joining() {
     let token = ada.create_invite(&home, "7", false).await;
     let bob = app.signed_up("Bob").await;
     bob.sign_out().await.assert_ok();
-    let answer = bob
-        .call(
-            "sign_in",
-            &[
-                ("email", &bob.email),
-                ("password", PASSWORD),
-                ("invite", &token),
-            ],
-        )
-        .await;
+    let fields = [
+        ("email", bob.email.as_str()),
+        ("password", PASSWORD),
+        ("invite", &token),
+    ];
+    let answer = bob.call("sign_in", &fields).await;
     answer.assert_ok();
     assert_eq!(answer.location, Some(format!("/join/{token}")));
     let not_yet = bob
@@ -256,11 +244,8 @@ async fn admins_promote_demote_and_remove_while_members_cannot() {
     let app = TestApp::spawn().await;
     let ada = app.signed_up("Ada").await;
     let home = ada.create_household("Home").await;
-    let token = ada.create_invite(&home, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
-    let cy = app.signed_up("Cy").await;
-    cy.join(&token).await.assert_ok();
+    let bob = app.joined(&ada, &home, "Bob").await;
+    let cy = app.joined(&ada, &home, "Cy").await;
     let ids = |o: &app::households::HouseholdOverview, name: &str| {
         o.members
             .iter()
@@ -276,12 +261,7 @@ async fn admins_promote_demote_and_remove_while_members_cannot() {
         ids(&overview, "Cy"),
     );
 
-    let refused = bob
-        .call(
-            "remove_member",
-            &[("household_id", &home), ("user_id", &cy_id)],
-        )
-        .await;
+    let refused = bob.remove_member(&home, &cy_id).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(refused.error(), AppError::AdminOnly);
     let refused = bob
@@ -292,34 +272,15 @@ async fn admins_promote_demote_and_remove_while_members_cannot() {
         .await;
     assert_eq!(refused.error(), AppError::AdminOnly);
 
-    ada.call(
-        "set_member_role",
-        &[
-            ("household_id", &home),
-            ("user_id", &bob_id),
-            ("role", "admin"),
-        ],
-    )
-    .await
-    .assert_ok();
+    ada.set_member_role(&home, &bob_id, "admin")
+        .await
+        .assert_ok();
     assert_eq!(bob.overview(&home).await.my_role, Role::Admin);
-    bob.call(
-        "set_member_role",
-        &[
-            ("household_id", &home),
-            ("user_id", &ada_id),
-            ("role", "member"),
-        ],
-    )
-    .await
-    .assert_ok();
+    bob.set_member_role(&home, &ada_id, "member")
+        .await
+        .assert_ok();
     assert_eq!(ada.overview(&home).await.my_role, Role::Member);
-    bob.call(
-        "remove_member",
-        &[("household_id", &home), ("user_id", &cy_id)],
-    )
-    .await
-    .assert_ok();
+    bob.remove_member(&home, &cy_id).await.assert_ok();
     assert_eq!(
         cy.call("get_household_overview", &[("household_id", &home)])
             .await
@@ -333,28 +294,15 @@ async fn the_last_admin_cannot_leave_until_someone_else_is_admin() {
     let app = TestApp::spawn().await;
     let ada = app.signed_up("Ada").await;
     let home = ada.create_household("Home").await;
-    let token = ada.create_invite(&home, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
-    let leave = ada
-        .call("leave_household", &[("household_id", &home)])
-        .await;
+    let bob = app.joined(&ada, &home, "Bob").await;
+    let leave = ada.leave_household(&home).await;
     assert_eq!(leave.status, StatusCode::CONFLICT);
     assert_eq!(leave.error(), AppError::LastAdmin);
     let bob_id = bob.viewer().await.user_id.to_string();
-    ada.call(
-        "set_member_role",
-        &[
-            ("household_id", &home),
-            ("user_id", &bob_id),
-            ("role", "admin"),
-        ],
-    )
-    .await
-    .assert_ok();
-    let leave = ada
-        .call("leave_household", &[("household_id", &home)])
-        .await;
+    ada.set_member_role(&home, &bob_id, "admin")
+        .await
+        .assert_ok();
+    let leave = ada.leave_household(&home).await;
     leave.assert_ok();
     assert_eq!(leave.location.as_deref(), Some("/households"));
     assert!(ada.viewer().await.households.is_empty());

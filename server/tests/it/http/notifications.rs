@@ -93,9 +93,7 @@ fn assert_signed(request: &Received, secret: &str) {
 async fn household(app: &TestApp) -> (Person, Person, String) {
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
-    let token = ada.create_invite(&household, "7", false).await;
-    let bob = app.signed_up("Bob").await;
-    bob.join(&token).await.assert_ok();
+    let bob = app.joined(&ada, &household, "Bob").await;
     (ada, bob, household)
 }
 
@@ -286,16 +284,7 @@ async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
         receiver.received().is_empty(),
         "a request never waits for delivery"
     );
-    let report: serde_json::Value = app
-        .client
-        .post(app.url("/internal/finalize-due"))
-        .header("x-finalize-secret", SECRET)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: serde_json::Value = app.finalize_due(Some(SECRET)).await.json().await.unwrap();
     assert_eq!(
         report["webhooks"],
         serde_json::json!({"delivered": 1, "failed": 0, "abandoned": 0, "deferred": 0})
@@ -315,12 +304,7 @@ async fn the_trigger_delivers_a_signed_webhook_to_the_households_receiver() {
     assert!(!request.body.contains(&secret));
 
     // Delivered once: the next batch has nothing to send.
-    app.client
-        .post(app.url("/internal/finalize-due"))
-        .header("x-finalize-secret", SECRET)
-        .send()
-        .await
-        .unwrap();
+    app.finalize_due(Some(SECRET)).await;
     assert_eq!(receiver.received().len(), 1);
 }
 
@@ -464,16 +448,7 @@ async fn with_webhooks_disabled_the_section_says_so_and_nothing_is_set() {
         )
         .await;
     assert!(matches!(refused.error(), AppError::Invalid { .. }));
-    let report: serde_json::Value = app
-        .client
-        .post(app.url("/internal/finalize-due"))
-        .header("x-finalize-secret", SECRET)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: serde_json::Value = app.finalize_due(Some(SECRET)).await.json().await.unwrap();
     assert_eq!(report["webhooks"]["delivered"], 0);
 }
 

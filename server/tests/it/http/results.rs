@@ -28,9 +28,7 @@ async fn household(
     let household = ada.create_household("Home").await;
     let mut members = Vec::new();
     for name in others {
-        let token = ada.create_invite(&household, "7", false).await;
-        let member = app.signed_up(name).await;
-        member.join(&token).await.assert_ok();
+        let member = app.joined(&ada, &household, name).await;
         members.push(member);
     }
     let plan = ada.propose_plan(&household, options).await;

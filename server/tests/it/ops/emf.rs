@@ -140,15 +140,7 @@ async fn emf_lines_follow_the_specification_and_count_what_the_server_did() {
         ("METRICS_TOKEN", TOKEN),
     ])
     .await;
-    for _ in 0..3 {
-        assert_eq!(server.get("/healthz").await.status(), StatusCode::OK);
-    }
-    for _ in 0..2 {
-        assert_eq!(
-            server.get("/no/such/page").await.status(),
-            StatusCode::NOT_FOUND
-        );
-    }
+    server.three_health_checks_and_two_missing_pages().await;
     let ada = server.person("Ada");
     ada.sign_up().await.assert_ok();
     let wrong = server.person("Ada").sign_in_with("not the password").await;

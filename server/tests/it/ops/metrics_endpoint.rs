@@ -96,15 +96,7 @@ async fn a_domain_counter_counts_through_its_function() {
 async fn after_a_scripted_flow_each_route_and_status_is_counted_exactly() {
     let server =
         ServerProcess::start(&[("METRICS_TOKEN", TOKEN), ("DATABASE_MAX_CONNECTIONS", "3")]).await;
-    for _ in 0..3 {
-        assert_eq!(server.get("/healthz").await.status(), StatusCode::OK);
-    }
-    for _ in 0..2 {
-        assert_eq!(
-            server.get("/no/such/page").await.status(),
-            StatusCode::NOT_FOUND
-        );
-    }
+    server.three_health_checks_and_two_missing_pages().await;
     let alice = server.person("Alice");
     alice.sign_up().await.assert_ok();
     alice.create_household("Flat 3").await;

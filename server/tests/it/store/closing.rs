@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::support::{
     TestDatabase,
-    store::{DEADLINE, HOUR, NOW, first_slot, home, member, plan, rank_first},
+    store::{DEADLINE, HOUR, NOW, home, member, plan, propose, rank_first, row_count, vote},
 };
 
 crate::on_both_engines!(
@@ -50,20 +50,14 @@ async fn a_slot_closes_as_soon_as_every_expected_voter_has_voted(db: TestDatabas
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (id, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
 
-    let first = store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 1), NOW + 1)
-        .await
-        .unwrap();
+    let first = vote(&store, &ada, &slot, &page, 1, NOW + 1).await;
     assert_eq!(first, None, "Bob has not voted yet");
     assert_eq!(store.slot_outcome(&ada, &slot).await.unwrap(), None);
-    let closed = store
-        .cast_ballot(&bob, &slot, &rank_first(&page, 1), NOW + 2)
+    let closed = vote(&store, &bob, &slot, &page, 1, NOW + 2)
         .await
-        .unwrap()
         .expect("the last expected ballot closes the slot");
     assert_eq!(closed.path, ClosePath::EveryoneVoted);
     assert_eq!(closed.winner.as_ref(), Some(&page.options[1].id));
@@ -99,13 +93,9 @@ async fn a_slot_past_its_deadline_closes_at_the_deadline_whichever_path_notices(
     let store = db.store().await;
     let ada = home(&store).await;
     let _bob = member(&store, &ada, "Bob").await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (id, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
-    store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW)
-        .await
-        .unwrap();
+    vote(&store, &ada, &slot, &page, 0, NOW).await;
     // Nothing is due before the deadline.
     assert!(
         store
@@ -175,16 +165,9 @@ async fn many_concurrent_closes_of_one_slot_store_one_result(db: TestDatabase) {
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store
-        .create_plan(&ada, &plan("A\nB\nC"), NOW)
-        .await
-        .unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB\nC").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
-    store
-        .cast_ballot(&bob, &slot, &rank_first(&page, 2), NOW)
-        .await
-        .unwrap();
+    vote(&store, &bob, &slot, &page, 2, NOW).await;
 
     // Sixteen closers at once: lazy readers, triggers and tickers, as two instances would.
     let closers = (0..16).map(|i| {
@@ -237,8 +220,7 @@ async fn concurrent_last_ballots_are_all_counted_in_the_one_result(db: TestDatab
     for name in ["Bob", "Cy", "Dee", "Eve", "Fay"] {
         voters.push(member(&store, &ada, name).await);
     }
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     let casts = voters.into_iter().map(|voter| {
         let store = store.clone();
@@ -266,16 +248,12 @@ async fn a_slot_without_ballots_has_no_winner_and_only_its_proposer_can_reopen_i
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (id, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     let decided = store.plan(&ada, &id, NOW).await.unwrap().slots[1]
         .id
         .clone();
-    store
-        .cast_ballot(&bob, &decided, &rank_first(&page, 0), NOW)
-        .await
-        .unwrap();
+    vote(&store, &bob, &decided, &page, 0, NOW).await;
     store.settle_household(&ada, DEADLINE).await.unwrap();
 
     let outcome = store.slot_outcome(&ada, &slot).await.unwrap().unwrap();
@@ -312,14 +290,9 @@ async fn a_slot_without_ballots_has_no_winner_and_only_its_proposer_can_reopen_i
             .is_empty()
     );
     // Both vote: it closes early, now with a winner.
-    store
-        .cast_ballot(&bob, &slot, &rank_first(&page, 1), DEADLINE + 3)
+    vote(&store, &bob, &slot, &page, 1, DEADLINE + 3).await;
+    let closed = vote(&store, &ada, &slot, &page, 1, DEADLINE + 4)
         .await
-        .unwrap();
-    let closed = store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 1), DEADLINE + 4)
-        .await
-        .unwrap()
         .expect("closed");
     assert_eq!(closed.winner.as_ref(), Some(&page.options[1].id));
 }
@@ -329,11 +302,7 @@ async fn the_stored_ballot_file_recounts_to_the_stored_result(db: TestDatabase) 
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
     let cy = member(&store, &ada, "Cy").await;
-    let id = store
-        .create_plan(&ada, &plan("A\nB\nC\nD"), NOW)
-        .await
-        .unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB\nC\nD").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     let o = |i: usize| page.options[i].id.clone();
     // A cycle (A>B>C>A) and a tie: the explanation and the seed both matter.
@@ -381,15 +350,11 @@ async fn the_stored_ballot_file_recounts_to_the_stored_result(db: TestDatabase) 
 async fn each_change_is_written_to_the_outbox_with_it(db: TestDatabase) {
     let store = db.store().await;
     let ada = home(&store).await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     assert_eq!(outbox_kinds(&store, &ada).await, ["plan_proposed"]);
     // Ada is the only member: her ballot closes the slot.
-    store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
-        .await
-        .unwrap();
+    vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
     assert_eq!(
         outbox_kinds(&store, &ada).await,
         ["plan_proposed", "ballot_cast", "slot_closed"]
@@ -420,14 +385,10 @@ async fn a_member_who_left_is_not_waited_for(db: TestDatabase) {
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     store.leave_household(&bob, NOW).await.unwrap();
-    let closed = store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
-        .await
-        .unwrap();
+    let closed = vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
     assert!(
         closed.is_some(),
         "Bob left, so Ada was the last expected voter"
@@ -441,17 +402,10 @@ async fn removing_the_last_holdout_closes_the_vote_and_a_removed_members_ballot_
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
     let cy = member(&store, &ada, "Cy").await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
-    store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
-        .await
-        .unwrap();
-    store
-        .cast_ballot(&bob, &slot, &rank_first(&page, 1), NOW + 2)
-        .await
-        .unwrap();
+    vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
+    vote(&store, &bob, &slot, &page, 1, NOW + 2).await;
 
     // Cy never votes; Bob is removed: his ballot stops counting, and Ada, the only member still
     // expected, has voted, so the vote closes with her ballot alone.
@@ -487,13 +441,10 @@ async fn the_last_member_leaving_deletes_the_household_with_its_plans_and_result
 ) {
     let store = db.store().await;
     let ada = home(&store).await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
-    store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
+    vote(&store, &ada, &slot, &page, 0, NOW + 1)
         .await
-        .unwrap()
         .expect("Ada is the only expected voter");
     assert_eq!(result_rows(&store, slot.as_str()).await, 1);
 
@@ -508,11 +459,6 @@ async fn the_last_member_leaving_deletes_the_household_with_its_plans_and_result
         "slot_results",
         "outbox",
     ] {
-        let rows: i64 =
-            sqlx::query_scalar(&format!("select cast(count(*) as bigint) from {table}"))
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
-        assert_eq!(rows, 0, "{table}");
+        assert_eq!(row_count(&store, table).await.unwrap(), 0, "{table}");
     }
 }

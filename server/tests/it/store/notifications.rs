@@ -6,8 +6,7 @@ use server::store::{AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, Store, StoreErro
 use crate::support::{
     TestDatabase,
     store::{
-        DEADLINE, NOW, first_slot, home, insert_delivery, insert_event, member, plan, rank_first,
-        user,
+        DEADLINE, NOW, home, insert_delivery, insert_event, member, plan, propose, user, vote,
     },
 };
 
@@ -35,20 +34,11 @@ async fn notifications_are_the_outbox_in_words_newest_first_without_ones_own(db:
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store
-        .create_plan(&bob, &plan("Curry\nSoup"), NOW)
-        .await
-        .unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (id, slot) = propose(&store, &bob, "Curry\nSoup").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
-    store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 1)
+    vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
+    vote(&store, &bob, &slot, &page, 0, NOW + 2)
         .await
-        .unwrap();
-    store
-        .cast_ballot(&bob, &slot, &rank_first(&page, 0), NOW + 2)
-        .await
-        .unwrap()
         .expect("everyone voted");
     // The other three meals close at the deadline without votes; then the plan is decided.
     store.settle_household(&ada, DEADLINE + 1).await.unwrap();

@@ -9,7 +9,7 @@ use server::store::{PlanRule, StoreError};
 
 use crate::support::{
     TestDatabase,
-    store::{DEADLINE, HOUR, NOW, first_slot, home, member, plan, rank_first},
+    store::{DEADLINE, HOUR, NOW, first_slot, home, member, plan, propose, rank_first, vote},
 };
 
 crate::on_both_engines!(
@@ -124,14 +124,8 @@ async fn expected_voters_are_the_members_when_the_plan_was_proposed(db: TestData
     assert_eq!(expected, [("Ada", true), ("Bob", true), ("Cy", false)]);
     assert_eq!(page.still_expected, 2);
     // A late joiner may vote; only the expected voters' ballots count towards an early close.
-    store
-        .cast_ballot(&cy, &slot, &rank_first(&page, 0), NOW)
-        .await
-        .unwrap();
-    store
-        .cast_ballot(&bob, &slot, &rank_first(&page, 1), NOW)
-        .await
-        .unwrap();
+    vote(&store, &cy, &slot, &page, 0, NOW).await;
+    vote(&store, &bob, &slot, &page, 1, NOW).await;
     let view = store.plan(&ada, &id, NOW).await.unwrap();
     assert_eq!(view.expected_voters, 2);
     assert_eq!(
@@ -152,21 +146,14 @@ async fn a_ballot_is_saved_replaced_and_shown_to_every_member(db: TestDatabase) 
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store
-        .create_plan(&ada, &plan("A\nB\nC"), NOW)
-        .await
-        .unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB\nC").await;
     let page = store.ballot_page(&bob, &slot, NOW).await.unwrap();
     assert_eq!(page.mine, None);
     let tied = Ranking(vec![vec![
         page.options[2].id.clone(),
         page.options[0].id.clone(),
     ]]);
-    store
-        .cast_ballot(&bob, &slot, &rank_first(&page, 1), NOW)
-        .await
-        .unwrap();
+    vote(&store, &bob, &slot, &page, 1, NOW).await;
     store
         .cast_ballot(&bob, &slot, &tied, NOW + 1)
         .await
@@ -190,13 +177,9 @@ async fn a_ballot_is_saved_replaced_and_shown_to_every_member(db: TestDatabase) 
 async fn a_ballot_after_the_deadline_is_refused_and_changes_nothing(db: TestDatabase) {
     let store = db.store().await;
     let ada = home(&store).await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (_, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
-    store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW)
-        .await
-        .unwrap();
+    vote(&store, &ada, &slot, &page, 0, NOW).await;
     assert!(matches!(
         store
             .cast_ballot(&ada, &slot, &rank_first(&page, 1), DEADLINE)
@@ -212,8 +195,7 @@ async fn another_households_plan_and_slot_are_not_found(db: TestDatabase) {
     let store = db.store().await;
     let ada = home(&store).await;
     let eve = home(&store).await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (id, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     assert!(matches!(
         store.plan(&eve, &id, NOW).await,
@@ -263,8 +245,7 @@ async fn options_can_change_only_before_the_first_ballot_and_only_by_the_propose
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let id = store.create_plan(&ada, &plan("A\nB"), NOW).await.unwrap();
-    let slot = first_slot(&store, &ada, &id).await;
+    let (id, slot) = propose(&store, &ada, "A\nB").await;
     let new = OptionNames::parse("A\nC\nD").unwrap();
     assert!(matches!(
         store.replace_slot_options(&bob, &slot, &new, NOW).await,
@@ -279,10 +260,7 @@ async fn options_can_change_only_before_the_first_ballot_and_only_by_the_propose
     assert_eq!(view.slots[1].options, ["A", "B"], "other slots keep theirs");
 
     let page = store.ballot_page(&bob, &slot, NOW).await.unwrap();
-    store
-        .cast_ballot(&bob, &slot, &rank_first(&page, 2), NOW)
-        .await
-        .unwrap();
+    vote(&store, &bob, &slot, &page, 2, NOW).await;
     assert!(matches!(
         store
             .replace_slot_options(&ada, &slot, &OptionNames::parse("E\nF").unwrap(), NOW)

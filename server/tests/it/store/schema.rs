@@ -3,7 +3,7 @@
 use server::store::Store;
 use sqlx::migrate::Migrator;
 
-use crate::support::TestDatabase;
+use crate::support::{TestDatabase, store::row_count};
 
 crate::on_both_engines!(
     migrations_create_the_schema_and_can_run_again,
@@ -41,11 +41,9 @@ async fn migrations_create_the_schema_and_can_run_again(db: TestDatabase) {
         "removals",
         "server_keys",
     ] {
-        let count: i64 =
-            sqlx::query_scalar(&format!("select cast(count(*) as bigint) from {table}"))
-                .fetch_one(store_pool(&store))
-                .await
-                .unwrap_or_else(|e| panic!("table {table} is missing: {e}"));
+        let count = row_count(&store, table)
+            .await
+            .unwrap_or_else(|e| panic!("table {table} is missing: {e}"));
         assert_eq!(count, 0, "{table} starts empty");
     }
 }

@@ -15,6 +15,8 @@ use tokio::{
     task::JoinHandle,
 };
 
+use reqwest::StatusCode;
+
 use super::{Person, TestDatabase, mealvote_bin};
 
 /// How long start-up and shutdown may take before the test fails.
@@ -82,11 +84,21 @@ impl ServerProcess {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
+        super::send_get(&self.client, self.url(path)).await
+    }
+
+    /// GETs `/healthz` three times and `/no/such/page` twice, checking each answer (200, 404):
+    /// requests of known routes and statuses for the metrics tests to count.
+    pub async fn three_health_checks_and_two_missing_pages(&self) {
+        for _ in 0..3 {
+            assert_eq!(self.get("/healthz").await.status(), StatusCode::OK);
+        }
+        for _ in 0..2 {
+            assert_eq!(
+                self.get("/no/such/page").await.status(),
+                StatusCode::NOT_FOUND
+            );
+        }
     }
 
     /// The server's database, for a test that changes it behind the server's back.

@@ -7,7 +7,7 @@ use app::{
     ids::{PlanId, SlotId, UserId},
     plans::{BallotPage, NewPlan, PlanForm, Ranking},
 };
-use server::store::{HouseholdAccess, NewInvite, Store};
+use server::store::{Closed, HouseholdAccess, NewInvite, Store};
 
 /// A user with a unique address and a placeholder password hash.
 pub async fn user(store: &Store, display_name: &str) -> UserId {
@@ -82,10 +82,43 @@ pub async fn member(store: &Store, admin: &HouseholdAccess, name: &str) -> House
         .unwrap()
 }
 
+/// Proposes a plan of `options` as `proposer` at [`NOW`]: the plan's id and its first slot.
+pub async fn propose(store: &Store, proposer: &HouseholdAccess, options: &str) -> (PlanId, SlotId) {
+    let id = store
+        .create_plan(proposer, &plan(options), NOW)
+        .await
+        .unwrap();
+    let slot = first_slot(store, proposer, &id).await;
+    (id, slot)
+}
+
+/// How many rows `table` holds (an error where there is no such table).
+pub async fn row_count(store: &Store, table: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!("select cast(count(*) as bigint) from {table}"))
+        .fetch_one(store.pool())
+        .await
+}
+
 pub async fn first_slot(store: &Store, access: &HouseholdAccess, plan: &PlanId) -> SlotId {
     store.plan(access, plan, NOW).await.unwrap().slots[0]
         .id
         .clone()
+}
+
+/// `voter` ranks option `i` of `page` first on `slot` at `at`, and the store accepts it: whether
+/// that ballot closed the slot.
+pub async fn vote(
+    store: &Store,
+    voter: &HouseholdAccess,
+    slot: &SlotId,
+    page: &BallotPage,
+    i: usize,
+    at: i64,
+) -> Option<Closed> {
+    store
+        .cast_ballot(voter, slot, &rank_first(page, i), at)
+        .await
+        .unwrap()
 }
 
 pub fn rank_first(page: &BallotPage, i: usize) -> Ranking {
