@@ -126,7 +126,13 @@ async fn the_results_page_shows_the_winner_why_and_the_head_to_head_scores(db: T
         html.contains("Winner: <strong>Spaghetti</strong>"),
         "{html}"
     );
-    assert!(html.contains("Spaghetti beat Fried rice 3–1 and Salad 4–0."));
+    // Each score is kept on one line (its own span), the sentence otherwise as the tally says it.
+    assert!(
+        html.contains(
+            r#"Spaghetti beat Fried rice <span class="score">3–1</span> and Salad <span class="score">4–0</span>."#
+        ),
+        "{html}"
+    );
     // The head-to-head table: Spaghetti's row, then Fried rice's (the final order).
     for cell in [
         r#"<td class="won">3–1</td>"#,
