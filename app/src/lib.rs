@@ -29,7 +29,7 @@ use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
-    components::{Route, Router, Routes},
+    components::{Outlet, ParentRoute, Route, Router, Routes},
 };
 
 pub use site::SiteConfig;
@@ -87,62 +87,24 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("signup") view=pages::SignUp />
                     <Route path=StaticSegment("signin") view=pages::SignIn />
                     <Route path=StaticSegment("households") view=pages::Households ssr=SsrMode::Async />
-                    <Route
+                    // A household's pages: /households/:id/…, each reading `id` (and its own
+                    // parameter) from the address.
+                    <ParentRoute
                         path=(StaticSegment("households"), ParamSegment("id"))
-                        view=pages::Household
+                        view=Outlet
                         ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("plans"))
-                        view=pages::Plans
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("propose"))
-                        view=pages::Propose
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("notifications"))
-                        view=pages::Notifications
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("households"), ParamSegment("id"), StaticSegment("dishes"))
-                        view=pages::Dishes
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(
-                            StaticSegment("households"),
-                            ParamSegment("id"),
-                            StaticSegment("plans"),
-                            ParamSegment("plan"),
-                        )
-                        view=pages::Plan
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(
-                            StaticSegment("households"),
-                            ParamSegment("id"),
-                            StaticSegment("plans"),
-                            ParamSegment("plan"),
-                            StaticSegment("results"),
-                        )
-                        view=pages::Results
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(
-                            StaticSegment("households"),
-                            ParamSegment("id"),
-                            StaticSegment("slots"),
-                            ParamSegment("slot"),
-                        )
-                        view=pages::Ballot
-                        ssr=SsrMode::Async
-                    />
+                    >
+                        <Route path=StaticSegment("") view=pages::Household />
+                        <Route path=StaticSegment("plans") view=pages::Plans />
+                        <Route path=StaticSegment("propose") view=pages::Propose />
+                        <Route path=StaticSegment("notifications") view=pages::Notifications />
+                        <Route path=StaticSegment("dishes") view=pages::Dishes />
+                        <ParentRoute path=(StaticSegment("plans"), ParamSegment("plan")) view=Outlet>
+                            <Route path=StaticSegment("") view=pages::Plan />
+                            <Route path=StaticSegment("results") view=pages::Results />
+                        </ParentRoute>
+                        <Route path=(StaticSegment("slots"), ParamSegment("slot")) view=pages::Ballot />
+                    </ParentRoute>
                     <Route
                         path=(StaticSegment("join"), ParamSegment("token"))
                         view=pages::Join

@@ -20,6 +20,19 @@ use crate::closing::{ClosePath, count_closed};
 
 /// One row of the ballot page's second read: an option (`part` 0), a ballot (1) or a person
 /// who may vote (2), in display order.
+/// The slot and its plan, as the ballot page heads them.
+#[derive(sqlx::FromRow)]
+struct HeaderRow {
+    plan_id: String,
+    plan_title: String,
+    day: String,
+    meal: String,
+    /// The slot's own deadline after a re-open, else the plan's.
+    deadline_at: i64,
+    /// 1 once the slot has a result.
+    closed: i64,
+}
+
 #[derive(sqlx::FromRow)]
 struct PageRow {
     part: i64,
@@ -138,10 +151,11 @@ impl Store {
         now_ms: i64,
     ) -> Result<BallotPage, StoreError> {
         let mut conn = self.acquire().await?;
-        let header: Option<(String, String, String, String, i64, i64)> = sqlx::query_as(
-            r"select p.id, p.title, s.day, s.meal, coalesce(s.deadline_at, p.deadline_at),
+        let header: Option<HeaderRow> = sqlx::query_as(
+            r"select p.id as plan_id, p.title as plan_title, s.day, s.meal,
+                     coalesce(s.deadline_at, p.deadline_at) as deadline_at,
                      cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
-                          then 1 else 0 end as bigint)
+                          then 1 else 0 end as bigint) as closed
               from slots s join plans p on p.id = s.plan_id
               where s.id = $1 and p.household_id = $2",
         )
@@ -149,8 +163,14 @@ impl Store {
         .bind(access.household_id().as_str())
         .fetch_optional(&mut *conn)
         .await?;
-        let (plan, plan_title, day, meal, deadline_ms, closed) =
-            header.ok_or(StoreError::NotFound)?;
+        let HeaderRow {
+            plan_id: plan,
+            plan_title,
+            day,
+            meal,
+            deadline_at: deadline_ms,
+            closed,
+        } = header.ok_or(StoreError::NotFound)?;
         // Options in their order; ballots and people by name. People are the current members
         // and the expected voters (who may have left since), each once.
         let rows: Vec<PageRow> = sqlx::query_as(

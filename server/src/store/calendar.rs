@@ -25,6 +25,22 @@ pub struct CalendarSlot {
     pub winner: Option<String>,
 }
 
+/// A slot as [`Store::calendar_slots`] reads it.
+#[derive(sqlx::FromRow)]
+struct CalendarRow {
+    id: String,
+    household_name: String,
+    plan_title: String,
+    day: String,
+    meal: String,
+    utc_offset_minutes: i64,
+    /// The slot's own deadline after a re-open, else the plan's.
+    deadline_at: i64,
+    /// 1 once the slot has a result.
+    closed: i64,
+    winner: Option<String>,
+}
+
 impl Store {
     /// Gives the member a feed under `token_hash`, replacing (and so revoking) any earlier one.
     #[tracing::instrument(name = "store.set_calendar_feed", skip_all)]
@@ -91,23 +107,13 @@ impl Store {
         access: &HouseholdAccess,
         since_day: &str,
     ) -> Result<Vec<CalendarSlot>, StoreError> {
-        type Row = (
-            String,
-            String,
-            String,
-            String,
-            String,
-            i64,
-            i64,
-            i64,
-            Option<String>,
-        );
-        let rows: Vec<Row> = sqlx::query_as(
-            r"select s.id, h.name, p.title, s.day, s.meal, p.utc_offset_minutes,
-                     coalesce(s.deadline_at, p.deadline_at),
-                     cast(case when r.slot_id is null then 0 else 1 end as bigint),
+        let mut conn = self.acquire().await?;
+        let rows: Vec<CalendarRow> = sqlx::query_as(
+            r"select s.id, h.name as household_name, p.title as plan_title, s.day, s.meal,
+                     p.utc_offset_minutes, coalesce(s.deadline_at, p.deadline_at) as deadline_at,
+                     cast(case when r.slot_id is null then 0 else 1 end as bigint) as closed,
                      (select d.name from slot_options o join dishes d on d.id = o.dish_id
-                      where o.id = r.winner_option_id)
+                      where o.id = r.winner_option_id) as winner
               from slots s
               join plans p on p.id = s.plan_id
               join households h on h.id = p.household_id
@@ -117,7 +123,7 @@ impl Store {
         )
         .bind(access.household_id().as_str())
         .bind(since_day)
-        .fetch_all(&mut *self.acquire().await?)
+        .fetch_all(&mut *conn)
         .await?;
         let options: Vec<(String, String)> = sqlx::query_as(
             r"select o.slot_id, d.name
@@ -128,41 +134,30 @@ impl Store {
         )
         .bind(access.household_id().as_str())
         .bind(since_day)
-        .fetch_all(&mut *self.acquire().await?)
+        .fetch_all(&mut *conn)
         .await?;
+        drop(conn);
         rows.into_iter()
-            .map(
-                |(
-                    slot,
-                    household_name,
-                    plan_title,
-                    day,
-                    meal,
-                    offset,
-                    deadline_ms,
-                    closed,
-                    winner,
-                )| {
-                    Ok(CalendarSlot {
-                        options: options
-                            .iter()
-                            .filter(|(of, _)| *of == slot)
-                            .map(|(_, name)| name.clone())
-                            .collect(),
-                        slot: SlotId::from_stored(slot),
-                        household: access.household_id().clone(),
-                        household_name,
-                        plan_title,
-                        day,
-                        meal,
-                        utc_offset_minutes: i32::try_from(offset)
-                            .map_err(|_| StoreError::Corrupt("plans.utc_offset_minutes"))?,
-                        deadline_ms,
-                        closed: closed == 1,
-                        winner,
-                    })
-                },
-            )
+            .map(|row| {
+                Ok(CalendarSlot {
+                    options: options
+                        .iter()
+                        .filter(|(of, _)| *of == row.id)
+                        .map(|(_, name)| name.clone())
+                        .collect(),
+                    slot: SlotId::from_stored(row.id),
+                    household: access.household_id().clone(),
+                    household_name: row.household_name,
+                    plan_title: row.plan_title,
+                    day: row.day,
+                    meal: row.meal,
+                    utc_offset_minutes: i32::try_from(row.utc_offset_minutes)
+                        .map_err(|_| StoreError::Corrupt("plans.utc_offset_minutes"))?,
+                    deadline_ms: row.deadline_at,
+                    closed: row.closed == 1,
+                    winner: row.winner,
+                })
+            })
             .collect()
     }
 }

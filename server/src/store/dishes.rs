@@ -10,11 +10,20 @@ use sqlx::{Any, Transaction};
 
 use super::{HouseholdAccess, Store, StoreError, is_unique_violation, placeholders};
 
+/// A dish of the library.
+#[derive(sqlx::FromRow)]
+struct DishRow {
+    id: String,
+    name: String,
+    note: Option<String>,
+    link: Option<String>,
+}
+
 impl Store {
     /// The dish library, by name.
     #[tracing::instrument(name = "store.dishes", skip_all)]
     pub async fn dishes(&self, access: &HouseholdAccess) -> Result<Vec<DishView>, StoreError> {
-        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        let rows: Vec<DishRow> = sqlx::query_as(
             r"select id, name, note, link from dishes where household_id = $1
               order by name_key, id",
         )
@@ -23,11 +32,11 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, note, link)| DishView {
-                id: DishId::from_stored(id),
-                name,
-                note,
-                link,
+            .map(|row| DishView {
+                id: DishId::from_stored(row.id),
+                name: row.name,
+                note: row.note,
+                link: row.link,
             })
             .collect())
     }

@@ -33,6 +33,16 @@ struct UsableInvite {
     target: StoredInvite,
 }
 
+/// A pending invite as [`Store::pending_invites`] reads it.
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    id: String,
+    /// The display name of the admin who made it.
+    created_by: String,
+    expires_at: i64,
+    single_use: i64,
+}
+
 impl Store {
     /// Stores a new invite (admins only).
     #[tracing::instrument(name = "store.create_invite", skip_all)]
@@ -69,8 +79,8 @@ impl Store {
         access: &HouseholdAccess,
         now_ms: i64,
     ) -> Result<Vec<InviteView>, StoreError> {
-        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            r"select i.id, u.display_name, i.expires_at, i.single_use
+        let rows: Vec<PendingRow> = sqlx::query_as(
+            r"select i.id, u.display_name as created_by, i.expires_at, i.single_use
               from invites i join users u on u.id = i.created_by
               where i.household_id = $1 and i.revoked_at is null and i.expires_at > $2
                 and (i.single_use = 0 or i.uses = 0)
@@ -82,11 +92,11 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, created_by, expires_at_ms, single_use)| InviteView {
-                id: InviteId::from_stored(id),
-                created_by,
-                expires_at_ms,
-                single_use: single_use != 0,
+            .map(|row| InviteView {
+                id: InviteId::from_stored(row.id),
+                created_by: row.created_by,
+                expires_at_ms: row.expires_at,
+                single_use: row.single_use != 0,
             })
             .collect())
     }

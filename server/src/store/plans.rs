@@ -44,6 +44,15 @@ pub enum PlanRule {
     NotReopenable,
 }
 
+/// What [`Store::plan_timing`] reads of a plan.
+#[derive(sqlx::FromRow)]
+struct TimingRow {
+    first_day: String,
+    utc_offset_minutes: i64,
+    deadline_at: i64,
+    proposed_by: String,
+}
+
 impl Store {
     /// The household's meal names, or the defaults when it has not named its own.
     #[tracing::instrument(name = "store.meal_names", skip_all)]
@@ -177,7 +186,7 @@ impl Store {
         access: &HouseholdAccess,
         plan: &PlanId,
     ) -> Result<PlanTiming, StoreError> {
-        let row: Option<(String, i64, i64, String)> = sqlx::query_as(
+        let row: Option<TimingRow> = sqlx::query_as(
             r"select first_day, utc_offset_minutes, deadline_at, proposed_by
               from plans where id = $1 and household_id = $2",
         )
@@ -185,14 +194,14 @@ impl Store {
         .bind(access.household_id().as_str())
         .fetch_optional(&mut *self.acquire().await?)
         .await?;
-        let (first_day, offset, deadline_ms, proposed_by) = row.ok_or(StoreError::NotFound)?;
+        let row = row.ok_or(StoreError::NotFound)?;
         Ok(PlanTiming {
-            first_day: parse_day(&first_day, app::error::Field::FirstDay)
+            first_day: parse_day(&row.first_day, app::error::Field::FirstDay)
                 .map_err(|_| StoreError::Corrupt("plans.first_day"))?,
-            utc_offset_minutes: i32::try_from(offset)
+            utc_offset_minutes: i32::try_from(row.utc_offset_minutes)
                 .map_err(|_| StoreError::Corrupt("plans.utc_offset_minutes"))?,
-            deadline_ms,
-            proposed_by: UserId::from_stored(proposed_by),
+            deadline_ms: row.deadline_at,
+            proposed_by: UserId::from_stored(row.proposed_by),
         })
     }
 
