@@ -283,20 +283,28 @@ fn flush(store: &Store) {
     let _ = stdout.flush();
 }
 
-/// Collects from now on and writes every `every` until `stop` completes, then once more.
-pub async fn run(store: Store, every: Duration, stop: impl Future<Output = ()>) {
+/// Collects from the moment it is called, and returns the task that writes every `every` until
+/// `stop` completes, then once more. Collecting starts here, not when the task first runs: a
+/// spawned task may start after the first requests have been answered, which would go uncounted.
+pub fn run(
+    store: Store,
+    every: Duration,
+    stop: impl Future<Output = ()>,
+) -> impl Future<Output = ()> {
     ENABLED.store(true, Ordering::Relaxed);
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    // A frozen Lambda environment or a throttled instance wakes up late: one flush, not a burst.
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tokio::pin!(stop);
-    loop {
-        tokio::select! {
-            _ = ticks.tick() => flush(&store),
-            () = &mut stop => break,
+    async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        // A frozen Lambda environment or a throttled instance wakes late: one flush, not a burst.
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                _ = ticks.tick() => flush(&store),
+                () = &mut stop => break,
+            }
         }
+        flush(&store);
     }
-    flush(&store);
 }
 
 #[cfg(test)]
