@@ -4,6 +4,7 @@
 //! self-hosted runs. Neither is needed for correctness: pages close overdue slots lazily and a
 //! ballot closes its slot when everyone has voted (docs/architecture.md, decision 2).
 
+pub mod count;
 pub mod recount;
 
 use std::time::{Duration, Instant};

@@ -32,10 +32,11 @@ use sqlx::{
 
 use crate::config::{DatabaseConfig, Engine};
 
+pub use crate::closing::count::{BallotFile, VARIANT};
 pub use accounts::User;
 pub use ballots::BallotDraft;
 pub use calendar::CalendarSlot;
-pub use closing::{BallotFile, Closed, FinalizeReport, VARIANT};
+pub use closing::{Closed, FinalizeReport};
 pub use households::{HouseholdAccess, HouseholdRecord, Member, Membership};
 pub use invites::{NewInvite, StoredInvite};
 pub use notifications::{

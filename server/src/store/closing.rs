@@ -11,41 +11,15 @@
 //! are read (lazy), [`Store::finalize_due`] serves `POST /internal/finalize-due` and the ticker,
 //! and [`Store::cast_ballot`] closes early in the ballot's own transaction.
 
-use std::collections::BTreeMap;
-
-use app::{
-    ids::{HouseholdId, OptionId, SlotId},
-    plans::Ranking,
-    tally::{self, BallotInput, Election, Seed, TallyInput, Variant},
-};
-use serde::{Deserialize, Serialize};
+use app::ids::{HouseholdId, OptionId, SlotId};
+use serde::Serialize;
 use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, Store, StoreError,
     outbox::{Event, EventKind, record_event},
 };
-use crate::{
-    closing::{ClosePath, count_closed},
-    digest::sha256_hex,
-};
-
-/// Ballots are counted with this link strength (`winning_lex`, docs/tally.md "Link strength (variants)").
-pub const VARIANT: Variant = Variant::WinningLex;
-
-/// The ballot file of a closed slot: the tally's input shape (`candidates`, `ballots`,
-/// `variant`), plus what is needed to check the seed and to read the ids. `mealvote tally`
-/// ignores the extra fields.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BallotFile {
-    #[serde(flatten)]
-    pub input: TallyInput,
-    pub slot: SlotId,
-    pub closed_at_ms: i64,
-    pub seed: Seed,
-    /// Option id → dish name.
-    pub options: BTreeMap<String, String>,
-}
+use crate::closing::{ClosePath, count::count_ballots, count_closed};
 
 /// One slot this call closed (a slot someone else closed first is not reported).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -233,89 +207,6 @@ pub(super) async fn close_if_due(
         winner,
         by_lot: counted.by_lot,
     }))
-}
-
-/// The counted result of one slot's ballots, ready to store.
-struct Counted {
-    order: Vec<OptionId>,
-    seed: Seed,
-    tie_break: String,
-    by_lot: bool,
-    export: String,
-    digest: String,
-}
-
-/// Counts the slot's ballots with the shared tally. Ranked ids that are not (or no longer) the
-/// slot's options are dropped, so a ballot always counts for what it says about the options.
-fn count_ballots(
-    slot: &str,
-    closed_at_ms: i64,
-    options: &[(String, String)],
-    ballots: &[(String, String)],
-) -> Result<Counted, StoreError> {
-    let is_option = |id: &OptionId| options.iter().any(|(option, _)| option == id.as_str());
-    let mut inputs = Vec::with_capacity(ballots.len());
-    for (user, ranking) in ballots {
-        let ranking: Ranking =
-            serde_json::from_str(ranking).map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
-        let tiers: Vec<Vec<String>> = ranking
-            .tiers()
-            .iter()
-            .map(|tier| {
-                tier.iter()
-                    .filter(|id| is_option(id))
-                    .map(|id| id.as_str().to_owned())
-                    .collect::<Vec<_>>()
-            })
-            .filter(|tier| !tier.is_empty())
-            .collect();
-        inputs.push(BallotInput {
-            id: Some(user.clone()),
-            ranking: tiers,
-            count: 1,
-        });
-    }
-    let input = TallyInput {
-        candidates: options.iter().map(|(id, _)| id.clone()).collect(),
-        ballots: inputs,
-        variant: Some(VARIANT),
-    };
-    let election = Election::try_from(&input).map_err(|error| {
-        tracing::error!(%error, slot, "stored ballots do not make an election");
-        StoreError::Corrupt("ballots.ranking")
-    })?;
-    let seed = tally::derive_seed(slot, closed_at_ms, &election);
-    let (order, tie_break, by_lot) = if input.ballots.is_empty() {
-        (Vec::new(), "null".to_owned(), false)
-    } else {
-        let result = election.tally(VARIANT).finalize(seed);
-        let tie_break = serde_json::to_string(&result.tie_break)
-            .map_err(|_| StoreError::Corrupt("slot_results.tie_break"))?;
-        let order = result
-            .order
-            .iter()
-            .map(|id| OptionId::from_stored(id.as_str().to_owned()))
-            .collect();
-        (order, tie_break, result.tie_break.by_lot())
-    };
-    let file = BallotFile {
-        input,
-        slot: SlotId::from_stored(slot.to_owned()),
-        closed_at_ms,
-        seed,
-        options: options.iter().cloned().collect(),
-    };
-    let export = serde_json::to_string_pretty(&file)
-        .map_err(|_| StoreError::Corrupt("slot_results.export"))?;
-    let digest = sha256_hex(export.as_bytes());
-    Ok(Counted {
-        order,
-        seed,
-        tie_break,
-        by_lot,
-        export,
-        digest,
-    })
 }
 
 /// Slots past their deadline without a result, soonest deadline first; `household` narrows it.

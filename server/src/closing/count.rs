@@ -1,0 +1,113 @@
+//! Counting a closed slot's ballots into its ballot file and result: what a close stores, and
+//! what `mealvote tally FILE --seed SEED` and the re-count on read (`recount.rs`) count again.
+
+use std::collections::BTreeMap;
+
+use app::{
+    ids::{OptionId, SlotId},
+    plans::Ranking,
+    tally::{self, BallotInput, Election, Seed, TallyInput, Variant},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{digest::sha256_hex, store::StoreError};
+
+/// Ballots are counted with this link strength (`winning_lex`, docs/tally.md "Link strength (variants)").
+pub const VARIANT: Variant = Variant::WinningLex;
+
+/// The ballot file of a closed slot: the tally's input shape (`candidates`, `ballots`,
+/// `variant`), plus what is needed to check the seed and to read the ids. `mealvote tally`
+/// ignores the extra fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotFile {
+    #[serde(flatten)]
+    pub input: TallyInput,
+    pub slot: SlotId,
+    pub closed_at_ms: i64,
+    pub seed: Seed,
+    /// Option id → dish name.
+    pub options: BTreeMap<String, String>,
+}
+
+/// The counted result of one slot's ballots, ready to store.
+pub(crate) struct Counted {
+    pub order: Vec<OptionId>,
+    pub seed: Seed,
+    pub tie_break: String,
+    pub by_lot: bool,
+    pub export: String,
+    pub digest: String,
+}
+
+/// Counts the slot's ballots with the shared tally. Ranked ids that are not (or no longer) the
+/// slot's options are dropped, so a ballot always counts for what it says about the options.
+pub(crate) fn count_ballots(
+    slot: &str,
+    closed_at_ms: i64,
+    options: &[(String, String)],
+    ballots: &[(String, String)],
+) -> Result<Counted, StoreError> {
+    let is_option = |id: &OptionId| options.iter().any(|(option, _)| option == id.as_str());
+    let mut inputs = Vec::with_capacity(ballots.len());
+    for (user, ranking) in ballots {
+        let ranking: Ranking =
+            serde_json::from_str(ranking).map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
+        let tiers: Vec<Vec<String>> = ranking
+            .tiers()
+            .iter()
+            .map(|tier| {
+                tier.iter()
+                    .filter(|id| is_option(id))
+                    .map(|id| id.as_str().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|tier| !tier.is_empty())
+            .collect();
+        inputs.push(BallotInput {
+            id: Some(user.clone()),
+            ranking: tiers,
+            count: 1,
+        });
+    }
+    let input = TallyInput {
+        candidates: options.iter().map(|(id, _)| id.clone()).collect(),
+        ballots: inputs,
+        variant: Some(VARIANT),
+    };
+    let election = Election::try_from(&input).map_err(|error| {
+        tracing::error!(%error, slot, "stored ballots do not make an election");
+        StoreError::Corrupt("ballots.ranking")
+    })?;
+    let seed = tally::derive_seed(slot, closed_at_ms, &election);
+    let (order, tie_break, by_lot) = if input.ballots.is_empty() {
+        (Vec::new(), "null".to_owned(), false)
+    } else {
+        let result = election.tally(VARIANT).finalize(seed);
+        let tie_break = serde_json::to_string(&result.tie_break)
+            .map_err(|_| StoreError::Corrupt("slot_results.tie_break"))?;
+        let order = result
+            .order
+            .iter()
+            .map(|id| OptionId::from_stored(id.as_str().to_owned()))
+            .collect();
+        (order, tie_break, result.tie_break.by_lot())
+    };
+    let file = BallotFile {
+        input,
+        slot: SlotId::from_stored(slot.to_owned()),
+        closed_at_ms,
+        seed,
+        options: options.iter().cloned().collect(),
+    };
+    let export = serde_json::to_string_pretty(&file)
+        .map_err(|_| StoreError::Corrupt("slot_results.export"))?;
+    let digest = sha256_hex(export.as_bytes());
+    Ok(Counted {
+        order,
+        seed,
+        tie_break,
+        by_lot,
+        export,
+        digest,
+    })
+}
