@@ -76,6 +76,17 @@ pub(super) async fn is_closed(
     Ok(found.is_some())
 }
 
+/// The slot being closed, with its plan.
+#[derive(sqlx::FromRow)]
+struct SlotRow {
+    plan: String,
+    household: String,
+    /// The slot's own deadline after a re-open, else the plan's.
+    deadline_ms: i64,
+    day: String,
+    meal: String,
+}
+
 /// Closes the slot if it is due, inside the caller's transaction, which has taken the slot's
 /// turn ([`lock_slot`]). `path` names the caller for a close at the deadline; an early close is
 /// always [`ClosePath::EveryoneVoted`]. `None`: not due, or closed already.
@@ -88,15 +99,21 @@ pub(super) async fn close_if_due(
     if is_closed(tx, slot).await? {
         return Ok(None);
     }
-    let (plan, household, deadline_ms, day, meal): (String, String, i64, String, String) =
-        sqlx::query_as(
-            r"select p.id, p.household_id, coalesce(s.deadline_at, p.deadline_at), s.day, s.meal
-              from slots s join plans p on p.id = s.plan_id where s.id = $1",
-        )
-        .bind(slot)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let SlotRow {
+        plan,
+        household,
+        deadline_ms,
+        day,
+        meal,
+    } = sqlx::query_as(
+        r"select p.id as plan, p.household_id as household,
+                 coalesce(s.deadline_at, p.deadline_at) as deadline_ms, s.day, s.meal
+          from slots s join plans p on p.id = s.plan_id where s.id = $1",
+    )
+    .bind(slot)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
     let ballots: Vec<(String, String)> =
         sqlx::query_as(r"select user_id, ranking from ballots where slot_id = $1 order by user_id")
             .bind(slot)

@@ -19,6 +19,14 @@ struct DishRow {
     link: Option<String>,
 }
 
+/// A dish found by its name key, with the size of the household's library.
+#[derive(sqlx::FromRow)]
+struct KeyedDishRow {
+    id: String,
+    name_key: String,
+    total: i64,
+}
+
 impl Store {
     /// The dish library, by name.
     #[tracing::instrument(name = "store.dishes", skip_all)]
@@ -115,14 +123,14 @@ pub(super) async fn library_dishes(
          from dishes where household_id = $1 and name_key in ({})",
         keys.join(", ")
     );
-    let mut select = sqlx::query_as::<_, (String, String, i64)>(&sql).bind(household);
+    let mut select = sqlx::query_as::<_, KeyedDishRow>(&sql).bind(household);
     for dish in dishes {
         select = select.bind(dish.key());
     }
     let rows = select.fetch_all(&mut **tx).await?;
     if rows
         .first()
-        .is_some_and(|(_, _, total)| *total > i64::from(MAX_DISHES))
+        .is_some_and(|row| row.total > i64::from(MAX_DISHES))
     {
         return Err(StoreError::Quota(Quota::Dishes));
     }
@@ -130,8 +138,8 @@ pub(super) async fn library_dishes(
         .iter()
         .map(|dish| {
             rows.iter()
-                .find(|(_, key, _)| *key == dish.key())
-                .map(|(id, _, _)| id.clone())
+                .find(|row| row.name_key == dish.key())
+                .map(|row| row.id.clone())
                 .ok_or(StoreError::Corrupt("dishes.name_key"))
         })
         .collect()

@@ -107,6 +107,22 @@ impl Member {
     }
 }
 
+/// A household of a person's list, with their role in it.
+#[derive(sqlx::FromRow)]
+struct HouseholdRow {
+    id: String,
+    name: String,
+    role: String,
+}
+
+/// A member of a household, with their role.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: String,
+    display_name: String,
+    role: String,
+}
+
 impl Store {
     /// Creates a household with `creator` as its admin.
     #[tracing::instrument(name = "store.create_household", skip_all)]
@@ -141,7 +157,7 @@ impl Store {
     /// The households `user` belongs to, by name.
     #[tracing::instrument(name = "store.households_of", skip_all)]
     pub async fn households_of(&self, user: &UserId) -> Result<Vec<HouseholdRecord>, StoreError> {
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
+        let rows: Vec<HouseholdRow> = sqlx::query_as(
             r"select h.id, h.name, m.role
               from memberships m join households h on h.id = m.household_id
               where m.user_id = $1
@@ -152,10 +168,10 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, role)| HouseholdRecord {
-                id: HouseholdId::from_stored(id),
-                name,
-                role: stored_role(&role),
+            .map(|row| HouseholdRecord {
+                id: HouseholdId::from_stored(row.id),
+                name: row.name,
+                role: stored_role(&row.role),
             })
             .collect())
     }
@@ -254,7 +270,7 @@ impl Store {
     /// Members with their roles: admins first, then by name.
     #[tracing::instrument(name = "store.members", skip_all)]
     pub async fn members(&self, access: &HouseholdAccess) -> Result<Vec<MemberView>, StoreError> {
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
+        let rows: Vec<MemberRow> = sqlx::query_as(
             r"select u.id, u.display_name, m.role
               from memberships m join users u on u.id = m.user_id
               where m.household_id = $1
@@ -265,10 +281,10 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, display_name, role)| MemberView {
-                user_id: UserId::from_stored(id),
-                display_name,
-                role: stored_role(&role),
+            .map(|row| MemberView {
+                user_id: UserId::from_stored(row.id),
+                display_name: row.display_name,
+                role: stored_role(&row.role),
             })
             .collect())
     }
