@@ -2,10 +2,9 @@
 // someone who signs up from the link and lands in it; and the sign-up form without JavaScript.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { PASSWORD } from '../support/api.mjs';
 import { launchBrowser, newPhonePage, waitForHydration } from '../support/browser.mjs';
 import { startServer } from '../support/server.mjs';
-
-const PASSWORD = 'correct horse battery';
 
 /** Fills and sends the sign-up form on the current page. */
 async function signUp(page, { name, email, password = PASSWORD }) {

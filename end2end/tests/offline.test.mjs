@@ -3,23 +3,11 @@
 // gone, and nothing it kept survives signing out.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { call, PASSWORD } from '../support/api.mjs';
 import { launchBrowser, newPhonePage, waitForHydration } from '../support/browser.mjs';
 import { startServer } from '../support/server.mjs';
 
-const PASSWORD = 'correct horse battery';
 const OFFLINE_MARK = 'Offline — showing what you last saw';
-
-/** Calls a server function as the page's own script would, with the context's cookies. */
-async function call(context, baseUrl, fn, form) {
-  const response = await context.request.post(`${baseUrl}/api/${fn}`, {
-    form,
-    headers: { Origin: baseUrl, Accept: 'application/json' },
-    maxRedirects: 0,
-  });
-  const body = await response.text();
-  assert.ok(response.ok(), `${fn}: ${response.status()} ${body}`);
-  return { location: response.headers().location, body };
-}
 
 /** Waits until the service worker controls the page (it claims open pages when it activates). */
 async function waitForWorker(page) {
