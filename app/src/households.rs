@@ -16,6 +16,9 @@ type Households = std::sync::Arc<dyn HouseholdsService>;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::service::serve_in;
+
 pub use domain::{
     DEFAULT_INVITE_DAYS, HouseholdName, InviteOptions, InviteToken, MAX_HOUSEHOLD_NAME_CHARS,
     MAX_INVITE_DAYS, Role,
@@ -94,19 +97,23 @@ pub async fn create_household(name: String) -> Result<(), AppError> {
 /// Makes `household_id` the current household; the browser stays where it was.
 #[server(endpoint = "switch_household")]
 pub async fn switch_household(household_id: String) -> Result<(), AppError> {
-    crate::service::serve(|households: Households, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        households.switch_household(&req, household).await
-    })
+    serve_in(
+        household_id,
+        |households: Households, req, household| async move {
+            households.switch_household(&req, household).await
+        },
+    )
     .await
 }
 
 #[server(endpoint = "get_household_overview")]
 pub async fn get_household_overview(household_id: String) -> Result<HouseholdOverview, AppError> {
-    crate::service::serve(|households: Households, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        households.household_overview(&req, household).await
-    })
+    serve_in(
+        household_id,
+        |households: Households, req, household| async move {
+            households.household_overview(&req, household).await
+        },
+    )
     .await
 }
 
@@ -118,35 +125,41 @@ pub async fn create_invite(
     expires_in_days: String,
     single_use: Option<String>,
 ) -> Result<(), AppError> {
-    crate::service::serve(|households: Households, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        let options = InviteOptions::parse(&expires_in_days, single_use.as_deref())?;
-        households
-            .create_invite(&req, household.clone(), options)
-            .await?;
-        crate::service::go_to(&format!("/households/{household}#new-invite-heading"));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |households: Households, req, household| async move {
+            let options = InviteOptions::parse(&expires_in_days, single_use.as_deref())?;
+            households
+                .create_invite(&req, household.clone(), options)
+                .await?;
+            crate::service::go_to(&format!("/households/{household}#new-invite-heading"));
+            Ok(())
+        },
+    )
     .await
 }
 
 #[server(endpoint = "revoke_invite")]
 pub async fn revoke_invite(household_id: String, invite_id: String) -> Result<(), AppError> {
-    crate::service::serve(|households: Households, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        let invite = InviteId::try_from(invite_id)?;
-        households.revoke_invite(&req, household, invite).await
-    })
+    serve_in(
+        household_id,
+        |households: Households, req, household| async move {
+            let invite = InviteId::try_from(invite_id)?;
+            households.revoke_invite(&req, household, invite).await
+        },
+    )
     .await
 }
 
 #[server(endpoint = "remove_member")]
 pub async fn remove_member(household_id: String, user_id: String) -> Result<(), AppError> {
-    crate::service::serve(|households: Households, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        let member = UserId::try_from(user_id)?;
-        households.remove_member(&req, household, member).await
-    })
+    serve_in(
+        household_id,
+        |households: Households, req, household| async move {
+            let member = UserId::try_from(user_id)?;
+            households.remove_member(&req, household, member).await
+        },
+    )
     .await
 }
 
@@ -157,25 +170,29 @@ pub async fn set_member_role(
     user_id: String,
     role: String,
 ) -> Result<(), AppError> {
-    crate::service::serve(|households: Households, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        let member = UserId::try_from(user_id)?;
-        let role = Role::try_from(role)?;
-        households
-            .set_member_role(&req, household, member, role)
-            .await
-    })
+    serve_in(
+        household_id,
+        |households: Households, req, household| async move {
+            let member = UserId::try_from(user_id)?;
+            let role = Role::try_from(role)?;
+            households
+                .set_member_role(&req, household, member, role)
+                .await
+        },
+    )
     .await
 }
 
 #[server(endpoint = "leave_household")]
 pub async fn leave_household(household_id: String) -> Result<(), AppError> {
-    crate::service::serve(|households: Households, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        households.leave_household(&req, household).await?;
-        crate::service::go_to("/households");
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |households: Households, req, household| async move {
+            households.leave_household(&req, household).await?;
+            crate::service::go_to("/households");
+            Ok(())
+        },
+    )
     .await
 }
 

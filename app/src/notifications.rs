@@ -19,6 +19,9 @@ type Notifications = std::sync::Arc<dyn NotificationsService>;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::service::serve_in;
+
 use crate::{error::AppError, ids::HouseholdId};
 
 /// At most this many notifications are listed, newest first.
@@ -57,20 +60,24 @@ pub struct WebhookSettings {
 
 #[server(endpoint = "get_notifications")]
 pub async fn get_notifications(household_id: String) -> Result<NotificationsPage, AppError> {
-    crate::service::serve(|notifications: Notifications, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        notifications.notifications(&req, household).await
-    })
+    serve_in(
+        household_id,
+        |notifications: Notifications, req, household| async move {
+            notifications.notifications(&req, household).await
+        },
+    )
     .await
 }
 
 /// The unread count shown in the household's navigation.
 #[server(endpoint = "get_unread_count")]
 pub async fn get_unread_count(household_id: String) -> Result<u32, AppError> {
-    crate::service::serve(|notifications: Notifications, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        notifications.unread_count(&req, household).await
-    })
+    serve_in(
+        household_id,
+        |notifications: Notifications, req, household| async move {
+            notifications.unread_count(&req, household).await
+        },
+    )
     .await
 }
 
@@ -81,28 +88,32 @@ pub async fn mark_notifications_read(
     household_id: String,
     seen_up_to: Option<String>,
 ) -> Result<(), AppError> {
-    crate::service::serve(|notifications: Notifications, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        let up_to = seen_up_to
-            .filter(|raw| !raw.is_empty())
-            .map(|raw| raw.parse::<i64>())
-            .transpose()
-            .map_err(|_| AppError::BadRequest)?;
-        notifications
-            .mark_notifications_read(&req, household.clone(), up_to)
-            .await?;
-        crate::service::go_to(&format!("/households/{household}/notifications"));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |notifications: Notifications, req, household| async move {
+            let up_to = seen_up_to
+                .filter(|raw| !raw.is_empty())
+                .map(|raw| raw.parse::<i64>())
+                .transpose()
+                .map_err(|_| AppError::BadRequest)?;
+            notifications
+                .mark_notifications_read(&req, household.clone(), up_to)
+                .await?;
+            crate::service::go_to(&format!("/households/{household}/notifications"));
+            Ok(())
+        },
+    )
     .await
 }
 
 #[server(endpoint = "get_webhook_settings")]
 pub async fn get_webhook_settings(household_id: String) -> Result<WebhookSettings, AppError> {
-    crate::service::serve(|notifications: Notifications, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        notifications.webhook_settings(&req, household).await
-    })
+    serve_in(
+        household_id,
+        |notifications: Notifications, req, household| async move {
+            notifications.webhook_settings(&req, household).await
+        },
+    )
     .await
 }
 
@@ -110,22 +121,26 @@ pub async fn get_webhook_settings(household_id: String) -> Result<WebhookSetting
 /// returns to (`crate::shown_once`).
 #[server(endpoint = "set_webhook")]
 pub async fn set_webhook(household_id: String, url: String) -> Result<(), AppError> {
-    crate::service::serve(|notifications: Notifications, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        notifications
-            .set_webhook(&req, household.clone(), url)
-            .await?;
-        crate::service::go_to(&format!("/households/{household}#webhook-heading"));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |notifications: Notifications, req, household| async move {
+            notifications
+                .set_webhook(&req, household.clone(), url)
+                .await?;
+            crate::service::go_to(&format!("/households/{household}#webhook-heading"));
+            Ok(())
+        },
+    )
     .await
 }
 
 #[server(endpoint = "remove_webhook")]
 pub async fn remove_webhook(household_id: String) -> Result<(), AppError> {
-    crate::service::serve(|notifications: Notifications, req| async move {
-        let household = HouseholdId::try_from(household_id)?;
-        notifications.remove_webhook(&req, household).await
-    })
+    serve_in(
+        household_id,
+        |notifications: Notifications, req, household| async move {
+            notifications.remove_webhook(&req, household).await
+        },
+    )
     .await
 }
