@@ -218,7 +218,6 @@ pub async fn move_deadline(
 ) -> Result<(), AppError> {
     serve_in(household_id, |plans: Plans, req, household| async move {
         let plan = PlanId::try_from(plan_id)?;
-        let deadline = deadline.into_fields();
         plans.move_deadline(&req, household, plan, deadline).await
     })
     .await
@@ -304,7 +303,6 @@ pub async fn reopen_slot(
 ) -> Result<(), AppError> {
     serve_in(household_id, |plans: Plans, req, household| async move {
         let slot = SlotId::try_from(slot_id)?;
-        let deadline = deadline.into_fields();
         plans.reopen_slot(&req, household, slot, deadline).await
     })
     .await

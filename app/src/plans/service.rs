@@ -4,8 +4,8 @@
 use http::request::Parts;
 
 use super::{
-    BallotPage, BallotSaved, DishDetails, DishName, MealNames, MealSettings, OptionNames, PlanForm,
-    PlanSummary, PlanView, ResultsPage,
+    BallotPage, BallotSaved, DeadlineForm, DishDetails, DishName, MealNames, MealSettings,
+    OptionNames, PlanForm, PlanSummary, PlanView, ResultsPage,
 };
 use crate::{
     error::AppError,
@@ -56,13 +56,13 @@ pub trait PlansService: Send + Sync + 'static {
         household: HouseholdId,
         plan: PlanId,
     ) -> Result<PlanView, AppError>;
-    /// `deadline` is the form's date, time and UTC offset, parsed against the plan's rules.
+    /// `deadline` is the form as posted, parsed against the plan's rules.
     async fn move_deadline(
         &self,
         req: &Parts,
         household: HouseholdId,
         plan: PlanId,
-        deadline: [String; 3],
+        deadline: DeadlineForm,
     ) -> Result<(), AppError>;
     async fn edit_slot_options(
         &self,
@@ -107,6 +107,6 @@ pub trait PlansService: Send + Sync + 'static {
         req: &Parts,
         household: HouseholdId,
         slot: SlotId,
-        deadline: [String; 3],
+        deadline: DeadlineForm,
     ) -> Result<(), AppError>;
 }

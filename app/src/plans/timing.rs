@@ -20,17 +20,6 @@ pub struct DeadlineForm {
     pub utc_offset_minutes: String,
 }
 
-impl DeadlineForm {
-    /// The date, time and offset, in that order.
-    pub fn into_fields(self) -> [String; 3] {
-        [
-            self.deadline_date,
-            self.deadline_time,
-            self.utc_offset_minutes,
-        ]
-    }
-}
-
 /// A new, later deadline for a plan.
 pub fn parse_new_deadline(
     date: &str,

@@ -9,8 +9,8 @@ use app::{
     error::AppError,
     ids::{HouseholdId, PlanId, SlotId},
     plans::{
-        BallotPage, BallotSaved, DishDetails, DishName, MealNames, MealSettings, NewPlan,
-        OptionNames, PlanForm, PlanSummary, PlanView, PlansService, Ranking, ResultsPage,
+        BallotPage, BallotSaved, DeadlineForm, DishDetails, DishName, MealNames, MealSettings,
+        NewPlan, OptionNames, PlanForm, PlanSummary, PlanView, PlansService, Ranking, ResultsPage,
         SlotOutcome, SlotResult, parse_new_deadline, parse_reopen_deadline, results_href,
     },
 };
@@ -110,14 +110,14 @@ impl PlansService for Services {
         req: &Parts,
         household: HouseholdId,
         plan: PlanId,
-        [date, time, offset]: [String; 3],
+        deadline: DeadlineForm,
     ) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
         let timing = self.store.plan_timing(&access, &plan).await?;
         let deadline = parse_new_deadline(
-            &date,
-            &time,
-            &offset,
+            &deadline.deadline_date,
+            &deadline.deadline_time,
+            &deadline.utc_offset_minutes,
             timing.deadline_ms,
             timing.first_day,
             timing.utc_offset_minutes,
@@ -257,11 +257,16 @@ impl PlansService for Services {
         req: &Parts,
         household: HouseholdId,
         slot: SlotId,
-        [date, time, offset]: [String; 3],
+        deadline: DeadlineForm,
     ) -> Result<(), AppError> {
         // Settled first, so a slot that is overdue without ballots has closed and can re-open.
         let access = self.settled_access(req, &household).await?;
-        let deadline = parse_reopen_deadline(&date, &time, &offset, now_ms())?;
+        let deadline = parse_reopen_deadline(
+            &deadline.deadline_date,
+            &deadline.deadline_time,
+            &deadline.utc_offset_minutes,
+            now_ms(),
+        )?;
         self.store.reopen_slot(&access, &slot, deadline).await?;
         tracing::info!(slot = %slot, "slot re-opened");
         Ok(())
