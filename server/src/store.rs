@@ -32,7 +32,6 @@ use sqlx::{
 
 use crate::config::{DatabaseConfig, Engine};
 
-pub use crate::closing::count::{BallotFile, VARIANT};
 pub use accounts::User;
 pub use ballots::BallotDraft;
 pub use calendar::CalendarSlot;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::{digest::sha256_hex, store::StoreError};
 
 /// Ballots are counted with this link strength (`winning_lex`, docs/tally.md "Link strength (variants)").
-pub const VARIANT: Variant = Variant::WinningLex;
+const VARIANT: Variant = Variant::WinningLex;
 
 /// The ballot file of a closed slot: the tally's input shape (`candidates`, `ballots`,
 /// `variant`), plus what is needed to check the seed and to read the ids. `mealvote tally`

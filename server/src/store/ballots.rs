@@ -18,8 +18,6 @@ use super::{
 };
 use crate::closing::{ClosePath, count_closed};
 
-/// One row of the ballot page's second read: an option (`part` 0), a ballot (1) or a person
-/// who may vote (2), in display order.
 /// The slot and its plan, as the ballot page heads them.
 #[derive(sqlx::FromRow)]
 struct HeaderRow {
@@ -33,6 +31,8 @@ struct HeaderRow {
     closed: i64,
 }
 
+/// One row of the ballot page's second read: an option (`part` 0), a ballot (1) or a person
+/// who may vote (2), in display order.
 #[derive(sqlx::FromRow)]
 struct PageRow {
     part: i64,

@@ -5,9 +5,9 @@ use app::ids::{OptionId, PlanId, SlotId};
 use app::tally::Seed;
 
 use super::{
-    BallotFile, HouseholdAccess, PlanRule, Store, StoreError, closing::lock_slot,
-    plans::require_manager,
+    HouseholdAccess, PlanRule, Store, StoreError, closing::lock_slot, plans::require_manager,
 };
+use crate::closing::count::BallotFile;
 
 /// A closed slot's stored outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]

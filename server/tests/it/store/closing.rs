@@ -6,8 +6,8 @@ use app::{
     tally::{self, Seed},
 };
 use server::{
-    closing::ClosePath,
-    store::{BallotFile, HouseholdAccess, PlanRule, Store, StoreError},
+    closing::{ClosePath, count::BallotFile},
+    store::{HouseholdAccess, PlanRule, Store, StoreError},
 };
 use sha2::{Digest, Sha256};
 
