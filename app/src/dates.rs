@@ -17,8 +17,7 @@ pub fn day_label(day: Date) -> String {
 pub fn moment_label(ms: i64, offset_minutes: i32) -> String {
     let offset =
         UtcOffset::from_whole_seconds(offset_minutes.saturating_mul(60)).unwrap_or(UtcOffset::UTC);
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
+    instant(ms)
         .map(|t| t.to_offset(offset))
         .and_then(|t| {
             t.format(format_description!(
@@ -27,6 +26,11 @@ pub fn moment_label(ms: i64, offset_minutes: i32) -> String {
             .ok()
         })
         .unwrap_or_default()
+}
+
+/// A moment (milliseconds since the epoch) in UTC; `None` outside the years `time` can hold.
+pub fn instant(ms: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
 }
 
 /// A moment as the server writes it, before the browser knows the viewer's time zone:

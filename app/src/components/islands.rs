@@ -47,8 +47,7 @@ pub fn UtcOffsetField() -> impl IntoView {
 fn iso(ms: i64) -> String {
     #[cfg(feature = "ssr")]
     {
-        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-            .ok()
+        crate::dates::instant(ms)
             .and_then(|t| {
                 t.format(&time::format_description::well_known::Rfc3339)
                     .ok()

@@ -268,16 +268,13 @@ fn PathLine(paths: WinnerPaths) -> impl IntoView {
 fn score_runs(sentence: &str) -> Vec<(bool, &str)> {
     let mut runs = Vec::new();
     let mut plain_from = 0;
-    let mut rest = sentence;
-    let mut offset = 0;
-    while let Some(dash) = rest.find('–') {
-        let at = offset + dash;
+    for (at, dash) in sentence.match_indices('–') {
+        let after = at + dash.len();
         let digits_before = sentence[..at]
             .bytes()
             .rev()
             .take_while(u8::is_ascii_digit)
             .count();
-        let after = at + '–'.len_utf8();
         let digits_after = sentence[after..]
             .bytes()
             .take_while(u8::is_ascii_digit)
@@ -287,11 +284,9 @@ fn score_runs(sentence: &str) -> Vec<(bool, &str)> {
             if start > plain_from {
                 runs.push((false, &sentence[plain_from..start]));
             }
-            runs.push((true, &sentence[start..after + digits_after]));
             plain_from = after + digits_after;
+            runs.push((true, &sentence[start..plain_from]));
         }
-        offset = after;
-        rest = &sentence[after..];
     }
     if plain_from < sentence.len() {
         runs.push((false, &sentence[plain_from..]));
