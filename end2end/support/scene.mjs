@@ -1,5 +1,5 @@
 // A household as the page-wide checks need it: Ada alone in "Home", a plan with lunch and dinner
-// the day after tomorrow, lunch decided by her ballot (so the results page has a winner) and
+// three days from now, lunch decided by her ballot (so the results page has a winner) and
 // dinner still open (so the ballot page has a board).
 import { PASSWORD, call, dayFromNow } from './api.mjs';
 

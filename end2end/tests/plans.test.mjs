@@ -113,7 +113,7 @@ describe('ranking a meal', () => {
     assert.deepEqual(problems, []);
   });
 
-  test('every page writes dates one way, in the reader\'s own time zone once hydrated', async () => {
+  test('the plan page writes dates one way, in the reader\'s own time zone once hydrated', async () => {
     // The deadline is tomorrow 18:00 UTC: 03:00 the day after in Tokyo (no summer time there).
     const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
     const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -155,6 +155,14 @@ describe('ranking a meal', () => {
     const name = await bobs.locator('strong').boundingBox();
     const ranking = await bobs.locator('.ranking-text').boundingBox();
     assert.ok(Math.abs(name.y - ranking.y) < 4 && ranking.x > name.x, 'the name stays beside its ranking');
+
+    // Every handle and ↑ ↓ = button on the board is big enough to tap.
+    const controls = page.locator('.board .handle, .board .moves button');
+    assert.ok((await controls.count()) >= 12);
+    for (const control of await controls.all()) {
+      const box = await control.boundingBox();
+      assert.ok(box.width >= 44 && box.height >= 44, `${await control.getAttribute('aria-label')}: ${box.width}×${box.height} px`);
+    }
 
     // Nothing ranked yet: Bob's curry leads on its own.
     assert.deepEqual(await previewTiers(page), ['Curry', 'Pasta = Soup tied']);
