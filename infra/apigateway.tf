@@ -16,6 +16,9 @@ resource "aws_apigatewayv2_api" "app" {
   name          = var.name
   description   = "${var.name}: every request to the Lambda function"
   protocol_type = "HTTP"
+  # The custom domain is the only way in: the default https://<id>.execute-api.<region>.amazonaws.com
+  # address would let scanners that crawl those names start the function (and so the database).
+  disable_execute_api_endpoint = true
 }
 
 resource "aws_apigatewayv2_integration" "app" {
@@ -29,13 +32,25 @@ resource "aws_apigatewayv2_integration" "app" {
 }
 
 resource "aws_apigatewayv2_route" "default" {
-  #checkov:skip=CKV_AWS_309:The app is public and authenticates its own users (sessions); /internal/finalize-due checks its shared secret.
+  #checkov:skip=CKV_AWS_309:The app is public and authenticates its own users (sessions); /internal/* has its own IAM-authorized route below.
   count = local.use_lambda ? 1 : 0
 
   api_id             = aws_apigatewayv2_api.app[0].id
   route_key          = "$default"
   target             = "integrations/${aws_apigatewayv2_integration.app[0].id}"
   authorization_type = "NONE"
+}
+
+# /internal/* is for the function's own events (the schedule, deploy.sh's migrate), which reach it
+# directly, never through API Gateway: this route makes API Gateway itself answer 403 to the public
+# (no SigV4-signed caller is ever allowed), and the app refuses anything API Gateway forwards there.
+resource "aws_apigatewayv2_route" "internal" {
+  count = local.use_lambda ? 1 : 0
+
+  api_id             = aws_apigatewayv2_api.app[0].id
+  route_key          = "ANY /internal/{proxy+}"
+  target             = "integrations/${aws_apigatewayv2_integration.app[0].id}"
+  authorization_type = "AWS_IAM"
 }
 
 resource "aws_apigatewayv2_stage" "default" {

@@ -22,9 +22,6 @@ locals {
       # The app writes those EMF lines only when asked: once a minute, and at shutdown
       # (docs/operations.md, "CloudWatch: embedded metric format").
       METRICS_EMF = "true"
-      # App Runner's front end and API Gateway append the client address to X-Forwarded-For; per-IP
-      # rate limits must use that, not the proxy's socket address.
-      BEHIND_PROXY = "true"
       # EventBridge drives finalization (scheduler.tf); App Runner throttles idle CPU and Lambda
       # freezes it, so an in-process ticker would stall exactly when nobody uses the app (decision 2).
       TICKER_INTERVAL_SECS = "0"
@@ -33,9 +30,10 @@ locals {
       WEBHOOKS_ENABLED = "false"
       # Per copy of the app; copies × this fits the database's connection budget (database_common.tf).
       DATABASE_MAX_CONNECTIONS = tostring(local.app_pool_size)
-      # Not read by the app: a new value makes the service redeploy in the apply that rotates a
-      # secret (secrets.tf).
-      SECRETS_VERSION = local.secrets_version
+      # No password in it: the app signs an IAM token for each new connection with the role's
+      # credentials (secrets.tf), so it is configuration, not a secret.
+      DATABASE_URL      = local.database_url
+      DATABASE_IAM_AUTH = "true"
     },
     local.db_environment,
   )

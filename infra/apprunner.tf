@@ -6,15 +6,28 @@
 locals {
   apprunner_environment = merge(
     local.app_environment,
-    # App Runner runs an X-Ray collector (ADOT) beside the container that receives OTLP on
-    # localhost: gRPC on 4317, HTTP on 4318. The app's exporter speaks OTLP/HTTP with protobuf
-    # bodies, so it gets the HTTP port and says so:
+    {
+      # App Runner's front end appends the client address to X-Forwarded-For; per-IP rate limits
+      # must use that, not the proxy's socket address.
+      BEHIND_PROXY = "true"
+      # The region the app signs its IAM database tokens for (the credentials are the instance
+      # role's, from the container credentials endpoint).
+      AWS_REGION = var.region
+      # No one-off invocation exists on App Runner, so each new instance migrates at start; the RDS
+      # instance is always on and an Aurora that is paused would be woken by the first request
+      # anyway, so start-up migration costs no extra wake-up beyond a deploy's.
+      MIGRATE_ON_START = "true"
+      # Not read by the app: a new value makes the service redeploy in the apply that rotates a
+      # secret, because App Runner reads secrets only when it deploys (secrets.tf).
+      ROTATION_VERSION = local.secrets_version
+    },
+    # App Runner runs an X-Ray collector (ADOT) beside the container and documents OTLP/gRPC on
+    # localhost:4317; the app's exporter speaks gRPC when told so (server/src/telemetry/otlp.rs):
     # https://docs.aws.amazon.com/apprunner/latest/dg/monitor-xray.html
     var.enable_xray_tracing ? {
-      OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4318"
-      OTEL_EXPORTER_OTLP_PROTOCOL = "http/protobuf"
+      OTEL_EXPORTER_OTLP_ENDPOINT = "http://localhost:4317"
+      OTEL_EXPORTER_OTLP_PROTOCOL = "grpc"
       OTEL_SERVICE_NAME           = var.name
-      OTEL_PROPAGATORS            = "xray"
     } : {},
   )
 }
@@ -72,9 +85,10 @@ resource "aws_iam_role_policy" "apprunner_access" {
   policy = data.aws_iam_policy_document.apprunner_access[0].json
 }
 
-# Instance role: the only AWS permission of the running service is reading its own two parameters,
-# which App Runner does on the app's behalf at deployment. With the AWS-managed aws/ssm key, the key
-# policy already allows decryption through SSM for principals allowed to call SSM.
+# Instance role: reading its own two parameters, which App Runner does on the app's behalf at
+# deployment (with the AWS-managed aws/ssm key, the key policy already allows decryption through SSM
+# for principals allowed to call SSM), and signing in to its database user with IAM tokens, which
+# the app signs locally.
 data "aws_iam_policy_document" "apprunner_instance_trust" {
   count = local.use_apprunner ? 1 : 0
 
@@ -101,16 +115,22 @@ data "aws_iam_policy_document" "apprunner_instance" {
     sid     = "ReadOwnParameters"
     actions = ["ssm:GetParameters"]
     resources = [
-      aws_ssm_parameter.database_url.arn,
-      aws_ssm_parameter.finalize_secret.arn,
+      aws_ssm_parameter.db_bootstrap_password.arn,
+      aws_ssm_parameter.finalize_secret[0].arn,
     ]
+  }
+
+  statement {
+    sid       = "ConnectAsAppUser"
+    actions   = ["rds-db:connect"]
+    resources = [local.db_connect_arn]
   }
 }
 
 resource "aws_iam_role_policy" "apprunner_instance" {
   count = local.use_apprunner ? 1 : 0
 
-  name   = "read-${var.name}-parameters"
+  name   = "${var.name}-parameters-and-database"
   role   = aws_iam_role.apprunner_instance[0].id
   policy = data.aws_iam_policy_document.apprunner_instance[0].json
 }
@@ -178,9 +198,11 @@ resource "aws_apprunner_service" "app" {
       image_configuration {
         port                          = "8080"
         runtime_environment_variables = local.apprunner_environment
+        # References, resolved by App Runner outside the VPC at deployment; the service's
+        # configuration holds only the parameter ARNs.
         runtime_environment_secrets = {
-          DATABASE_URL    = aws_ssm_parameter.database_url.arn
-          FINALIZE_SECRET = aws_ssm_parameter.finalize_secret.arn
+          FINALIZE_SECRET             = aws_ssm_parameter.finalize_secret[0].arn
+          DATABASE_BOOTSTRAP_PASSWORD = aws_ssm_parameter.db_bootstrap_password.arn
         }
       }
     }

@@ -66,7 +66,6 @@ resource "aws_rds_cluster_parameter_group" "main" {
 }
 
 resource "aws_rds_cluster" "main" {
-  #checkov:skip=CKV_AWS_162:IAM database authentication needs the app to sign tokens with AWS credentials at run time; the server deliberately makes no AWS calls (docs/architecture.md, decision 1).
   #checkov:skip=CKV_AWS_327:Encrypted at rest with the AWS-managed RDS key; a customer-managed KMS key would add $1/month, a third of this variant's budget.
   #checkov:skip=CKV_AWS_139:Deletion protection is on by default through var.deletion_protection; teardown turns it off on purpose.
   #checkov:skip=CKV2_AWS_8:AWS Backup would duplicate the cluster's own 7-day automated backups at extra cost.
@@ -76,15 +75,19 @@ resource "aws_rds_cluster" "main" {
   cluster_identifier = var.name
   engine             = "aurora-postgresql"
   engine_mode        = "provisioned"
-  engine_version     = var.aurora_engine_version
+  # The version at creation; afterwards AWS applies minor upgrades in the maintenance window
+  # (auto_minor_version_upgrade), and a plan must not try to go back to this number, which RDS
+  # refuses (a downgrade). Major upgrades are a deliberate, manual step (infra/README.md).
+  engine_version = var.aurora_engine_version
   # Without this, RDS enrols the cluster in paid Extended Support at the end of standard support.
   engine_lifecycle_support = "open-source-rds-extended-support-disabled"
 
   database_name   = local.db_name
   master_username = local.db_username
-  # Write-only, as for RDS (secrets.tf).
-  master_password_wo         = local.db_password
-  master_password_wo_version = local.db_password_version
+  # Write-only and ephemeral, as for RDS (secrets.tf).
+  master_password_wo                  = var.db_bootstrap_password
+  master_password_wo_version          = local.db_password_version
+  iam_database_authentication_enabled = true
 
   db_subnet_group_name            = aws_db_subnet_group.main.name
   vpc_security_group_ids          = [aws_security_group.db.id]
@@ -111,6 +114,10 @@ resource "aws_rds_cluster" "main" {
   final_snapshot_identifier = "${var.name}-final"
 
   depends_on = [aws_cloudwatch_log_group.db]
+
+  lifecycle {
+    ignore_changes = [engine_version]
+  }
 }
 
 resource "aws_rds_cluster_instance" "main" {
@@ -129,4 +136,8 @@ resource "aws_rds_cluster_instance" "main" {
   auto_minor_version_upgrade   = true
   performance_insights_enabled = false
   promotion_tier               = 0
+
+  lifecycle {
+    ignore_changes = [engine_version]
+  }
 }

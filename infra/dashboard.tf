@@ -99,13 +99,22 @@ locals {
     },
   ]
 
-  dashboard_schedule_widgets = local.finalize_enabled ? [
+  dashboard_schedule_widgets = local.finalize_via_api_destination ? [
     {
       title = "Scheduled finalize-due calls (${local.finalize_schedule})"
       stat  = "Sum"
       metrics = jsonencode([
         ["AWS/Events", "Invocations", "RuleName", aws_cloudwatch_event_rule.finalize_due[0].name],
         [".", "FailedInvocations", ".", ".", { color = "#d62728" }],
+      ])
+    },
+    ] : local.finalize_via_scheduler ? [
+    {
+      title = "Scheduled finalize-due invocations (${local.finalize_schedule})"
+      stat  = "Sum"
+      metrics = jsonencode([
+        ["AWS/Scheduler", "InvocationAttemptCount", "ScheduleGroup", "default"],
+        [".", "InvocationDroppedCount", ".", ".", { color = "#d62728" }],
       ])
     },
   ] : []

@@ -59,7 +59,6 @@ resource "aws_db_instance" "main" {
   #checkov:skip=CKV_AWS_118:Enhanced Monitoring bills CloudWatch Logs ingestion every few seconds; the basic RDS metrics feed the dashboard.
   #checkov:skip=CKV_AWS_353:Performance Insights / Database Insights advanced mode is a paid add-on not needed at this size.
   #checkov:skip=CKV_AWS_354:Follows from CKV_AWS_353: Performance Insights is off, so there is nothing to encrypt with a KMS key.
-  #checkov:skip=CKV_AWS_161:IAM database authentication needs the app to sign tokens with AWS credentials at run time; the server deliberately makes no AWS calls (docs/architecture.md, decision 1).
   count = local.use_rds ? 1 : 0
 
   identifier     = var.name
@@ -77,10 +76,11 @@ resource "aws_db_instance" "main" {
 
   db_name  = local.db_name
   username = local.db_username
-  # Write-only: sent to RDS, never written to plan or state (secrets.tf). The same value is written to
-  # the DATABASE_URL parameter in the same apply; db_credentials_version rotates both together.
-  password_wo         = local.db_password
+  # Write-only and ephemeral: never in plan or state. Used once, to grant rds_iam (secrets.tf).
+  password_wo         = var.db_bootstrap_password
   password_wo_version = local.db_password_version
+  # The app signs in with IAM tokens it signs locally (secrets.tf).
+  iam_database_authentication_enabled = true
 
   multi_az               = false
   publicly_accessible    = false

@@ -17,6 +17,10 @@ locals {
   db_address        = local.use_rds ? aws_db_instance.main[0].address : aws_rds_cluster.main[0].endpoint
   # Changes only when the database is replaced (a new database gets a fresh password at creation).
   db_identity = local.use_rds ? aws_db_instance.main[0].id : aws_rds_cluster.main[0].id
+  # What IAM database authentication names in rds-db:connect (the resource ID, not the name):
+  # https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
+  db_resource_id = local.use_rds ? aws_db_instance.main[0].resource_id : aws_rds_cluster.main[0].cluster_resource_id
+  db_connect_arn = "arn:aws:rds-db:${var.region}:${data.aws_caller_identity.current.account_id}:dbuser:${local.db_resource_id}/${local.db_username}"
 
   # Logging policy, the same for both engines. PostgreSQL writes every bind parameter in full beside
   # a statement logged by log_min_duration_statement or log_statement (`parameters: $1 = '…'`), and
@@ -75,7 +79,8 @@ resource "aws_cloudwatch_log_group" "db" {
 
 check "connections_fit_the_database" {
   assert {
-    condition     = local.app_max_copies == null || local.app_max_copies * local.app_pool_size <= local.db_connection_budget
+    # A conditional, not `||`: Terraform before 1.12 evaluates both sides of `||`, and null * 2 fails.
+    condition     = local.app_max_copies == null ? true : local.app_max_copies * local.app_pool_size <= local.db_connection_budget
     error_message = "At most ${coalesce(local.app_max_copies, 0)} copies × ${local.app_pool_size} connections exceed the database's budget of ${local.db_connection_budget}: lower lambda_reserved_concurrency."
   }
 }

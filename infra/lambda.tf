@@ -10,16 +10,27 @@ locals {
   lambda_environment = merge(
     local.app_environment,
     {
-      # Lambda Web Adapter: the app's port, and the health path it polls before the first request
-      # (the same /healthz App Runner checks, which never touches the database).
+      # Lambda Web Adapter: the app's port and address (the adapter's target; HOST, where the server
+      # listens, stays 0.0.0.0 and the adapter would read it as its target otherwise), and the health
+      # path it polls before the first request (the same /healthz App Runner checks, which never
+      # touches the database).
       AWS_LWA_PORT                 = "8080"
+      AWS_LWA_HOST                 = "127.0.0.1"
       AWS_LWA_READINESS_CHECK_PATH = "/healthz"
+      # Events that are not HTTP requests (the schedule's finalize-due, deploy.sh's migrate) reach
+      # the app as POST /internal/events with the event as the body. The app serves that route only
+      # with INTERNAL_EVENTS=lambda, and refuses it for anything that came through API Gateway (the
+      # adapter adds x-amzn-request-context to those, and never to pass-through events).
+      AWS_LWA_PASS_THROUGH_PATH = "/internal/events"
+      INTERNAL_EVENTS           = "lambda"
+      # The client address is requestContext.http.sourceIp, which the adapter forwards in
+      # x-amzn-request-context; API Gateway's X-Forwarded-For is not what per-IP limits should trust.
+      CLIENT_IP_SOURCE = "lambda-request-context"
+      # Migrations are a deploy step (deploy.sh invokes {"mealvote":"migrate"} once), not part of
+      # every cold start: a cold start must not wake a paused Aurora for nothing.
+      MIGRATE_ON_START = "false"
       # API Gateway gives up after 30 s; answer 408 before that rather than be cut off.
       REQUEST_TIMEOUT_SECS = "28"
-      # Lambda resolves no SSM references and the function cannot reach SSM (no NAT, no endpoint):
-      # the secrets are in the function's configuration, encrypted at rest by Lambda (secrets.tf).
-      DATABASE_URL    = local.database_url
-      FINALIZE_SECRET = random_password.finalize.result
     },
   )
 }
@@ -43,10 +54,10 @@ resource "aws_iam_role" "lambda" {
   assume_role_policy = data.aws_iam_policy_document.lambda_trust[0].json
 }
 
-# Its own log group, and the function's ENIs in the VPC through the AWS-managed policy that Lambda
-# documents for that (the EC2 network-interface actions it needs have no resource-level
-# permissions): https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
-# Nothing else: the app makes no AWS calls.
+# Its own log group, signing in to its database user (IAM database authentication: the token is
+# signed locally, no call leaves the VPC), and the function's ENIs in the VPC through the AWS-managed
+# policy that Lambda documents for that (the EC2 network-interface actions it needs have no
+# resource-level permissions): https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
 data "aws_iam_policy_document" "lambda" {
   count = local.use_lambda ? 1 : 0
 
@@ -55,12 +66,18 @@ data "aws_iam_policy_document" "lambda" {
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${aws_cloudwatch_log_group.lambda[0].arn}:*"]
   }
+
+  statement {
+    sid       = "ConnectAsAppUser"
+    actions   = ["rds-db:connect"]
+    resources = [local.db_connect_arn]
+  }
 }
 
 resource "aws_iam_role_policy" "lambda" {
   count = local.use_lambda ? 1 : 0
 
-  name   = "write-${var.name}-logs"
+  name   = "${var.name}-logs-and-database"
   role   = aws_iam_role.lambda[0].id
   policy = data.aws_iam_policy_document.lambda[0].json
 }
@@ -118,8 +135,8 @@ resource "aws_ecr_repository_policy" "lambda_pull" {
 }
 
 resource "aws_lambda_function" "app" {
-  #checkov:skip=CKV_AWS_116:API Gateway invokes the function synchronously; there are no asynchronous events to dead-letter.
-  #checkov:skip=CKV_AWS_173:The environment is encrypted at rest with Lambda's AWS-managed key; a customer-managed key would add $1/month, a third of the cheap variant.
+  #checkov:skip=CKV_AWS_116:The only asynchronous events are the schedule's finalize-due calls: idempotent, and the next one comes at the next interval, so a dead-letter queue would hold nothing worth replaying.
+  #checkov:skip=CKV_AWS_173:The environment holds no secret (IAM database authentication, no shared secret) and is encrypted at rest with Lambda's AWS-managed key.
   #checkov:skip=CKV_AWS_272:Code signing applies to .zip packages only; this is a container image from an immutable-tag ECR repository.
   #checkov:skip=CKV_AWS_50:Active tracing is optional (var.enable_xray_tracing) because X-Ray bills per trace.
   count = local.use_lambda ? 1 : 0
@@ -158,7 +175,8 @@ resource "aws_lambda_function" "app" {
 
   lifecycle {
     precondition {
-      condition     = var.lambda_reserved_concurrency == null || var.lambda_reserved_concurrency * local.app_pool_size <= local.db_connection_budget
+      # A conditional, not `||`, which Terraform before 1.12 does not short-circuit (null * 2 fails).
+      condition     = var.lambda_reserved_concurrency == null ? true : var.lambda_reserved_concurrency * local.app_pool_size <= local.db_connection_budget
       error_message = "lambda_reserved_concurrency × ${local.app_pool_size} connections exceeds the database's connection budget (${local.db_connection_budget})."
     }
   }

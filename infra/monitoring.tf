@@ -83,8 +83,12 @@ resource "aws_cloudwatch_metric_alarm" "http_5xx" {
 }
 
 # The app's own count of 5xx answers, from its EMF metric Requests (dimensions Route, StatusClass),
-# summed over every route by a Metrics Insights query, so a new route needs no new alarm.
+# summed over every route by a Metrics Insights query, so a new route needs no new alarm. Metrics
+# Insights alarms are outside CloudWatch's free tier ($0.10 per metric analyzed a month), and the
+# platform's 5xx alarm above already sees every 5xx the app answers, so this one is optional.
 resource "aws_cloudwatch_metric_alarm" "app_5xx" {
+  count = var.enable_app_5xx_alarm ? 1 : 0
+
   alarm_name          = "${var.name}-app-5xx"
   alarm_description   = "The app answered more than ${var.alarm_5xx_threshold} requests with 5xx (EMF Requests, StatusClass 5xx, all routes) in each of two consecutive 5-minute periods. See the Alarms section of infra/README.md."
   evaluation_periods  = 2
@@ -103,18 +107,31 @@ resource "aws_cloudwatch_metric_alarm" "app_5xx" {
   }
 }
 
-# Failed invocations are those that still failed after the retry policy (401 from a secret
-# mismatch, the app down, DNS/TLS trouble with the custom domain). The window is at least one
-# schedule interval (and at least an hour) and one failure is enough, so the alarm can fire at
-# every rate the schedule allows, rate(1 day) included (scheduler.tf).
+# Failed invocations are those that still failed after the retry policy: on App Runner the API
+# destination's calls (401 from a secret mismatch, the app down, DNS/TLS trouble with the custom
+# domain), on Lambda the Scheduler's invocations it dropped (the function missing, throttled, or the
+# role refused). The window is at least one schedule interval (and at least an hour) and one failure
+# is enough, so the alarm can fire at every rate the schedule allows, rate(1 day) included.
+locals {
+  finalize_failures = local.finalize_via_api_destination ? {
+    namespace  = "AWS/Events"
+    metric     = "FailedInvocations"
+    dimensions = tomap({ RuleName = aws_cloudwatch_event_rule.finalize_due[0].name })
+    } : {
+    namespace  = "AWS/Scheduler"
+    metric     = "InvocationDroppedCount"
+    dimensions = tomap({ ScheduleGroup = "default" })
+  }
+}
+
 resource "aws_cloudwatch_metric_alarm" "finalize_due_failed" {
   count = local.finalize_enabled ? 1 : 0
 
   alarm_name          = "${var.name}-finalize-due-failed"
-  alarm_description   = "A scheduled POST /internal/finalize-due (${local.finalize_schedule}) failed permanently: slots still close when someone opens a plan. See the Alarms section of infra/README.md."
-  namespace           = "AWS/Events"
-  metric_name         = "FailedInvocations"
-  dimensions          = { RuleName = aws_cloudwatch_event_rule.finalize_due[0].name }
+  alarm_description   = "A scheduled finalize-due (${local.finalize_schedule}) failed permanently: slots still close when someone opens a plan. See the Alarms section of infra/README.md."
+  namespace           = local.finalize_failures.namespace
+  metric_name         = local.finalize_failures.metric
+  dimensions          = local.finalize_failures.dimensions
   statistic           = "Sum"
   period              = max(3600, local.finalize_interval)
   evaluation_periods  = 1
@@ -181,11 +198,26 @@ resource "aws_cloudwatch_metric_alarm" "lambda_throttles" {
 # --- Budget --------------------------------------------------------------------------------------
 
 # Covers the whole account (a household's account runs only this), so a forgotten resource made by
-# hand is caught too. https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html
+# hand is caught too. The limit follows the variant: a fixed $20 would e-mail every month on RDS
+# (about $15-19 in daily use) and never on Aurora (about $2-5). Each default sits above the
+# variant's daily-use cost in infra/README.md's table with room for a busy month, and low enough that
+# a runaway (a database that never pauses, a stuck loop) crosses it; infra/tests/test_costs.py
+# checks that against the table.
+# https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html
+locals {
+  default_monthly_budget_usd = {
+    "apprunner+rds"    = 25
+    "apprunner+aurora" = 10
+    "lambda+rds"       = 20
+    "lambda+aurora"    = 5
+  }
+  monthly_budget_usd = var.monthly_budget_usd != null ? var.monthly_budget_usd : local.default_monthly_budget_usd["${var.compute}+${var.database}"]
+}
+
 resource "aws_budgets_budget" "monthly" {
   name         = "${var.name}-monthly"
   budget_type  = "COST"
-  limit_amount = format("%.2f", var.monthly_budget_usd)
+  limit_amount = format("%.2f", local.monthly_budget_usd)
   limit_unit   = "USD"
   time_unit    = "MONTHLY"
 

@@ -9,8 +9,8 @@ output "app_url" {
 }
 
 output "fallback_url" {
-  description = "The platform's own URL (App Runner's *.awsapprunner.com or the API's execute-api endpoint), usable while the custom domain is not yet resolvable or certified."
-  value       = local.use_apprunner ? "https://${aws_apprunner_service.app[0].service_url}" : aws_apigatewayv2_api.app[0].api_endpoint
+  description = "App Runner's own *.awsapprunner.com URL, usable while the custom domain is not yet certified; on Lambda the custom domain (the execute-api endpoint is disabled, and the certificate is validated within the apply)."
+  value       = local.use_apprunner ? "https://${aws_apprunner_service.app[0].service_url}" : local.app_url
 }
 
 output "assets_url" {
@@ -39,8 +39,18 @@ output "custom_domain_status" {
 }
 
 output "finalize_secret_parameter" {
-  description = "SSM parameter holding FINALIZE_SECRET; `infra/deploy.sh` reads it for `mealvote probe`."
-  value       = aws_ssm_parameter.finalize_secret.name
+  description = "App Runner: SSM parameter holding FINALIZE_SECRET, which `infra/deploy.sh` reads for `mealvote probe`. Lambda: empty (no shared secret)."
+  value       = local.use_apprunner ? aws_ssm_parameter.finalize_secret[0].name : ""
+}
+
+output "db_bootstrap_password_parameter" {
+  description = "SSM parameter holding the database's master password, which the migrate step uses once to grant rds_iam (deploy.sh sends it in the Lambda migrate event)."
+  value       = aws_ssm_parameter.db_bootstrap_password.name
+}
+
+output "function_name" {
+  description = "Lambda: the function that deploy.sh invokes with {\"mealvote\":\"migrate\"}. App Runner: empty."
+  value       = local.use_lambda ? aws_lambda_function.app[0].function_name : ""
 }
 
 output "database_endpoint" {

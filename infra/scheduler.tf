@@ -1,8 +1,13 @@
-# EventBridge calls POST /internal/finalize-due so slots close, and results are stored, without a
-# visitor (docs/architecture.md, decision 2). API destinations wait at most 5 s for a response, retry on
-# 5xx and 429, and keep the secret in an EventBridge-managed Secrets Manager secret whose cost is
-# included in the API destination price. The same call reaches App Runner or, through API Gateway,
-# the Lambda function: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html
+# A schedule closes due slots, and results are stored, without a visitor (docs/architecture.md,
+# decision 2).
+# - App Runner: an EventBridge rule calls POST /internal/finalize-due through an API destination,
+#   which waits at most 5 s for a response, retries on 5xx and 429, and keeps the shared secret in an
+#   EventBridge-managed Secrets Manager secret whose cost is included in the API destination price:
+#   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html
+# - Lambda: EventBridge Scheduler invokes the function itself with {"mealvote":"finalize-due"},
+#   allowed by IAM (lambda:InvokeFunction on this function only): no shared secret, and nothing
+#   from the internet can send that event.
+#   https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
 #
 # Correctness never depends on the schedule: every read of a plan first closes that household's
 # overdue slots (lazy closing, docs/closing.md), with the same result and the same close time, and
@@ -29,10 +34,13 @@ locals {
   }
   finalize_enabled  = local.finalize_schedule != "off"
   finalize_interval = lookup(local.finalize_schedule_seconds, local.finalize_schedule, 0)
+  # Which mechanism carries it (see above).
+  finalize_via_api_destination = local.finalize_enabled && local.use_apprunner
+  finalize_via_scheduler       = local.finalize_enabled && local.use_lambda
 }
 
 resource "aws_cloudwatch_event_connection" "app" {
-  count = local.finalize_enabled ? 1 : 0
+  count = local.finalize_via_api_destination ? 1 : 0
 
   name               = "${var.name}-finalize"
   description        = "Sends x-finalize-secret to ${var.app_domain}"
@@ -41,13 +49,13 @@ resource "aws_cloudwatch_event_connection" "app" {
   auth_parameters {
     api_key {
       key   = "x-finalize-secret"
-      value = random_password.finalize.result
+      value = local.finalize_secret
     }
   }
 }
 
 resource "aws_cloudwatch_event_api_destination" "finalize_due" {
-  count = local.finalize_enabled ? 1 : 0
+  count = local.finalize_via_api_destination ? 1 : 0
 
   name                             = "${var.name}-finalize-due"
   description                      = "Closes every slot whose deadline has passed"
@@ -58,7 +66,7 @@ resource "aws_cloudwatch_event_api_destination" "finalize_due" {
 }
 
 resource "aws_cloudwatch_event_rule" "finalize_due" {
-  count = local.finalize_enabled ? 1 : 0
+  count = local.finalize_via_api_destination ? 1 : 0
 
   name                = "${var.name}-finalize-due"
   description         = "Triggers ${var.name} finalization of due slots"
@@ -67,7 +75,7 @@ resource "aws_cloudwatch_event_rule" "finalize_due" {
 }
 
 data "aws_iam_policy_document" "events_trust" {
-  count = local.finalize_enabled ? 1 : 0
+  count = local.finalize_via_api_destination ? 1 : 0
 
   statement {
     actions = ["sts:AssumeRole"]
@@ -79,14 +87,14 @@ data "aws_iam_policy_document" "events_trust" {
 }
 
 resource "aws_iam_role" "events_invoke" {
-  count = local.finalize_enabled ? 1 : 0
+  count = local.finalize_via_api_destination ? 1 : 0
 
   name               = "${var.name}-events-invoke-finalize"
   assume_role_policy = data.aws_iam_policy_document.events_trust[0].json
 }
 
 data "aws_iam_policy_document" "events_invoke" {
-  count = local.finalize_enabled ? 1 : 0
+  count = local.finalize_via_api_destination ? 1 : 0
 
   statement {
     sid       = "InvokeFinalizeDue"
@@ -96,7 +104,7 @@ data "aws_iam_policy_document" "events_invoke" {
 }
 
 resource "aws_iam_role_policy" "events_invoke" {
-  count = local.finalize_enabled ? 1 : 0
+  count = local.finalize_via_api_destination ? 1 : 0
 
   name   = "invoke-${var.name}-finalize-due"
   role   = aws_iam_role.events_invoke[0].id
@@ -104,7 +112,7 @@ resource "aws_iam_role_policy" "events_invoke" {
 }
 
 resource "aws_cloudwatch_event_target" "finalize_due" {
-  count = local.finalize_enabled ? 1 : 0
+  count = local.finalize_via_api_destination ? 1 : 0
 
   rule     = aws_cloudwatch_event_rule.finalize_due[0].name
   arn      = aws_cloudwatch_event_api_destination.finalize_due[0].arn
@@ -116,5 +124,77 @@ resource "aws_cloudwatch_event_target" "finalize_due" {
   retry_policy {
     maximum_event_age_in_seconds = 300
     maximum_retry_attempts       = 3
+  }
+}
+
+# --- Lambda: EventBridge Scheduler invokes the function directly -----------------------------------
+
+data "aws_iam_policy_document" "scheduler_trust" {
+  count = local.finalize_via_scheduler ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+    # Only schedules of this account may use the role (confused deputy).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler_invoke" {
+  count = local.finalize_via_scheduler ? 1 : 0
+
+  name               = "${var.name}-scheduler-invoke"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_trust[0].json
+}
+
+data "aws_iam_policy_document" "scheduler_invoke" {
+  count = local.finalize_via_scheduler ? 1 : 0
+
+  statement {
+    sid       = "InvokeTheFunction"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.app[0].arn]
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler_invoke" {
+  count = local.finalize_via_scheduler ? 1 : 0
+
+  name   = "invoke-${var.name}-finalize-due"
+  role   = aws_iam_role.scheduler_invoke[0].id
+  policy = data.aws_iam_policy_document.scheduler_invoke[0].json
+}
+
+resource "aws_scheduler_schedule" "finalize_due" {
+  #checkov:skip=CKV_AWS_297:The schedule's input is a constant ({"mealvote":"finalize-due"}), no secret; Scheduler encrypts it with an AWS-owned key, and a customer-managed key would add $1/month.
+  count = local.finalize_via_scheduler ? 1 : 0
+
+  name                = "${var.name}-finalize-due"
+  description         = "Closes every slot of ${var.name} whose deadline has passed"
+  schedule_expression = local.finalize_schedule
+  state               = "ENABLED"
+
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.app[0].arn
+    role_arn = aws_iam_role.scheduler_invoke[0].arn
+    # The Lambda Web Adapter passes it to the app as POST /internal/events (lambda.tf).
+    input = jsonencode({ mealvote = "finalize-due" })
+
+    # Short retries: the next scheduled run comes soon anyway, and finalization is idempotent.
+    retry_policy {
+      maximum_event_age_in_seconds = 300
+      maximum_retry_attempts       = 3
+    }
   }
 }

@@ -62,13 +62,14 @@ variable "alert_email" {
 }
 
 variable "monthly_budget_usd" {
-  description = "Monthly AWS Budgets limit in USD; e-mails at 80% actual and 100% forecast. Idle cost: about $17 with RDS, about $1-3 with Aurora auto-pause (infra/README.md, \"Cost\")."
+  description = "Monthly AWS Budgets limit in USD; e-mails at 80% actual and 100% forecast. null: the variant's default (local.default_monthly_budget_usd in monitoring.tf: $25 App Runner + RDS, $20 Lambda + RDS, $10 App Runner + Aurora, $5 Lambda + Aurora; infra/README.md, \"Cost\")."
   type        = number
-  default     = 20
+  default     = null
 
   validation {
-    condition     = var.monthly_budget_usd > 0
-    error_message = "monthly_budget_usd must be positive."
+    # A conditional, not `||`: Terraform before 1.12 evaluates both sides, and null > 0 fails.
+    condition     = var.monthly_budget_usd == null ? true : var.monthly_budget_usd > 0
+    error_message = "monthly_budget_usd must be null or positive."
   }
 }
 
@@ -96,13 +97,27 @@ variable "postgres_major_version" {
 }
 
 variable "db_credentials_version" {
-  description = "Bump to rotate the database password: the database, DATABASE_URL and the running service (App Runner redeploys, Lambda publishes a new configuration) all change in the same apply (README, \"Rotating secrets\")."
+  description = "Bump to give the database a new master password (ephemeral, never in state) and its bootstrap parameter the same value in one apply. The app signs in with IAM tokens, not this password, which the database refuses once rds_iam is granted (README, \"Rotating secrets\")."
   type        = number
   default     = 1
 }
 
+variable "db_bootstrap_password" {
+  description = "The database's master password, used once by the migrate step to grant rds_iam (secrets.tf). Ephemeral: never written to plan or state, and sent only when db_credentials_version changes or the database is created. infra/deploy.sh generates a fresh one each run; pass it as TF_VAR_db_bootstrap_password, never on a command line."
+  type        = string
+  default     = null
+  ephemeral   = true
+  sensitive   = true
+
+  validation {
+    # A conditional, not `||` (Terraform before 1.12 does not short-circuit).
+    condition     = var.db_bootstrap_password == null ? true : can(regex("^[A-Za-z0-9]{32,128}$", var.db_bootstrap_password))
+    error_message = "db_bootstrap_password must be 32-128 letters and digits (it travels in a URL and a JSON event without escaping)."
+  }
+}
+
 variable "finalize_secret_version" {
-  description = "Bump to rotate the shared secret that EventBridge sends in the x-finalize-secret header and the app reads as FINALIZE_SECRET; the service is redeployed in the same apply."
+  description = "App Runner only: bump to rotate the shared secret that EventBridge sends in the x-finalize-secret header and the app reads as FINALIZE_SECRET; the service is redeployed in the same apply. (Lambda has no shared secret: the schedule invokes the function with IAM.)"
   type        = number
   default     = 1
 }
@@ -113,7 +128,8 @@ variable "finalize_schedule" {
   default     = null
 
   validation {
-    condition = var.finalize_schedule == null || contains([
+    # A conditional, not `||`: Terraform before 1.12 evaluates both sides, and contains(…, null) fails.
+    condition = var.finalize_schedule == null ? true : contains([
       "off", "rate(5 minutes)", "rate(10 minutes)", "rate(15 minutes)", "rate(30 minutes)",
       "rate(1 hour)", "rate(2 hours)", "rate(3 hours)", "rate(6 hours)", "rate(12 hours)", "rate(1 day)",
     ], var.finalize_schedule)
@@ -168,6 +184,12 @@ variable "alarm_sign_in_failures_threshold" {
 
 variable "enable_xray_tracing" {
   description = "X-Ray tracing. App Runner: an observability configuration whose managed collector receives the app's OTLP/HTTP spans on localhost:4318. Lambda: active tracing, i.e. only the Lambda service's own segments (README, \"Traces\"). Off by default: X-Ray bills per recorded trace."
+  type        = bool
+  default     = false
+}
+
+variable "enable_app_5xx_alarm" {
+  description = "Also alarm on the app's own 5xx count summed over all routes (a Metrics Insights query, $0.10 a month: outside CloudWatch's free tier). The platform's 5xx alarm (App Runner or API Gateway) is always on and free."
   type        = bool
   default     = false
 }

@@ -74,7 +74,8 @@ variable "lambda_reserved_concurrency" {
   nullable    = true
 
   validation {
-    condition     = var.lambda_reserved_concurrency == null || try(var.lambda_reserved_concurrency >= 1 && var.lambda_reserved_concurrency == floor(var.lambda_reserved_concurrency), false)
+    # A conditional, not `||`: Terraform before 1.12 evaluates both sides, and floor(null) fails.
+    condition     = var.lambda_reserved_concurrency == null ? true : (var.lambda_reserved_concurrency >= 1 && var.lambda_reserved_concurrency == floor(var.lambda_reserved_concurrency))
     error_message = "lambda_reserved_concurrency must be null or a whole number of at least 1."
   }
 }
