@@ -57,3 +57,8 @@ output "database_endpoint" {
   description = "Host name of the database (RDS instance or Aurora cluster writer), reachable only from inside the VPC."
   value       = local.db_address
 }
+
+output "image_tag" {
+  description = "The image tag this stack runs; `infra/deploy.sh --teardown` passes it back to the final apply and destroy."
+  value       = var.image_tag
+}

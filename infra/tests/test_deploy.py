@@ -30,15 +30,17 @@ def make_repo(tmp: Path, tfvars: str) -> Path:
     return repo
 
 
-def stub_bin(tmp: Path, aws_script: str) -> Path:
-    """aws, terraform and docker that append their arguments to calls.log; aws runs aws_script."""
+def stub_bin(tmp: Path, aws_script: str, terraform_script: str = "") -> Path:
+    """aws, terraform and docker that append their arguments to calls.log; aws runs aws_script,
+    terraform runs terraform_script."""
     bin_dir = tmp / "bin"
     bin_dir.mkdir()
     log = tmp / "calls.log"
     scripts = {
         "aws": f'echo "aws $*" >> {log}\n{aws_script}\n',
-        "terraform": f'echo "terraform $*" >> {log}\n',
-        "docker": f'echo "docker $*" >> {log}\n',
+        "terraform": f'echo "terraform $*" >> {log}\n{terraform_script}\n',
+        # `docker login --password-stdin` reads the token, as the real one does.
+        "docker": f'echo "docker $*" >> {log}\ncase "$*" in *--password-stdin*) cat >/dev/null;; esac\n',
     }
     for name, body in scripts.items():
         path = bin_dir / name
@@ -47,8 +49,8 @@ def stub_bin(tmp: Path, aws_script: str) -> Path:
     return bin_dir
 
 
-def deploy(repo: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": path or os.environ["PATH"]}
+def deploy(repo: Path, *args: str, path: str | None = None, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": path or os.environ["PATH"], **extra_env}
     return subprocess.run(
         ["bash", str(repo / "infra" / "deploy.sh"), *args], cwd=repo, env=env,
         capture_output=True, text=True, timeout=60,
@@ -78,27 +80,35 @@ def test_dry_run_for_app_runner_prints_every_step_in_order(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     order = positions(
-        out, "aws apprunner list-services", "terraform init", "first deployment only",
+        out, "aws apprunner create-auto-scaling-configuration", "aws apprunner delete-auto-scaling-configuration",
+        "terraform init", "first deployment only",
         "docker buildx build --platform linux/amd64 --provenance=false --sbom=false",
         "publish-assets", "-target=aws_apprunner_custom_domain_association.app[0]",
-        "mealvote probe --base-url",
+        "<finalize_secret_parameter>", "mealvote probe --base-url",
     )
     assert order == sorted(order)
     assert "compute=apprunner database=rds" in out
-    assert "lambda get-account-settings" not in out
+    assert "lambda get-account-settings" not in out and "lambda invoke" not in out
+    # A read-only call proves nothing about a refused account.
+    assert "list-services" not in out
 
 
 @pytest.mark.parametrize("database", ["rds", "aurora"])
-def test_dry_run_for_lambda_checks_concurrency_and_applies_once(tmp_path, database):
+def test_dry_run_for_lambda_checks_concurrency_applies_once_then_migrates(tmp_path, database):
     repo = make_repo(tmp_path, f'compute = "lambda"\ndatabase = "{database}"\n')
     result = deploy(repo, "--dry-run", path=dry_run_env(tmp_path))
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    order = positions(out, "aws lambda get-account-settings", "terraform init", "--provenance=false",
-                      "==> terraform apply (compute=lambda", "mealvote probe")
+    order = positions(out, "aws lambda get-account-settings", "must leave the account 100 unreserved executions", "terraform init", "--provenance=false",
+                      "==> terraform apply (compute=lambda", "aws lambda invoke", "mealvote probe")
     assert order == sorted(order)
+    assert ("describe-db-engine-versions" in out) == (database == "aurora")
+    if database == "aurora":
+        assert out.find("describe-db-engine-versions") < out.find("terraform init")
     assert "apprunner" not in out.replace("compute=lambda", "")
     assert "custom_domain_association" not in out
+    # No shared secret on Lambda: the probe closes its slot lazily.
+    assert "finalize_secret_parameter" not in out
 
 
 def test_an_explicit_tag_builds_a_clean_archive_of_that_commit_even_from_a_dirty_tree(tmp_path):
@@ -126,9 +136,11 @@ def test_the_default_tag_refuses_a_dirty_tree_and_unknown_tags_are_refused(tmp_p
 
 def test_an_account_without_app_runner_stops_before_anything_is_created(tmp_path):
     repo = make_repo(tmp_path, 'compute = "apprunner"\n')
+    # A refused account may well list (no) services: only creating something is refused.
     refused = (
-        'case "$*" in *"apprunner list-services"*) '
-        'echo "An error occurred (SubscriptionRequiredException) when calling ListServices" >&2; exit 254;; '
+        'case "$*" in *"create-auto-scaling-configuration"*) '
+        'echo "An error occurred (SubscriptionRequiredException) when calling CreateAutoScalingConfiguration" >&2; exit 254;; '
+        '*"list-services"*) echo "{}";; '
         'esac; echo 123456789012'
     )
     bin_dir = stub_bin(tmp_path, refused)
@@ -137,18 +149,60 @@ def test_an_account_without_app_runner_stops_before_anything_is_created(tmp_path
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert 'compute = "lambda"' in lines[0] and "nothing was created" in lines[0]
+    assert "SubscriptionRequiredException" in lines[0]
     calls = (tmp_path / "calls.log").read_text()
     assert "terraform" not in calls and "docker" not in calls
 
 
-def test_lambda_reserved_concurrency_that_leaves_too_little_unreserved_is_refused(tmp_path):
+def test_an_accepted_account_deletes_the_preflight_configuration_before_terraform_starts(tmp_path):
+    repo = make_repo(tmp_path, 'compute = "apprunner"\nname = "household-mealvote"\n')
+    arn = "arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/household-mealvote-preflight/1/abc"
+    accepted = f'case "$*" in *"create-auto-scaling-configuration"*) echo {arn};; esac; echo 123456789012'
+    bin_dir = stub_bin(tmp_path, accepted)
+    deploy(repo, path=f"{bin_dir}:{os.environ['PATH']}")
+    calls = (tmp_path / "calls.log").read_text()
+    create = calls.find("--auto-scaling-configuration-name household-mealvote-preflight ")
+    delete = calls.find(f"delete-auto-scaling-configuration --region us-east-1 --auto-scaling-configuration-arn {arn}")
+    init = calls.find("terraform -chdir=")
+    assert 0 <= create < delete < init, calls
+
+
+@pytest.mark.parametrize("unreserved", [10, 105])
+def test_a_reservation_that_leaves_fewer_than_100_unreserved_executions_is_refused(tmp_path, unreserved):
+    # 10: a new account (limit 10). 105: enough for the old "10 unreserved" check, not for AWS's 100.
     repo = make_repo(tmp_path, 'compute = "lambda"\nlambda_reserved_concurrency = 10\n')
-    # A new account: 10 concurrent executions in all.
-    bin_dir = stub_bin(tmp_path, 'case "$*" in *get-account-settings*) echo 10;; *) echo 123456789012;; esac')
+    script = (f'case "$*" in *get-account-settings*) printf "%s\\t%s\\n" {max(unreserved, 10)} {unreserved};; '
+              '*get-function-concurrency*) echo "An error occurred (ResourceNotFoundException)" >&2; exit 254;; '
+              '*) echo 123456789012;; esac')
+    bin_dir = stub_bin(tmp_path, script)
+    result = deploy(repo, path=f"{bin_dir}:{os.environ['PATH']}")
+    assert result.returncode == 1, result.stdout
+    assert "lambda_reserved_concurrency = null" in result.stderr and "100" in result.stderr
+    assert "terraform" not in (tmp_path / "calls.log").read_text()
+
+
+def test_a_reservation_that_leaves_100_unreserved_executions_goes_ahead(tmp_path):
+    repo = make_repo(tmp_path, 'compute = "lambda"\nlambda_reserved_concurrency = 10\n')
+    # A redeploy: the function already reserves 10, which return to the pool before the new value.
+    script = ('case "$*" in *get-account-settings*) printf "1000\\t100\\n";; '
+              '*get-function-concurrency*) echo 10;; *) echo 123456789012;; esac')
+    bin_dir = stub_bin(tmp_path, script)
+    deploy(repo, path=f"{bin_dir}:{os.environ['PATH']}")
+    assert "terraform -chdir=" in (tmp_path / "calls.log").read_text()
+
+
+def test_an_aurora_version_the_region_does_not_offer_stops_before_anything_is_created(tmp_path):
+    repo = make_repo(tmp_path, 'compute = "lambda"\ndatabase = "aurora"\naurora_engine_version = "16.1"\n'
+                               'lambda_reserved_concurrency = null\n')
+    script = ('case "$*" in *get-account-settings*) printf "10\\t10\\n";; '
+              '*describe-db-engine-versions*) echo "";; *) echo 123456789012;; esac')
+    bin_dir = stub_bin(tmp_path, script)
     result = deploy(repo, path=f"{bin_dir}:{os.environ['PATH']}")
     assert result.returncode == 1
-    assert "lambda_reserved_concurrency = null" in result.stderr
-    assert "terraform" not in (tmp_path / "calls.log").read_text()
+    assert "Aurora PostgreSQL 16.1 is not offered in us-east-1" in result.stderr
+    assert "nothing was created" in result.stderr
+    calls = (tmp_path / "calls.log").read_text()
+    assert "--engine-version 16.1" in calls and "terraform" not in calls
 
 
 def test_the_connection_budget_in_deploy_sh_matches_terraform():
