@@ -129,24 +129,38 @@ def test_the_database_admits_port_5432_only_from_the_app(combo):
     assert (egress["from_port"], egress["to_port"]) == (5432, 5432)
 
 
-def test_the_database_password_is_write_only_and_stored_in_state_only_for_lambda():
+def test_the_database_password_is_ephemeral_write_only_and_never_in_state():
     db = resources("aws_db_instance")["main"]
     cluster = resources("aws_rds_cluster")["main"]
     assert "password" not in db and "manage_master_user_password" not in db
     assert "master_password" not in cluster and "manage_master_user_password" not in cluster
-    assert db["password_wo"] == cluster["master_password_wo"] == "${local.db_password}"
+    assert db["password_wo"] == cluster["master_password_wo"] == "${var.db_bootstrap_password}"
     assert db["password_wo_version"] == cluster["master_password_wo_version"] == "${local.db_password_version}"
-    url = resources("aws_ssm_parameter")["database_url"]
-    assert "value" not in url
-    assert url["value_wo"] == "${local.database_url}"
-    assert url["value_wo_version"] == "${local.db_password_version}"
-    assert "db" in blocks("ephemeral", "random_password")
-    # App Runner: the ephemeral password. Lambda (no route to SSM): a state-stored one.
-    password = local("db_password")
-    assert re.fullmatch(r"\$\{local\.use_lambda \? random_password\.db\[0\]\.result : ephemeral\.random_password\.db\.result\}", password)
-    assert resources("random_password")["db"]["count"] == "${local.use_lambda ? 1 : 0}"
-    # Switching the password's source must also change the version, or the database keeps the old one.
-    assert "local.use_lambda" in local("db_password_version") and "var.db_credentials_version" in local("db_password_version")
+    password = variable("db_bootstrap_password")
+    assert password["ephemeral"] is True and password["sensitive"] is True and password["default"] is None
+    parameter = resources("aws_ssm_parameter")["db_bootstrap_password"]
+    assert "value" not in parameter
+    assert parameter["value_wo"] == "${var.db_bootstrap_password}"
+    assert parameter["value_wo_version"] == "${local.db_password_version}"
+    # Only the aws provider: a plan needs every provider the configuration uses, and this machine
+    # (and any offline CI) has only that one.
+    assert not resources("random_password") and not blocks("ephemeral", "random_password")
+    assert not re.search(r'(resource|ephemeral|data) "random_|hashicorp/random', tf_text())
+
+
+def test_the_app_signs_in_with_iam_tokens_and_its_url_carries_no_password():
+    assert resources("aws_db_instance")["main"]["iam_database_authentication_enabled"] is True
+    assert resources("aws_rds_cluster")["main"]["iam_database_authentication_enabled"] is True
+    url = local("database_url")
+    assert url.startswith('${format("postgres://%s@%s:%d/%s?'), url
+    environment = local("app_environment")
+    assert re.search(r'\bDATABASE_IAM_AUTH = "true"', environment)
+    assert re.search(r"\bDATABASE_URL = local\.database_url\b", environment)
+    assert "arn:aws:rds-db:" in local("db_connect_arn") and ":dbuser:" in local("db_connect_arn")
+    for role in ("lambda", "apprunner_instance"):
+        statements = blocks("data", "aws_iam_policy_document")[role]["statement"]
+        connect = [s for s in statements if s["actions"] == ["rds-db:connect"]]
+        assert len(connect) == 1 and connect[0]["resources"] == ["${local.db_connect_arn}"], role
 
 
 def test_database_url_verifies_the_rds_certificate_with_the_bundle_shipped_in_the_image():
@@ -158,6 +172,7 @@ def test_database_url_verifies_the_rds_certificate_with_the_bundle_shipped_in_th
 def test_secrets_are_securestrings_in_parameter_store_not_secrets_manager():
     for name, parameter in resources("aws_ssm_parameter").items():
         assert parameter["type"] == "SecureString", name
+    # The random-password data source is a free API call, not a stored secret.
     assert not {t for t in all_resource_types() if t.startswith("aws_secretsmanager_")}
 
 
@@ -202,9 +217,9 @@ def test_app_runner_passes_the_secrets_from_parameter_store():
         only("aws_apprunner_service"), "source_configuration", "image_repository", "image_configuration"
     )
     secrets = config["runtime_environment_secrets"]
-    assert set(secrets) == {"DATABASE_URL", "FINALIZE_SECRET"}
-    assert refers_to(secrets["DATABASE_URL"], "aws_ssm_parameter.database_url.arn")
-    assert refers_to(secrets["FINALIZE_SECRET"], "aws_ssm_parameter.finalize_secret.arn")
+    assert set(secrets) == {"FINALIZE_SECRET", "DATABASE_BOOTSTRAP_PASSWORD"}
+    assert secrets["FINALIZE_SECRET"] == "${aws_ssm_parameter.finalize_secret[0].arn}"
+    assert secrets["DATABASE_BOOTSTRAP_PASSWORD"] == "${aws_ssm_parameter.db_bootstrap_password.arn}"
 
 
 def test_app_runner_sets_every_environment_variable_the_app_reads():
@@ -214,7 +229,7 @@ def test_app_runner_sets_every_environment_variable_the_app_reads():
     assert config["port"] == "8080"
     assert config["runtime_environment_variables"] == "${local.apprunner_environment}"
     assert "local.app_environment" in local("apprunner_environment")
-    environment = local("app_environment")
+    environment = local("app_environment") + local("apprunner_environment")
     expected = {
         "HOST": r'"0\.0\.0\.0"',
         "PORT": r'"8080"',
@@ -224,25 +239,60 @@ def test_app_runner_sets_every_environment_variable_the_app_reads():
         "METRICS_EMF": r'"true"',
         "TICKER_INTERVAL_SECS": r'"0"',
         "DATABASE_MAX_CONNECTIONS": r"tostring\(local\.app_pool_size\)",
-        "SECRETS_VERSION": r"local\.secrets_version",
+        "BEHIND_PROXY": r'"true"',
+        "MIGRATE_ON_START": r'"true"',
+        "ROTATION_VERSION": r"local\.secrets_version",
     }
     for key, value in expected.items():
         assert re.search(rf"\b{key} = {value}", environment), key
-    for secret in ("DATABASE_URL", "FINALIZE_SECRET"):
-        assert secret not in environment + local("apprunner_environment"), f"{secret} must only come from runtime_environment_secrets"
     assert local("app_url") == "https://${var.app_domain}"
     assert local("assets_url") == "https://${var.assets_domain}"
 
 
-def test_the_instance_role_may_only_read_its_own_two_parameters():
+# Anything that names a secret's value: the bootstrap password, the finalize secret, a password.
+SECRET_SOURCES = re.compile(
+    r"var\.db_bootstrap_password|local\.finalize_secret\b|terraform_data\.finalize_secret"
+    r"|aws_secretsmanager_random_password|\.random_password|\.result\b"
+)
+SECRET_NAMES = re.compile(r"(?i)\b[A-Z_]*(PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY)[A-Z_]* =")
+
+
+def test_no_function_or_service_environment_holds_a_password_or_shared_secret():
+    """For every combination: the plain environment of the Lambda function and of the App Runner
+    service (the one readable with read-only access) names no secret and takes no secret's value;
+    App Runner gets its two secrets only as SSM references (runtime_environment_secrets).
+    scripts/test-infra asserts the same on the planned values of each combination (tests/plan.tftest.hcl)."""
+    environments = {
+        "app_environment": local("app_environment"),
+        "lambda_environment": local("lambda_environment"),
+        "apprunner_environment": local("apprunner_environment"),
+        "db_environment": local("db_environment"),
+    }
+    for name, text in environments.items():
+        assert not SECRET_SOURCES.search(text), (name, SECRET_SOURCES.search(text).group(0))
+        assert not SECRET_NAMES.search(text), (name, SECRET_NAMES.search(text).group(0))
+    # The URL in the environment has a user and no password.
+    assert not re.search(r"postgres://%s:%s@", local("database_url"))
+    function = only("aws_lambda_function")
+    assert block(function, "environment")["variables"] == "${local.lambda_environment}"
+    config = block(only("aws_apprunner_service"), "source_configuration", "image_repository", "image_configuration")
+    assert config["runtime_environment_variables"] == "${local.apprunner_environment}"
+    for value in config["runtime_environment_secrets"].values():
+        assert re.fullmatch(r"\$\{aws_ssm_parameter\.[a-z_]+(\[0\])?\.arn\}", value), value
+
+
+def test_the_instance_role_may_only_read_its_own_two_parameters_and_connect_as_its_user():
     document = blocks("data", "aws_iam_policy_document")["apprunner_instance"]
-    (statement,) = document["statement"]
-    assert statement.get("effect", "Allow") == "Allow"
-    assert statement["actions"] == ["ssm:GetParameters"]
-    assert sorted(statement["resources"]) == [
-        "${aws_ssm_parameter.database_url.arn}",
-        "${aws_ssm_parameter.finalize_secret.arn}",
+    statements = {s["sid"]: s for s in document["statement"]}
+    assert set(statements) == {"ReadOwnParameters", "ConnectAsAppUser"}
+    read = statements["ReadOwnParameters"]
+    assert read.get("effect", "Allow") == "Allow"
+    assert read["actions"] == ["ssm:GetParameters"]
+    assert sorted(read["resources"]) == [
+        "${aws_ssm_parameter.db_bootstrap_password.arn}",
+        "${aws_ssm_parameter.finalize_secret[0].arn}",
     ]
+    assert statements["ConnectAsAppUser"]["resources"] == ["${local.db_connect_arn}"]
     unconditional = [
         p for p in resources("aws_iam_role_policy_attachment").values()
         if refers_to(p["role"], "aws_iam_role.apprunner_instance") and "count" not in p
@@ -277,8 +327,11 @@ def test_xray_tracing_is_off_by_default_and_the_otlp_protocol_matches_its_port()
     protocol = re.search(r'OTEL_EXPORTER_OTLP_PROTOCOL = "([^"]+)"', environment)
     assert endpoint and protocol
     assert {"4317": "grpc", "4318": "http/protobuf"}[endpoint.group(1)] == protocol.group(1)
-    # The app's exporter speaks OTLP/HTTP (docs/operations.md, "Traces").
-    assert protocol.group(1) == "http/protobuf"
+    # App Runner documents its collector's OTLP receiver as gRPC on 4317; the app speaks both
+    # (server/src/telemetry/otlp.rs).
+    assert endpoint.group(1) == "4317"
+    # Nothing in the app reads OTEL_PROPAGATORS; a setting nobody reads only misleads.
+    assert "OTEL_PROPAGATORS" not in tf_text()
 
 
 def test_the_ecr_repository_scans_on_push_and_expires_old_images():
@@ -360,8 +413,10 @@ def test_cloudfront_certificate_is_issued_in_us_east_1():
 # --- scheduling, logs, alarms, budget ---------------------------------------------------------------
 
 
-def test_eventbridge_posts_to_finalize_due_with_the_secret_header():
+def test_eventbridge_posts_to_finalize_due_with_the_secret_header_on_app_runner_only():
     connection = only("aws_cloudwatch_event_connection")
+    assert connection["count"] == "${local.finalize_via_api_destination ? 1 : 0}"
+    assert local("finalize_via_api_destination") == "${local.finalize_enabled && local.use_apprunner}"
     assert connection["authorization_type"] == "API_KEY"
     assert block(connection, "auth_parameters", "api_key")["key"] == "x-finalize-secret"
     destination = only("aws_cloudwatch_event_api_destination")
@@ -371,16 +426,38 @@ def test_eventbridge_posts_to_finalize_due_with_the_secret_header():
     assert rule["schedule_expression"] == "${local.finalize_schedule}"
 
 
+def test_on_lambda_the_scheduler_invokes_the_function_with_iam_and_no_secret():
+    schedule = only("aws_scheduler_schedule")
+    assert schedule["count"] == "${local.finalize_via_scheduler ? 1 : 0}"
+    assert local("finalize_via_scheduler") == "${local.finalize_enabled && local.use_lambda}"
+    target = block(schedule, "target")
+    assert target["arn"] == "${aws_lambda_function.app[0].arn}"
+    assert target["input"] == '${jsonencode({mealvote = "finalize-due"})}'
+    (statement,) = blocks("data", "aws_iam_policy_document")["scheduler_invoke"]["statement"]
+    assert statement["actions"] == ["lambda:InvokeFunction"]
+    assert statement["resources"] == ["${aws_lambda_function.app[0].arn}"]
+    # The finalize secret exists only where something sends it.
+    for address in ("aws_ssm_parameter", "terraform_data"):
+        assert resources(address)["finalize_secret"]["count"] == "${local.use_apprunner ? 1 : 0}"
+
+
 def test_eventbridge_retries_briefly():
-    retry = block(only("aws_cloudwatch_event_target"), "retry_policy")
-    assert retry["maximum_retry_attempts"] <= 3
-    assert retry["maximum_event_age_in_seconds"] <= 900
+    for retry in (block(only("aws_cloudwatch_event_target"), "retry_policy"),
+                  block(only("aws_scheduler_schedule"), "target", "retry_policy")):
+        assert retry["maximum_retry_attempts"] <= 3
+        assert retry["maximum_event_age_in_seconds"] <= 900
 
 
 def test_the_app_and_eventbridge_share_one_finalize_secret():
     connection_value = block(only("aws_cloudwatch_event_connection"), "auth_parameters", "api_key")["value"]
     parameter_value = resources("aws_ssm_parameter")["finalize_secret"]["value_wo"]
-    assert connection_value == parameter_value == "${random_password.finalize.result}"
+    assert connection_value == "${local.finalize_secret}"
+    assert parameter_value == "${terraform_data.finalize_secret[0].output}"
+    assert "terraform_data.finalize_secret[0].output" in local("finalize_secret")
+    # Kept until the version changes: the random source returns a new value on every read.
+    kept = resources("terraform_data")["finalize_secret"]
+    assert kept["triggers_replace"] == ["${var.finalize_secret_version}"]
+    assert block(kept, "lifecycle")["ignore_changes"] == ["input"]
 
 
 def test_every_log_group_keeps_logs_for_fourteen_days_by_default():
@@ -423,12 +500,13 @@ def test_the_dashboard_shows_platform_and_database_metrics_for_every_combination
 # --- hygiene -----------------------------------------------------------------------------------------
 
 
-def test_terraform_and_provider_versions_are_pinned():
+def test_terraform_and_provider_versions_say_what_is_tested():
     (terraform,) = [entry for _, doc in documents() for entry in doc.get("terraform", [])]
+    # scripts/test-infra plans every combination with Terraform 1.11 and aws 5.100.
     assert terraform["required_version"].startswith(">= 1.11")
     (providers,) = terraform["required_providers"]
-    assert re.fullmatch(r"~> [56]\.\d+", providers["aws"]["version"])
-    assert re.fullmatch(r"~> 3\.\d+", providers["random"]["version"])
+    assert providers["aws"]["version"] == "~> 5.100"
+    assert set(providers) == {"aws"}
 
 
 def test_every_variable_and_output_has_a_description():

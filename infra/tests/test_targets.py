@@ -89,12 +89,23 @@ def test_lambda_runs_the_same_image_in_the_private_subnets():
     assert function["timeout"] <= 30
 
 
-def test_lambda_gets_the_app_environment_the_adapter_settings_and_both_secrets():
+def test_lambda_gets_the_app_environment_and_the_adapter_settings_and_no_secret():
     environment = local("lambda_environment")
     assert "local.app_environment" in environment
-    for key in ("AWS_LWA_PORT", "AWS_LWA_READINESS_CHECK_PATH", "DATABASE_URL", "FINALIZE_SECRET"):
-        assert re.search(rf"\b{key} = ", environment), key
-    assert 'AWS_LWA_READINESS_CHECK_PATH = "/healthz"' in environment
+    expected = {
+        "AWS_LWA_PORT": '"8080"',
+        # The adapter's target; HOST (0.0.0.0, where the server listens) would otherwise be read as it.
+        "AWS_LWA_HOST": '"127.0.0.1"',
+        "AWS_LWA_READINESS_CHECK_PATH": '"/healthz"',
+        "AWS_LWA_PASS_THROUGH_PATH": '"/internal/events"',
+        "INTERNAL_EVENTS": '"lambda"',
+        "CLIENT_IP_SOURCE": '"lambda-request-context"',
+        "MIGRATE_ON_START": '"false"',
+    }
+    for key, value in expected.items():
+        assert re.search(rf"\b{key} = {re.escape(value)}", environment), key
+    for key in ("FINALIZE_SECRET", "DATABASE_BOOTSTRAP_PASSWORD", "BEHIND_PROXY"):
+        assert key not in environment + local("app_environment"), key
 
 
 def test_lambda_is_fronted_by_an_http_api_with_a_custom_domain_not_a_function_url():
@@ -109,14 +120,21 @@ def test_lambda_is_fronted_by_an_http_api_with_a_custom_domain_not_a_function_ur
     assert "alias" in record
     throttle = block(resources("aws_apigatewayv2_stage")["default"], "default_route_settings")
     assert throttle["throttling_rate_limit"] <= 50
+    # The custom domain is the only way in; /internal/* is refused at the edge.
+    assert api["disable_execute_api_endpoint"] is True
+    internal = resources("aws_apigatewayv2_route")["internal"]
+    assert (internal["route_key"], internal["authorization_type"]) == ("ANY /internal/{proxy+}", "AWS_IAM")
 
 
-def test_lambda_may_only_write_its_logs_and_manage_its_enis():
+def test_lambda_may_only_write_its_logs_connect_as_its_user_and_manage_its_enis():
     import hcl
 
     document = hcl.blocks("data", "aws_iam_policy_document")["lambda"]
-    (statement,) = document["statement"]
-    assert statement["resources"] == ["${aws_cloudwatch_log_group.lambda[0].arn}:*"]
+    statements = {s["sid"]: s for s in document["statement"]}
+    assert set(statements) == {"WriteOwnLogs", "ConnectAsAppUser"}
+    assert statements["WriteOwnLogs"]["resources"] == ["${aws_cloudwatch_log_group.lambda[0].arn}:*"]
+    assert statements["ConnectAsAppUser"]["actions"] == ["rds-db:connect"]
+    assert statements["ConnectAsAppUser"]["resources"] == ["${local.db_connect_arn}"]
     attachments = {a["policy_arn"] for a in resources("aws_iam_role_policy_attachment").values()
                    if "aws_iam_role.lambda" in a["role"]}
     assert attachments <= {
@@ -151,10 +169,41 @@ def test_the_schedule_does_not_wake_aurora_and_the_app_waits_for_a_resume():
 def test_rotating_a_secret_changes_the_service_configuration_in_the_same_apply():
     version = local("secrets_version")
     assert "local.db_password_version" in version and "var.finalize_secret_version" in version
-    assert "SECRETS_VERSION = local.secrets_version" in local("app_environment")
-    # Lambda carries the secrets themselves; a rotation changes them.
-    assert resources("random_password")["db"]["keepers"] == {"version": "${var.db_credentials_version}"}
-    assert resources("random_password")["finalize"]["keepers"] == {"version": "${var.finalize_secret_version}"}
+    assert "ROTATION_VERSION = local.secrets_version" in local("apprunner_environment")
+    assert resources("terraform_data")["finalize_secret"]["triggers_replace"] == ["${var.finalize_secret_version}"]
+    assert resources("aws_ssm_parameter")["finalize_secret"]["value_wo_version"] == "${var.finalize_secret_version}"
+
+
+def test_aurora_never_plans_a_downgrade_after_an_automatic_minor_upgrade():
+    # AWS upgrades minors in the maintenance window; a plan that compares with the configured
+    # version would try to go back, which RDS refuses.
+    cluster = resources("aws_rds_cluster")["main"]
+    member = resources("aws_rds_cluster_instance")["main"]
+    assert member["auto_minor_version_upgrade"] is True
+    for body in (cluster, member):
+        assert "engine_version" in block(body, "lifecycle")["ignore_changes"]
+
+
+def test_the_budget_follows_the_variant():
+    assert variable("monthly_budget_usd")["default"] is None
+    defaults = local("default_monthly_budget_usd")
+    assert set(defaults) == {"apprunner+rds", "apprunner+aurora", "lambda+rds", "lambda+aurora"}
+    assert "local.monthly_budget_usd" in resources("aws_budgets_budget")["monthly"]["limit_amount"]
+
+
+def test_the_metrics_insights_alarm_is_off_by_default():
+    alarm = resources("aws_cloudwatch_metric_alarm")["app_5xx"]
+    assert alarm["count"] == "${var.enable_app_5xx_alarm ? 1 : 0}"
+    assert variable("enable_app_5xx_alarm")["default"] is False
+
+
+def test_no_expression_relies_on_short_circuit_evaluation():
+    # Terraform before 1.12 evaluates both sides of || and &&: `x == null || f(x)` fails on null.
+    import hcl
+
+    for _, doc in hcl.documents():
+        text = str(doc)
+        assert not re.search(r"== null \|\||!= null &&", text), re.search(r".{60}(== null \|\||!= null &&).{60}", text)
 
 
 def test_postgresql_never_logs_bind_parameters_or_error_details():
