@@ -11,7 +11,8 @@ locals {
       # must use that, not the proxy's socket address.
       BEHIND_PROXY = "true"
       # The region the app signs its IAM database tokens for (the credentials are the instance
-      # role's, from the container credentials endpoint).
+      # role's). Only names starting with AWSAPPRUNNER are reserved:
+      # https://docs.aws.amazon.com/apprunner/latest/api/API_ImageConfiguration.html
       AWS_REGION = var.region
       # No one-off invocation exists on App Runner, so each new instance migrates at start; the RDS
       # instance is always on and an Aurora that is paused would be woken by the first request

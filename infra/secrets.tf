@@ -4,8 +4,11 @@
 #
 # The database still needs a master password at creation, and `rds_iam` must be granted to the
 # user before a token works: the app's migrate step connects once with this password, grants
-# `rds_iam` to itself, and from then on RDS refuses password logins for that user (IAM takes
-# precedence), so the password is dead after the first deploy. It is an ephemeral input (never in
+# `rds_iam` to itself, and from then on RDS refuses password logins for that user ("IAM
+# authentication takes precedence over password authentication", docs below), so the password is
+# dead after the first deploy. (The RDS API can now create an IAM-only master user,
+# MasterUserAuthenticationType = iam-db-auth, but provider 5.100 has no argument for it.)
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/database-authentication.html It is an ephemeral input (never in
 # plan or state; deploy.sh generates a fresh one on each run, variables.tf) sent write-only to the
 # database and to one SecureString the bootstrap reads, and only when db_credentials_version
 # changes (or the database is created), so both always hold the same value. Terraform's mocked

@@ -24,7 +24,7 @@ variable "database" {
 }
 
 variable "aurora_engine_version" {
-  description = "Aurora PostgreSQL engine version. Auto-pause (0 ACU) needs 13.15, 14.12, 15.7, 16.3 or newer."
+  description = "Aurora PostgreSQL engine version the cluster is created with (deploy.sh checks the region offers it). Afterwards AWS applies minor upgrades itself and Terraform ignores this value, so a plan never tries a downgrade; a major upgrade is a manual step (infra/README.md). Auto-pause (0 ACU) needs 13.15, 14.12, 15.7, 16.3 or newer."
   type        = string
   default     = "16.6"
 
@@ -68,7 +68,7 @@ variable "lambda_memory_mb" {
 }
 
 variable "lambda_reserved_concurrency" {
-  description = "Reserved concurrency of the function: the most environments that can run at once, each holding up to DATABASE_MAX_CONNECTIONS (2) connections, so it must fit the database's connection budget (checked at plan time). null reserves nothing; then the account's concurrency limit is the bound, and deploy.sh checks it against the budget (new accounts have 10 and cannot reserve any)."
+  description = "Reserved concurrency of the function: the most environments that can run at once, each holding up to DATABASE_MAX_CONNECTIONS (2) connections, so it must fit the database's connection budget (checked at plan time). null reserves nothing; then the account's concurrency limit is the bound, and deploy.sh checks it against the budget. AWS refuses a reservation that leaves fewer than 100 unreserved executions, so new accounts (limit 10) cannot reserve any and need null; deploy.sh checks that too."
   type        = number
   default     = 10
   nullable    = true

@@ -1,8 +1,9 @@
 """Shared by the policy tests: infra/*.tf parsed with python-hcl2, and which resources exist in which
 combination of the two choices (compute: apprunner|lambda, database: rds|aurora).
 
-`terraform validate` cannot run where provider plugins cannot be downloaded, so the tests read the
-HCL itself. MEALVOTE_INFRA_DIR points them at another copy of infra/; scripts/test-infra also swaps
+The plans themselves run in `terraform test` (plan.tftest.hcl, with a mocked provider); these tests
+read the HCL for what a plan cannot show (lifecycle settings, references, checkov-style policy) and
+run where no plugin is installed. MEALVOTE_INFRA_DIR points them at another copy of infra/; scripts/test-infra also swaps
 INFRA in-process (set_infra) to prove that they fail on deliberately broken copies.
 """
 

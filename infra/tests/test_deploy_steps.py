@@ -127,3 +127,15 @@ def test_teardown_does_not_retry_a_failure_that_is_not_about_network_interfaces(
     calls = (tmp_path / "calls.log").read_text()
     assert calls.count(" destroy ") == 1
     assert "-var skip_final_snapshot=true" in calls
+
+
+def test_a_teardown_dry_run_prints_the_guards_before_the_destroy_and_runs_nothing(tmp_path):
+    from test_deploy import dry_run_env
+
+    repo = make_repo(tmp_path, 'compute = "lambda"\n')
+    result = deploy(repo, "--dry-run", "--teardown", path=dry_run_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    guards = "-var image_tag=<image_tag> -var deletion_protection=false -var force_destroy_artifacts=true"
+    assert 0 <= out.find(f"apply {guards}") < out.find(f"destroy {guards}")
+    assert "buildx" not in out and "probe" not in out
