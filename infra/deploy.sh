@@ -197,6 +197,8 @@ else
   else
     read -r limit unreserved < <(aws lambda get-account-settings --region "$region" \
       --query "AccountLimit.[ConcurrentExecutions,UnreservedConcurrentExecutions]" --output text)
+    [[ "${limit:-}" =~ ^[0-9]+$ && "${unreserved:-}" =~ ^[0-9]+$ ]] ||
+      die "could not read the account's Lambda concurrency (aws lambda get-account-settings, above); nothing was created."
     if [ "$reserved" = null ]; then
       [ $((limit * LAMBDA_POOL_SIZE)) -le "${CONNECTION_BUDGET[$database]}" ] ||
         die "the account's Lambda concurrency limit ($limit) × $LAMBDA_POOL_SIZE connections exceeds the database's budget (${CONNECTION_BUDGET[$database]}): set lambda_reserved_concurrency (README, \"Lambda\")"

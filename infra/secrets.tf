@@ -5,14 +5,16 @@
 # The database still needs a master password at creation, and `rds_iam` must be granted to the
 # user before a token works: the app's migrate step connects once with this password, grants
 # `rds_iam` to itself, and from then on RDS refuses password logins for that user ("IAM
-# authentication takes precedence over password authentication", docs below), so the password is
-# dead after the first deploy. (The RDS API can now create an IAM-only master user,
-# MasterUserAuthenticationType = iam-db-auth, but provider 5.100 has no argument for it.)
-# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/database-authentication.html It is an ephemeral input (never in
-# plan or state; deploy.sh generates a fresh one on each run, variables.tf) sent write-only to the
-# database and to one SecureString the bootstrap reads, and only when db_credentials_version
-# changes (or the database is created), so both always hold the same value. Terraform's mocked
-# provider cannot mock ephemeral resources (1.11), which is why the value is not made here.
+# authentication takes precedence over password authentication"), so the password is dead after
+# the first deploy: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/database-authentication.html
+# (The RDS API can now create an IAM-only master user, MasterUserAuthenticationType = iam-db-auth,
+# but provider 5.100 has no argument for it.)
+#
+# The password is an ephemeral input (var.db_bootstrap_password: never in plan or state; deploy.sh
+# generates a fresh one on each run) sent write-only to the database and to one SecureString the
+# bootstrap reads, and only when db_credentials_version changes or the database is created, so both
+# always hold the same value. It is not generated here because Terraform 1.11's mocked provider
+# cannot mock ephemeral resources, and the plans in scripts/test-infra must run.
 
 # Write-only arguments only send a new value when their *_wo_version changes, so the database and
 # the parameter always receive the same apply-time password.
