@@ -8,6 +8,10 @@
 
 locals {
   aurora_major = split(".", var.aurora_engine_version)[0]
+  # Aurora ends sessions idle this long (below); the app's pool closes its idle connections at half
+  # of it (DATABASE_IDLE_TIMEOUT_SECS, database_common.tf), so it never hands out a session the
+  # server has already ended, which would answer the next request with a 500.
+  aurora_idle_session_timeout_secs = 120
 }
 
 resource "aws_rds_cluster_parameter_group" "main" {
@@ -32,7 +36,7 @@ resource "aws_rds_cluster_parameter_group" "main" {
   # idle for two minutes. The app's pool reconnects on its next use.
   parameter {
     name  = "idle_session_timeout"
-    value = "120000"
+    value = tostring(local.aurora_idle_session_timeout_secs * 1000)
   }
 
   parameter {

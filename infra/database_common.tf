@@ -56,6 +56,9 @@ locals {
   # than answer 500 (docs/operations.md, "Aurora auto-pause").
   db_environment = local.use_aurora ? {
     DATABASE_ACQUIRE_TIMEOUT_SECS = "25"
+    # Below Aurora's idle_session_timeout (aurora.tf): an idle connection is closed by the pool
+    # before the server ends it.
+    DATABASE_IDLE_TIMEOUT_SECS = tostring(floor(local.aurora_idle_session_timeout_secs / 2))
   } : {}
 }
 

@@ -313,6 +313,13 @@ run "lambda_aurora" {
     error_message = "With Aurora the schedule is off by default: each call would wake the paused database."
   }
   assert {
+    condition = (
+      tonumber(aws_lambda_function.app[0].environment[0].variables["DATABASE_IDLE_TIMEOUT_SECS"]) * 1000 <
+      tonumber(one([for p in aws_rds_cluster_parameter_group.main[0].parameter : p.value if p.name == "idle_session_timeout"]))
+    )
+    error_message = "The pool must close idle connections before Aurora ends idle sessions, or the next request gets a dead one."
+  }
+  assert {
     condition     = aws_budgets_budget.monthly.limit_amount == "5.00"
     error_message = "Lambda + Aurora: budget $5."
   }

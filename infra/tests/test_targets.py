@@ -154,7 +154,10 @@ def test_aurora_pauses_at_zero_acu():
     assert variable("aurora_seconds_until_auto_pause")["default"] == 300
     assert resources("aws_rds_cluster_instance")["main"]["instance_class"] == "db.serverless"
     parameters = {p["name"]: p["value"] for p in resources("aws_rds_cluster_parameter_group")["main"]["parameter"]}
-    assert 0 < int(parameters["idle_session_timeout"]) <= 300000
+    assert parameters["idle_session_timeout"] == "${tostring(local.aurora_idle_session_timeout_secs * 1000)}"
+    assert 0 < local("aurora_idle_session_timeout_secs") <= 300
+    # The pool lets go of idle connections before the server ends their sessions.
+    assert "DATABASE_IDLE_TIMEOUT_SECS = tostring(floor(local.aurora_idle_session_timeout_secs / 2))" in local("db_environment")
 
 
 def test_the_schedule_does_not_wake_aurora_and_the_app_waits_for_a_resume():
