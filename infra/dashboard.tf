@@ -113,7 +113,7 @@ locals {
       title = "Scheduled finalize-due invocations (${local.finalize_schedule})"
       stat  = "Sum"
       metrics = jsonencode([
-        ["AWS/Scheduler", "InvocationAttemptCount", "ScheduleGroup", "default"],
+        ["AWS/Scheduler", "InvocationAttemptCount", "ScheduleGroup", aws_scheduler_schedule_group.app[0].name],
         [".", "InvocationDroppedCount", ".", ".", { color = "#d62728" }],
       ])
     },

@@ -120,7 +120,7 @@ locals {
     } : {
     namespace  = "AWS/Scheduler"
     metric     = "InvocationDroppedCount"
-    dimensions = tomap({ ScheduleGroup = "default" })
+    dimensions = tomap({ ScheduleGroup = local.finalize_via_scheduler ? aws_scheduler_schedule_group.app[0].name : "none" })
   }
 }
 

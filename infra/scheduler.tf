@@ -172,11 +172,20 @@ resource "aws_iam_role_policy" "scheduler_invoke" {
   policy = data.aws_iam_policy_document.scheduler_invoke[0].json
 }
 
+# Its own group, so the failure alarm and the dashboard count this schedule's invocations only
+# (Scheduler's metrics are per group).
+resource "aws_scheduler_schedule_group" "app" {
+  count = local.finalize_via_scheduler ? 1 : 0
+
+  name = var.name
+}
+
 resource "aws_scheduler_schedule" "finalize_due" {
   #checkov:skip=CKV_AWS_297:The schedule's input is a constant ({"mealvote":"finalize-due"}), no secret; Scheduler encrypts it with an AWS-owned key, and a customer-managed key would add $1/month.
   count = local.finalize_via_scheduler ? 1 : 0
 
   name                = "${var.name}-finalize-due"
+  group_name          = aws_scheduler_schedule_group.app[0].name
   description         = "Closes every slot of ${var.name} whose deadline has passed"
   schedule_expression = local.finalize_schedule
   state               = "ENABLED"

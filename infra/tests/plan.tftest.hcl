@@ -280,6 +280,10 @@ run "lambda_rds" {
     error_message = "The schedule must invoke the function with {\"mealvote\":\"finalize-due\"}."
   }
   assert {
+    condition     = aws_cloudwatch_metric_alarm.finalize_due_failed[0].namespace == "AWS/Scheduler" && aws_cloudwatch_metric_alarm.finalize_due_failed[0].dimensions["ScheduleGroup"] == aws_scheduler_schedule.finalize_due[0].group_name
+    error_message = "The finalize alarm must watch this schedule's own group."
+  }
+  assert {
     condition     = aws_budgets_budget.monthly.limit_amount == "20.00"
     error_message = "Lambda + RDS: budget $20."
   }

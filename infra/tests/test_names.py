@@ -33,6 +33,7 @@ LIMITS = {
     ("aws_cloudwatch_event_api_destination", "name"): 64,
     ("aws_cloudwatch_event_rule", "name"): 64,
     ("aws_scheduler_schedule", "name"): 64,
+    ("aws_scheduler_schedule_group", "name"): 64,
     ("aws_cloudwatch_log_group", "name"): 512,
     ("aws_cloudwatch_metric_alarm", "alarm_name"): 255,
     ("aws_cloudwatch_dashboard", "dashboard_name"): 255,
