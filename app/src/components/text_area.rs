@@ -23,7 +23,7 @@ fn escaped_text(text: &str) -> String {
 pub fn TextArea(
     #[prop(into)] id: String,
     name: &'static str,
-    rows: u8,
+    rows: &'static str,
     #[prop(optional, into)] value: String,
     #[prop(optional)] described_by: Option<&'static str>,
     #[prop(optional, into)] error: Option<Signal<Option<String>>>,
@@ -55,7 +55,7 @@ mod tests {
     #[test]
     fn a_text_area_holds_markup_as_text() {
         let value = format!("Pasta\n{ATTACK}\nFish & chips");
-        let html = view! { <TextArea id="options" name="options" rows=5 value=value /> }.to_html();
+        let html = view! { <TextArea id="options" name="options" rows="5" value=value /> }.to_html();
         assert!(!html.contains("<meta"), "{html}");
         assert_eq!(html.matches("</textarea>").count(), 1, "{html}");
         let inner = html

@@ -167,7 +167,7 @@ fn SlotRow(
                     <StackForm action=EditSlotOptions::PATH household=household.clone()>
                         <input type="hidden" name="slot_id" value=slot.id.to_string() />
                         <label for=format!("options-{}", slot.id)>"Options, one per line"</label>
-                        <TextArea id=format!("options-{}", slot.id) name="options" rows=5
+                        <TextArea id=format!("options-{}", slot.id) name="options" rows="5"
                             value=slot.options.join("\n") />
                         <p class="field-error" hidden=move || posted_field_error(EditSlotOptions::PATH, Field::Options).get().is_none()>
                             {move || posted_field_error(EditSlotOptions::PATH, Field::Options).get()}

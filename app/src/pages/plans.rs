@@ -124,7 +124,7 @@ fn ProposeForm(settings: MealSettings) -> impl IntoView {
                         {format!("One dish per line, {MIN_OPTIONS} to {MAX_OPTIONS}. New dishes join the library. ")}
                         {(!library.is_empty()).then(|| format!("In the library: {library}."))}
                     </p>
-                    <TextArea id="options" name="options" rows=6 described_by="options-hint options-error"
+                    <TextArea id="options" name="options" rows="6" described_by="options-hint options-error"
                         error=error(Field::Options) />
                     <p class="field-error" id="options-error" hidden=move || error(Field::Options).get().is_none()>
                         {move || error(Field::Options).get()}

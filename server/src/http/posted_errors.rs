@@ -144,10 +144,10 @@ fn signature(key: &str, path: &str, error: &str, issued: u64, cookie: &str) -> S
     crate::digest::hex(&mac.finalize().into_bytes())
 }
 
-/// A query's pairs other than the error's, and the error's `(path, error, signature)`: the last
-/// of each, as the redirect appends the newest error after any the page's address had.
 type Pairs = Vec<(String, String)>;
 
+/// A query's pairs other than the error's, and the error's `[path, error, signature]`: the last
+/// of each, as the redirect appends the newest error after any the page's address had.
 fn split_query(query: &str) -> (Pairs, [Option<String>; 3]) {
     let mut others = Vec::new();
     let mut error: [Option<String>; 3] = [None, None, None];
