@@ -62,9 +62,11 @@ fn hidden_kind(c: char) -> Option<&'static str> {
         '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' => {
             return None;
         }
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
-            "text direction control"
-        }
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => "text direction control",
         '\u{00AD}' => "soft hyphen",
         '\u{200B}' => "zero-width space",
         '\u{2060}' => "word joiner",

@@ -38,7 +38,11 @@ fn text_reaches_unescaped_elements_only_through_the_escaping_component() {
     assert!(files.len() > 20, "the app's sources were found");
     let mut misplaced = Vec::new();
     for file in &files {
-        let relative = file.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let relative = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let source = std::fs::read_to_string(file).unwrap();
         for (number, line) in source.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();

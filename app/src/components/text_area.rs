@@ -46,7 +46,10 @@ mod tests {
     #[test]
     fn leptos_leaves_a_textareas_child_text_unescaped() {
         let html = view! { <textarea>{ATTACK}</textarea> }.to_html();
-        assert!(html.contains("</textarea><meta http-equiv=refresh"), "{html}");
+        assert!(
+            html.contains("</textarea><meta http-equiv=refresh"),
+            "{html}"
+        );
         // Ordinary elements escape the same text.
         let html = view! { <p>{ATTACK}</p> }.to_html();
         assert!(!html.contains("<meta"), "{html}");
@@ -55,7 +58,8 @@ mod tests {
     #[test]
     fn a_text_area_holds_markup_as_text() {
         let value = format!("Pasta\n{ATTACK}\nFish & chips");
-        let html = view! { <TextArea id="options" name="options" rows="5" value=value /> }.to_html();
+        let html =
+            view! { <TextArea id="options" name="options" rows="5" value=value /> }.to_html();
         assert!(!html.contains("<meta"), "{html}");
         assert_eq!(html.matches("</textarea>").count(), 1, "{html}");
         let inner = html

@@ -8,9 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::page_data;
 use crate::{
-    components::{
-        LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_field_error,
-    },
+    components::{LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_field_error},
     error::Field,
     plans::{
         EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, ballot_href, get_plan,

@@ -172,7 +172,10 @@ fn join_query(pairs: &[(String, String)]) -> String {
 /// [`MAX_AGE_SECS`]; without `key` (the database is unreachable) no error is kept.
 fn verified_query(query: &str, key: Option<&str>, cookie: &str, now: u64) -> String {
     let (mut pairs, [path, error, signed]) = split_query(query);
-    let verified = key.zip(path.as_ref()).zip(error.as_ref()).zip(signed.as_ref());
+    let verified = key
+        .zip(path.as_ref())
+        .zip(error.as_ref())
+        .zip(signed.as_ref());
     if let Some((((key, path), error), signed)) = verified
         && let Some((issued, given)) = signed.split_once('.')
         && let Ok(issued) = issued.parse::<u64>()
@@ -229,7 +232,8 @@ mod tests {
     const NOW: u64 = 1_800_000_000;
 
     fn signed(cookie: &str) -> String {
-        let location = "http://site.test/signin?invite=x&__path=%2Fapi%2Fsign_in&__err=eyJhIjoxfQ%3D%3D";
+        let location =
+            "http://site.test/signin?invite=x&__path=%2Fapi%2Fsign_in&__err=eyJhIjoxfQ%3D%3D";
         let signed = signed_location(location, Some(KEY), cookie, NOW).unwrap();
         Url::parse(&signed).unwrap().query().unwrap().to_owned()
     }
@@ -243,7 +247,10 @@ mod tests {
             "invite=x&__path=%2Fapi%2Fsign_in&__err=eyJhIjoxfQ%3D%3D"
         );
         assert_eq!(verified_query(&query, Some(KEY), "other", NOW), "invite=x");
-        assert_eq!(verified_query(&query, Some("another key"), "abc", NOW), "invite=x");
+        assert_eq!(
+            verified_query(&query, Some("another key"), "abc", NOW),
+            "invite=x"
+        );
         assert_eq!(verified_query(&query, None, "abc", NOW), "invite=x");
     }
 
@@ -262,12 +269,15 @@ mod tests {
 
     #[test]
     fn only_the_newest_error_of_a_redirect_is_signed() {
-        let location =
-            "http://site.test/p?__path=a&__err=old&__sig=1.x&__path=b&__err=new";
+        let location = "http://site.test/p?__path=a&__err=old&__sig=1.x&__path=b&__err=new";
         let signed = signed_location(location, Some(KEY), "", NOW).unwrap();
-        let (others, [path, error, sig]) = split_query(Url::parse(&signed).unwrap().query().unwrap());
+        let (others, [path, error, sig]) =
+            split_query(Url::parse(&signed).unwrap().query().unwrap());
         assert!(others.is_empty());
-        assert_eq!((path.as_deref(), error.as_deref()), (Some("b"), Some("new")));
+        assert_eq!(
+            (path.as_deref(), error.as_deref()),
+            (Some("b"), Some("new"))
+        );
         assert!(sig.unwrap().starts_with(&format!("{NOW}.")));
         assert_eq!(signed.matches("__err").count(), 1);
     }

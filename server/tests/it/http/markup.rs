@@ -23,7 +23,10 @@ const PAYLOADS: &[(&str, &str)] = &[
     // The member's display name.
     ("</textarea><img src=x id=member>", "<img src=x id=member>"),
     // The household's name.
-    ("</title><img src=x id=household>", "<img src=x id=household>"),
+    (
+        "</title><img src=x id=household>",
+        "<img src=x id=household>",
+    ),
     // A dish in the library, and its note.
     ("</style><b id=dish>dish</b>", "<b id=dish>"),
     ("</noscript><i id=note>note</i>", "<i id=note>"),
@@ -147,7 +150,10 @@ fn pages(scene: &Scene) -> Vec<String> {
                 .replace("{plan}", plan)
                 .replace("{slot}", &scene.slot)
                 .replace("{token}", &scene.invite);
-            assert!(!path.contains('{'), "a parameter this test does not fill: {template}");
+            assert!(
+                !path.contains('{'),
+                "a parameter this test does not fill: {template}"
+            );
             pages.push(path);
         }
     }
@@ -167,7 +173,12 @@ async fn markup_in_every_kind_of_name_is_shown_as_text_on_every_page() {
 
     // Which payloads each page showed (escaped), to prove the scan saw them at all.
     let mut shown: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let people = [("admin", &ada), ("member", &bob), ("stranger", &stranger), ("visitor", &visitor)];
+    let people = [
+        ("admin", &ada),
+        ("member", &bob),
+        ("stranger", &stranger),
+        ("visitor", &visitor),
+    ];
     for (who, person) in people {
         for path in &pages {
             let page = person.open(path).await;
@@ -188,12 +199,18 @@ async fn markup_in_every_kind_of_name_is_shown_as_text_on_every_page() {
         }
     }
     for (text, _) in PAYLOADS {
-        assert!(shown.contains_key(text), "{text:?} was never shown: {shown:#?}");
+        assert!(
+            shown.contains_key(text),
+            "{text:?} was never shown: {shown:#?}"
+        );
     }
 
     // The plan page's options form holds the option as text, for the admin who may edit it.
     let plan_page = ada
-        .open(&format!("/households/{}/plans/{}", scene.household, scene.open_plan))
+        .open(&format!(
+            "/households/{}/plans/{}",
+            scene.household, scene.open_plan
+        ))
         .await
         .body;
     let textarea = plan_page

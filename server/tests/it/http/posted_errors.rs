@@ -44,8 +44,16 @@ async fn an_error_written_into_a_link_is_never_shown() {
     );
     let page = visitor.open(&sign_in).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("Your account is locked"), "{}", page.body);
-    assert!(!page.body.contains(r#"aria-invalid="true""#), "{}", page.body);
+    assert!(
+        !page.body.contains("Your account is locked"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(r#"aria-invalid="true""#),
+        "{}",
+        page.body
+    );
 
     // A member following a link to their households page, under "Change password"; a signature
     // made up by the sender changes nothing.
@@ -58,7 +66,11 @@ async fn an_error_written_into_a_link_is_never_shown() {
     for link in [households.clone(), format!("{households}&__sig=1.00ff")] {
         let page = ada.open(&link).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(!page.body.contains("Your account is locked"), "{}", page.body);
+        assert!(
+            !page.body.contains("Your account is locked"),
+            "{}",
+            page.body
+        );
     }
 }
 
@@ -117,6 +129,10 @@ async fn an_error_made_for_one_member_shows_nothing_to_another() {
 
     let page = ada.open(&back).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("Your account is locked"), "{}", page.body);
+    assert!(
+        !page.body.contains("Your account is locked"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("is too long"), "{}", page.body);
 }

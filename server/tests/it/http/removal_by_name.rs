@@ -11,9 +11,7 @@ use reqwest::StatusCode;
 
 use crate::support::{Person, TestApp, TestDatabase};
 
-crate::on_both_engines!(
-    a_removed_member_signing_up_again_cannot_rejoin_under_their_name,
-);
+crate::on_both_engines!(a_removed_member_signing_up_again_cannot_rejoin_under_their_name,);
 
 fn member_id(members: &app::households::HouseholdOverview, name: &str) -> UserId {
     members
@@ -74,7 +72,10 @@ async fn a_removed_member_signing_up_again_cannot_rejoin_under_their_name(db: Te
     let mut fields = through_sign_up.sign_up_fields(crate::support::PASSWORD);
     fields.push(("invite", &link));
     let answer = through_sign_up.call("sign_up", &fields).await;
-    assert_eq!(answer.location.as_deref(), Some(format!("/join/{link}").as_str()));
+    assert_eq!(
+        answer.location.as_deref(),
+        Some(format!("/join/{link}").as_str())
+    );
     assert!(!is_member(&through_sign_up, &household).await);
     assert_eq!(ada.overview(&household).await.members.len(), 1);
 

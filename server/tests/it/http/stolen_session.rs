@@ -15,10 +15,7 @@ crate::on_both_engines!(
 
 /// The calendar link `person` just made, as the households page shows it once.
 async fn calendar_token(person: &Person) -> String {
-    person
-        .call("create_calendar_feed", &[])
-        .await
-        .assert_ok();
+    person.call("create_calendar_feed", &[]).await.assert_ok();
     let page = person.open("/households#calendar").await.body;
     let link = input_value(&page, "calendar-link").expect("the new link is shown");
     link.strip_suffix(".ics")
@@ -84,7 +81,8 @@ async fn the_thiefs_links_end(db: TestDatabase, trigger: Trigger) {
     let page = ada.open(landing).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("Your calendar link and the invite links you had made were withdrawn"),
+        page.body
+            .contains("Your calendar link and the invite links you had made were withdrawn"),
         "{}",
         page.body
     );
