@@ -154,6 +154,44 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_of_name_is_checked_on_its_own_field() {
+        use crate::{
+            accounts::DisplayName,
+            households::HouseholdName,
+            plans::{DishName, MealNames, OptionNames},
+        };
+        let name = "Soup\u{00AD}";
+        let refused = [
+            (
+                DisplayName::try_from(name.to_owned()).unwrap_err(),
+                Field::DisplayName,
+            ),
+            (
+                HouseholdName::try_from(name.to_owned()).unwrap_err(),
+                Field::HouseholdName,
+            ),
+            (
+                DishName::parse(name, Field::DishName).unwrap_err(),
+                Field::DishName,
+            ),
+            (
+                OptionNames::parse(&format!("Pasta\n{name}")).unwrap_err(),
+                Field::Options,
+            ),
+            (MealNames::parse(name).unwrap_err(), Field::Meals),
+        ];
+        for (error, field) in refused {
+            let message = error.for_field(field);
+            assert!(
+                message
+                    .as_deref()
+                    .is_some_and(|m| m.contains("soft hyphen (U+00AD)")),
+                "{field:?}: {error:?}"
+            );
+        }
+    }
+
+    #[test]
     fn ordinary_names_in_any_script_and_emoji_sequences_pass() {
         for good in [
             "Ada",

@@ -34,7 +34,7 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
 /// payload): an even number of quotes comes before it.
 fn written_as_markup(code: &str, tag: &str) -> bool {
     code.match_indices(tag)
-        .any(|(at, _)| code[..at].matches('"').count() % 2 == 0)
+        .any(|(at, _)| code[..at].matches('"').count().is_multiple_of(2))
 }
 
 #[test]
