@@ -64,6 +64,9 @@ pub enum InviteProblem {
     /// The person was removed from the household after this invite was made: only a newer
     /// invite, which an admin makes knowingly, lets them back.
     RemovedSince,
+    /// Someone under this account's name was removed from the household after this invite was
+    /// made: a new account does not undo a removal; a newer invite, made knowingly, lets them in.
+    RemovedName,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -120,6 +123,9 @@ fn invite_message(problem: InviteProblem) -> &'static str {
         InviteProblem::Used => "This invite link has already been used. Ask for a new one.",
         InviteProblem::RemovedSince => {
             "You were removed from this household after this invite was made. Ask an admin for a new one."
+        }
+        InviteProblem::RemovedName => {
+            "Someone of your name was removed from this household after this invite was made. Ask an admin for a new one."
         }
     }
 }

@@ -8,6 +8,7 @@ mod finalize;
 mod metrics;
 mod no_store;
 mod observe;
+mod posted_errors;
 mod pwa;
 mod waking;
 
@@ -117,6 +118,10 @@ pub fn router(
         .layer(axum::middleware::from_fn_with_state(
             SameOrigin::new(config),
             csrf::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            posted_errors::PostedErrors::new(state.store.clone()),
+            posted_errors::signed_only,
         ))
         .layer(axum::middleware::from_fn_with_state(
             readiness.clone(),

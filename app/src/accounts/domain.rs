@@ -73,17 +73,11 @@ impl TryFrom<String> for DisplayName {
         if name.is_empty() {
             return Err(AppError::invalid(Field::DisplayName, "Enter your name."));
         }
-        if name.chars().count() > MAX_DISPLAY_NAME_CHARS || name.chars().any(char::is_control) {
+        crate::names::check(name, Field::DisplayName)?;
+        if name.chars().count() > MAX_DISPLAY_NAME_CHARS {
             return Err(AppError::invalid(
                 Field::DisplayName,
-                format!("Use at most {MAX_DISPLAY_NAME_CHARS} characters, without line breaks."),
-            ));
-        }
-        if crate::names::has_hidden_formatting(name) {
-            return Err(AppError::invalid(
-                Field::DisplayName,
-                "Remove the invisible formatting characters (text direction marks or zero-width \
-                 spaces) from your name.",
+                format!("Use at most {MAX_DISPLAY_NAME_CHARS} characters."),
             ));
         }
         Ok(Self(name.to_owned()))

@@ -31,17 +31,11 @@ impl TryFrom<String> for HouseholdName {
                 "Give the household a name.",
             ));
         }
-        if name.chars().count() > MAX_HOUSEHOLD_NAME_CHARS || name.chars().any(char::is_control) {
+        crate::names::check(name, Field::HouseholdName)?;
+        if name.chars().count() > MAX_HOUSEHOLD_NAME_CHARS {
             return Err(AppError::invalid(
                 Field::HouseholdName,
-                format!("Use at most {MAX_HOUSEHOLD_NAME_CHARS} characters, without line breaks."),
-            ));
-        }
-        if crate::names::has_hidden_formatting(name) {
-            return Err(AppError::invalid(
-                Field::HouseholdName,
-                "Remove the invisible formatting characters (text direction marks or zero-width \
-                 spaces) from the name.",
+                format!("Use at most {MAX_HOUSEHOLD_NAME_CHARS} characters."),
             ));
         }
         Ok(Self(name.to_owned()))

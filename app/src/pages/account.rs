@@ -1,6 +1,6 @@
 //! The signed-in person's own account, on the households page: change the password (asks for the
-//! current one) and sign out everywhere else. Both end every other session of the account; this
-//! one stays signed in (docs/accounts.md).
+//! current one) and sign out everywhere else. Both end every other session of the account and the
+//! account's calendar link and pending invites; this one stays signed in (docs/accounts.md).
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -10,6 +10,10 @@ use crate::{
     components::{PostForm, StackForm, TextField, posted_field_error},
     error::Field,
 };
+
+/// Both actions also end the links a stolen session could have made (`Store::end_sessions`).
+const LINKS_WITHDRAWN: &str = "Your calendar link and the invite links you had made were \
+     withdrawn too, in case someone else made them: make new ones where you still need them.";
 
 #[component]
 pub fn AccountSecurity() -> impl IntoView {
@@ -27,7 +31,9 @@ pub fn AccountSecurity() -> impl IntoView {
     view! {
         <section class="card" id="account" aria-labelledby="account-heading">
             <h2 id="account-heading">"Your account"</h2>
-            {move || done().map(|text| view! { <p role="status" class="notice">{text}</p> })}
+            {move || done().map(|text| view! {
+                <p role="status" class="notice">{text} " " {LINKS_WITHDRAWN}</p>
+            })}
             <StackForm action=ChangePassword::PATH>
                 <TextField
                     label="Current password"

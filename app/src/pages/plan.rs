@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::page_data;
 use crate::{
-    components::{LocalTime, StackForm, TextField, UtcOffsetField, posted_field_error},
+    components::{LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_field_error},
     error::Field,
     plans::{
         EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, ballot_href, get_plan,
@@ -165,9 +165,8 @@ fn SlotRow(
                     <StackForm action=EditSlotOptions::PATH household=household.clone()>
                         <input type="hidden" name="slot_id" value=slot.id.to_string() />
                         <label for=format!("options-{}", slot.id)>"Options, one per line"</label>
-                        <textarea id=format!("options-{}", slot.id) name="options" rows="5">
-                            {slot.options.join("\n")}
-                        </textarea>
+                        <TextArea id=format!("options-{}", slot.id) name="options" rows="5"
+                            value=slot.options.join("\n") />
                         <p class="field-error" hidden=move || posted_field_error(EditSlotOptions::PATH, Field::Options).get().is_none()>
                             {move || posted_field_error(EditSlotOptions::PATH, Field::Options).get()}
                         </p>

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{notifications::NotificationsLink, page_data};
 use crate::{
-    components::{LocalTime, StackForm, TextField, UtcOffsetField, posted_field_error},
+    components::{LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_field_error},
     error::Field,
     plans::{
         DEFAULT_DAYS, MAX_DAYS, MAX_OPTIONS, MIN_OPTIONS, MealSettings, PlanSummary, ProposePlan,
@@ -124,8 +124,8 @@ fn ProposeForm(settings: MealSettings) -> impl IntoView {
                         {format!("One dish per line, {MIN_OPTIONS} to {MAX_OPTIONS}. New dishes join the library. ")}
                         {(!library.is_empty()).then(|| format!("In the library: {library}."))}
                     </p>
-                    <textarea id="options" name="options" rows="6" aria-describedby="options-hint options-error"
-                        aria-invalid=move || error(Field::Options).get().map(|_| "true")></textarea>
+                    <TextArea id="options" name="options" rows="6" described_by="options-hint options-error"
+                        error=error(Field::Options) />
                     <p class="field-error" id="options-error" hidden=move || error(Field::Options).get().is_none()>
                         {move || error(Field::Options).get()}
                     </p>

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
 use super::{
-    names::{MAX_OPTIONS, MealNames, OptionNames, one_line},
+    names::{MAX_OPTIONS, MealNames, OptionNames},
     timing::{UtcOffsetMinutes, day_start_ms, parse_day, parse_deadline},
 };
 use crate::{
@@ -81,7 +81,8 @@ impl NewPlan {
         }
         let options = OptionNames::parse(&form.options)?;
         let title = form.title.trim();
-        if title.chars().count() > MAX_TITLE_CHARS || !one_line(title) {
+        crate::names::check(title, Field::PlanTitle)?;
+        if title.chars().count() > MAX_TITLE_CHARS {
             return Err(AppError::invalid(
                 Field::PlanTitle,
                 format!("Use at most {MAX_TITLE_CHARS} characters."),

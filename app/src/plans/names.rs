@@ -1,4 +1,4 @@
-//! Dish, meal and option names, each parsed once at the edge.
+//! Dish, meal and option names, each parsed once at the edge (and checked by `crate::names`).
 
 use serde::{Deserialize, Serialize};
 
@@ -13,10 +13,6 @@ pub const MAX_OPTIONS: usize = 20;
 /// The meals a household plans until it names its own.
 pub const DEFAULT_MEALS: [&str; 3] = ["breakfast", "lunch", "dinner"];
 
-pub(super) fn one_line(text: &str) -> bool {
-    !text.chars().any(char::is_control)
-}
-
 /// A dish's name, trimmed; dishes are told apart by [`DishName::key`], case-insensitively.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DishName(String);
@@ -27,7 +23,8 @@ impl DishName {
         if name.is_empty() {
             return Err(AppError::invalid(field, "Give the dish a name."));
         }
-        if name.chars().count() > MAX_DISH_NAME_CHARS || !one_line(name) {
+        crate::names::check(name, field)?;
+        if name.chars().count() > MAX_DISH_NAME_CHARS {
             return Err(AppError::invalid(
                 field,
                 format!(
@@ -95,7 +92,8 @@ impl MealNames {
             .map(str::trim)
             .filter(|n| !n.is_empty())
         {
-            if name.chars().count() > MAX_MEAL_NAME_CHARS || !one_line(name) {
+            crate::names::check(name, Field::Meals)?;
+            if name.chars().count() > MAX_MEAL_NAME_CHARS {
                 return Err(AppError::invalid(
                     Field::Meals,
                     format!(

@@ -86,6 +86,10 @@ impl Store {
     /// Ends every session of the account signed in before `now_ms` ("sign out everywhere");
     /// with `password_hash`, also sets a new password. The caller starts a fresh session for
     /// the person who asked.
+    ///
+    /// Whoever held one of those sessions may have made links that outlive it, so the account's
+    /// calendar link and every pending invite it made (in any household) end too; the page the
+    /// owner lands on says so. Which session made a link is not recorded, so all of them go.
     #[tracing::instrument(name = "store.end_sessions", skip_all)]
     pub async fn end_sessions(
         &self,
@@ -93,6 +97,7 @@ impl Store {
         password_hash: Option<&str>,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
         let changed = sqlx::query(
             r"update users set sessions_valid_from = $2,
                                password_hash = coalesce($3, password_hash)
@@ -101,11 +106,25 @@ impl Store {
         .bind(id.as_str())
         .bind(now_ms)
         .bind(password_hash)
-        .execute(&mut *self.acquire().await?)
+        .execute(&mut *tx)
         .await?;
         if changed.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        sqlx::query(r"delete from calendar_feeds where user_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            r"update invites set revoked_at = $2
+              where created_by = $1 and revoked_at is null and expires_at > $2
+                and (single_use = 0 or uses = 0)",
+        )
+        .bind(id.as_str())
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -7,7 +7,7 @@
 //!   of closed slots stay in those slots' ballot files), and a slot on which everyone still
 //!   expected has now voted closes;
 //! - a member removed by an admin: the removal is recorded, so no invite made before it lets them
-//!   back in ([`removed_since`]).
+//!   back in ([`removed_since`]), nor anyone else under their name ([`name_removed_since`]).
 
 use app::{households::Role, ids::UserId};
 use sqlx::{Any, Transaction};
@@ -284,4 +284,51 @@ pub(super) async fn removed_since(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(removed_at.is_some_and(|at| invite_created_ms <= at))
+}
+
+/// Whether the name `person` goes by is, as people read it ([`name_key`]), the name of someone
+/// removed from the household at or after `invite_created_ms`. A household knows a member by
+/// their name: an invite made before the removal does not admit a new account under it either,
+/// so signing up again with another email does not undo the removal. A newer invite does.
+pub(super) async fn name_removed_since(
+    conn: &mut sqlx::AnyConnection,
+    household: &str,
+    person: &str,
+    invite_created_ms: i64,
+) -> Result<bool, StoreError> {
+    let name: String = sqlx::query_scalar(r"select display_name from users where id = $1")
+        .bind(person)
+        .fetch_one(&mut *conn)
+        .await?;
+    let removed: Vec<String> = sqlx::query_scalar(
+        r"select u.display_name from removals r join users u on u.id = r.user_id
+          where r.household_id = $1 and r.removed_at >= $2",
+    )
+    .bind(household)
+    .bind(invite_created_ms)
+    .fetch_all(&mut *conn)
+    .await?;
+    let name = name_key(&name);
+    Ok(removed.iter().any(|removed| name_key(removed) == name))
+}
+
+/// A name as people read it: compatibility-normalized (full-width letters, ligatures), in lower
+/// case, with its spaces collapsed. Names that differ only in these read as the same person.
+fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = name.nfkc().flat_map(char::to_lowercase).collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_key;
+
+    #[test]
+    fn names_that_read_the_same_have_one_key() {
+        assert_eq!(name_key("Mallory"), name_key("mallory"));
+        assert_eq!(name_key("Mallory  Smith"), name_key(" mallory smith"));
+        assert_eq!(name_key("Ｍａｌｌｏｒｙ"), name_key("Mallory"));
+        assert_ne!(name_key("Mallory"), name_key("Malory"));
+    }
 }

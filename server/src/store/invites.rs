@@ -1,5 +1,6 @@
 //! Invites: links that let someone join a household, stored as a hash of their token; using
-//! one re-checks everything (expiry, revocation, use, room, removal) inside the transaction.
+//! one re-checks everything (expiry, revocation, use, room, removal, a removed member's name)
+//! inside the transaction.
 
 use app::{
     error::InviteProblem,
@@ -162,6 +163,16 @@ impl Store {
         .await?
         {
             return Err(StoreError::Invite(InviteProblem::RemovedSince));
+        }
+        if departures::name_removed_since(
+            &mut tx,
+            household.as_str(),
+            user.as_str(),
+            invite.created_at,
+        )
+        .await?
+        {
+            return Err(StoreError::Invite(InviteProblem::RemovedName));
         }
         require_room_for_one_more(&mut tx, user).await?;
         // The condition repeats the checks, so two people racing for a single-use link cannot

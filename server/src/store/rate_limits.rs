@@ -59,8 +59,9 @@ impl Store {
     }
 
     /// The server key `name`, created if missing. Two instances racing both read the one stored.
+    /// Each use has its own name (`rate_limits`, `posted_errors`).
     #[tracing::instrument(name = "store.server_key", skip_all)]
-    async fn server_key(&self, name: &str) -> Result<String, StoreError> {
+    pub(crate) async fn server_key(&self, name: &str) -> Result<String, StoreError> {
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes)
             .map_err(|_| StoreError::Corrupt("server_keys (no randomness)"))?;
