@@ -152,10 +152,11 @@ mod tests {
     }
 
     /// What the Lambda Web Adapter forwards for an HTTP API request (payload 2.0), trimmed.
-    const HTTP_API_CONTEXT: &str = r#"{"accountId":"123456789012","apiId":"abc123",
-        "domainName":"meals.example.com","http":{"method":"GET","path":"/",
-        "protocol":"HTTP/1.1","sourceIp":"198.51.100.23","userAgent":"curl/8"},
-        "requestId":"c6af9ac6","stage":"$default","timeEpoch":1583348638390}"#;
+    const HTTP_API_CONTEXT: &str = concat!(
+        r#"{"accountId":"123456789012","apiId":"abc123","domainName":"meals.example.com","#,
+        r#""http":{"method":"GET","path":"/","protocol":"HTTP/1.1","sourceIp":"198.51.100.23","#,
+        r#""userAgent":"curl/8"},"requestId":"c6af9ac6","stage":"$default","timeEpoch":1583348638390}"#
+    );
 
     #[test]
     fn behind_api_gateway_the_address_comes_from_the_request_context() {

@@ -14,16 +14,20 @@ const SECRET: &str = "finalize-secret-0123456789abcdef-0123";
 /// Ends every session of the app's database but the admin's own, as Aurora's idle-session
 /// timeout does, and waits until the server has let them go. Returns how many it ended.
 async fn end_every_connection(app: &TestApp) -> i64 {
-    let database: String = sqlx::query_scalar("select current_database()")
+    let database: String = sqlx::query_scalar("select cast(current_database() as text)")
         .fetch_one(app.store.pool())
         .await
         .expect("the app's database");
     let mut admin = PgConnection::connect(&postgres_admin_url())
         .await
         .expect("admin connection");
+    // Materialized first: in one WHERE clause PostgreSQL may call pg_terminate_backend before
+    // filtering by database, ending other tests' sessions too.
     let ended: i64 = sqlx::query_scalar(
-        r"select cast(count(*) as bigint) from pg_stat_activity
-          where datname = $1 and pid <> pg_backend_pid() and pg_terminate_backend(pid)",
+        r"with app as materialized (
+              select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()
+          )
+          select cast(count(*) as bigint) from app where pg_terminate_backend(pid)",
     )
     .bind(&database)
     .fetch_one(&mut admin)
@@ -118,4 +122,36 @@ async fn idle_connections_are_checked_before_use() {
     )
     .await;
     every_request_after_a_purge_succeeds(app).await;
+}
+
+/// On Lambda the schema is current from the start (no migration at start-up), so a request that
+/// needs a database that does not answer in time (a cluster still resuming) is told to try again,
+/// never handed a 500.
+#[tokio::test]
+async fn a_database_that_does_not_answer_in_time_is_busy_not_broken() {
+    use crate::support::process::ServerProcess;
+    // A loopback port nobody listens on: every connection is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let url = format!("postgres://app@127.0.0.1:{port}/meals");
+    let server = ServerProcess::start_on(
+        TestDatabase::sqlite().await,
+        &[
+            ("DATABASE_URL", url.as_str()),
+            ("DATABASE_ACQUIRE_TIMEOUT_SECS", "1"),
+        ],
+    )
+    .await;
+    let ada = server.person("Ada");
+    let answer = ada.sign_in_with("whatever it is").await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{answer:?}");
+    assert!(matches!(
+        answer.error(),
+        app::error::AppError::Busy {
+            retry_after_seconds: 5
+        }
+    ));
+    assert!(!answer.body.contains("127.0.0.1"), "{}", answer.body);
+    server.stop().await;
 }
