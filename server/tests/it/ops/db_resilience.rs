@@ -140,6 +140,7 @@ async fn a_database_that_does_not_answer_in_time_is_busy_not_broken() {
         &[
             ("DATABASE_URL", url.as_str()),
             ("DATABASE_ACQUIRE_TIMEOUT_SECS", "1"),
+            ("MIGRATE_ON_START", "false"),
         ],
     )
     .await;
