@@ -317,7 +317,10 @@ mod tests {
         assert!(!config.https());
         assert_eq!(config.client_ip_source, ClientIpSource::Peer);
         assert!(!config.lambda_events);
-        assert!(config.database.migrate_on_start, "a local SQLite file migrates itself");
+        assert!(
+            config.database.migrate_on_start,
+            "a local SQLite file migrates itself"
+        );
         assert!(!config.database.iam_auth);
         assert!(config.metrics_token.is_none());
         assert_eq!(config.otel.traces_url(), None);
@@ -415,7 +418,9 @@ mod tests {
     #[test]
     fn behind_proxy_is_a_boolean() {
         assert_eq!(
-            config(&[("BEHIND_PROXY", "true")]).unwrap().client_ip_source,
+            config(&[("BEHIND_PROXY", "true")])
+                .unwrap()
+                .client_ip_source,
             ClientIpSource::ForwardedFor
         );
         let err = config(&[("BEHIND_PROXY", "yes")]).unwrap_err();
@@ -441,7 +446,11 @@ mod tests {
 
     #[test]
     fn internal_events_are_off_unless_lambda_is_named() {
-        assert!(config(&[("INTERNAL_EVENTS", "lambda")]).unwrap().lambda_events);
+        assert!(
+            config(&[("INTERNAL_EVENTS", "lambda")])
+                .unwrap()
+                .lambda_events
+        );
         let err = config(&[("INTERNAL_EVENTS", "yes")]).unwrap_err();
         assert_eq!(err.variable, "INTERNAL_EVENTS");
     }

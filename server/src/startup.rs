@@ -122,7 +122,9 @@ impl Application {
         let (failed, failure) = tokio::sync::oneshot::channel::<()>();
         // The ticker starts once the schema is current, never before (it would fail on tables
         // that do not exist yet).
-        let schema = migrations.as_ref().map(tokio::sync::watch::Sender::subscribe);
+        let schema = migrations
+            .as_ref()
+            .map(tokio::sync::watch::Sender::subscribe);
         let migrating = migrations.map(|migrated| {
             let store = store.clone();
             tokio::spawn(async move {

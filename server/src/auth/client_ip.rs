@@ -165,17 +165,27 @@ mod tests {
         assert_eq!(client_ip(&parts, lambda), IpAddr::from([198, 51, 100, 23]));
         let rest_api = r#"{"identity":{"sourceIp":"2001:db8::5"}}"#;
         let parts = with_header(LAMBDA_REQUEST_CONTEXT, Some(rest_api));
-        assert_eq!(client_ip(&parts, lambda), "2001:db8::5".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            client_ip(&parts, lambda),
+            "2001:db8::5".parse::<IpAddr>().unwrap()
+        );
         // A forged X-Forwarded-For counts for nothing; nothing usable falls back to the peer.
         let forged = parts_with_both("203.0.113.66", HTTP_API_CONTEXT);
         assert_eq!(client_ip(&forged, lambda), IpAddr::from([198, 51, 100, 23]));
         for broken in ["not json", "{}", r#"{"http":{"sourceIp":"nowhere"}}"#] {
             let parts = with_header(LAMBDA_REQUEST_CONTEXT, Some(broken));
-            assert_eq!(client_ip(&parts, lambda), IpAddr::from([10, 0, 0, 7]), "{broken}");
+            assert_eq!(
+                client_ip(&parts, lambda),
+                IpAddr::from([10, 0, 0, 7]),
+                "{broken}"
+            );
         }
         // The context is read only when asked for.
         let parts = with_header(LAMBDA_REQUEST_CONTEXT, Some(HTTP_API_CONTEXT));
-        assert_eq!(client_ip(&parts, ClientIpSource::Peer), IpAddr::from([10, 0, 0, 7]));
+        assert_eq!(
+            client_ip(&parts, ClientIpSource::Peer),
+            IpAddr::from([10, 0, 0, 7])
+        );
     }
 
     fn parts_with_both(forwarded: &str, context: &str) -> Parts {

@@ -47,11 +47,7 @@ struct Event {
 
 const EXPECTED: &str = r#"expected {"mealvote":"migrate"} or {"mealvote":"finalize-due"}"#;
 
-async fn receive(
-    State(events): State<LambdaEvents>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn receive(State(events): State<LambdaEvents>, headers: HeaderMap, body: Bytes) -> Response {
     if headers.contains_key(LAMBDA_REQUEST_CONTEXT) {
         tracing::warn!("internal event refused: it came through API Gateway");
         return (
@@ -86,7 +82,11 @@ async fn migrate(store: &Store) -> Response {
         }
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "database migration failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "database migration failed").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "database migration failed",
+            )
+                .into_response()
         }
     }
 }

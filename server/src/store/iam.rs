@@ -62,8 +62,8 @@ pub fn auth_token(
         .settings(settings)
         .build()
         .map_err(|e| failed(&e))?;
-    let mut url = Url::parse(&format!("https://{}:{}/", target.host, target.port))
-        .map_err(|e| failed(&e))?;
+    let mut url =
+        Url::parse(&format!("https://{}:{}/", target.host, target.port)).map_err(|e| failed(&e))?;
     url.query_pairs_mut()
         .append_pair("Action", "connect")
         .append_pair("DBUser", &target.user);
@@ -152,9 +152,7 @@ impl IamAuth {
 /// Whether a token signed at `at` with credentials expiring at `expiry` may still open
 /// connections at `now`.
 fn still_good(at: SystemTime, expiry: Option<SystemTime>, now: SystemTime) -> bool {
-    let young = now
-        .duration_since(at)
-        .is_ok_and(|age| age < REFRESH_AFTER);
+    let young = now.duration_since(at).is_ok_and(|age| age < REFRESH_AFTER);
     let credentials_last = expiry.is_none_or(|expiry| {
         expiry
             .duration_since(now)
@@ -245,7 +243,11 @@ mod tests {
 
     #[test]
     fn a_token_names_its_target_carries_the_session_token_and_changes_with_time() {
-        let first = auth_token(&aurora(), credentials(Some("sess/tok+en")), at(1_800_000_000));
+        let first = auth_token(
+            &aurora(),
+            credentials(Some("sess/tok+en")),
+            at(1_800_000_000),
+        );
         let first = first.unwrap();
         assert!(
             first.starts_with(
@@ -254,11 +256,21 @@ mod tests {
             ),
             "{first}"
         );
-        assert!(first.contains("%2Feu-west-1%2Frds-db%2Faws4_request"), "{first}");
+        assert!(
+            first.contains("%2Feu-west-1%2Frds-db%2Faws4_request"),
+            "{first}"
+        );
         assert!(first.contains("&X-Amz-Expires=900&"), "{first}");
-        assert!(first.contains("X-Amz-Security-Token=sess%2Ftok%2Ben"), "{first}");
+        assert!(
+            first.contains("X-Amz-Security-Token=sess%2Ftok%2Ben"),
+            "{first}"
+        );
         assert!(!first.contains("secret"), "the secret key never appears");
-        let later = auth_token(&aurora(), credentials(Some("sess/tok+en")), at(1_800_000_601));
+        let later = auth_token(
+            &aurora(),
+            credentials(Some("sess/tok+en")),
+            at(1_800_000_601),
+        );
         assert_ne!(first, later.unwrap(), "a new token after ten minutes");
     }
 
@@ -280,7 +292,9 @@ mod tests {
         let options = with_password(&url, &token).unwrap();
         let password = options.database_url.password().expect("a password");
         // What sqlx's PostgreSQL driver does with the URL's password.
-        let decoded = percent_encoding::percent_decode_str(password).decode_utf8().unwrap();
+        let decoded = percent_encoding::percent_decode_str(password)
+            .decode_utf8()
+            .unwrap();
         assert_eq!(decoded, token);
         assert_eq!(options.database_url.username(), "mealvote");
         assert_eq!(options.database_url.query(), Some("sslmode=require"));

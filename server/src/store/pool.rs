@@ -54,7 +54,8 @@ impl PoolHealth {
 
     fn lost_at(&self, since_epoch: Duration) {
         let micros = u64::try_from(since_epoch.as_micros()).unwrap_or(u64::MAX);
-        self.lost_at_micros.fetch_max(micros.max(1), Ordering::Relaxed);
+        self.lost_at_micros
+            .fetch_max(micros.max(1), Ordering::Relaxed);
     }
 
     /// Whether a connection idle for `idle_for` at `now` (after `epoch`) was already idle when
@@ -172,7 +173,10 @@ mod tests {
         assert_eq!(at(&health, Duration::from_secs(10), NOW), Verdict::Ping);
         assert_eq!(at(&health, Duration::from_secs(59), NOW), Verdict::Ping);
         assert_eq!(at(&health, Duration::from_secs(60), NOW), Verdict::Close);
-        assert_eq!(at(&health, Duration::from_secs(20 * 60), NOW), Verdict::Close);
+        assert_eq!(
+            at(&health, Duration::from_secs(20 * 60), NOW),
+            Verdict::Close
+        );
     }
 
     #[test]
@@ -183,7 +187,10 @@ mod tests {
         health.lost_at(NOW);
         // Idle since before the loss: suspect, however briefly idle.
         assert_eq!(at(&health, idle, NOW), Verdict::Ping);
-        assert_eq!(at(&health, idle, NOW + Duration::from_millis(50)), Verdict::Ping);
+        assert_eq!(
+            at(&health, idle, NOW + Duration::from_millis(50)),
+            Verdict::Ping
+        );
         // Back in the pool after the loss: trusted again.
         let later = NOW + Duration::from_millis(80);
         assert_eq!(at(&health, Duration::from_millis(5), later), Verdict::Use);

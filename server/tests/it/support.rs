@@ -66,7 +66,9 @@ impl TestDatabase {
     pub fn config(&self) -> DatabaseConfig {
         DatabaseConfig {
             max_connections: 5,
-            ..DatabaseConfig::with_defaults(DatabaseUrl::parse(&self.url).expect("test database URL"))
+            ..DatabaseConfig::with_defaults(
+                DatabaseUrl::parse(&self.url).expect("test database URL"),
+            )
         }
     }
 

@@ -96,11 +96,8 @@ async fn batches(server: &ServerProcess) -> f64 {
 /// created, and failed on missing tables. It now starts after the migration.
 #[tokio::test]
 async fn the_ticker_waits_for_the_schema_on_a_fresh_sqlite_file() {
-    let server = ServerProcess::start(&[
-        ("TICKER_INTERVAL_SECS", "1"),
-        ("METRICS_TOKEN", TOKEN),
-    ])
-    .await;
+    let server =
+        ServerProcess::start(&[("TICKER_INTERVAL_SECS", "1"), ("METRICS_TOKEN", TOKEN)]).await;
     // The first tick runs at once; wait (bounded) until one batch has completed.
     let ran = tokio::time::timeout(Duration::from_secs(20), async {
         while batches(&server).await < 1.0 {

@@ -14,7 +14,10 @@ const AWS: &[(&str, &str)] = &[
     ("AWS_EC2_METADATA_DISABLED", "true"),
     ("AWS_REGION", "eu-west-1"),
     ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-    ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY",
+    ),
     ("AWS_SESSION_TOKEN", "session-token-example"),
 ];
 
@@ -36,7 +39,10 @@ async fn migrate_signs_a_token_and_never_logs_it_or_the_keys() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(output.status.success(), "{everything}");
-    assert!(everything.contains("signed a database token"), "{everything}");
+    assert!(
+        everything.contains("signed a database token"),
+        "{everything}"
+    );
     for secret in ["X-Amz-Signature", "wJalrXUtnFEMI", "session-token-example"] {
         assert!(!everything.contains(secret), "{secret} in {everything}");
     }
@@ -58,7 +64,10 @@ fn without_a_region_the_failure_names_it() {
         .env("DATABASE_IAM_AUTH", "true")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY",
+        )
         .output()
         .expect("run mealvote migrate");
     assert_eq!(output.status.code(), Some(1));

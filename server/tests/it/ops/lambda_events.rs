@@ -7,7 +7,8 @@ use server::clock::now_ms;
 
 use crate::support::{TestApp, TestDatabase, household_with_plan};
 
-const CONTEXT: &str = r#"{"http":{"method":"POST","path":"/internal/events","sourceIp":"198.51.100.23"}}"#;
+const CONTEXT: &str =
+    r#"{"http":{"method":"POST","path":"/internal/events","sourceIp":"198.51.100.23"}}"#;
 
 async fn event(app: &TestApp, body: &str, through_api_gateway: bool) -> reqwest::Response {
     let mut request = app
