@@ -1,6 +1,7 @@
-//! Behind API Gateway and the Lambda Web Adapter (`CLIENT_IP_SOURCE=lambda-request-context`), per-IP
-//! limits count the address API Gateway saw, from the adapter's `x-amzn-request-context` header:
-//! the socket's peer is the adapter for everyone, and `X-Forwarded-For` is whatever a client sent.
+//! Behind API Gateway and the Lambda Web Adapter (`CLIENT_IP_SOURCE=lambda-request-context`),
+//! per-IP limits count the address API Gateway saw, from the adapter's `x-amzn-request-context`
+//! header: the socket's peer is the adapter for everyone, and `X-Forwarded-For` is whatever a
+//! client sent.
 
 use reqwest::{StatusCode, header};
 
