@@ -6,8 +6,10 @@
 //! would answer 500. So: a connection idle longer than `DATABASE_IDLE_TIMEOUT_SECS` is closed,
 //! never handed out, also when the pool's reaper did not run (a frozen Lambda environment runs
 //! nothing); one idle longer than `DATABASE_CHECK_AFTER_IDLE_SECS`, or idle since before a
-//! connection was last found dead, is pinged first. What still meets a dead connection is retried
-//! once where that is safe ([`Store::retry_once`](super::Store)).
+//! connection was last found dead, is pinged first. Idle time is the longer of the pool's own
+//! measure and the wall-clock time since the pool was last used, so a thawed environment counts
+//! the minutes it spent frozen. What still meets a dead connection is retried once where that is
+//! safe ([`Store::retry_once`](super::Store)).
 
 use std::{
     sync::{
@@ -31,6 +33,10 @@ pub(super) struct PoolHealth {
     /// When a connection was last found dead, in microseconds after `epoch` (0: never).
     lost_at_micros: AtomicU64,
     epoch: Instant,
+    /// When a connection was last handed out or given back, in wall-clock milliseconds since the
+    /// Unix epoch. Every idle connection has been idle at least since then, whatever the
+    /// monotonic clock says after a Lambda environment was frozen and thawed.
+    last_active_ms: AtomicU64,
 }
 
 impl PoolHealth {
@@ -39,7 +45,19 @@ impl PoolHealth {
             opened: AtomicU64::new(0),
             lost_at_micros: AtomicU64::new(0),
             epoch: Instant::now(),
+            last_active_ms: AtomicU64::new(wall_ms()),
         })
+    }
+
+    fn touch(&self) {
+        self.last_active_ms.store(wall_ms(), Ordering::Relaxed);
+    }
+
+    /// How long a connection the pool measured as idle for `idle_for` has really been idle: at
+    /// least since the pool was last active, by the wall clock (`now_ms`).
+    fn idle_for(&self, idle_for: Duration, now_ms: u64) -> Duration {
+        let quiet = now_ms.saturating_sub(self.last_active_ms.load(Ordering::Relaxed));
+        idle_for.max(Duration::from_millis(quiet))
     }
 
     pub(super) fn opened(&self) -> u64 {
@@ -73,6 +91,7 @@ pub(super) fn options(config: &DatabaseConfig, health: &Arc<PoolHealth>) -> AnyP
     let check_after = config.check_after_idle;
     let connected = Arc::clone(health);
     let acquiring = Arc::clone(health);
+    let released = Arc::clone(health);
     AnyPoolOptions::new()
         // No ping before every use (a round trip per store call): `before_acquire` pings only
         // connections that have been idle long enough to have been ended.
@@ -84,13 +103,19 @@ pub(super) fn options(config: &DatabaseConfig, health: &Arc<PoolHealth>) -> AnyP
         .min_connections(0)
         .acquire_timeout(config.acquire_timeout)
         .idle_timeout(idle_timeout)
+        .after_release(move |_conn, _meta| {
+            released.touch();
+            Box::pin(async { Ok(true) })
+        })
         .after_connect(move |conn, _meta| {
             connected.opened.fetch_add(1, Ordering::Relaxed);
             Box::pin(prepare_connection(conn, engine))
         })
         .before_acquire(move |conn, meta| {
             let now = acquiring.epoch.elapsed();
-            let verdict = verdict(&acquiring, meta.idle_for, now, idle_timeout, check_after);
+            let idle_for = acquiring.idle_for(meta.idle_for, wall_ms());
+            acquiring.touch();
+            let verdict = verdict(&acquiring, idle_for, now, idle_timeout, check_after);
             Box::pin(async move {
                 match verdict {
                     Verdict::Use => Ok(true),
@@ -125,6 +150,10 @@ fn verdict(
     } else {
         Verdict::Use
     }
+}
+
+fn wall_ms() -> u64 {
+    u64::try_from(crate::clock::now_ms()).unwrap_or(0)
 }
 
 /// Per-connection settings. SQLite: write-ahead logging so readers never block the writer,
@@ -194,6 +223,21 @@ mod tests {
         // Back in the pool after the loss: trusted again.
         let later = NOW + Duration::from_millis(80);
         assert_eq!(at(&health, Duration::from_millis(5), later), Verdict::Use);
+    }
+
+    #[test]
+    fn a_quiet_pool_by_the_wall_clock_counts_as_idle_whatever_the_monotonic_clock_says() {
+        let health = PoolHealth::new();
+        let last = health.last_active_ms.load(Ordering::Relaxed);
+        let short = Duration::from_millis(20);
+        // Busy: the pool's own measure stands.
+        assert_eq!(health.idle_for(short, last + 5), short);
+        // Thawed after 10 minutes that the monotonic clock did not see: closed, not handed out.
+        let thawed = health.idle_for(short, last + 600_000);
+        assert_eq!(thawed, Duration::from_secs(600));
+        assert_eq!(at(&health, thawed, NOW), Verdict::Close);
+        // A wall clock set back counts for nothing.
+        assert_eq!(health.idle_for(short, last.saturating_sub(60_000)), short);
     }
 
     #[test]
