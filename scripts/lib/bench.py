@@ -289,6 +289,8 @@ def bench_engine(engine, url, args, baseline_rps):
     env = dict(
         os.environ,
         DATABASE_URL=url,
+        # A fresh database each run: `serve` migrates it (PostgreSQL's default is not to).
+        MIGRATE_ON_START="true",
         HOST="127.0.0.1",
         PORT="0",
         LOG_FORMAT="json",

@@ -9,12 +9,16 @@ use leptos::prelude::LeptosOptions;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::auth::client_ip::ClientIpSource;
+
 mod database;
 mod env;
 mod otel;
 
-use database::MAX_ACQUIRE_TIMEOUT_SECS;
-pub use database::{DEFAULT_ACQUIRE_TIMEOUT, DatabaseConfig, DatabaseUrl, Engine};
+pub use database::{
+    DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_CHECK_AFTER_IDLE, DEFAULT_IDLE_TIMEOUT, DatabaseConfig,
+    DatabaseUrl, Engine,
+};
 pub use env::Env;
 pub use otel::{OtelConfig, OtlpProtocol};
 
@@ -32,9 +36,13 @@ pub struct Config {
     /// The address people use to reach the site; an `https` URL turns on HSTS and `Secure` cookies.
     pub public_base_url: Option<Url>,
     pub request_timeout: Duration,
-    /// Requests arrive through a proxy that sets `X-Forwarded-For` (App Runner): per-IP rate
-    /// limits use the address it reports instead of the socket's peer (see `auth::client_ip`).
-    pub behind_proxy: bool,
+    /// Where per-IP rate limits read the client's address (`CLIENT_IP_SOURCE`; `BEHIND_PROXY=true`
+    /// is `x-forwarded-for`): the socket's peer, the proxy's `X-Forwarded-For` (App Runner) or
+    /// API Gateway's request context (Lambda); see `auth::client_ip`.
+    pub client_ip_source: ClientIpSource,
+    /// `INTERNAL_EVENTS=lambda`: `POST /internal/events` accepts the events the Lambda Web
+    /// Adapter passes through (a migration, a finalize batch); otherwise the route answers 404.
+    pub lambda_events: bool,
     /// The bearer token `/metrics` requires; without one, `/metrics` answers 404.
     pub metrics_token: Option<SecretString>,
     /// The secret `POST /internal/finalize-due` requires in `X-Finalize-Secret`; without one the
@@ -99,25 +107,7 @@ impl Config {
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Env(lookup);
-        let database = DatabaseConfig {
-            url: DatabaseUrl::parse(
-                env.get("DATABASE_URL")
-                    .as_deref()
-                    .unwrap_or(DEFAULT_DATABASE_URL),
-            )?,
-            max_connections: env.parse("DATABASE_MAX_CONNECTIONS", 10, "a number")?,
-            acquire_timeout: Duration::from_secs(env.seconds_within(
-                "DATABASE_ACQUIRE_TIMEOUT_SECS",
-                DEFAULT_ACQUIRE_TIMEOUT.as_secs(),
-                MAX_ACQUIRE_TIMEOUT_SECS,
-            )?),
-        };
-        if database.max_connections == 0 {
-            return Err(ConfigError::new(
-                "DATABASE_MAX_CONNECTIONS",
-                "must be at least 1",
-            ));
-        }
+        let database = database::from_env(&env)?;
         let log_format = match env.get("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
@@ -151,7 +141,17 @@ impl Config {
                 30,
                 "a number of seconds",
             )?),
-            behind_proxy: env.parse("BEHIND_PROXY", false, "true or false")?,
+            client_ip_source: client_ip_source(&env)?,
+            lambda_events: match env.get("INTERNAL_EVENTS").as_deref() {
+                None => false,
+                Some("lambda") => true,
+                Some(other) => {
+                    return Err(ConfigError::new(
+                        "INTERNAL_EVENTS",
+                        format!("{other:?} is not supported: use lambda, or leave it unset"),
+                    ));
+                }
+            },
             webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
             webhooks_allow_private: env.parse("WEBHOOKS_ALLOW_PRIVATE", false, "true or false")?,
             metrics_token: env.secret("METRICS_TOKEN")?,
@@ -218,6 +218,33 @@ impl Config {
                 .then_some(self.leptos.reload_port),
         }
     }
+}
+
+/// `CLIENT_IP_SOURCE`, or `BEHIND_PROXY=true` (its older spelling of `x-forwarded-for`).
+fn client_ip_source<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<ClientIpSource, ConfigError> {
+    let behind_proxy = env.parse("BEHIND_PROXY", false, "true or false")?;
+    let Some(raw) = env.get("CLIENT_IP_SOURCE") else {
+        return Ok(if behind_proxy {
+            ClientIpSource::ForwardedFor
+        } else {
+            ClientIpSource::Peer
+        });
+    };
+    let source = ClientIpSource::parse(raw.trim()).ok_or_else(|| {
+        ConfigError::new(
+            "CLIENT_IP_SOURCE",
+            format!("{raw:?} is not one of peer, x-forwarded-for, lambda-request-context"),
+        )
+    })?;
+    if behind_proxy && source != ClientIpSource::ForwardedFor {
+        return Err(ConfigError::new(
+            "CLIENT_IP_SOURCE",
+            format!("{raw:?} contradicts BEHIND_PROXY=true: unset one of them"),
+        ));
+    }
+    Ok(source)
 }
 
 /// Leptos' own settings (`LEPTOS_*`, set by cargo-leptos in development and by the container image).
@@ -288,7 +315,13 @@ mod tests {
         assert_eq!(config.port, 3000);
         assert_eq!(config.log_format, LogFormat::Text);
         assert!(!config.https());
-        assert!(!config.behind_proxy);
+        assert_eq!(config.client_ip_source, ClientIpSource::Peer);
+        assert!(!config.lambda_events);
+        assert!(
+            config.database.migrate_on_start,
+            "a local SQLite file migrates itself"
+        );
+        assert!(!config.database.iam_auth);
         assert!(config.metrics_token.is_none());
         assert_eq!(config.otel.traces_url(), None);
         assert_eq!(config.otel.service_name, "mealvote");
@@ -384,9 +417,97 @@ mod tests {
 
     #[test]
     fn behind_proxy_is_a_boolean() {
-        assert!(config(&[("BEHIND_PROXY", "true")]).unwrap().behind_proxy);
+        assert_eq!(
+            config(&[("BEHIND_PROXY", "true")])
+                .unwrap()
+                .client_ip_source,
+            ClientIpSource::ForwardedFor
+        );
         let err = config(&[("BEHIND_PROXY", "yes")]).unwrap_err();
         assert_eq!(err.variable, "BEHIND_PROXY");
+    }
+
+    #[test]
+    fn the_client_address_source_is_one_of_three_and_never_contradicts_behind_proxy() {
+        let lambda = [("CLIENT_IP_SOURCE", "lambda-request-context")];
+        assert_eq!(
+            config(&lambda).unwrap().client_ip_source,
+            ClientIpSource::LambdaRequestContext
+        );
+        let err = config(&[("CLIENT_IP_SOURCE", "cloudfront")]).unwrap_err();
+        assert_eq!(err.variable, "CLIENT_IP_SOURCE");
+        assert!(err.problem.contains("lambda-request-context"), "{err}");
+        let both = [
+            ("CLIENT_IP_SOURCE", "lambda-request-context"),
+            ("BEHIND_PROXY", "true"),
+        ];
+        assert_eq!(config(&both).unwrap_err().variable, "CLIENT_IP_SOURCE");
+    }
+
+    #[test]
+    fn internal_events_are_off_unless_lambda_is_named() {
+        assert!(
+            config(&[("INTERNAL_EVENTS", "lambda")])
+                .unwrap()
+                .lambda_events
+        );
+        let err = config(&[("INTERNAL_EVENTS", "yes")]).unwrap_err();
+        assert_eq!(err.variable, "INTERNAL_EVENTS");
+    }
+
+    #[test]
+    fn postgres_migrates_on_start_only_when_asked() {
+        let pg = ("DATABASE_URL", "postgres://app@db.internal:5432/mealvote");
+        assert!(!config(&[pg]).unwrap().database.migrate_on_start);
+        let asked = [pg, ("MIGRATE_ON_START", "true")];
+        assert!(config(&asked).unwrap().database.migrate_on_start);
+        let sqlite_off = [("MIGRATE_ON_START", "false")];
+        assert!(!config(&sqlite_off).unwrap().database.migrate_on_start);
+    }
+
+    #[test]
+    fn idle_connections_are_closed_before_the_server_ends_them() {
+        let db = config(&[]).unwrap().database;
+        assert_eq!(db.idle_timeout, Duration::from_secs(60));
+        assert_eq!(db.check_after_idle, Duration::from_secs(10));
+        let err = config(&[
+            ("DATABASE_IDLE_TIMEOUT_SECS", "30"),
+            ("DATABASE_CHECK_AFTER_IDLE_SECS", "45"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "DATABASE_CHECK_AFTER_IDLE_SECS");
+        assert!(err.problem.contains("use 0 to 30 seconds"), "{err}");
+        assert_eq!(
+            config(&[("DATABASE_IDLE_TIMEOUT_SECS", "0")])
+                .unwrap_err()
+                .variable,
+            "DATABASE_IDLE_TIMEOUT_SECS"
+        );
+    }
+
+    #[test]
+    fn iam_authentication_needs_a_postgres_url_with_a_user_and_no_password() {
+        let iam = ("DATABASE_IAM_AUTH", "true");
+        let ok = config(&[
+            iam,
+            (
+                "DATABASE_URL",
+                "postgres://mealvote@db.internal:5432/mealvote?sslmode=verify-full",
+            ),
+        ])
+        .unwrap();
+        assert!(ok.database.iam_auth);
+        for (url, says) in [
+            ("sqlite://data/x.db", "postgres"),
+            ("postgres://db.internal:5432/mealvote", "no user"),
+            ("postgres://app:pw@db.internal:5432/mealvote", "password"),
+            ("postgres://app@db.internal/m?password=pw", "password"),
+        ] {
+            let err = config(&[iam, ("DATABASE_URL", url)]).unwrap_err();
+            assert_eq!(err.variable, "DATABASE_IAM_AUTH", "{url}");
+            assert!(err.problem.contains(says), "{url}: {err}");
+            assert!(!err.to_string().contains("pw@"), "{err}");
+        }
     }
 
     #[test]

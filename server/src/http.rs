@@ -3,6 +3,7 @@
 
 mod calendar;
 mod csrf;
+mod events;
 mod export;
 mod finalize;
 mod metrics;
@@ -175,6 +176,9 @@ pub fn router(
                 waking::wait_for_the_schema,
             )),
     );
+    if config.lambda_events {
+        router = router.merge(events::routes(config, state.store.clone()));
+    }
     if config.assets_base_url.is_none() {
         let pkg_dir =
             std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);

@@ -40,7 +40,7 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Services {
     store: Store,
-    behind_proxy: bool,
+    client_ip_source: crate::auth::client_ip::ClientIpSource,
     https: bool,
     /// `PUBLIC_BASE_URL`'s origin, for full invite links; otherwise the request's `Host`.
     public_origin: Option<String>,
@@ -56,7 +56,7 @@ impl Services {
     pub fn new(store: Store, config: &Config) -> Self {
         Self {
             store,
-            behind_proxy: config.behind_proxy,
+            client_ip_source: config.client_ip_source,
             webhooks_enabled: config.webhooks_enabled,
             webhooks_allow_private: config.webhooks_allow_private,
             ballot_saves_per_minute: i64::from(config.ballot_saves_per_minute),

@@ -6,7 +6,7 @@ use axum::serve::{ListenerExt, TapIo};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::{
-    config::Config,
+    config::{Config, Engine},
     http::{self, Readiness},
     store::{Store, StoreError},
 };
@@ -44,11 +44,22 @@ impl Application {
         Self::assemble(config, store, Readiness::migrated(), None).await
     }
 
-    /// Binds the listener without waiting for the database: `/healthz` answers at once, and
-    /// [`Self::run_until`] migrates in the background, retrying while the database is out of
-    /// reach (an Aurora cluster resuming; `/readyz` says `waking` meanwhile). What `serve` does.
+    /// What `serve` does: binds the listener without opening a database connection, so
+    /// `/healthz`, static files and signed-out pages never wake the database. With
+    /// `MIGRATE_ON_START`: an SQLite file is migrated first, before anything else touches it;
+    /// PostgreSQL is migrated in the background by [`Self::run_until`], retrying while the
+    /// database is out of reach (`/readyz` says `waking`, and the app's routes wait). Without
+    /// it the schema is current already: migrating is a deploy step (`mealvote migrate`).
     pub async fn start(config: &Config) -> Result<Self, StartupError> {
         let store = Store::connect_lazy(&config.database)?;
+        if !config.database.migrate_on_start {
+            return Self::assemble(config, store, Readiness::migrated(), None).await;
+        }
+        if config.database.url.engine() == Engine::Sqlite {
+            store.migrate().await?;
+            tracing::info!("database schema is current");
+            return Self::assemble(config, store, Readiness::migrated(), None).await;
+        }
         let (migrated, readiness) = Readiness::pending(config.database.acquire_timeout);
         Self::assemble(config, store, readiness, Some(migrated)).await
     }
@@ -109,6 +120,11 @@ impl Application {
             migrations,
         } = self;
         let (failed, failure) = tokio::sync::oneshot::channel::<()>();
+        // The ticker starts once the schema is current, never before (it would fail on tables
+        // that do not exist yet).
+        let schema = migrations
+            .as_ref()
+            .map(tokio::sync::watch::Sender::subscribe);
         let migrating = migrations.map(|migrated| {
             let store = store.clone();
             tokio::spawn(async move {
@@ -126,18 +142,7 @@ impl Application {
         });
         // The ticker stops when shutdown begins; in-flight requests still finish.
         let (stopping, stopped) = tokio::sync::watch::channel(false);
-        let ticking = ticker.map(|(interval, batch, webhooks)| {
-            let mut stopped = stopped.clone();
-            tokio::spawn(crate::closing::ticker(
-                store.clone(),
-                webhooks,
-                interval,
-                batch,
-                async move {
-                    let _ = stopped.wait_for(|stop| *stop).await;
-                },
-            ))
-        });
+        let ticking = ticker.map(|ticker| spawn_ticker(store.clone(), ticker, schema, stopped));
         // EMF lines: every interval, and once more when the last request has been answered.
         let (served, serving) = tokio::sync::oneshot::channel::<()>();
         let metrics = emf.map(|every| {
@@ -174,6 +179,33 @@ impl Application {
         store.close().await;
         result
     }
+}
+
+/// The in-process ticker `(interval, batch, webhooks)`, started once `schema` (when migrations
+/// run in the background) says the schema is current, and stopped when `stopped` turns true.
+fn spawn_ticker(
+    store: Store,
+    (interval, batch, webhooks): (Duration, u32, Option<crate::webhooks::Sender>),
+    mut schema: Option<tokio::sync::watch::Receiver<bool>>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let stop = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        tokio::pin!(stop);
+        if let Some(schema) = schema.as_mut() {
+            tokio::select! {
+                current = schema.wait_for(|migrated| *migrated) => {
+                    if current.is_err() {
+                        return;
+                    }
+                }
+                () = &mut stop => return,
+            }
+        }
+        crate::closing::ticker(store, webhooks, interval, batch, stop).await;
+    })
 }
 
 /// Runs the migrations, retrying for as long as the database cannot be reached (each attempt

@@ -13,22 +13,22 @@ mod closing;
 mod departures;
 mod dishes;
 mod households;
+pub mod iam;
 mod invites;
 mod notifications;
 mod outbox;
 mod outcomes;
 mod plan_views;
 mod plans;
+mod pool;
 mod rate_limits;
 mod retention;
 mod sessions;
 
-use std::time::{Duration, Instant};
+use std::{sync::Arc, time::Instant};
 
 use app::error::InviteProblem;
-use sqlx::{
-    Any, AnyConnection, AnyPool, Executor, Transaction, any::AnyPoolOptions, pool::PoolConnection,
-};
+use sqlx::{Any, AnyPool, Transaction, any::AnyPoolOptions, pool::PoolConnection};
 
 use crate::config::{DatabaseConfig, Engine};
 
@@ -49,7 +49,9 @@ pub use retention::{
 };
 pub use sessions::StoredSession;
 
-/// Migrations embedded in the binary, run at start-up; see `server/migrations/README.md`.
+/// Migrations embedded in the binary, run by `mealvote migrate` (a deploy step), by
+/// `POST /internal/events` on Lambda, or at start-up with `MIGRATE_ON_START`; see
+/// `server/migrations/README.md`.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +63,9 @@ pub enum StoreError {
     },
     #[error("cannot connect to the database at {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
+    /// No IAM authentication token could be signed (`DATABASE_IAM_AUTH=true`).
+    #[error("cannot sign a database token: {0}")]
+    Credentials(String),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -113,46 +118,66 @@ pub struct Store {
     pool: AnyPool,
     engine: Engine,
     /// The rate-limit key ([`Store::rate_limit_key`]), read once per process.
-    rate_limit_key: std::sync::Arc<tokio::sync::OnceCell<String>>,
+    rate_limit_key: Arc<tokio::sync::OnceCell<String>>,
+    /// Connections opened, and when one was last found dead (`store::pool`).
+    health: Arc<pool::PoolHealth>,
+    /// `DATABASE_IAM_AUTH=true`: the signer of each new connection's token.
+    iam: Option<Arc<iam::IamAuth>>,
 }
 
 impl Store {
-    /// Opens a connection pool. An SQLite file (and its directory) is created if missing.
+    /// Opens a connection pool and one connection, so that an unreachable database is reported
+    /// now. An SQLite file (and its directory) is created if missing.
     pub async fn connect(config: &DatabaseConfig) -> Result<Self, StoreError> {
-        let (options, url) = Self::options(config)?;
-        Self::over(options.connect(&url).await, config)
+        let store = Self::connect_lazy(config)?;
+        let opened = async {
+            let conn = store.acquire().await?;
+            drop(conn);
+            Ok::<(), StoreError>(())
+        };
+        match opened.await {
+            Ok(()) => Ok(store),
+            Err(StoreError::Database(source)) => Err(StoreError::Connect {
+                url: config.url.redacted().to_owned(),
+                source,
+            }),
+            Err(other) => Err(other),
+        }
     }
 
-    /// A pool that connects on first use, so that the server can answer `/healthz` while the
-    /// database is still out of reach (an Aurora cluster resuming from a pause).
+    /// A pool that connects on first use: the server answers `/healthz`, static files and
+    /// signed-out pages without ever waking the database (an Aurora cluster that is paused).
     pub fn connect_lazy(config: &DatabaseConfig) -> Result<Self, StoreError> {
-        let (options, url) = Self::options(config)?;
-        Self::over(options.connect_lazy(&url), config)
-    }
-
-    /// A store over the pool opened for `config`; a pool that failed to open names the database
-    /// by its redacted URL.
-    fn over(
-        pool: Result<AnyPool, sqlx::Error>,
-        config: &DatabaseConfig,
-    ) -> Result<Self, StoreError> {
-        let pool = pool.map_err(|source| StoreError::Connect {
-            url: config.url.redacted().to_owned(),
-            source,
-        })?;
+        let health = pool::PoolHealth::new();
+        let (options, url) = Self::options(config, &health)?;
+        let pool = options
+            .connect_lazy(&url)
+            .map_err(|source| StoreError::Connect {
+                url: config.url.redacted().to_owned(),
+                source,
+            })?;
+        let iam = if config.iam_auth {
+            Some(Arc::new(iam::IamAuth::new(&config.url)?))
+        } else {
+            None
+        };
         Ok(Self {
             pool,
             engine: config.url.engine(),
-            rate_limit_key: std::sync::Arc::default(),
+            rate_limit_key: Arc::default(),
+            health,
+            iam,
         })
     }
 
     /// The pool's settings and the URL to open it with.
-    fn options(config: &DatabaseConfig) -> Result<(AnyPoolOptions, String), StoreError> {
+    fn options(
+        config: &DatabaseConfig,
+        health: &Arc<pool::PoolHealth>,
+    ) -> Result<(AnyPoolOptions, String), StoreError> {
         sqlx::any::install_default_drivers();
-        let engine = config.url.engine();
         let mut url = config.url.expose().to_owned();
-        if engine == Engine::Sqlite {
+        if config.url.engine() == Engine::Sqlite {
             if let Some(file) = config.url.sqlite_file()
                 && let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
             {
@@ -166,22 +191,38 @@ impl Store {
                 url.push_str("mode=rwc");
             }
         }
-        let options = AnyPoolOptions::new()
-            // No ping before each use: a round trip per store call, for a check that a broken
-            // connection (after a database restart) fails the one request that meets it anyway.
-            .test_before_acquire(false)
-            // A db.t4g.micro allows ~80 connections; two App Runner instances at 10 each leave
-            // plenty for migrations and an operator's psql.
-            .max_connections(config.max_connections)
-            .min_connections(0)
-            .acquire_timeout(config.acquire_timeout)
-            .idle_timeout(Duration::from_secs(600))
-            .after_connect(move |conn, _meta| Box::pin(prepare_connection(conn, engine)));
-        Ok((options, url))
+        Ok((pool::options(config, health), url))
+    }
+
+    /// How many database connections this store has opened since it was created.
+    pub fn connections_opened(&self) -> u64 {
+        self.health.opened()
+    }
+
+    /// Runs `op`, and once more on a fresh connection if the database had ended the connection
+    /// it met. Only for operations that are safe to repeat: reads, and writes whose repetition
+    /// changes nothing (closing due slots). Never for a write that may have committed before the
+    /// connection broke and would act twice.
+    async fn retry_once<T, F, Fut>(&self, op: F) -> Result<T, StoreError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        match op().await {
+            Err(StoreError::Database(error)) if pool::is_connection_lost(&error) => {
+                // Its neighbours in the pool likely died with it: they are pinged before reuse,
+                // so the retry gets a live or a new connection.
+                self.health.connection_lost();
+                tracing::warn!(%error, "the database had ended a pooled connection; retrying once");
+                op().await
+            }
+            other => other,
+        }
     }
 
     /// Applies every pending migration, each in its own transaction.
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.sign_in().await?;
         MIGRATOR.run(&self.pool).await?;
         Ok(())
     }
@@ -198,6 +239,7 @@ impl Store {
     /// A connection from the pool. Every method gets its connection here or from
     /// [`Self::begin`], so the wait is always measured (`metrics::DB_POOL_ACQUIRE`).
     async fn acquire(&self) -> Result<PoolConnection<Any>, StoreError> {
+        self.sign_in().await?;
         let started = Instant::now();
         let conn = self.pool.acquire().await;
         crate::metrics::db_pool_acquired(started.elapsed());
@@ -207,10 +249,19 @@ impl Store {
     /// A transaction on a pooled connection. The measured wait includes the `begin` round trip:
     /// sqlx offers no owned transaction over a connection acquired separately.
     async fn begin(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        self.sign_in().await?;
         let started = Instant::now();
         let tx = self.pool.begin().await;
         crate::metrics::db_pool_acquired(started.elapsed());
         Ok(tx?)
+    }
+
+    /// With IAM authentication, a token valid for the next connection the pool opens.
+    async fn sign_in(&self) -> Result<(), StoreError> {
+        match &self.iam {
+            Some(iam) => iam.refresh(&self.pool).await,
+            None => Ok(()),
+        }
     }
 
     /// Records the pool's size, idle connections and limit; `/metrics` calls it at each scrape.
@@ -234,17 +285,4 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-}
-
-/// Per-connection settings. SQLite: write-ahead logging so readers never block the writer,
-/// foreign keys enforced, and a busy timeout so concurrent writers wait instead of failing.
-async fn prepare_connection(conn: &mut AnyConnection, engine: Engine) -> Result<(), sqlx::Error> {
-    if engine == Engine::Sqlite {
-        conn.execute(
-            "pragma journal_mode = wal; pragma foreign_keys = on; \
-             pragma busy_timeout = 5000; pragma synchronous = normal;",
-        )
-        .await?;
-    }
-    Ok(())
 }

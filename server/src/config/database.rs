@@ -6,7 +6,7 @@ use std::{path::PathBuf, time::Duration};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::ConfigError;
+use super::{ConfigError, Env};
 
 #[derive(Debug, Clone)]
 pub struct DatabaseConfig {
@@ -15,12 +15,127 @@ pub struct DatabaseConfig {
     /// How long a request waits for a pooled connection, connecting included
     /// (`DATABASE_ACQUIRE_TIMEOUT_SECS`, default 5; 25 for Aurora, which resumes from a pause).
     pub acquire_timeout: Duration,
+    /// A connection idle this long is closed, never handed out (`DATABASE_IDLE_TIMEOUT_SECS`,
+    /// default 60): below Aurora's `idle_session_timeout` (2 minutes), so the pool never offers a
+    /// session the server has already ended.
+    pub idle_timeout: Duration,
+    /// A connection idle this long is pinged before it is handed out
+    /// (`DATABASE_CHECK_AFTER_IDLE_SECS`, default 10; 0 checks every time). A busy pool reuses
+    /// connections within milliseconds and pays nothing; after a quiet spell one round trip.
+    pub check_after_idle: Duration,
+    /// `DATABASE_IAM_AUTH=true`: connect with an RDS IAM authentication token, signed locally,
+    /// instead of a password in the URL (see `store::iam`).
+    pub iam_auth: bool,
+    /// `MIGRATE_ON_START`: `serve` applies pending migrations before it uses the database.
+    /// Default: on for SQLite (a local file nobody else migrates), off for PostgreSQL, where
+    /// migrating is a deploy step (`mealvote migrate`), so a cold start wakes nothing.
+    pub migrate_on_start: bool,
+}
+
+impl DatabaseConfig {
+    /// `url` with every other setting at its default.
+    pub fn with_defaults(url: DatabaseUrl) -> Self {
+        Self {
+            migrate_on_start: url.engine() == Engine::Sqlite,
+            url,
+            max_connections: 10,
+            acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            check_after_idle: DEFAULT_CHECK_AFTER_IDLE,
+            iam_auth: false,
+        }
+    }
 }
 
 /// The default of `DATABASE_ACQUIRE_TIMEOUT_SECS`.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest `DATABASE_ACQUIRE_TIMEOUT_SECS` accepted: the request timeout's default.
 pub(super) const MAX_ACQUIRE_TIMEOUT_SECS: u64 = 300;
+/// The default of `DATABASE_IDLE_TIMEOUT_SECS`: half of Aurora's `idle_session_timeout`.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest `DATABASE_IDLE_TIMEOUT_SECS` accepted.
+const MAX_IDLE_TIMEOUT_SECS: u64 = 3600;
+/// The default of `DATABASE_CHECK_AFTER_IDLE_SECS`.
+pub const DEFAULT_CHECK_AFTER_IDLE: Duration = Duration::from_secs(10);
+
+/// The `DATABASE_*` and `MIGRATE_ON_START` variables.
+pub(super) fn from_env<F: Fn(&str) -> Option<String>>(
+    env: &Env<F>,
+) -> Result<DatabaseConfig, ConfigError> {
+    let url = DatabaseUrl::parse(
+        env.get("DATABASE_URL")
+            .as_deref()
+            .unwrap_or(super::DEFAULT_DATABASE_URL),
+    )?;
+    let max_connections = env.parse("DATABASE_MAX_CONNECTIONS", 10, "a number")?;
+    if max_connections == 0 {
+        return Err(ConfigError::new(
+            "DATABASE_MAX_CONNECTIONS",
+            "must be at least 1",
+        ));
+    }
+    let idle_timeout = env.seconds_within(
+        "DATABASE_IDLE_TIMEOUT_SECS",
+        DEFAULT_IDLE_TIMEOUT.as_secs(),
+        MAX_IDLE_TIMEOUT_SECS,
+    )?;
+    let check_after_idle = env.parse(
+        "DATABASE_CHECK_AFTER_IDLE_SECS",
+        DEFAULT_CHECK_AFTER_IDLE.as_secs(),
+        "a whole number of seconds",
+    )?;
+    if check_after_idle > idle_timeout {
+        return Err(ConfigError::new(
+            "DATABASE_CHECK_AFTER_IDLE_SECS",
+            format!(
+                "{check_after_idle} is longer than DATABASE_IDLE_TIMEOUT_SECS ({idle_timeout}): \
+                 use 0 to {idle_timeout} seconds"
+            ),
+        ));
+    }
+    let iam_auth = env.parse("DATABASE_IAM_AUTH", false, "true or false")?;
+    if iam_auth {
+        check_iam_url(&url)?;
+    }
+    Ok(DatabaseConfig {
+        migrate_on_start: env.parse(
+            "MIGRATE_ON_START",
+            url.engine() == Engine::Sqlite,
+            "true or false",
+        )?,
+        url,
+        max_connections,
+        acquire_timeout: Duration::from_secs(env.seconds_within(
+            "DATABASE_ACQUIRE_TIMEOUT_SECS",
+            DEFAULT_ACQUIRE_TIMEOUT.as_secs(),
+            MAX_ACQUIRE_TIMEOUT_SECS,
+        )?),
+        idle_timeout: Duration::from_secs(idle_timeout),
+        check_after_idle: Duration::from_secs(check_after_idle),
+        iam_auth,
+    })
+}
+
+/// IAM authentication signs a token for one PostgreSQL user on one host, over TLS: the URL names
+/// the user and carries no password of its own.
+fn check_iam_url(url: &DatabaseUrl) -> Result<(), ConfigError> {
+    let problem = |p: &str| ConfigError::new("DATABASE_IAM_AUTH", p);
+    if url.engine() != Engine::Postgres {
+        return Err(problem("needs a postgres:// DATABASE_URL"));
+    }
+    let parsed = Url::parse(url.expose()).map_err(|_| problem("DATABASE_URL is not a URL"))?;
+    if parsed.username().is_empty() {
+        return Err(problem(
+            "DATABASE_URL names no user: use postgres://USER@HOST:PORT/DB",
+        ));
+    }
+    if parsed.password().is_some() || parsed.query_pairs().any(|(key, _)| key == "password") {
+        return Err(problem(
+            "DATABASE_URL carries a password: leave it out, the token replaces it",
+        ));
+    }
+    Ok(())
+}
 /// The database engine, chosen by the URL's scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {

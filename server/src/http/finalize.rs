@@ -75,14 +75,16 @@ pub async fn finalize_due(
         )
             .into_response();
     }
-    match closing::run_batch(
-        &endpoint.store,
-        endpoint.webhooks.as_ref(),
-        ClosePath::Trigger,
-        endpoint.batch,
-    )
-    .await
-    {
+    run_batch(&endpoint.store, endpoint.webhooks.as_ref(), endpoint.batch).await
+}
+
+/// Runs one trigger batch and answers its report (JSON), or 503 for the scheduler to retry.
+pub(super) async fn run_batch(
+    store: &Store,
+    webhooks: Option<&crate::webhooks::Sender>,
+    batch: u32,
+) -> Response {
+    match closing::run_batch(store, webhooks, ClosePath::Trigger, batch).await {
         Ok(report) => Json(report).into_response(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "finalize-due failed");

@@ -59,7 +59,7 @@ impl AccountsService for Services {
     #[tracing::instrument(name = "server_fn.sign_up", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_up(&self, req: &Parts, account: NewAccount) -> Result<UserId, AppError> {
         let now = now_ms();
-        let ip = client_ip(req, self.behind_proxy);
+        let ip = client_ip(req, self.client_ip_source);
         limits::check(&self.store, limits::SIGN_UP_PER_IP, Subject::Ip(ip), now).await?;
         let hash = password::hash(account.password).await?;
         let user = self
@@ -75,7 +75,7 @@ impl AccountsService for Services {
     #[tracing::instrument(name = "server_fn.sign_in", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_in(&self, req: &Parts, credentials: Credentials) -> Result<UserId, AppError> {
         let now = now_ms();
-        let ip = client_ip(req, self.behind_proxy);
+        let ip = client_ip(req, self.client_ip_source);
         limits::check(&self.store, limits::SIGN_IN_PER_IP, Subject::Ip(ip), now).await?;
         let email = &credentials.email;
         for (limit, subject) in limits::sign_in_failures(email, ip) {
@@ -126,7 +126,7 @@ impl AccountsService for Services {
     ) -> Result<(), AppError> {
         let user = self.signed_in(req).await?;
         let now = now_ms();
-        let ip = client_ip(req, self.behind_proxy);
+        let ip = client_ip(req, self.client_ip_source);
         let (email, hash) = self.store.password_hash(&user).await?;
         // A stolen session must not become a way to guess the password: failures count against
         // the same limits as failed sign-ins.

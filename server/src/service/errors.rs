@@ -47,6 +47,14 @@ impl From<StoreError> for AppError {
                 "The dish library has a dish with this name already.",
             ),
             StoreError::Quota(quota) => Self::Quota(quota),
+            // No connection within DATABASE_ACQUIRE_TIMEOUT_SECS: a paused Aurora cluster still
+            // resuming, or every connection busy. Worth another try in a few seconds.
+            StoreError::Database(sqlx::Error::PoolTimedOut) => {
+                tracing::warn!("no database connection in time; answering busy");
+                Self::Busy {
+                    retry_after_seconds: 5,
+                }
+            }
             StoreError::Rule(PlanRule::Closed) => Self::VotingClosed,
             StoreError::Rule(PlanRule::ProposerOnly) => Self::Conflict(
                 "Only the member who proposed this plan can change it (any admin can, once they \

@@ -189,7 +189,7 @@ impl HouseholdsService for Services {
         token: InviteToken,
     ) -> Result<InvitePreview, AppError> {
         let now = now_ms();
-        let ip = client_ip(req, self.behind_proxy);
+        let ip = client_ip(req, self.client_ip_source);
         limits::check(&self.store, limits::INVITE_PER_IP, Subject::Ip(ip), now).await?;
         let invite = self
             .store
@@ -224,7 +224,7 @@ impl HouseholdsService for Services {
     ) -> Result<HouseholdId, AppError> {
         let user = self.signed_in(req).await?;
         let now = now_ms();
-        let ip = client_ip(req, self.behind_proxy);
+        let ip = client_ip(req, self.client_ip_source);
         limits::check(&self.store, limits::INVITE_PER_IP, Subject::Ip(ip), now).await?;
         limits::check(
             &self.store,

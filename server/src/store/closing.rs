@@ -276,9 +276,21 @@ impl Store {
         Ok(closed)
     }
 
-    /// The trigger and ticker path: closes up to `limit` due slots of every household.
+    /// The trigger and ticker path: closes up to `limit` due slots of every household. Retried
+    /// once on a connection the database had ended: closing is idempotent, so slots a first
+    /// attempt closed are simply not due any more.
     #[tracing::instrument(name = "store.finalize_due", skip_all, fields(closed))]
     pub async fn finalize_due(
+        &self,
+        path: ClosePath,
+        now_ms: i64,
+        limit: u32,
+    ) -> Result<FinalizeReport, StoreError> {
+        self.retry_once(|| self.finalize_due_once(path, now_ms, limit))
+            .await
+    }
+
+    async fn finalize_due_once(
         &self,
         path: ClosePath,
         now_ms: i64,

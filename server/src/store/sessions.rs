@@ -58,9 +58,19 @@ impl Store {
         Ok(())
     }
 
-    /// A session that exists and has not expired.
+    /// A session that exists and has not expired. The first read of every signed-in request, so
+    /// it is the one that meets a connection the database ended: a read, retried once.
     #[tracing::instrument(name = "store.load_session", skip_all)]
     pub async fn load_session(
+        &self,
+        id_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<StoredSession>, StoreError> {
+        self.retry_once(|| self.load_session_once(id_hash, now_ms))
+            .await
+    }
+
+    async fn load_session_once(
         &self,
         id_hash: &str,
         now_ms: i64,

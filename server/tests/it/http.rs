@@ -8,6 +8,7 @@ mod calendar;
 mod closing;
 mod csrf;
 mod households;
+mod lambda_client_ip;
 mod markup;
 mod notifications;
 mod offline;

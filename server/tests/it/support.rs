@@ -17,7 +17,7 @@ use sqlx::{Connection, Executor, postgres::PgConnection};
 use tokio::sync::oneshot;
 
 /// The admin URL of the PostgreSQL server the tests create their databases on.
-fn postgres_admin_url() -> String {
+pub fn postgres_admin_url() -> String {
     std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
@@ -65,9 +65,10 @@ impl TestDatabase {
 
     pub fn config(&self) -> DatabaseConfig {
         DatabaseConfig {
-            url: DatabaseUrl::parse(&self.url).expect("test database URL"),
             max_connections: 5,
-            acquire_timeout: server::config::DEFAULT_ACQUIRE_TIMEOUT,
+            ..DatabaseConfig::with_defaults(
+                DatabaseUrl::parse(&self.url).expect("test database URL"),
+            )
         }
     }
 
@@ -156,7 +157,24 @@ impl TestApp {
         Self::start(&self.database_url, None, &[]).await
     }
 
+    /// Starts the app as `mealvote serve` does (`Application::start`): no connection opened,
+    /// migrations only as `MIGRATE_ON_START` says (the database is migrated here first when it is
+    /// off, as a deploy would).
+    pub async fn spawn_cold(db: TestDatabase, vars: &[(&str, &str)]) -> Self {
+        let url = db.url.clone();
+        Self::launch(&url, Some(db), vars, true).await
+    }
+
     async fn start(database_url: &str, db: Option<TestDatabase>, vars: &[(&str, &str)]) -> Self {
+        Self::launch(database_url, db, vars, false).await
+    }
+
+    async fn launch(
+        database_url: &str,
+        db: Option<TestDatabase>,
+        vars: &[(&str, &str)],
+        cold: bool,
+    ) -> Self {
         let site = tempfile::tempdir().expect("site directory");
         let mut env: Vec<(String, String)> = vec![
             ("PORT".into(), "0".into()),
@@ -174,7 +192,17 @@ impl TestApp {
                 .map(|(_, v)| v.clone())
         })
         .expect("test configuration");
-        let app = Application::build(&config).await.expect("app starts");
+        let app = if cold {
+            if !config.database.migrate_on_start {
+                let store = Store::connect(&config.database).await.expect("connect");
+                store.migrate().await.expect("migrate");
+                store.close().await;
+            }
+            Application::start(&config).await
+        } else {
+            Application::build(&config).await
+        };
+        let app = app.expect("app starts");
         let address = app.local_addr();
         let store = app.store();
         let (shutdown, stop) = oneshot::channel::<()>();

@@ -38,6 +38,8 @@ async fn with_the_database_out_of_reach_healthz_answers_and_readyz_says_waking()
         &[
             ("DATABASE_URL", url.as_str()),
             ("DATABASE_ACQUIRE_TIMEOUT_SECS", "1"),
+            // As on App Runner: migrations at start-up, in the background.
+            ("MIGRATE_ON_START", "true"),
         ],
     )
     .await;

@@ -1,0 +1,92 @@
+//! `POST /internal/events` (`INTERNAL_EVENTS=lambda`): the events the Lambda Web Adapter passes
+//! through (`AWS_LWA_PASS_THROUGH_PATH`), as a `POST` whose body is the event's JSON:
+//! `{"mealvote":"migrate"}` from the deploy step, `{"mealvote":"finalize-due"}` from the
+//! EventBridge Scheduler, which invokes the function directly with IAM. No shared secret: the
+//! adapter adds `x-amzn-request-context` to every request that came through API Gateway and to
+//! none of these, so a request carrying it came from the internet and is refused.
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use crate::{auth::client_ip::LAMBDA_REQUEST_CONTEXT, config::Config, store::Store};
+
+pub const ROUTE: &str = "/internal/events";
+
+#[derive(Clone)]
+struct LambdaEvents {
+    store: Store,
+    batch: u32,
+    /// The webhook client; `None` when `WEBHOOKS_ENABLED=false`.
+    webhooks: Option<crate::webhooks::Sender>,
+}
+
+/// The route, outside the wait for the schema: the migration event is what makes it current.
+pub fn routes<S>(config: &Config, store: Store) -> Router<S> {
+    Router::new()
+        .route(ROUTE, axum::routing::post(receive))
+        .with_state(LambdaEvents {
+            store,
+            batch: config.finalize_batch,
+            webhooks: config
+                .webhooks_enabled
+                .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private)),
+        })
+}
+
+/// An event this server understands: `{"mealvote": "<verb>"}`.
+#[derive(Debug, Deserialize)]
+struct Event {
+    mealvote: String,
+}
+
+const EXPECTED: &str = r#"expected {"mealvote":"migrate"} or {"mealvote":"finalize-due"}"#;
+
+async fn receive(State(events): State<LambdaEvents>, headers: HeaderMap, body: Bytes) -> Response {
+    if headers.contains_key(LAMBDA_REQUEST_CONTEXT) {
+        tracing::warn!("internal event refused: it came through API Gateway");
+        return (
+            StatusCode::FORBIDDEN,
+            "internal events come from the Lambda runtime, never over HTTP",
+        )
+            .into_response();
+    }
+    let Ok(event) = serde_json::from_slice::<Event>(&body) else {
+        return (StatusCode::BAD_REQUEST, EXPECTED).into_response();
+    };
+    match event.mealvote.as_str() {
+        "migrate" => migrate(&events.store).await,
+        "finalize-due" => {
+            super::finalize::run_batch(&events.store, events.webhooks.as_ref(), events.batch).await
+        }
+        other => (
+            StatusCode::BAD_REQUEST,
+            format!("unknown event {other:?}: {EXPECTED}"),
+        )
+            .into_response(),
+    }
+}
+
+/// The deploy step's migration: 200 when the schema is current; 500 with the reason in the log
+/// (the deploy script fails and shows the function's log) otherwise.
+async fn migrate(store: &Store) -> Response {
+    match store.migrate().await {
+        Ok(()) => {
+            tracing::info!("migrations applied");
+            Json(serde_json::json!({ "migrated": true })).into_response()
+        }
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "database migration failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "database migration failed",
+            )
+                .into_response()
+        }
+    }
+}
