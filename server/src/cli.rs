@@ -97,7 +97,9 @@ async fn migrate() -> anyhow::Result<()> {
 }
 
 async fn apply_migrations(config: &Config) -> anyhow::Result<()> {
-    let store = Store::connect(&config.database).await?;
+    // Lazily: with IAM authentication the first connection may need the `rds_iam` grant that
+    // migrating makes first (`store::iam_bootstrap`).
+    let store = Store::connect_lazy(&config.database)?;
     store.migrate().await?;
     tracing::info!(
         database = config.database.url.redacted(),

@@ -14,6 +14,7 @@ mod departures;
 mod dishes;
 mod households;
 pub mod iam;
+pub mod iam_bootstrap;
 mod invites;
 mod notifications;
 mod outbox;
@@ -28,6 +29,7 @@ mod sessions;
 use std::{sync::Arc, time::Instant};
 
 use app::error::InviteProblem;
+use secrecy::SecretString;
 use sqlx::{Any, AnyPool, Transaction, any::AnyPoolOptions, pool::PoolConnection};
 
 use crate::config::{DatabaseConfig, Engine};
@@ -123,6 +125,9 @@ pub struct Store {
     health: Arc<pool::PoolHealth>,
     /// `DATABASE_IAM_AUTH=true`: the signer of each new connection's token.
     iam: Option<Arc<iam::IamAuth>>,
+    /// `DATABASE_IAM_AUTH=true`: the settings for the one-time `rds_iam` grant that precedes
+    /// migrating (`iam_bootstrap`).
+    bootstrap: Option<Arc<DatabaseConfig>>,
 }
 
 impl Store {
@@ -167,6 +172,7 @@ impl Store {
             rate_limit_key: Arc::default(),
             health,
             iam,
+            bootstrap: config.iam_auth.then(|| Arc::new(config.clone())),
         })
     }
 
@@ -222,6 +228,20 @@ impl Store {
 
     /// Applies every pending migration, each in its own transaction.
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.migrate_bootstrapped(None).await
+    }
+
+    /// [`Self::migrate`], after the one-time `rds_iam` grant when IAM authentication is on and a
+    /// bootstrap password is known: `password` (Lambda's migrate event) or
+    /// `DATABASE_BOOTSTRAP_PASSWORD`.
+    pub async fn migrate_bootstrapped(
+        &self,
+        password: Option<&SecretString>,
+    ) -> Result<(), StoreError> {
+        if let Some(config) = &self.bootstrap {
+            let password = password.or(config.bootstrap_password.as_ref());
+            iam_bootstrap::grant_rds_iam(config, password).await?;
+        }
         self.sign_in().await?;
         MIGRATOR.run(&self.pool).await?;
         Ok(())

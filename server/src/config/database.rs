@@ -30,6 +30,9 @@ pub struct DatabaseConfig {
     /// Default: on for SQLite (a local file nobody else migrates), off for PostgreSQL, where
     /// migrating is a deploy step (`mealvote migrate`), so a cold start wakes nothing.
     pub migrate_on_start: bool,
+    /// `DATABASE_BOOTSTRAP_PASSWORD`: with IAM authentication, the database user's password for the
+    /// one-time `rds_iam` grant before migrating (`store::iam_bootstrap`); dead once granted.
+    pub bootstrap_password: Option<SecretString>,
 }
 
 impl DatabaseConfig {
@@ -43,6 +46,7 @@ impl DatabaseConfig {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             check_after_idle: DEFAULT_CHECK_AFTER_IDLE,
             iam_auth: false,
+            bootstrap_password: None,
         }
     }
 }
@@ -113,6 +117,7 @@ pub(super) fn from_env<F: Fn(&str) -> Option<String>>(
         idle_timeout: Duration::from_secs(idle_timeout),
         check_after_idle: Duration::from_secs(check_after_idle),
         iam_auth,
+        bootstrap_password: env.secret("DATABASE_BOOTSTRAP_PASSWORD")?,
     })
 }
 

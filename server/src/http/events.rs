@@ -12,6 +12,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
+use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::{auth::client_ip::LAMBDA_REQUEST_CONTEXT, config::Config, store::Store};
@@ -39,10 +40,14 @@ pub fn routes<S>(config: &Config, store: Store) -> Router<S> {
         })
 }
 
-/// An event this server understands: `{"mealvote": "<verb>"}`.
-#[derive(Debug, Deserialize)]
+/// An event this server understands: `{"mealvote": "<verb>"}`; the deploy step's migrate event
+/// may carry the one-time `bootstrap_password` for the `rds_iam` grant (`store::iam_bootstrap`).
+/// No `Debug`: the password must never reach a log.
+#[derive(Deserialize)]
 struct Event {
     mealvote: String,
+    #[serde(default)]
+    bootstrap_password: Option<String>,
 }
 
 const EXPECTED: &str = r#"expected {"mealvote":"migrate"} or {"mealvote":"finalize-due"}"#;
@@ -50,43 +55,55 @@ const EXPECTED: &str = r#"expected {"mealvote":"migrate"} or {"mealvote":"finali
 async fn receive(State(events): State<LambdaEvents>, headers: HeaderMap, body: Bytes) -> Response {
     if headers.contains_key(LAMBDA_REQUEST_CONTEXT) {
         tracing::warn!("internal event refused: it came through API Gateway");
-        return (
+        return refused(
             StatusCode::FORBIDDEN,
             "internal events come from the Lambda runtime, never over HTTP",
-        )
-            .into_response();
+        );
     }
     let Ok(event) = serde_json::from_slice::<Event>(&body) else {
-        return (StatusCode::BAD_REQUEST, EXPECTED).into_response();
+        return refused(StatusCode::BAD_REQUEST, EXPECTED);
     };
     match event.mealvote.as_str() {
-        "migrate" => migrate(&events.store).await,
+        "migrate" => {
+            let password = event.bootstrap_password.map(SecretString::from);
+            migrate(&events.store, password.as_ref()).await
+        }
         "finalize-due" => {
             super::finalize::run_batch(&events.store, events.webhooks.as_ref(), events.batch).await
         }
-        other => (
+        other => refused(
             StatusCode::BAD_REQUEST,
-            format!("unknown event {other:?}: {EXPECTED}"),
-        )
-            .into_response(),
+            &format!("unknown event {other:?}: {EXPECTED}"),
+        ),
     }
 }
 
-/// The deploy step's migration: 200 when the schema is current; 500 with the reason in the log
-/// (the deploy script fails and shows the function's log) otherwise.
-async fn migrate(store: &Store) -> Response {
-    match store.migrate().await {
+/// The answer to an event that did not run: `{"ok": false, "error": …}`. The Web Adapter hands
+/// the body back as the invocation's result and a status alone would be lost, so the deploy step
+/// reads `ok`.
+fn refused(status: StatusCode, error: &str) -> Response {
+    (
+        status,
+        Json(serde_json::json!({ "ok": false, "error": error })),
+    )
+        .into_response()
+}
+
+/// The deploy step's migration: 200 `{"ok": true, "migrated": true}` when the schema is current;
+/// 500 `{"ok": false, …}` with the reason in the log (the deploy script fails and shows the
+/// function's log) otherwise.
+async fn migrate(store: &Store, bootstrap_password: Option<&SecretString>) -> Response {
+    match store.migrate_bootstrapped(bootstrap_password).await {
         Ok(()) => {
             tracing::info!("migrations applied");
-            Json(serde_json::json!({ "migrated": true })).into_response()
+            Json(serde_json::json!({ "ok": true, "migrated": true })).into_response()
         }
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "database migration failed");
-            (
+            refused(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "database migration failed",
             )
-                .into_response()
         }
     }
 }

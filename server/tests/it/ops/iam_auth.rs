@@ -74,3 +74,78 @@ fn without_a_region_the_failure_names_it() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("AWS_REGION"), "{stderr}");
 }
+
+/// The deploy step's one-time `rds_iam` grant: with a bootstrap password, `mealvote migrate`
+/// connects once with it, grants `rds_iam` when the server has that role (RDS and Aurora do; a
+/// plain PostgreSQL does not, and the step then carries on), and migrates over IAM tokens. The
+/// password never reaches the output.
+#[tokio::test]
+async fn migrate_grants_rds_iam_once_with_the_bootstrap_password() {
+    const PASSWORD: &str = "bootstrap-password-0123456789abcdefXYZ";
+    let db = TestDatabase::postgres().await;
+    let migrate = || {
+        let output = Command::new(mealvote_bin())
+            .arg("migrate")
+            .env_clear()
+            .env("DATABASE_URL", &db.url)
+            .env("DATABASE_IAM_AUTH", "true")
+            .env("DATABASE_BOOTSTRAP_PASSWORD", PASSWORD)
+            .env("RUST_LOG", "info")
+            .envs(AWS.iter().copied())
+            .output()
+            .expect("run mealvote migrate");
+        let everything = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.status.success(), "{everything}");
+        assert!(
+            !everything.contains(PASSWORD),
+            "the password in {everything}"
+        );
+        everything
+    };
+    let admin = server::store::Store::connect(&db.config()).await.unwrap();
+    let role_exists = || async {
+        sqlx::query_scalar::<_, i64>(
+            "select cast(count(*) as bigint) from pg_roles where rolname = 'rds_iam'",
+        )
+        .fetch_one(admin.pool())
+        .await
+        .unwrap()
+            == 1
+    };
+    // This machine's PostgreSQL has no rds_iam role unless a test made one: then it is not ours
+    // to create or drop, and only the grant half below is checked.
+    let ours = !role_exists().await;
+    if ours {
+        let first = migrate();
+        assert!(first.contains("no rds_iam role"), "{first}");
+        sqlx::query("create role rds_iam")
+            .execute(admin.pool())
+            .await
+            .unwrap();
+    }
+    let second = migrate();
+    let granted: i64 = sqlx::query_scalar(
+        "select cast(count(*) as bigint) from pg_auth_members m \
+         join pg_roles r on r.oid = m.roleid where r.rolname = 'rds_iam' \
+         and m.member = (select oid from pg_roles where rolname = current_user)",
+    )
+    .fetch_one(admin.pool())
+    .await
+    .unwrap();
+    if ours {
+        sqlx::query("revoke rds_iam from current_user")
+            .execute(admin.pool())
+            .await
+            .unwrap();
+        sqlx::query("drop role rds_iam")
+            .execute(admin.pool())
+            .await
+            .unwrap();
+    }
+    assert!(second.contains("granted rds_iam"), "{second}");
+    assert_eq!(granted, 1, "the user holds rds_iam after the bootstrap");
+}

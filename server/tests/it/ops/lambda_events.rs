@@ -69,7 +69,7 @@ async fn a_migrate_event_applies_the_schema() {
     assert_eq!(migrated.status(), StatusCode::OK);
     assert_eq!(
         migrated.json::<serde_json::Value>().await.unwrap(),
-        serde_json::json!({ "migrated": true })
+        serde_json::json!({ "ok": true, "migrated": true })
     );
     let refused = event(&app, r#"{"mealvote":"migrate"}"#, true).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
