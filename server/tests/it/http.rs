@@ -8,6 +8,7 @@ mod calendar;
 mod closing;
 mod csrf;
 mod households;
+mod lot_salt;
 mod notifications;
 mod offline;
 mod pages;
