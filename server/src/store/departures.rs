@@ -5,8 +5,9 @@
 //!   it again; the remaining admins are told in a notification;
 //! - a member who is removed or leaves: their ballots on slots still open stop counting (ballots
 //!   of closed slots stay in those slots' ballot files), and a slot on which everyone still
-//!   expected has now voted closes. A slot past its deadline is not open, closed or not: it is
-//!   closed first, with every ballot it had at the deadline ([`settle_due_in`]);
+//!   expected has now voted closes. A slot past its deadline is no longer open even when nothing
+//!   has closed it yet: it is closed first, with every ballot it had at the deadline
+//!   ([`settle_due_in`]);
 //! - a member removed by an admin: the removal is recorded, so no invite made before it lets them
 //!   back in ([`removed_since`]).
 

@@ -7,6 +7,7 @@ mod authorization;
 mod calendar;
 mod closing;
 mod csrf;
+mod deadline_removal;
 mod households;
 mod lot_salt;
 mod notifications;
