@@ -48,7 +48,7 @@ pub use error::{BallotLabel, TallyError};
 pub use explain::{Explanation, Link, PairExplanation, PathWitness};
 pub use ids::{BallotId, CandidateId};
 pub use recount::{RecountOutput, Table, recount};
-pub use seed::{Seed, SeedError, derive_seed};
+pub use seed::{Seed, SeedError, derive_salted_seed, derive_seed};
 pub use strength::Strength;
 pub use tie_break::{Decider, FinalResult, Separation, TieBreak, TieDecision};
 pub use variant::{UnknownVariant, Variant};

@@ -83,9 +83,12 @@ impl Sender {
 }
 
 /// The HTTP client's settings: rustls, no redirects (a receiver's redirect is a failed attempt,
-/// so a webhook cannot be bounced to another address), a [`TIMEOUT`] per attempt.
+/// so a webhook cannot be bounced to another address), no proxy from the environment
+/// (`HTTP(S)_PROXY`: the connection must go to the address that was checked, not to whatever
+/// the proxy would reach), a [`TIMEOUT`] per attempt.
 fn client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TIMEOUT)
         .user_agent(concat!("mealvote-webhooks/", env!("CARGO_PKG_VERSION")))
@@ -200,6 +203,7 @@ pub async fn send(sender: &Sender, due: &DueDelivery, now_ms: i64) -> AttemptOut
         Err(Refused::NotPublic) => return AttemptOutcome::Failed("not a public address".into()),
         Err(Refused::Unresolvable) => return AttemptOutcome::Failed("dns".to_owned()),
         Err(Refused::NoHost) => return AttemptOutcome::Failed("address".to_owned()),
+        Err(Refused::Port) => return AttemptOutcome::Failed("port".to_owned()),
     };
     let client = match url.host() {
         Some(url::Host::Domain(name)) => match client_builder().resolve(name, address).build() {

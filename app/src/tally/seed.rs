@@ -93,14 +93,37 @@ impl fmt::Debug for Seed {
 /// `0x04 ‖ M` (each little-endian), where `M` is `docs/tally.md`'s seed message: the slot id, the
 /// close time and every counted ballot's id and ranks, in an order that ignores input order.
 pub fn derive_seed(slot_id: &str, closed_at_ms: i64, election: &Election) -> Seed {
-    let message = seed_message(slot_id, closed_at_ms, election);
+    seed_of([0x03, 0x04], &seed_message(slot_id, closed_at_ms, election))
+}
+
+/// [`derive_seed`] with a secret salt committed into it (docs/tally.md "The seed"): bytes 0–7 are
+/// SipHash-2-4 under the all-zero key of `0x05 ‖ field(salt) ‖ M` and bytes 8–15 of
+/// `0x06 ‖ field(salt) ‖ M`. Without the salt, everything in `M` is visible to the voters before a
+/// slot closes, so the last of them could compute the lot for each ballot they might save and
+/// save the one it favours; the salt is kept from them until the result is out, then published
+/// with it, so anyone can still re-derive the seed. Other tags than the unsalted seed's, so no
+/// salted message reads as an unsalted one.
+pub fn derive_salted_seed(
+    slot_id: &str,
+    closed_at_ms: i64,
+    election: &Election,
+    salt: &str,
+) -> Seed {
+    let mut message = field(salt);
+    message.extend(seed_message(slot_id, closed_at_ms, election));
+    seed_of([0x05, 0x06], &message)
+}
+
+/// Bytes 0–7: SipHash-2-4 under the all-zero key of `tags[0] ‖ message`; bytes 8–15: of
+/// `tags[1] ‖ message`; each little-endian.
+fn seed_of(tags: [u8; 2], message: &[u8]) -> Seed {
     let half = |tag: u8| {
         let tagged: Vec<u8> = [tag].into_iter().chain(message.iter().copied()).collect();
         siphash24((0, 0), &tagged).to_le_bytes()
     };
     let mut bytes = [0; 16];
-    bytes[..8].copy_from_slice(&half(0x03));
-    bytes[8..].copy_from_slice(&half(0x04));
+    bytes[..8].copy_from_slice(&half(tags[0]));
+    bytes[8..].copy_from_slice(&half(tags[1]));
     Seed(bytes)
 }
 
@@ -211,6 +234,27 @@ mod tests {
         let changed: [(&str, &[&str]); 2] = [("ann", &["B", "A"]), ("bob", &["C"])];
         assert_ne!(
             derive_seed("slot-1", 1_700_000_000_000, &election(&changed)),
+            seed
+        );
+    }
+
+    #[test]
+    fn a_salted_seed_is_the_documented_example_and_depends_on_the_salt() {
+        let ballots: [(&str, &[&str]); 2] = [("ann", &["A", "B"]), ("bob", &["C"])];
+        let at = 1_700_000_000_000;
+        let salt = "00112233445566778899aabbccddeeff";
+        let seed = derive_salted_seed("slot-1", at, &election(&ballots), salt);
+        // docs/tally.md's example, computed independently of this code.
+        assert_eq!(seed.to_string(), "be986c02427ef9215c71414a76d86dc7");
+        assert_ne!(seed, derive_seed("slot-1", at, &election(&ballots)));
+        let other_salt = "00112233445566778899aabbccddeefe";
+        assert_ne!(
+            derive_salted_seed("slot-1", at, &election(&ballots), other_salt),
+            seed
+        );
+        let changed: [(&str, &[&str]); 2] = [("ann", &["B", "A"]), ("bob", &["C"])];
+        assert_ne!(
+            derive_salted_seed("slot-1", at, &election(&changed), salt),
             seed
         );
     }

@@ -13,6 +13,8 @@ use app::tally::{
     self, RecountOutput, Seed, SeedError, TallyError, TallyInput, UnknownVariant, Variant,
 };
 
+use crate::closing::count::BallotFile;
+
 #[derive(clap::Args, Debug)]
 pub struct TallyArgs {
     /// The ballot file (JSON: `candidates`, `ballots`, optional `variant`); stdin when absent or `-`.
@@ -23,6 +25,10 @@ pub struct TallyArgs {
     /// Tie-break seed, 32 hex digits: adds the tie-broken `order`, its record and explanation.
     #[arg(long)]
     seed: Option<String>,
+    /// Like --seed, with the seed derived from the file itself (a mealvote ballot file: its
+    /// `slot`, `closed_at_ms`, `salt` and ballots); refused when the file's `seed` is another.
+    #[arg(long, conflicts_with = "seed")]
+    derive_seed: bool,
 }
 
 /// Invalid input, each message on one line.
@@ -44,6 +50,18 @@ enum InputError {
     Seed(#[from] SeedError),
     #[error(transparent)]
     Tally(#[from] TallyError),
+    #[error(
+        "the file's seed is {stated}, but its slot, close time, salt and ballots give {derived}"
+    )]
+    SeedMismatch { stated: Seed, derived: Seed },
+}
+
+/// How the tie-break seed is chosen.
+enum SeedFrom {
+    None,
+    Given(Seed),
+    /// Derived from the ballot file ([`BallotFile::derived_seed`]).
+    File,
 }
 
 pub fn run(args: TallyArgs) -> ExitCode {
@@ -66,7 +84,11 @@ pub fn run(args: TallyArgs) -> ExitCode {
 fn recount(args: &TallyArgs) -> Result<RecountOutput, InputError> {
     // Flags first, so a typo is reported before a large file is read.
     let variant = args.variant.as_deref().map(str::parse).transpose()?;
-    let seed = args.seed.as_deref().map(str::parse).transpose()?;
+    let seed = match args.seed.as_deref().map(str::parse).transpose()? {
+        Some(seed) => SeedFrom::Given(seed),
+        None if args.derive_seed => SeedFrom::File,
+        None => SeedFrom::None,
+    };
     let (source_name, text) = read(args.file.as_deref())?;
     count(source_name, &text, variant, seed)
 }
@@ -90,10 +112,27 @@ fn count(
     source_name: String,
     text: &str,
     variant: Option<Variant>,
-    seed: Option<Seed>,
+    seed: SeedFrom,
 ) -> Result<RecountOutput, InputError> {
-    let input: TallyInput =
-        serde_json::from_str(text).map_err(|error| InputError::Json { source_name, error })?;
+    let json = |error| InputError::Json { source_name, error };
+    let (input, seed) = match seed {
+        SeedFrom::None => (
+            serde_json::from_str::<TallyInput>(text).map_err(json)?,
+            None,
+        ),
+        SeedFrom::Given(seed) => (serde_json::from_str(text).map_err(json)?, Some(seed)),
+        SeedFrom::File => {
+            let file: BallotFile = serde_json::from_str(text).map_err(json)?;
+            let derived = file.derived_seed()?;
+            if derived != file.seed {
+                return Err(InputError::SeedMismatch {
+                    stated: file.seed,
+                    derived,
+                });
+            }
+            (file.input, Some(derived))
+        }
+    };
     Ok(tally::recount(&input, variant, seed)?)
 }
 
@@ -124,7 +163,12 @@ mod tests {
         let seed: Seed = "000102030405060708090a0b0c0d0e0f"
             .parse()
             .expect("a valid seed");
-        let output = count("test".into(), ONE_BALLOT, Some(Variant::Margin), Some(seed));
+        let output = count(
+            "test".into(),
+            ONE_BALLOT,
+            Some(Variant::Margin),
+            SeedFrom::Given(seed),
+        );
         let json = serde_json::to_value(output.expect("valid input")).expect("serializes");
         assert_eq!(json["variant"], "margin");
         assert_eq!(json["winners"], json!(["A"]));
@@ -136,8 +180,52 @@ mod tests {
     }
 
     #[test]
+    fn a_ballot_files_seed_is_derived_from_it_and_a_changed_seed_or_salt_is_refused() {
+        let file = json!({
+            "candidates": ["A", "B"],
+            "ballots": [{"id": "ann", "ranking": [["A"]]}, {"id": "bob", "ranking": [["B"]]}],
+            "variant": "winning_lex",
+            "slot": "slot-1",
+            "closed_at_ms": 1_700_000_000_000_i64,
+            "seed": "00000000000000000000000000000000",
+            "salt": "00112233445566778899aabbccddeeff",
+            "options": {"A": "Soup", "B": "Pasta"},
+        });
+        let parsed: BallotFile = serde_json::from_value(file.clone()).unwrap();
+        let derived = parsed.derived_seed().unwrap();
+        let mut honest = file.clone();
+        honest["seed"] = json!(derived.to_string());
+        let output = count("f".into(), &honest.to_string(), None, SeedFrom::File);
+        let json = serde_json::to_value(output.expect("the seed derives")).unwrap();
+        assert_eq!(json["tie_break"]["seed"], derived.to_string());
+        assert_eq!(json["order"].as_array().map(Vec::len), Some(2));
+
+        // The stated seed is checked against the file, so a salt or seed changed after the close
+        // is caught: either one alone no longer matches.
+        let error = count("f".into(), &file.to_string(), None, SeedFrom::File);
+        let error = message(error.expect_err("a seed that does not derive"));
+        assert!(error.starts_with("the file's seed is 00000000"), "{error}");
+        let mut resalted = honest.clone();
+        resalted["salt"] = json!("ffffffffffffffffffffffffffffffff");
+        let error = count("f".into(), &resalted.to_string(), None, SeedFrom::File);
+        assert!(matches!(error, Err(InputError::SeedMismatch { .. })));
+
+        let error = count("f".into(), ONE_BALLOT, None, SeedFrom::File);
+        let error = message(error.expect_err("not a mealvote ballot file"));
+        assert!(
+            error.starts_with("f is not a ballot file: missing field"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn bad_json_and_unknown_options_are_named_in_one_line() {
-        let error = count("votes.json".into(), "{\"candidates\": [", None, None);
+        let error = count(
+            "votes.json".into(),
+            "{\"candidates\": [",
+            None,
+            SeedFrom::None,
+        );
         let error = message(error.expect_err("truncated JSON"));
         assert!(
             error.starts_with("votes.json is not a ballot file: EOF"),
@@ -145,7 +233,8 @@ mod tests {
         );
 
         let unknown = r#"{"candidates": ["A"], "ballots": [{"ranking": [["Z"]]}]}"#;
-        let error = message(count("votes.json".into(), unknown, None, None).expect_err("Z"));
+        let error =
+            message(count("votes.json".into(), unknown, None, SeedFrom::None).expect_err("Z"));
         assert_eq!(error, r#"ballot #1 names unknown option "Z""#);
     }
 
@@ -155,6 +244,7 @@ mod tests {
             file: Some(PathBuf::from("/nonexistent/ballots.json")),
             variant: Some(variant.into()),
             seed: Some(seed.into()),
+            derive_seed: false,
         };
         let zeros = "0".repeat(32);
         let error = message(recount(&args("borda", &zeros)).expect_err("borda"));

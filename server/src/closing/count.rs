@@ -25,8 +25,34 @@ pub struct BallotFile {
     pub slot: SlotId,
     pub closed_at_ms: i64,
     pub seed: Seed,
+    /// The secret drawn when the slot closed and committed into its seed
+    /// ([`tally::derive_salted_seed`]); absent from files closed before there was one, whose seed
+    /// is [`tally::derive_seed`]'s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
     /// Option id → dish name.
     pub options: BTreeMap<String, String>,
+}
+
+impl BallotFile {
+    /// The seed derived from the file itself: its slot, close time, salt (when it has one) and
+    /// ballots. It equals [`Self::seed`] for every file a close wrote.
+    pub fn derived_seed(&self) -> Result<Seed, tally::TallyError> {
+        let election = Election::try_from(&self.input)?;
+        let slot = self.slot.as_str();
+        Ok(match &self.salt {
+            Some(salt) => tally::derive_salted_seed(slot, self.closed_at_ms, &election, salt),
+            None => tally::derive_seed(slot, self.closed_at_ms, &election),
+        })
+    }
+}
+
+/// A fresh salt for a closing slot's seed: 16 random bytes as 32 hex digits. Drawn at the close,
+/// so before it nobody (no page, export or server function) can know it.
+pub(crate) fn new_salt() -> Result<String, StoreError> {
+    let mut bytes = [0_u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| StoreError::Corrupt("salt (no randomness)"))?;
+    Ok(crate::digest::hex(&bytes))
 }
 
 /// The counted result of one slot's ballots, ready to store.
@@ -39,11 +65,13 @@ pub(crate) struct Counted {
     pub digest: String,
 }
 
-/// Counts the slot's ballots with the shared tally. Ranked ids that are not (or no longer) the
-/// slot's options are dropped, so a ballot always counts for what it says about the options.
+/// Counts the slot's ballots with the shared tally, the lot seeded with `salt` committed in.
+/// Ranked ids that are not (or no longer) the slot's options are dropped, so a ballot always
+/// counts for what it says about the options.
 pub(crate) fn count_ballots(
     slot: &str,
     closed_at_ms: i64,
+    salt: &str,
     options: &[(String, String)],
     ballots: &[(String, String)],
 ) -> Result<Counted, StoreError> {
@@ -78,7 +106,7 @@ pub(crate) fn count_ballots(
         tracing::error!(%error, slot, "stored ballots do not make an election");
         StoreError::Corrupt("ballots.ranking")
     })?;
-    let seed = tally::derive_seed(slot, closed_at_ms, &election);
+    let seed = tally::derive_salted_seed(slot, closed_at_ms, &election, salt);
     let (order, tie_break, by_lot) = if input.ballots.is_empty() {
         (Vec::new(), "null".to_owned(), false)
     } else {
@@ -97,6 +125,7 @@ pub(crate) fn count_ballots(
         slot: SlotId::from_stored(slot.to_owned()),
         closed_at_ms,
         seed,
+        salt: Some(salt.to_owned()),
         options: options.iter().cloned().collect(),
     };
     let export = serde_json::to_string_pretty(&file)

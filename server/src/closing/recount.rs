@@ -28,6 +28,9 @@ pub fn outcome_view(
     if file.seed != stored.seed || file.slot != stored.slot {
         return Err(disagrees("the ballot file names another seed or slot"));
     }
+    if file.derived_seed().ok() != Some(stored.seed) {
+        return Err(disagrees("the seed does not derive from the ballot file"));
+    }
     let order: Vec<&str> = stored.order.iter().map(OptionId::as_str).collect();
     if stored.winner.as_ref().map(OptionId::as_str) != order.first().copied() {
         return Err(disagrees("the winner is not first in the order"));

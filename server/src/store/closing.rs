@@ -19,7 +19,11 @@ use super::{
     HouseholdAccess, Store, StoreError,
     outbox::{Event, EventKind, record_event},
 };
-use crate::closing::{ClosePath, count::count_ballots, count_closed};
+use crate::closing::{
+    ClosePath,
+    count::{count_ballots, new_salt},
+    count_closed,
+};
 
 /// One slot this call closed (a slot someone else closed first is not reported).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,7 +151,7 @@ pub(super) async fn close_if_due(
     .bind(slot)
     .fetch_all(&mut **tx)
     .await?;
-    let counted = count_ballots(slot, closed_at_ms, &options, &ballots)?;
+    let counted = count_ballots(slot, closed_at_ms, &new_salt()?, &options, &ballots)?;
     let winner = counted.order.first().cloned();
     let order_json = serde_json::to_string(&counted.order)
         .map_err(|_| StoreError::Corrupt("slot_results.final_order"))?;
@@ -233,6 +237,30 @@ const DUE_SLOTS: &str = r"select s.id from slots s join plans p on p.id = s.plan
       and not exists (select 1 from slot_results r where r.slot_id = s.id)
     order by coalesce(s.deadline_at, p.deadline_at), s.id
     limit $3";
+
+/// Closes every slot of `household` that is past its deadline and has no result yet, inside the
+/// caller's transaction (which has taken the household's turn, so its slot turns follow it), with
+/// the ballots and options it had at the deadline. A vote past its deadline is over even if no
+/// request has noticed yet: every write that changes who votes or which ballots stand (a removal,
+/// leaving) calls this before changing anything, so the change cannot reach back into it.
+pub(super) async fn settle_due_in(
+    tx: &mut Transaction<'_, Any>,
+    household: &str,
+    now_ms: i64,
+) -> Result<Vec<Closed>, StoreError> {
+    let due: Vec<String> = sqlx::query_scalar(DUE_SLOTS)
+        .bind(now_ms)
+        .bind(household)
+        .bind(i64::MAX)
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut closed = Vec::new();
+    for slot in &due {
+        lock_slot(tx, slot, None).await?;
+        closed.extend(close_if_due(tx, slot, ClosePath::Lazy, now_ms).await?);
+    }
+    Ok(closed)
+}
 
 impl Store {
     /// Closes one slot if it is due, in a transaction of its own.

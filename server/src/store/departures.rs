@@ -5,7 +5,9 @@
 //!   it again; the remaining admins are told in a notification;
 //! - a member who is removed or leaves: their ballots on slots still open stop counting (ballots
 //!   of closed slots stay in those slots' ballot files), and a slot on which everyone still
-//!   expected has now voted closes;
+//!   expected has now voted closes. A slot past its deadline is no longer open even when nothing
+//!   has closed it yet: it is closed first, with every ballot it had at the deadline
+//!   ([`settle_due_in`]);
 //! - a member removed by an admin: the removal is recorded, so no invite made before it lets them
 //!   back in ([`removed_since`]), nor anyone else under their name ([`name_removed_since`]).
 
@@ -14,7 +16,7 @@ use sqlx::{Any, Transaction};
 
 use super::{
     HouseholdAccess, Store, StoreError,
-    closing::{Closed, close_if_due, lock_slot},
+    closing::{Closed, close_if_due, lock_slot, settle_due_in},
     households::{admin_count, lock_household, require_admin_in, role_in},
     notifications::drop_pending_deliveries,
     outbox::{Event, EventKind, record_event},
@@ -48,6 +50,7 @@ impl Store {
         let role = role_in(&mut tx, access.household_id(), member)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let mut closed = settle_due_in(&mut tx, access.household_id().as_str(), now_ms).await?;
         sqlx::query(r"delete from memberships where household_id = $1 and user_id = $2")
             .bind(access.household_id().as_str())
             .bind(member.as_str())
@@ -62,7 +65,7 @@ impl Store {
         if role == Role::Admin {
             end_admin_access(&mut tx, &departure, now_ms).await?;
         }
-        let closed = drop_open_ballots(&mut tx, &departure, now_ms).await?;
+        closed.extend(drop_open_ballots(&mut tx, &departure, now_ms).await?);
         tx.commit().await?;
         closed.iter().for_each(count_closed);
         Ok(())
@@ -142,6 +145,7 @@ impl Store {
             if role == Role::Admin && admin_count(&mut tx, access).await? <= 1 {
                 return Err(StoreError::LastAdmin);
             }
+            closed = settle_due_in(&mut tx, access.household_id().as_str(), now_ms).await?;
             sqlx::query(r"delete from memberships where household_id = $1 and user_id = $2")
                 .bind(access.household_id().as_str())
                 .bind(access.user_id().as_str())
@@ -155,7 +159,7 @@ impl Store {
             if role == Role::Admin {
                 end_admin_access(&mut tx, &departure, now_ms).await?;
             }
-            closed = drop_open_ballots(&mut tx, &departure, now_ms).await?;
+            closed.extend(drop_open_ballots(&mut tx, &departure, now_ms).await?);
         }
         tx.commit().await?;
         closed.iter().for_each(count_closed);
@@ -218,22 +222,26 @@ pub(super) async fn end_admin_access(
 }
 
 /// Drops `person`'s ballots on the household's open slots and closes each open slot on which
-/// everyone still expected has now voted. Call after their membership row is gone.
+/// everyone still expected has now voted. Call after their membership row is gone, and after
+/// [`settle_due_in`]: a slot past its deadline keeps its ballots even if that did not close it.
 pub(super) async fn drop_open_ballots(
     tx: &mut Transaction<'_, Any>,
     departure: &Departure<'_>,
     now_ms: i64,
 ) -> Result<Vec<Closed>, StoreError> {
     // Every open slot with a ballot: the person's own to drop, or others' that may now be all the
-    // vote waits for. (A slot nobody voted on cannot close early.)
+    // vote waits for. (A slot nobody voted on cannot close early.) Open means no result and the
+    // deadline ahead.
     let slots: Vec<String> = sqlx::query_scalar(
         r"select s.id from slots s join plans p on p.id = s.plan_id
           where p.household_id = $1
+            and coalesce(s.deadline_at, p.deadline_at) > $2
             and not exists (select 1 from slot_results r where r.slot_id = s.id)
             and exists (select 1 from ballots b where b.slot_id = s.id)
           order by s.id",
     )
     .bind(departure.household)
+    .bind(now_ms)
     .fetch_all(&mut **tx)
     .await?;
     let mut closed = Vec::new();

@@ -4,8 +4,12 @@
 //! make itself admin of a household and have the server send requests into its own network: to
 //! 127.0.0.1, a private range, or a cloud metadata service (server-side request forgery).
 //!
-//! `WEBHOOKS_ALLOW_PRIVATE=true` lifts the address rule, for a receiver on the same machine or
-//! network during development and tests.
+//! Only the standard https port, 443, is allowed: any other would let a webhook knock on a
+//! public host's other services. An IPv6 address that carries an IPv4 address (mapped,
+//! compatible, translated, 6to4, NAT64, Teredo) is judged by the IPv4 address it reaches.
+//!
+//! `WEBHOOKS_ALLOW_PRIVATE=true` lifts the address and port rules, for a receiver on the same
+//! machine or network during development and tests.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -20,7 +24,12 @@ pub enum Refused {
     Unresolvable,
     #[error("The address needs a host name.")]
     NoHost,
+    #[error("Webhooks must use the standard https port (443): leave the port out of the address.")]
+    Port,
 }
+
+/// The only port a webhook may use unless private addresses are allowed.
+const HTTPS_PORT: u16 = 443;
 
 /// The address to connect to for `url`: every address its host resolves to must be public (unless
 /// `allow_private`), and the first is used.
@@ -35,22 +44,27 @@ pub async fn checked_address(url: &Url, allow_private: bool) -> Result<SocketAdd
             .collect(),
     };
     let first = *addresses.first().ok_or(Refused::Unresolvable)?;
-    if allow_private || addresses.iter().all(|address| is_public(address.ip())) {
+    if allow_private {
         Ok(first)
-    } else {
+    } else if !addresses.iter().all(|address| is_public(address.ip())) {
         Err(Refused::NotPublic)
+    } else if port != HTTPS_PORT {
+        Err(Refused::Port)
+    } else {
+        Ok(first)
     }
 }
 
 /// Whether `ip` is an ordinary public internet address: not loopback, private, link-local,
 /// unique-local, shared (CGNAT), multicast, broadcast, documentation, benchmarking, reserved or
-/// unspecified, and for IPv6 also not an IPv4-mapped or -compatible form of such an address.
+/// unspecified; an IPv6 address that carries IPv4 addresses is public only if they all are.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => match embedded_v4(v6) {
-            Some(v4) => is_public_v4(v4),
-            None => is_public_v6(v6),
+            Embedded::One(v4) => is_public_v4(v4),
+            Embedded::Two(server, client) => is_public_v4(server) && is_public_v4(client),
+            Embedded::None => is_public_v6(v6),
         },
     }
 }
@@ -68,30 +82,55 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT), 100.64/10
         || (a == 192 && b == 0 && c == 0) // IETF protocol assignments, 192.0.0/24
         || (a == 198 && (18..20).contains(&b)) // benchmarking, 198.18/15
+        || (a == 192 && b == 88 && c == 99) // 6to4 relay anycast, 192.88.99/24
         || a >= 240) // reserved, 240/4
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let [first, second, third, fourth, ..] = ip.segments();
     !(ip.is_unspecified()
         || ip.is_loopback()
         || ip.is_multicast()
         || (first & 0xfe00) == 0xfc00 // unique local, fc00::/7
         || (first & 0xffc0) == 0xfe80 // link local, fe80::/10
         || (first & 0xffc0) == 0xfec0 // site local (deprecated), fec0::/10
-        || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation, 2001:db8::/32
-        || first == 0x0064 && ip.segments()[1] == 0xff9b) // NAT64, 64:ff9b::/96 (and /48)
+        || first == 0x2001 && second == 0x0db8 // documentation, 2001:db8::/32
+        || first == 0x3fff && (second & 0xf000) == 0 // documentation, 3fff::/20
+        || first == 0x0100 && second == 0 && third == 0 && fourth == 0 // discard-only, 100::/64
+        || first == 0x2001 && second == 0x0002 && third == 0 // benchmarking, 2001:2::/48
+        || first == 0x2001 && matches!(second & 0xfff0, 0x0010 | 0x0020) // ORCHID, 2001:10::/28 and 2001:20::/28
+        // NAT64 beyond the well-known /96 (judged by what it embeds): the local-use
+        // 64:ff9b:1::/48 reaches whatever the operator's translator reaches.
+        || first == 0x0064 && second == 0xff9b)
 }
 
-/// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`) or IPv4-compatible (`::a.b.c.d`)
-/// IPv6 address.
-fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return Some(v4);
-    }
+/// The IPv4 addresses an IPv6 address carries, if any.
+enum Embedded {
+    None,
+    One(Ipv4Addr),
+    /// Teredo: the relay server's address and the client's.
+    Two(Ipv4Addr, Ipv4Addr),
+}
+
+/// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`),
+/// IPv4-translated (`::ffff:0:a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`) or 6to4 (`2002:aabb:ccdd::/48`)
+/// IPv6 address; a Teredo address (`2001:0::/32`) carries two.
+fn embedded_v4(ip: Ipv6Addr) -> Embedded {
     let segments = ip.segments();
-    (segments[..6].iter().all(|s| *s == 0) && !ip.is_unspecified() && !ip.is_loopback())
-        .then(|| ip.to_ipv4().expect("six zero segments"))
+    let v4 = |high: u16, low: u16| Ipv4Addr::from((u32::from(high) << 16) | u32::from(low));
+    let low = v4(segments[6], segments[7]);
+    match segments {
+        [0, 0, 0, 0, 0, 0xffff, ..] => Embedded::One(low),
+        [0, 0, 0, 0, 0xffff, 0, ..] => Embedded::One(low),
+        [0, 0, 0, 0, 0, 0, ..] if !ip.is_unspecified() && !ip.is_loopback() => Embedded::One(low),
+        [0x0064, 0xff9b, 0, 0, 0, 0, ..] => Embedded::One(low),
+        [0x2002, high, low16, ..] => Embedded::One(v4(high, low16)),
+        // The client's address is stored inverted (RFC 4380).
+        [0x2001, 0, server_high, server_low, ..] => {
+            Embedded::Two(v4(server_high, server_low), v4(!segments[6], !segments[7]))
+        }
+        _ => Embedded::None,
+    }
 }
 
 #[cfg(test)]
@@ -137,6 +176,28 @@ mod tests {
             "::ffff:169.254.169.254",
             "::10.0.0.1",
             "64:ff9b::a00:1",
+            // IPv4-translated, 6to4, NAT64 and Teredo spellings of private and local addresses.
+            "::ffff:0:10.0.0.1",
+            "::ffff:0:127.0.0.1",
+            "::ffff:0:169.254.169.254",
+            "2002:a00:1::1",
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            "2002:c0a8:101:1::1",
+            "64:ff9b::127.0.0.1",
+            "64:ff9b::169.254.169.254",
+            "64:ff9b:1::808:808",
+            "64:ff9b:1:2:3:4:808:808",
+            "2001:0:a00:1::f7f7:f7f7", // Teredo through server 10.0.0.1
+            "2001:0:808:808:0:0:80ff:fffe", // Teredo to client 127.0.0.1
+            "2001:0:808:808::f5ff:fffe", // Teredo to client 10.0.0.1
+            "192.88.99.1",
+            "100::1",
+            "2001:2::1",
+            "2001:10::1",
+            "2001:20::1",
+            "3fff::1",
+            "3fff:fff::1",
         ] {
             assert!(!is_public(ip(address)), "{address} must be refused");
         }
@@ -155,6 +216,13 @@ mod tests {
             "2606:4700:4700::1111",
             "2a00:1450:4001:80b::200e",
             "::ffff:8.8.8.8",
+            "::ffff:0:8.8.8.8",
+            "2002:808:808::1",
+            "64:ff9b::8.8.8.8",
+            "2001:0:808:808::f7f7:f7f7", // Teredo, server and client 8.8.8.8
+            "2001:4860:4860::8888",
+            "2001:30::1",
+            "3fff:1000::1",
         ] {
             assert!(is_public(ip(address)), "{address} is public");
         }
@@ -174,6 +242,26 @@ mod tests {
         assert_eq!(
             checked_address(&url("https://1.1.1.1/hook"), false).await,
             Ok("1.1.1.1:443".parse().unwrap())
+        );
+        assert_eq!(
+            checked_address(&url("https://1.1.1.1:443/hook"), false).await,
+            Ok("1.1.1.1:443".parse().unwrap())
+        );
+        for other_port in [
+            "https://1.1.1.1:8443/hook",
+            "https://1.1.1.1:22/",
+            "http://1.1.1.1/",
+        ] {
+            assert_eq!(
+                checked_address(&url(other_port), false).await,
+                Err(Refused::Port),
+                "{other_port}"
+            );
+        }
+        assert_eq!(
+            checked_address(&url("https://[2002:a00:1::1]/hook"), false).await,
+            Err(Refused::NotPublic),
+            "6to4 of 10.0.0.1"
         );
         assert_eq!(
             checked_address(&url("http://127.0.0.1:9/hook"), true).await,

@@ -14,3 +14,4 @@ mod startup;
 mod statements;
 mod traces;
 mod waking;
+mod webhook_proxy;

@@ -341,9 +341,12 @@ async fn the_stored_ballot_file_recounts_to_the_stored_result(db: TestDatabase) 
         .map(|id| id.as_str().to_owned())
         .collect();
     assert_eq!(order, stored);
-    // The seed is the documented derivation from the slot, the close time and the ballots.
+    // The seed is the documented derivation from the slot, the close time, the ballots and the
+    // salt the file reveals.
     let election = tally::Election::try_from(&file.input).unwrap();
-    let seed: Seed = tally::derive_seed(slot.as_str(), outcome.closed_at_ms, &election);
+    let salt = file.salt.as_deref().expect("a new close draws a salt");
+    let seed: Seed =
+        tally::derive_salted_seed(slot.as_str(), outcome.closed_at_ms, &election, salt);
     assert_eq!(seed, outcome.seed);
 }
 
