@@ -21,16 +21,16 @@ const AWS: &[(&str, &str)] = &[
     ("AWS_SESSION_TOKEN", "session-token-example"),
 ];
 
-#[tokio::test]
-async fn migrate_signs_a_token_and_never_logs_it_or_the_keys() {
-    let db = TestDatabase::postgres().await;
+/// Runs `mealvote migrate` on `db` with IAM authentication and the fake credentials, plus `env`;
+/// asserts it succeeded and returns everything it printed.
+fn migrate_with_iam(db: &TestDatabase, env: &[(&str, &str)]) -> String {
     let output = Command::new(mealvote_bin())
         .arg("migrate")
         .env_clear()
         .env("DATABASE_URL", &db.url)
         .env("DATABASE_IAM_AUTH", "true")
-        .env("RUST_LOG", "debug")
         .envs(AWS.iter().copied())
+        .envs(env.iter().copied())
         .output()
         .expect("run mealvote migrate");
     let everything = format!(
@@ -39,6 +39,13 @@ async fn migrate_signs_a_token_and_never_logs_it_or_the_keys() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(output.status.success(), "{everything}");
+    everything
+}
+
+#[tokio::test]
+async fn migrate_signs_a_token_and_never_logs_it_or_the_keys() {
+    let db = TestDatabase::postgres().await;
+    let everything = migrate_with_iam(&db, &[("RUST_LOG", "debug")]);
     assert!(
         everything.contains("signed a database token"),
         "{everything}"
@@ -84,22 +91,13 @@ async fn migrate_grants_rds_iam_once_with_the_bootstrap_password() {
     const PASSWORD: &str = "bootstrap-password-0123456789abcdefXYZ";
     let db = TestDatabase::postgres().await;
     let migrate = || {
-        let output = Command::new(mealvote_bin())
-            .arg("migrate")
-            .env_clear()
-            .env("DATABASE_URL", &db.url)
-            .env("DATABASE_IAM_AUTH", "true")
-            .env("DATABASE_BOOTSTRAP_PASSWORD", PASSWORD)
-            .env("RUST_LOG", "info")
-            .envs(AWS.iter().copied())
-            .output()
-            .expect("run mealvote migrate");
-        let everything = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        let everything = migrate_with_iam(
+            &db,
+            &[
+                ("DATABASE_BOOTSTRAP_PASSWORD", PASSWORD),
+                ("RUST_LOG", "info"),
+            ],
         );
-        assert!(output.status.success(), "{everything}");
         assert!(
             !everything.contains(PASSWORD),
             "the password in {everything}"
