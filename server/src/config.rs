@@ -49,6 +49,11 @@ pub struct Config {
     /// `BALLOT_SAVES_PER_MINUTE` (default `app::quotas::MAX_BALLOT_SAVES_PER_MINUTE`): ballot saves
     /// per member per minute; `scripts/bench` raises it to load the server with one household.
     pub ballot_saves_per_minute: u32,
+    /// `MIN_DEADLINE_LEAD_SECS` (default `app::quotas::MIN_DEADLINE_LEAD_MINUTES`): the shortest
+    /// time from proposing a plan to its deadline. Lowered only for local runs of the prober,
+    /// which needs a deadline seconds away; on a real site the prober is exempt through
+    /// `FINALIZE_SECRET` instead (docs/security.md).
+    pub min_deadline_lead: Duration,
     /// `WEBHOOKS_ENABLED` (default true): whether households' webhooks are delivered. False where
     /// the server cannot reach the internet (App Runner without NAT, docs/architecture.md, decision 1).
     pub webhooks_enabled: bool,
@@ -186,6 +191,11 @@ impl Config {
                 }
                 n => n,
             },
+            min_deadline_lead: Duration::from_secs(env.parse(
+                "MIN_DEADLINE_LEAD_SECS",
+                u64::from(app::quotas::MIN_DEADLINE_LEAD_MINUTES) * 60,
+                "a number of seconds",
+            )?),
             otel: otel::from_env(&env)?,
             metrics_emf: if env.parse("METRICS_EMF", false, "true or false")? {
                 Some(Duration::from_secs(env.seconds_within(

@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, health checks, metrics, static assets,
 //! and the layers every response passes through.
 
+mod body_limit;
 mod calendar;
 mod csrf;
 mod export;
@@ -33,7 +34,10 @@ use tower_http::{
 
 use csrf::SameOrigin;
 use finalize::FinalizeEndpoint;
-pub use finalize::SECRET_HEADER as FINALIZE_SECRET_HEADER;
+pub use finalize::{
+    SECRET_HEADER as FINALIZE_SECRET_HEADER, digest as secret_digest,
+    presents_secret as presents_finalize_secret,
+};
 use metrics::MetricsEndpoint;
 pub use waking::Readiness;
 
@@ -110,10 +114,11 @@ pub fn router(
             unreadable_arguments_are_bad_requests,
         ))
         .layer(axum::middleware::from_fn(request_member::layer))
+        .layer(sessions::layer(state.store.clone(), config.https()))
+        // Outside the session layer, so that it sees the cookie the session layer sets.
         .layer(axum::middleware::from_fn(
             no_store::personal_answers_are_not_stored,
         ))
-        .layer(sessions::layer(state.store.clone(), config.https()))
         .layer(axum::middleware::from_fn_with_state(
             SameOrigin::new(config),
             csrf::reject_cross_site,
@@ -186,6 +191,7 @@ pub fn router(
 /// The layers every response passes through. With `Router::layer` the last one added runs first.
 fn with_layers(router: Router, config: &Config) -> Router {
     let mut router = router
+        .layer(axum::middleware::from_fn(body_limit::refuse_large_bodies))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -151,9 +151,11 @@ async fn through_the_trigger_with_reused_accounts(db: TestDatabase) {
     );
 }
 
-/// Without the secret: the deadline slot closes when the prober reads the plan.
+/// Without the secret: the deadline slot closes when the prober reads the plan. Without the
+/// secret the prober is not exempt from the minimum deadline lead, so this run lowers it as a
+/// local run would (`MIN_DEADLINE_LEAD_SECS`).
 async fn lazily_with_fresh_accounts(db: TestDatabase) {
-    let app = TestApp::spawn_with(db, &[]).await;
+    let app = TestApp::spawn_with(db, &[("MIN_DEADLINE_LEAD_SECS", "0")]).await;
     let output = probe(&app.url(""), &["--keep", "--timeout", "120"], None).await;
     let stdout = assert_passed(&output);
     assert_eq!(
