@@ -5,6 +5,7 @@ mod body_limit;
 mod calendar;
 mod csrf;
 mod export;
+mod feed_cache;
 mod finalize;
 mod metrics;
 mod no_store;
@@ -157,6 +158,7 @@ pub fn router(
                     .public_base_url
                     .as_ref()
                     .map(|url| url.origin().ascii_serialization()),
+                cache: feed_cache::FeedCache::default(),
             })
             .layer(axum::middleware::from_fn_with_state(
                 readiness.clone(),
