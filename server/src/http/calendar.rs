@@ -126,8 +126,12 @@ async fn render_fresh(
         slots.extend(feed.store.calendar_slots(access, &since).await?);
     }
     let origin = feed.origin.clone();
-    let body =
-        tokio::task::spawn_blocking(move || crate::calendar::render(&slots, now, origin.as_deref()))
-            .await?;
+    // Stamped with the hour, not the second: the same data renders the same bytes (and entity
+    // tag) for an hour, so a calendar app's `If-None-Match` can be answered 304.
+    let stamp = now - now.rem_euclid(3_600_000);
+    let body = tokio::task::spawn_blocking(move || {
+        crate::calendar::render(&slots, stamp, origin.as_deref())
+    })
+    .await?;
     Ok(body)
 }

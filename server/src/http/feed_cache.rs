@@ -1,25 +1,22 @@
-//! Rendered calendar feeds, kept for a minute. Calendar apps poll, and a burst of requests for
-//! one feed (three devices, a retrying client, a stranger with a leaked link) must not render
-//! it once each: requests for the same feed wait for one rendering and share it.
+//! Calendar feeds being rendered, shared. Calendar apps poll, and a burst of requests for one
+//! feed (three devices, a retrying client, a stranger with a leaked link) must not render it once
+//! each: a request for a feed that is being rendered waits for that rendering and shares it. A
+//! request that arrives when no rendering is under way renders afresh, so a feed never shows
+//! anything older than the moment it was asked for.
 //!
 //! An entry is keyed by the member *and* the households they belong to at the time of the
 //! request (read fresh for every request, like the token), so a member who leaves or is removed
-//! never gets a household's slots from the cache; a revoked token finds no member and no entry.
-//! Slots that closed or changed within the minute show at the next rendering, as the feed's
-//! `Cache-Control: max-age=300` already allows calendar apps.
+//! never gets a household's slots from another request's rendering.
 
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use tokio::sync::Mutex as AsyncMutex;
 
-/// How long a rendered feed is served again.
-pub const FRESH_FOR: Duration = Duration::from_secs(60);
-/// Feeds kept at most; beyond it, stale ones are dropped, then all (a burst of distinct feeds
-/// renders each at most once per minute either way).
+/// Feeds tracked at most; beyond it, the ones nobody is rendering are forgotten.
 const MAX_ENTRIES: usize = 1_024;
 
 /// A rendered feed with its entity tag.
@@ -41,8 +38,9 @@ impl Rendered {
         }
     }
 
-    fn fresh(&self) -> bool {
-        self.made.elapsed() < FRESH_FOR
+    /// Finished after `arrived`: it was under way when that request came.
+    fn made_since(&self, arrived: Instant) -> bool {
+        self.made >= arrived
     }
 }
 
@@ -55,16 +53,17 @@ pub struct FeedCache {
 }
 
 impl FeedCache {
-    /// The feed under `key`: a fresh kept one, or the one `render` makes (while it runs, other
-    /// requests for the same key wait for it instead of rendering too).
+    /// The feed under `key`: the one rendered while this request waited, or the one `render`
+    /// makes (while it runs, other requests for the same key wait for it instead of rendering).
     pub async fn get_or_render<E, F, Fut>(&self, key: String, render: F) -> Result<Rendered, E>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<String, E>>,
     {
+        let arrived = Instant::now();
         let slot = self.slot(key);
         let mut kept = slot.lock().await;
-        if let Some(rendered) = kept.as_ref().filter(|r| r.fresh()) {
+        if let Some(rendered) = kept.as_ref().filter(|r| r.made_since(arrived)) {
             return Ok(rendered.clone());
         }
         let rendered = Rendered::new(render().await?);
@@ -78,10 +77,7 @@ impl FeedCache {
             return Slot::default();
         };
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
-            entries.retain(|_, slot| {
-                slot.try_lock()
-                    .map_or(true, |kept| kept.as_ref().is_some_and(Rendered::fresh))
-            });
+            entries.retain(|_, slot| slot.try_lock().is_err());
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
@@ -125,5 +121,12 @@ mod tests {
             .await
             .unwrap();
         assert_ne!(other.etag, tags[0], "another set of households is another feed");
+        let later = cache
+            .get_or_render("ada|h1".into(), || async {
+                Ok::<_, ()>("END:VCALENDAR".to_owned())
+            })
+            .await
+            .unwrap();
+        assert_ne!(later.etag, tags[0], "a request after the burst renders afresh");
     }
 }

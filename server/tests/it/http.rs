@@ -2,11 +2,13 @@
 //! and what every response carries.
 
 mod abuse;
+mod abuse_load;
 mod accounts;
 mod authorization;
 mod calendar;
 mod closing;
 mod csrf;
+mod feed_load;
 mod households;
 mod notifications;
 mod offline;

@@ -6,6 +6,7 @@ mod hashing_flood;
 mod metrics_endpoint;
 mod probe;
 mod request_logs;
+mod slow_connections;
 mod startup;
 mod statements;
 mod traces;
