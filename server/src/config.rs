@@ -9,12 +9,14 @@ use leptos::prelude::LeptosOptions;
 use secrecy::SecretString;
 use url::Url;
 
+mod connections;
 mod database;
 mod env;
 mod otel;
 
 use database::MAX_ACQUIRE_TIMEOUT_SECS;
 pub use database::{DEFAULT_ACQUIRE_TIMEOUT, DatabaseConfig, DatabaseUrl, Engine};
+pub use connections::{ConnectionLimits, default_max_connections};
 pub use env::Env;
 pub use otel::{OtelConfig, OtlpProtocol};
 
@@ -32,9 +34,9 @@ pub struct Config {
     /// The address people use to reach the site; an `https` URL turns on HSTS and `Secure` cookies.
     pub public_base_url: Option<Url>,
     pub request_timeout: Duration,
-    /// `MAX_CONNECTIONS` (default `startup::default_max_connections`) and
+    /// `MAX_CONNECTIONS` (default `config::default_max_connections`) and
     /// `HEADER_READ_TIMEOUT_SECS` (default 10): see `startup::connections`.
-    pub connections: crate::startup::ConnectionLimits,
+    pub connections: ConnectionLimits,
     /// Requests arrive through a proxy that sets `X-Forwarded-For` (App Runner): per-IP rate
     /// limits use the address it reports instead of the socket's peer (see `auth::client_ip`).
     pub behind_proxy: bool,
@@ -159,21 +161,7 @@ impl Config {
                 30,
                 "a number of seconds",
             )?),
-            connections: crate::startup::ConnectionLimits {
-                max_connections: match env.parse(
-                    "MAX_CONNECTIONS",
-                    crate::startup::default_max_connections(),
-                    "a number",
-                )? {
-                    0 => return Err(ConfigError::new("MAX_CONNECTIONS", "must be at least 1")),
-                    n => n,
-                },
-                header_read_timeout: Duration::from_secs(env.seconds_within(
-                    "HEADER_READ_TIMEOUT_SECS",
-                    10,
-                    300,
-                )?),
-            },
+            connections: connections::from_env(&env)?,
             behind_proxy: env.parse("BEHIND_PROXY", false, "true or false")?,
             webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
             webhooks_allow_private: env.parse("WEBHOOKS_ALLOW_PRIVATE", false, "true or false")?,

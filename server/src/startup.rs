@@ -7,10 +7,8 @@ use std::{future::Future, net::SocketAddr, time::Duration};
 use axum::serve::{ListenerExt, TapIo};
 use tokio::net::{TcpListener, TcpStream};
 
-pub use connections::{ConnectionLimits, default_max_connections};
-
 use crate::{
-    config::Config,
+    config::{Config, ConnectionLimits},
     http::{self, Readiness},
     store::{Store, StoreError},
 };

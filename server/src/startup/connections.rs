@@ -25,12 +25,7 @@ use tokio::{
     sync::{Semaphore, watch},
 };
 
-/// How many connections may be open at once and how long a request head may take.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ConnectionLimits {
-    pub max_connections: usize,
-    pub header_read_timeout: Duration,
-}
+use crate::config::ConnectionLimits;
 
 /// Serves `router` on `listener` until `shutdown` completes; see the module documentation.
 pub async fn serve(
@@ -137,28 +132,4 @@ async fn accept_failed(error: std::io::Error) {
     }
     tracing::error!(%error, "cannot accept a connection");
     tokio::time::sleep(Duration::from_secs(1)).await;
-}
-
-/// The default for `MAX_CONNECTIONS`: 1,024, or a quarter of the process's open-file limit when
-/// that is lower, so that connections alone can never use up the descriptors the database pool,
-/// static files and the health check need.
-pub fn default_max_connections() -> usize {
-    const CEILING: usize = 1_024;
-    open_file_limit().map_or(CEILING, |limit| (limit / 4).clamp(16, CEILING))
-}
-
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn open_file_limit() -> Option<usize> {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes only into the struct it is given.
-    let read = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) };
-    (read == 0).then(|| usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn open_file_limit() -> Option<usize> {
-    None
 }
