@@ -100,7 +100,7 @@ async fn render(feed: &CalendarFeed, token: &str) -> Result<Option<Rendered>, Fe
             Ok(access) => accesses.push(access),
             // Left between the two reads.
             Err(StoreError::NotFound) => {}
-            Err(error) => return Err(error),
+            Err(error) => return Err(error.into()),
         }
     }
     let households: Vec<&str> = accesses.iter().map(|a| a.household_id().as_str()).collect();

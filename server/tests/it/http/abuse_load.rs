@@ -232,13 +232,10 @@ async fn a_burst_of_correct_password_changes_is_metered_and_others_still_sign_in
     let burst = (0..4).map(|_| {
         mallory.call_with_header("change_password", &fields, ("x-forwarded-for", ATTACKER))
     });
+    let sign_in = [("email", ada.email.as_str()), ("password", PASSWORD)];
     let (limited, neighbour) = tokio::join!(
         futures_join_all(burst),
-        ada.call_with_header(
-            "sign_in",
-            &[("email", &ada.email), ("password", PASSWORD)],
-            ("x-forwarded-for", NEIGHBOUR),
-        )
+        ada.call_with_header("sign_in", &sign_in, ("x-forwarded-for", NEIGHBOUR))
     );
     assert!(
         limited.iter().all(|a| a.status == StatusCode::TOO_MANY_REQUESTS

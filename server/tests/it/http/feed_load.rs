@@ -63,7 +63,7 @@ async fn feed_token(person: &Person) -> String {
         .expect("the new link's token")
 }
 
-async fn fetch(client: &reqwest::Client, url: String) -> Duration {
+async fn fetch(client: reqwest::Client, url: String) -> Duration {
     let started = Instant::now();
     let response = client.get(url).send().await.expect("answered");
     assert_eq!(response.status(), reqwest::StatusCode::OK);
@@ -98,7 +98,7 @@ async fn feed_timing(db: TestDatabase, engine: &str) {
     let url = |token: &str| app.url(&format!("/calendar/{token}.ics"));
     let mut alone = Vec::new();
     for _ in 0..5 {
-        alone.push(fetch(&app.client, url(&tokens[0])).await);
+        alone.push(fetch(app.client.clone(), url(&tokens[0])).await);
     }
     alone.sort();
     let feeds: Vec<_> = tokens
