@@ -81,9 +81,13 @@ async fn serve_connection(
     // The HTTP version is read from the first bytes before hyper's HTTP/1 header timer starts:
     // a connection that sends nothing at all is bounded here.
     let mut first = [0_u8; 1];
-    match tokio::time::timeout(header_read_timeout, stream.peek(&mut first)).await {
-        Ok(Ok(n)) if n > 0 => {}
-        _ => return,
+    tokio::select! {
+        peeked = tokio::time::timeout(header_read_timeout, stream.peek(&mut first)) => {
+            if !matches!(peeked, Ok(Ok(n)) if n > 0) {
+                return;
+            }
+        }
+        _ = stop.wait_for(|stop| *stop) => return,
     }
     // The peer address feeds per-IP rate limits (`auth::client_ip`).
     let service = tower::ServiceExt::map_request(
