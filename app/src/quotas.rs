@@ -64,7 +64,11 @@ mod tests {
     #[test]
     fn each_message_names_its_number() {
         assert!(Quota::OpenPlans.message().contains("10 plans"));
-        assert!(Quota::PlansPerDay.message().contains("10 plans in the last 24 hours"));
+        assert!(
+            Quota::PlansPerDay
+                .message()
+                .contains("10 plans in the last 24 hours")
+        );
         assert!(Quota::Dishes.message().contains("500 dishes"));
         assert!(Quota::Households.message().contains("10 households"));
     }

@@ -14,9 +14,9 @@ mod database;
 mod env;
 mod otel;
 
+pub use connections::{ConnectionLimits, default_max_connections};
 use database::MAX_ACQUIRE_TIMEOUT_SECS;
 pub use database::{DEFAULT_ACQUIRE_TIMEOUT, DatabaseConfig, DatabaseUrl, Engine};
-pub use connections::{ConnectionLimits, default_max_connections};
 pub use env::Env;
 pub use otel::{OtelConfig, OtlpProtocol};
 

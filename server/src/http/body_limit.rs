@@ -28,7 +28,10 @@ pub async fn refuse_large_bodies(request: Request, next: Next) -> Response {
         None => {
             let (parts, body) = request.into_parts();
             match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-                Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+                Ok(bytes) => {
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await
+                }
                 Err(_) => too_large(),
             }
         }

@@ -117,16 +117,24 @@ mod tests {
         assert_eq!(renders.load(Ordering::SeqCst), 1);
         assert!(tags.windows(2).all(|pair| pair[0] == pair[1]));
         let other = cache
-            .get_or_render("ada|h1,h2".into(), || async { Ok::<_, ()>("other".to_owned()) })
+            .get_or_render("ada|h1,h2".into(), || async {
+                Ok::<_, ()>("other".to_owned())
+            })
             .await
             .unwrap();
-        assert_ne!(other.etag, tags[0], "another set of households is another feed");
+        assert_ne!(
+            other.etag, tags[0],
+            "another set of households is another feed"
+        );
         let later = cache
             .get_or_render("ada|h1".into(), || async {
                 Ok::<_, ()>("END:VCALENDAR".to_owned())
             })
             .await
             .unwrap();
-        assert_ne!(later.etag, tags[0], "a request after the burst renders afresh");
+        assert_ne!(
+            later.etag, tags[0],
+            "a request after the burst renders afresh"
+        );
     }
 }

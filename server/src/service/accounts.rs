@@ -133,7 +133,13 @@ impl AccountsService for Services {
         // budget that sign-ins share and against the account's own.
         limits::check(&self.store, limits::SIGN_IN_PER_IP, Subject::Ip(ip), now).await?;
         let account = Subject::User(&user);
-        limits::check(&self.store, limits::PASSWORD_CHANGES_PER_ACCOUNT, account, now).await?;
+        limits::check(
+            &self.store,
+            limits::PASSWORD_CHANGES_PER_ACCOUNT,
+            account,
+            now,
+        )
+        .await?;
         let (email, hash) = self.store.password_hash(&user).await?;
         // A stolen session must not become a way to guess the password: failures count against
         // the same limits as failed sign-ins.

@@ -278,7 +278,12 @@ impl Services {
     /// Refuses a deadline closer than the minimum lead (`MIN_DEADLINE_LEAD_SECS`), unless the
     /// request carries `FINALIZE_SECRET` (the operator's prober, which watches a plan close a few
     /// seconds after proposing it).
-    fn check_deadline_lead(&self, req: &Parts, plan: &NewPlan, now_ms: i64) -> Result<(), AppError> {
+    fn check_deadline_lead(
+        &self,
+        req: &Parts,
+        plan: &NewPlan,
+        now_ms: i64,
+    ) -> Result<(), AppError> {
         if plan.deadline_ms - now_ms >= self.min_deadline_lead_ms {
             return Ok(());
         }

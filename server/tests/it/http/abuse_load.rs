@@ -92,9 +92,10 @@ async fn plans_past_the_days_bound_are_refused_and_those_made_stay(db: TestDatab
     assert_eq!(refused.status, StatusCode::CONFLICT, "{refused:?}");
     assert_eq!(refused.error(), AppError::Quota(Quota::PlansPerDay));
     assert!(
-        refused.error().to_string().contains(&format!(
-            "{MAX_PLANS_PER_DAY} plans in the last 24 hours"
-        )),
+        refused
+            .error()
+            .to_string()
+            .contains(&format!("{MAX_PLANS_PER_DAY} plans in the last 24 hours")),
         "the message names the bound: {}",
         refused.error()
     );
@@ -136,7 +137,9 @@ async fn proposals_sent_at_once_cannot_pass_the_days_bound(db: TestDatabase) {
 }
 
 /// Runs the futures concurrently on this task and returns their outputs in order.
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
     let mut pinned: Vec<_> = futures.map(Box::pin).collect();
     let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
@@ -163,12 +166,14 @@ const SECRET: &str = "abuse-load-finalize-secret-0123456789";
 
 #[tokio::test]
 async fn a_deadline_closer_than_the_minimum_lead_is_refused_unless_the_operator_asks() {
-    let app = TestApp::spawn_with(TestDatabase::sqlite().await, &[("FINALIZE_SECRET", SECRET)])
-        .await;
+    let app =
+        TestApp::spawn_with(TestDatabase::sqlite().await, &[("FINALIZE_SECRET", SECRET)]).await;
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
     let close = in_minutes(i64::from(MIN_DEADLINE_LEAD_MINUTES) - 1);
-    let refused = ada.call("propose_plan", &proposal(&household, &close)).await;
+    let refused = ada
+        .call("propose_plan", &proposal(&household, &close))
+        .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{refused:?}");
     assert_eq!(
         refused.error().for_field(Field::DeadlineTime).as_deref(),
@@ -218,10 +223,7 @@ async fn a_burst_of_correct_password_changes_is_metered_and_others_still_sign_in
     let mallory = app.signed_up("Mallory").await;
     let ada = app.signed_up("Ada").await;
     ada.sign_out().await.assert_ok();
-    let fields = [
-        ("current_password", PASSWORD),
-        ("new_password", PASSWORD),
-    ];
+    let fields = [("current_password", PASSWORD), ("new_password", PASSWORD)];
     // One after another (each change starts this session anew), as fast as they are answered.
     for change in 0..20 {
         let answer = mallory
@@ -238,15 +240,20 @@ async fn a_burst_of_correct_password_changes_is_metered_and_others_still_sign_in
         ada.call_with_header("sign_in", &sign_in, ("x-forwarded-for", NEIGHBOUR))
     );
     assert!(
-        limited.iter().all(|a| a.status == StatusCode::TOO_MANY_REQUESTS
-            && matches!(
-                a.error(),
-                AppError::RateLimited { retry_after_minutes } if retry_after_minutes >= 1
-            )),
+        limited
+            .iter()
+            .all(|a| a.status == StatusCode::TOO_MANY_REQUESTS
+                && matches!(
+                    a.error(),
+                    AppError::RateLimited { retry_after_minutes } if retry_after_minutes >= 1
+                )),
         "past the bound every change is refused before hashing: {limited:?}"
     );
     assert!(
-        limited[0].error().to_string().starts_with("Too many attempts."),
+        limited[0]
+            .error()
+            .to_string()
+            .starts_with("Too many attempts."),
         "a clear message: {}",
         limited[0].error()
     );
@@ -258,7 +265,11 @@ async fn a_burst_of_correct_password_changes_is_metered_and_others_still_sign_in
     let elsewhere = mallory
         .call_with_header("change_password", &fields, ("x-forwarded-for", NEIGHBOUR))
         .await;
-    assert_eq!(elsewhere.status, StatusCode::TOO_MANY_REQUESTS, "{elsewhere:?}");
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{elsewhere:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -266,20 +277,28 @@ async fn twenty_wrong_passwords_at_once_reach_the_password_check_at_most_five_ti
     let app = behind_proxy().await;
     let ada = app.signed_up("Ada").await;
     let guesser = app.person("Mallory");
-    let fields = [("email", ada.email.as_str()), ("password", "a wrong password 123")];
-    let burst =
-        (0..20).map(|_| guesser.call_with_header("sign_in", &fields, ("x-forwarded-for", ATTACKER)));
+    let fields = [
+        ("email", ada.email.as_str()),
+        ("password", "a wrong password 123"),
+    ];
+    let burst = (0..20)
+        .map(|_| guesser.call_with_header("sign_in", &fields, ("x-forwarded-for", ATTACKER)));
     let answers = futures_join_all(burst).await;
     let checked = answers
         .iter()
         .filter(|a| a.status == StatusCode::UNAUTHORIZED)
         .count();
-    assert!(checked <= 5, "{checked} wrong passwords were checked: {answers:?}");
     assert!(
-        answers
-            .iter()
-            .all(|a| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS, StatusCode::SERVICE_UNAVAILABLE]
-                .contains(&a.status)),
+        checked <= 5,
+        "{checked} wrong passwords were checked: {answers:?}"
+    );
+    assert!(
+        answers.iter().all(|a| [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::SERVICE_UNAVAILABLE
+        ]
+        .contains(&a.status)),
         "{answers:?}"
     );
     // The owner, on their own network, still signs in; and a right password gives its

@@ -43,7 +43,10 @@ async fn fill(store: &Store, access: &HouseholdAccess) {
         for _ in 0..MAX_PLANS_PER_DAY.min(MAX_OPEN_PLANS).min(PLANS - made) {
             let first_day = day_from_now(2 + i64::from(made % 30));
             let plan = NewPlan::parse(&form(&first_day), now).expect("a valid proposal");
-            store.create_plan(access, &plan, created).await.expect("within the bounds");
+            store
+                .create_plan(access, &plan, created)
+                .await
+                .expect("within the bounds");
             made += 1;
         }
         sqlx::query("update plans set deadline_at = 1 where household_id = $1")
@@ -68,7 +71,10 @@ async fn fetch(client: reqwest::Client, url: String) -> Duration {
     let response = client.get(url).send().await.expect("answered");
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     let body = response.text().await.unwrap();
-    assert!(body.matches("BEGIN:VEVENT").count() >= 2_000, "the whole feed");
+    assert!(
+        body.matches("BEGIN:VEVENT").count() >= 2_000,
+        "the whole feed"
+    );
     started.elapsed()
 }
 
