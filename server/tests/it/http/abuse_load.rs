@@ -67,7 +67,7 @@ async fn close_every_plan(app: &TestApp, person: &Person, household: &str) {
         .await
         .unwrap();
     person
-        .call("get_plans", &[("household_id", household)])
+        .call("list_plans", &[("household_id", household)])
         .await
         .assert_ok();
 }
