@@ -100,26 +100,22 @@ impl Store {
         // The household's row lock first: two proposals at once count one after the other, so
         // neither bound below can be passed by racing (PostgreSQL; SQLite has one writer anyway).
         let mut tx = lock_household(self, access).await?;
-        let open: i64 = sqlx::query_scalar(
-            r"select cast(count(*) as bigint) from plans p
-              where p.household_id = $1
-                and exists (select 1 from slots s where s.plan_id = p.id
-                            and not exists (select 1 from slot_results r where r.slot_id = s.id))",
-        )
-        .bind(household)
-        .fetch_one(&mut *tx)
-        .await?;
-        if open >= i64::from(MAX_OPEN_PLANS) {
-            return Err(StoreError::Quota(Quota::OpenPlans));
-        }
-        let made: i64 = sqlx::query_scalar(
-            r"select cast(count(*) as bigint) from plans
-              where household_id = $1 and created_at > $2",
+        let (open, made): (i64, i64) = sqlx::query_as(
+            r"select
+                  cast(coalesce(sum(case when exists (
+                      select 1 from slots s where s.plan_id = p.id
+                      and not exists (select 1 from slot_results r where r.slot_id = s.id))
+                  then 1 else 0 end), 0) as bigint),
+                  cast(coalesce(sum(case when p.created_at > $2 then 1 else 0 end), 0) as bigint)
+              from plans p where p.household_id = $1",
         )
         .bind(household)
         .bind(now_ms - DAY_MS)
         .fetch_one(&mut *tx)
         .await?;
+        if open >= i64::from(MAX_OPEN_PLANS) {
+            return Err(StoreError::Quota(Quota::OpenPlans));
+        }
         if made >= i64::from(MAX_PLANS_PER_DAY) {
             return Err(StoreError::Quota(Quota::PlansPerDay));
         }
