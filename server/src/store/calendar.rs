@@ -7,10 +7,10 @@ use app::ids::{HouseholdId, SlotId, UserId};
 
 use super::{HouseholdAccess, Store, StoreError};
 
-/// The most slots one household's feed lists (its latest days): what a household can propose
-/// in the feed's window is bounded by `app::quotas::MAX_PLANS_PER_DAY`, and this keeps one
-/// feed's work bounded whatever the data.
-pub const MAX_FEED_SLOTS: usize = 2_000;
+/// The most slots one household's feed lists (its latest days): five months of a week's
+/// lunches and dinners. What a household can propose in the feed's window is bounded by
+/// `app::quotas::MAX_PLANS_PER_DAY`; this keeps one feed's work bounded whatever the data.
+pub const MAX_FEED_SLOTS: usize = 1_000;
 
 /// One slot as the calendar feed shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]

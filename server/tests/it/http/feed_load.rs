@@ -9,13 +9,13 @@ use app::{
     plans::{NewPlan, PlanForm},
     quotas::{MAX_OPEN_PLANS, MAX_PLANS_PER_DAY},
 };
-use server::store::{HouseholdAccess, Store};
+use server::store::{HouseholdAccess, MAX_FEED_SLOTS, Store};
 
 use crate::support::{Person, TestApp, TestDatabase, day_from_now};
 
 const DAY_MS: i64 = 86_400_000;
-/// Plans in the feed's window: more than its slot bound holds (72 × 28 = 2,016 > 2,000).
-const PLANS: u32 = 72;
+/// Plans in the feed's window: more than its slot bound holds (40 × 28 = 1,120 > 1,000).
+const PLANS: u32 = 40;
 
 fn form(first_day: &str) -> PlanForm {
     let options: Vec<String> = (1..=20).map(|n| format!("Dish number {n}")).collect();
@@ -122,7 +122,7 @@ async fn feed_timing(db: TestDatabase, engine: &str) {
         together = together.max(feed.await.unwrap());
     }
     println!(
-        "timing calendar feed ({engine}): {PLANS} plans, 2,000 slots × 20 options; feed alone \
+        "timing calendar feed ({engine}): {PLANS} plans, {MAX_FEED_SLOTS} slots × 20 options; feed alone \
          p50 {:.0} ms (max {:.0} ms); three at once {:.0} ms; /healthz meanwhile max {:.1} ms",
         ms(alone[alone.len() / 2]),
         ms(alone[alone.len() - 1]),
