@@ -2,6 +2,7 @@
 //! and what every response carries.
 
 mod abuse;
+mod abuse_answers;
 mod abuse_load;
 mod accounts;
 mod authorization;
