@@ -22,11 +22,16 @@ pub(super) fn from_env<F: Fn(&str) -> Option<String>>(
     if max_connections == 0 {
         return Err(ConfigError::new("MAX_CONNECTIONS", "must be at least 1"));
     }
+    // The timeout also closes a kept-alive connection idle that long. Behind a proxy (which
+    // reads request heads itself) it must outlast the proxy's own idle timeout, or the proxy may
+    // send a request on a connection the server is just closing.
+    let behind_proxy = env.parse("BEHIND_PROXY", false, "true or false")?;
+    let default_secs = if behind_proxy { 120 } else { 10 };
     Ok(ConnectionLimits {
         max_connections,
         header_read_timeout: Duration::from_secs(env.seconds_within(
             "HEADER_READ_TIMEOUT_SECS",
-            10,
+            default_secs,
             MAX_HEADER_READ_TIMEOUT_SECS,
         )?),
     })
