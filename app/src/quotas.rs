@@ -6,6 +6,15 @@ use serde::{Deserialize, Serialize};
 
 /// Plans with a meal still being voted on, per household.
 pub const MAX_OPEN_PLANS: u32 = 10;
+/// Plans proposed per household in any 24 hours (a rolling window, counted from the plans
+/// themselves). A household plans a week or two at a time; ten a day leaves room for mistakes
+/// and re-proposals, and bounds what one account can make the server store and list to a few
+/// hundred rows a day (the calendar feed, the plans page), instead of plans as fast as it can post.
+pub const MAX_PLANS_PER_DAY: u32 = 10;
+/// The shortest time from proposing a plan to its deadline, in minutes. Without it a deadline
+/// seconds away closes a plan almost at once, so "open plans" never fills and plans can be made
+/// back to back; people also need a moment to see a proposal and vote.
+pub const MIN_DEADLINE_LEAD_MINUTES: u32 = 15;
 /// Meals in one plan (days × meals per day): four weeks of one meal, two weeks of two.
 pub const MAX_SLOTS_PER_PLAN: u32 = 28;
 /// Dishes in a household's library.
@@ -19,6 +28,7 @@ pub const MAX_BALLOT_SAVES_PER_MINUTE: u32 = 30;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Quota {
     OpenPlans,
+    PlansPerDay,
     Dishes,
     Households,
 }
@@ -30,6 +40,10 @@ impl Quota {
             Self::OpenPlans => format!(
                 "This household has {MAX_OPEN_PLANS} plans still being voted on, the most it can \
                  have at once. Wait for one to close first."
+            ),
+            Self::PlansPerDay => format!(
+                "This household has proposed {MAX_PLANS_PER_DAY} plans in the last 24 hours, the \
+                 most it can. Try again tomorrow, or change a plan it has already."
             ),
             Self::Dishes => format!(
                 "The dish library is full: a household keeps at most {MAX_DISHES} dishes. Use \
@@ -50,6 +64,11 @@ mod tests {
     #[test]
     fn each_message_names_its_number() {
         assert!(Quota::OpenPlans.message().contains("10 plans"));
+        assert!(
+            Quota::PlansPerDay
+                .message()
+                .contains("10 plans in the last 24 hours")
+        );
         assert!(Quota::Dishes.message().contains("500 dishes"));
         assert!(Quota::Households.message().contains("10 households"));
     }

@@ -11,10 +11,12 @@ use url::Url;
 
 use crate::auth::client_ip::ClientIpSource;
 
+mod connections;
 mod database;
 mod env;
 mod otel;
 
+pub use connections::{ConnectionLimits, default_max_connections};
 pub use database::{
     DEFAULT_ACQUIRE_TIMEOUT, DEFAULT_CHECK_AFTER_IDLE, DEFAULT_IDLE_TIMEOUT, DatabaseConfig,
     DatabaseUrl, Engine,
@@ -43,6 +45,9 @@ pub struct Config {
     /// `INTERNAL_EVENTS=lambda`: `POST /internal/events` accepts the events the Lambda Web
     /// Adapter passes through (a migration, a finalize batch); otherwise the route answers 404.
     pub lambda_events: bool,
+    /// `MAX_CONNECTIONS` (default `config::default_max_connections`) and
+    /// `HEADER_READ_TIMEOUT_SECS` (default 10): see `startup::connections`.
+    pub connections: ConnectionLimits,
     /// The bearer token `/metrics` requires; without one, `/metrics` answers 404.
     pub metrics_token: Option<SecretString>,
     /// The secret `POST /internal/finalize-due` requires in `X-Finalize-Secret`; without one the
@@ -57,6 +62,11 @@ pub struct Config {
     /// `BALLOT_SAVES_PER_MINUTE` (default `app::quotas::MAX_BALLOT_SAVES_PER_MINUTE`): ballot saves
     /// per member per minute; `scripts/bench` raises it to load the server with one household.
     pub ballot_saves_per_minute: u32,
+    /// `MIN_DEADLINE_LEAD_SECS` (default `app::quotas::MIN_DEADLINE_LEAD_MINUTES`): the shortest
+    /// time from proposing a plan to its deadline. Lowered only for local runs of the prober,
+    /// which needs a deadline seconds away; on a real site the prober is exempt through
+    /// `FINALIZE_SECRET` instead (docs/security.md).
+    pub min_deadline_lead: Duration,
     /// `WEBHOOKS_ENABLED` (default true): whether households' webhooks are delivered. False where
     /// the server cannot reach the internet (App Runner without NAT, docs/architecture.md, decision 1).
     pub webhooks_enabled: bool,
@@ -129,6 +139,7 @@ impl Config {
             ));
         }
         let leptos = leptos_options(&env)?;
+        let client_ip_source = client_ip_source(&env)?;
         Ok(Self {
             host: env.parse("HOST", IpAddr::from([127, 0, 0, 1]), "an IP address")?,
             port: env.parse("PORT", 3000, "a port number")?,
@@ -141,7 +152,7 @@ impl Config {
                 30,
                 "a number of seconds",
             )?),
-            client_ip_source: client_ip_source(&env)?,
+            client_ip_source,
             lambda_events: match env.get("INTERNAL_EVENTS").as_deref() {
                 None => false,
                 Some("lambda") => true,
@@ -152,6 +163,7 @@ impl Config {
                     ));
                 }
             },
+            connections: connections::from_env(&env, client_ip_source != ClientIpSource::Peer)?,
             webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
             webhooks_allow_private: env.parse("WEBHOOKS_ALLOW_PRIVATE", false, "true or false")?,
             metrics_token: env.secret("METRICS_TOKEN")?,
@@ -186,6 +198,11 @@ impl Config {
                 }
                 n => n,
             },
+            min_deadline_lead: Duration::from_secs(env.parse(
+                "MIN_DEADLINE_LEAD_SECS",
+                u64::from(app::quotas::MIN_DEADLINE_LEAD_MINUTES) * 60,
+                "a number of seconds",
+            )?),
             otel: otel::from_env(&env)?,
             metrics_emf: if env.parse("METRICS_EMF", false, "true or false")? {
                 Some(Duration::from_secs(env.seconds_within(

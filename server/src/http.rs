@@ -1,10 +1,12 @@
 //! The HTTP surface: Leptos pages and server functions, health checks, metrics, static assets,
 //! and the layers every response passes through.
 
+mod body_limit;
 mod calendar;
 mod csrf;
 mod events;
 mod export;
+mod feed_cache;
 mod finalize;
 mod metrics;
 mod no_store;
@@ -35,7 +37,10 @@ use tower_http::{
 
 use csrf::SameOrigin;
 use finalize::FinalizeEndpoint;
-pub use finalize::SECRET_HEADER as FINALIZE_SECRET_HEADER;
+pub use finalize::{
+    SECRET_HEADER as FINALIZE_SECRET_HEADER, digest as secret_digest,
+    presents_secret as presents_finalize_secret,
+};
 use metrics::MetricsEndpoint;
 pub use waking::Readiness;
 
@@ -112,10 +117,11 @@ pub fn router(
             unreadable_arguments_are_bad_requests,
         ))
         .layer(axum::middleware::from_fn(request_member::layer))
+        .layer(sessions::layer(state.store.clone(), config.https()))
+        // Outside the session layer, so that it sees the cookie the session layer sets.
         .layer(axum::middleware::from_fn(
             no_store::personal_answers_are_not_stored,
         ))
-        .layer(sessions::layer(state.store.clone(), config.https()))
         .layer(axum::middleware::from_fn_with_state(
             SameOrigin::new(config),
             csrf::reject_cross_site,
@@ -158,6 +164,7 @@ pub fn router(
                     .public_base_url
                     .as_ref()
                     .map(|url| url.origin().ascii_serialization()),
+                cache: feed_cache::FeedCache::default(),
             })
             .layer(axum::middleware::from_fn_with_state(
                 readiness.clone(),
@@ -195,6 +202,7 @@ pub fn router(
 /// The layers every response passes through. With `Router::layer` the last one added runs first.
 fn with_layers(router: Router, config: &Config) -> Router {
     let mut router = router
+        .layer(axum::middleware::from_fn(body_limit::refuse_large_bodies))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

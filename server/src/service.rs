@@ -25,6 +25,7 @@ use app::{
 };
 use http::request::Parts;
 use leptos::prelude::provide_context;
+use secrecy::ExposeSecret;
 
 pub use errors::internal;
 use session::{session, session_failed, signed_in_user};
@@ -50,6 +51,11 @@ pub struct Services {
     webhooks_allow_private: bool,
     /// `BALLOT_SAVES_PER_MINUTE`: ballot saves per member per minute.
     ballot_saves_per_minute: i64,
+    /// `MIN_DEADLINE_LEAD_SECS`, in milliseconds.
+    min_deadline_lead_ms: i64,
+    /// SHA-256 of `FINALIZE_SECRET`: a proposal carrying it (the operator's prober) may set a
+    /// deadline closer than the minimum lead.
+    operator_secret: Option<[u8; 32]>,
 }
 
 impl Services {
@@ -60,6 +66,12 @@ impl Services {
             webhooks_enabled: config.webhooks_enabled,
             webhooks_allow_private: config.webhooks_allow_private,
             ballot_saves_per_minute: i64::from(config.ballot_saves_per_minute),
+            min_deadline_lead_ms: i64::try_from(config.min_deadline_lead.as_millis())
+                .unwrap_or(i64::MAX),
+            operator_secret: config
+                .finalize_secret
+                .as_ref()
+                .map(|secret| crate::http::secret_digest(secret.expose_secret())),
             https: config.https(),
             public_origin: config
                 .public_base_url

@@ -1,12 +1,14 @@
 //! Building and running the application: what `mealvote serve` and the tests share.
 
+mod connections;
+
 use std::{future::Future, net::SocketAddr, time::Duration};
 
 use axum::serve::{ListenerExt, TapIo};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::{
-    config::{Config, Engine},
+    config::{Config, ConnectionLimits, Engine},
     http::{self, Readiness},
     store::{Store, StoreError},
 };
@@ -34,6 +36,8 @@ pub struct Application {
     /// Set when the migrations are still to run: [`Self::run_until`] runs them in the
     /// background and marks the schema current.
     migrations: Option<tokio::sync::watch::Sender<bool>>,
+    /// `MAX_CONNECTIONS` and `HEADER_READ_TIMEOUT_SECS`.
+    connections: ConnectionLimits,
 }
 
 impl Application {
@@ -90,6 +94,7 @@ impl Application {
             }),
             emf: config.metrics_emf,
             migrations,
+            connections: config.connections,
         })
     }
 
@@ -118,6 +123,7 @@ impl Application {
             ticker,
             emf,
             migrations,
+            connections,
         } = self;
         let (failed, failure) = tokio::sync::oneshot::channel::<()>();
         // The ticker starts once the schema is current, never before (it would fail on tables
@@ -157,11 +163,7 @@ impl Application {
             }
             let _ = stopping.send(true);
         };
-        // The peer address feeds per-IP rate limits (`auth::client_ip`).
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(without_nagle(listener), service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let result = connections::serve(listener, router, connections, shutdown).await;
         if let Some(ticking) = ticking {
             let _ = ticking.await;
         }

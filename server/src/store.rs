@@ -36,7 +36,7 @@ use crate::config::{DatabaseConfig, Engine};
 
 pub use accounts::User;
 pub use ballots::BallotDraft;
-pub use calendar::CalendarSlot;
+pub use calendar::{CalendarSlot, MAX_FEED_SLOTS};
 pub use closing::{Closed, FinalizeReport};
 pub use households::{HouseholdAccess, HouseholdRecord, Member, Membership};
 pub use invites::{NewInvite, StoredInvite};

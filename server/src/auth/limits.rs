@@ -6,9 +6,16 @@
 //! from their own network locks out only themselves, never the owner signing in from elsewhere.
 //! A much higher ceiling per account across all networks stops a distributed guessing flood.
 //!
+//! Every password hash is counted before it runs, whatever its outcome: a sign-in or a password
+//! change against its client network's budget, a password change also against its account's,
+//! and a sign-up against its address's. Failures are *reserved* before the hash (counted as if
+//! the attempt failed) and given back when the password was right, so concurrent wrong guesses
+//! cannot all pass the check before any of them is counted.
+//!
 //! | what | per | limit |
 //! |---|---|---|
-//! | sign-in | client network | 20 attempts per 15 minutes |
+//! | sign-in and password change | client network | 20 attempts per 15 minutes |
+//! | password change | account | 20 per 15 minutes |
 //! | sign-in | account email and client network | 5 failures per 15 minutes |
 //! | sign-in | account email, all networks | 100 failures per 15 minutes |
 //! | sign-up | client IP | 20 per hour |
@@ -34,7 +41,11 @@ pub struct Limit {
     pub window_ms: i64,
 }
 
+/// Password hashes per client network: sign-ins and password changes, whatever their outcome.
 pub const SIGN_IN_PER_IP: Limit = Limit::new("sign-in:ip", 20, 15);
+/// Password changes per account, whatever their outcome (each hashes up to twice): bounds what
+/// a session, even one used from many networks, can make the server hash.
+pub const PASSWORD_CHANGES_PER_ACCOUNT: Limit = Limit::new("password-change:user", 20, 15);
 /// Failed sign-ins per account from one client network.
 pub const SIGN_IN_FAILURES_PER_EMAIL_AND_NETWORK: Limit =
     Limit::new("sign-in-failures:email-network", 5, 15);
@@ -141,30 +152,6 @@ impl From<LimitError> for AppError {
     }
 }
 
-/// Refuses an attempt when the window already holds `max` counted ones, without counting this
-/// one (see [`record`]).
-pub async fn check_only(
-    store: &Store,
-    limit: Limit,
-    subject: Subject<'_>,
-    now_ms: i64,
-) -> Result<(), LimitError> {
-    let key = subject.key(&limit, store.rate_limit_key().await?);
-    let (hits, window_start) = store.rate_limit_hits(&key, limit.window_ms, now_ms).await?;
-    refuse_beyond(limit, hits + 1, window_start, now_ms)
-}
-
-/// Counts one attempt that [`check_only`] let through (a failure, for limits that count those).
-pub async fn record(
-    store: &Store,
-    limit: Limit,
-    subject: Subject<'_>,
-    now_ms: i64,
-) -> Result<(), LimitError> {
-    count(store, &limit, &subject, now_ms).await?;
-    Ok(())
-}
-
 /// Counts one attempt; refuses it when the window already holds `max` attempts.
 pub async fn check(
     store: &Store,
@@ -174,6 +161,46 @@ pub async fn check(
 ) -> Result<(), LimitError> {
     let (hits, window_start) = count(store, &limit, &subject, now_ms).await?;
     refuse_beyond(limit, hits, window_start, now_ms)
+}
+
+/// Failures counted before the password is checked ([`reserve_failures`]); give them back with
+/// [`Reservation::release`] when the password was right.
+#[must_use = "a reservation is kept as a failure unless released"]
+pub struct Reservation {
+    held: Vec<(String, i64)>,
+}
+
+/// Counts one failure against every per-account limit on failed sign-ins *before* the password
+/// is hashed, refusing when a window is already full: counting and checking are one atomic
+/// statement, so twenty guesses at once cannot all slip past a limit of five.
+pub async fn reserve_failures(
+    store: &Store,
+    email: &Email,
+    ip: IpAddr,
+    now_ms: i64,
+) -> Result<Reservation, LimitError> {
+    let mut reservation = Reservation { held: Vec::new() };
+    for (limit, subject) in sign_in_failures(email, ip) {
+        let key = subject.key(&limit, store.rate_limit_key().await?);
+        let (hits, window_start) = store.hit_rate_limit(&key, limit.window_ms, now_ms).await?;
+        reservation.held.push((key, window_start));
+        if let Err(refused) = refuse_beyond(limit, hits, window_start, now_ms) {
+            // A refused attempt hashes nothing: it is no failure either.
+            reservation.release(store).await?;
+            return Err(refused);
+        }
+    }
+    Ok(reservation)
+}
+
+impl Reservation {
+    /// The password was right (or the attempt was refused): the reserved failures are given back.
+    pub async fn release(self, store: &Store) -> Result<(), StoreError> {
+        for (key, window_start) in &self.held {
+            store.release_rate_limit(key, *window_start).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Counts one attempt: the window's count (this attempt included) and when the window started.

@@ -49,14 +49,20 @@ impl FinalizeEndpoint {
     }
 
     fn authorized(&self, expected: &[u8; 32], headers: &HeaderMap) -> bool {
-        headers
-            .get(SECRET_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|presented| digest(presented).ct_eq(expected).into())
+        presents_secret(headers, expected)
     }
 }
 
-fn digest(secret: &str) -> [u8; 32] {
+/// Whether `headers` carry the secret whose digest is `expected` in [`SECRET_HEADER`].
+pub fn presents_secret(headers: &HeaderMap, expected: &[u8; 32]) -> bool {
+    headers
+        .get(SECRET_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|presented| digest(presented).ct_eq(expected).into())
+}
+
+/// SHA-256 of a secret, compared instead of the secret itself.
+pub fn digest(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 

@@ -77,24 +77,26 @@ impl AccountsService for Services {
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
         limits::check(&self.store, limits::SIGN_IN_PER_IP, Subject::Ip(ip), now).await?;
-        let email = &credentials.email;
-        for (limit, subject) in limits::sign_in_failures(email, ip) {
-            limits::check_only(&self.store, limit, subject, now).await?;
-        }
+        let failure = limits::reserve_failures(&self.store, &credentials.email, ip, now).await?;
         let stored = self.store.credentials(&credentials.email).await?;
         let (user, hash) = match stored {
             Some((user, hash)) => (Some(user), Some(hash)),
             None => (None, None),
         };
-        let matches = password::verify(credentials.password, hash).await?;
+        let matches = match password::verify(credentials.password, hash).await {
+            Ok(matches) => matches,
+            Err(error) => {
+                // Not checked (the hashing pool was full): no failure.
+                failure.release(&self.store).await?;
+                return Err(error.into());
+            }
+        };
         let Some(user) = user.filter(|_| matches) else {
             tracing::info!("sign-in refused: wrong email or password");
             crate::metrics::sign_in_failed();
-            for (limit, subject) in limits::sign_in_failures(email, ip) {
-                limits::record(&self.store, limit, subject, now).await?;
-            }
             return Err(AppError::WrongCredentials);
         };
+        failure.release(&self.store).await?;
         RequestLog::user(req, &user);
         session::start(req, &user).await?;
         tracing::info!("signed in");
@@ -127,21 +129,35 @@ impl AccountsService for Services {
         let user = self.signed_in(req).await?;
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
+        // Each change hashes (twice): it counts, whatever its outcome, against the address's
+        // budget that sign-ins share and against the account's own.
+        limits::check(&self.store, limits::SIGN_IN_PER_IP, Subject::Ip(ip), now).await?;
+        let account = Subject::User(&user);
+        limits::check(
+            &self.store,
+            limits::PASSWORD_CHANGES_PER_ACCOUNT,
+            account,
+            now,
+        )
+        .await?;
         let (email, hash) = self.store.password_hash(&user).await?;
         // A stolen session must not become a way to guess the password: failures count against
         // the same limits as failed sign-ins.
-        for (limit, subject) in limits::sign_in_failures(&email, ip) {
-            limits::check_only(&self.store, limit, subject, now).await?;
-        }
-        if !password::verify(current, Some(hash)).await? {
-            for (limit, subject) in limits::sign_in_failures(&email, ip) {
-                limits::record(&self.store, limit, subject, now).await?;
+        let failure = limits::reserve_failures(&self.store, &email, ip, now).await?;
+        let verified = match password::verify(current, Some(hash)).await {
+            Ok(verified) => verified,
+            Err(error) => {
+                failure.release(&self.store).await?;
+                return Err(error.into());
             }
+        };
+        if !verified {
             return Err(AppError::invalid(
                 Field::CurrentPassword,
                 "That is not your current password.",
             ));
         }
+        failure.release(&self.store).await?;
         let hash = password::hash(new).await?;
         self.store.end_sessions(&user, Some(&hash), now).await?;
         session::start(req, &user).await?;

@@ -87,6 +87,7 @@ impl PlansService for Services {
         let access = self.access(req, &household).await?;
         let now = now_ms();
         let plan = NewPlan::parse(&plan, now)?;
+        self.check_deadline_lead(req, &plan, now)?;
         let id = self.store.create_plan(&access, &plan, now).await?;
         crate::metrics::plan_proposed();
         tracing::info!(plan = %id, "plan proposed");
@@ -270,5 +271,36 @@ impl PlansService for Services {
         self.store.reopen_slot(&access, &slot, deadline).await?;
         tracing::info!(slot = %slot, "slot re-opened");
         Ok(())
+    }
+}
+
+impl Services {
+    /// Refuses a deadline closer than the minimum lead (`MIN_DEADLINE_LEAD_SECS`), unless the
+    /// request carries `FINALIZE_SECRET` (the operator's prober, which watches a plan close a few
+    /// seconds after proposing it).
+    fn check_deadline_lead(
+        &self,
+        req: &Parts,
+        plan: &NewPlan,
+        now_ms: i64,
+    ) -> Result<(), AppError> {
+        if plan.deadline_ms - now_ms >= self.min_deadline_lead_ms {
+            return Ok(());
+        }
+        if self
+            .operator_secret
+            .as_ref()
+            .is_some_and(|secret| crate::http::presents_finalize_secret(&req.headers, secret))
+        {
+            return Ok(());
+        }
+        let minutes = self.min_deadline_lead_ms.div_euclid(60_000).max(1);
+        Err(AppError::invalid(
+            app::error::Field::DeadlineTime,
+            format!(
+                "Give people time to vote: the deadline must be at least {minutes} minutes after \
+                 the plan is proposed."
+            ),
+        ))
     }
 }

@@ -1,9 +1,16 @@
 //! Calendar feeds: one secret URL per member (only its token's SHA-256 is stored), and what the
 //! feed lists — every slot of the member's households' recent and coming plans with its outcome.
 
+use std::collections::HashMap;
+
 use app::ids::{HouseholdId, SlotId, UserId};
 
 use super::{HouseholdAccess, Store, StoreError};
+
+/// The most slots one household's feed lists (its latest days): five months of a week's
+/// lunches and dinners. What a household can propose in the feed's window is bounded by
+/// `app::quotas::MAX_PLANS_PER_DAY`; this keeps one feed's work bounded whatever the data.
+pub const MAX_FEED_SLOTS: usize = 1_000;
 
 /// One slot as the calendar feed shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,7 +107,11 @@ impl Store {
     }
 
     /// The household's slots of plans whose last day is `since_day` (`YYYY-MM-DD`) or later, by
-    /// day and position. The caller settles overdue slots first.
+    /// day and position: at most [`MAX_FEED_SLOTS`], the latest days kept. The caller settles
+    /// overdue slots first.
+    ///
+    /// Two statements and one pass over their rows: the options arrive grouped by slot, in the
+    /// slots' order, so each slot takes its run of options without scanning the others.
     #[tracing::instrument(name = "store.calendar_slots", skip_all)]
     pub async fn calendar_slots(
         &self,
@@ -108,7 +119,8 @@ impl Store {
         since_day: &str,
     ) -> Result<Vec<CalendarSlot>, StoreError> {
         let mut conn = self.acquire().await?;
-        let rows: Vec<CalendarRow> = sqlx::query_as(
+        let limit = i64::try_from(MAX_FEED_SLOTS).unwrap_or(i64::MAX);
+        let mut rows: Vec<CalendarRow> = sqlx::query_as(
             r"select s.id, h.name as household_name, p.title as plan_title, s.day, s.meal,
                      p.utc_offset_minutes, coalesce(s.deadline_at, p.deadline_at) as deadline_at,
                      cast(case when r.slot_id is null then 0 else 1 end as bigint) as closed,
@@ -119,32 +131,39 @@ impl Store {
               join households h on h.id = p.household_id
               left join slot_results r on r.slot_id = s.id
               where p.household_id = $1 and p.last_day >= $2
-              order by s.day, p.id, s.position",
+              order by s.day desc, p.id desc, s.position desc
+              limit $3",
         )
         .bind(access.household_id().as_str())
         .bind(since_day)
+        .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
+        rows.reverse();
+        let Some(oldest) = rows.first().map(|row| row.day.clone()) else {
+            return Ok(Vec::new());
+        };
         let options: Vec<(String, String)> = sqlx::query_as(
             r"select o.slot_id, d.name
               from slot_options o join slots s on s.id = o.slot_id
               join plans p on p.id = s.plan_id join dishes d on d.id = o.dish_id
-              where p.household_id = $1 and p.last_day >= $2
+              where p.household_id = $1 and p.last_day >= $2 and s.day >= $3
               order by o.slot_id, o.position",
         )
         .bind(access.household_id().as_str())
         .bind(since_day)
+        .bind(&oldest)
         .fetch_all(&mut *conn)
         .await?;
         drop(conn);
+        let mut by_slot: HashMap<String, Vec<String>> = HashMap::with_capacity(rows.len());
+        for (slot, name) in options {
+            by_slot.entry(slot).or_default().push(name);
+        }
         rows.into_iter()
             .map(|row| {
                 Ok(CalendarSlot {
-                    options: options
-                        .iter()
-                        .filter(|(of, _)| *of == row.id)
-                        .map(|(_, name)| name.clone())
-                        .collect(),
+                    options: by_slot.remove(&row.id).unwrap_or_default(),
                     slot: SlotId::from_stored(row.id),
                     household: access.household_id().clone(),
                     household_name: row.household_name,

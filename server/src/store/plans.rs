@@ -11,16 +11,20 @@ use app::{
     households::Role,
     ids::{PlanId, SlotId, UserId},
     plans::{MealNames, NewPlan, OptionNames, day_iso, parse_day},
-    quotas::{MAX_OPEN_PLANS, Quota},
+    quotas::{MAX_OPEN_PLANS, MAX_PLANS_PER_DAY, Quota},
 };
 
 use super::{
     HouseholdAccess, Store, StoreError,
     closing::lock_slot,
     dishes::{insert_options, library_dishes},
+    households::lock_household,
     outbox::{Event, EventKind, record_event},
     placeholders,
 };
+
+/// The window [`MAX_PLANS_PER_DAY`] counts in: the last 24 hours.
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A plan's dates and deadline, as the rules about it need them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,18 +97,27 @@ impl Store {
     ) -> Result<PlanId, StoreError> {
         let id = PlanId::generate();
         let household = access.household_id().as_str();
-        let mut tx = self.begin().await?;
-        let open: i64 = sqlx::query_scalar(
-            r"select cast(count(*) as bigint) from plans p
-              where p.household_id = $1
-                and exists (select 1 from slots s where s.plan_id = p.id
-                            and not exists (select 1 from slot_results r where r.slot_id = s.id))",
+        // The household's row lock first: two proposals at once count one after the other, so
+        // neither bound below can be passed by racing (PostgreSQL; SQLite has one writer anyway).
+        let mut tx = lock_household(self, access).await?;
+        let (open, made): (i64, i64) = sqlx::query_as(
+            r"select
+                  cast(coalesce(sum(case when exists (
+                      select 1 from slots s where s.plan_id = p.id
+                      and not exists (select 1 from slot_results r where r.slot_id = s.id))
+                  then 1 else 0 end), 0) as bigint),
+                  cast(coalesce(sum(case when p.created_at > $2 then 1 else 0 end), 0) as bigint)
+              from plans p where p.household_id = $1",
         )
         .bind(household)
+        .bind(now_ms - DAY_MS)
         .fetch_one(&mut *tx)
         .await?;
         if open >= i64::from(MAX_OPEN_PLANS) {
             return Err(StoreError::Quota(Quota::OpenPlans));
+        }
+        if made >= i64::from(MAX_PLANS_PER_DAY) {
+            return Err(StoreError::Quota(Quota::PlansPerDay));
         }
         sqlx::query(
             r"insert into plans (id, household_id, proposed_by, title, first_day, last_day,

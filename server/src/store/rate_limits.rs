@@ -29,23 +29,19 @@ impl Store {
         Ok((hits, window_start))
     }
 
-    /// The attempts counted for `key` in the current window of `window_ms`, without counting one
-    /// (for limits that count only failures).
-    #[tracing::instrument(name = "store.rate_limit_hits", skip_all)]
-    pub async fn rate_limit_hits(
-        &self,
-        key: &str,
-        window_ms: i64,
-        now_ms: i64,
-    ) -> Result<(i64, i64), StoreError> {
-        let window_start = now_ms - now_ms.rem_euclid(window_ms);
-        let hits: Option<i64> =
-            sqlx::query_scalar("select hits from rate_limits where key = $1 and window_start = $2")
-                .bind(key)
-                .bind(window_start)
-                .fetch_optional(&mut *self.acquire().await?)
-                .await?;
-        Ok((hits.unwrap_or(0), window_start))
+    /// Takes back one attempt counted for `key` in the window starting at `window_start` (a
+    /// reserved failure that turned out a success); nothing when that window has passed.
+    #[tracing::instrument(name = "store.release_rate_limit", skip_all)]
+    pub async fn release_rate_limit(&self, key: &str, window_start: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            r"update rate_limits set hits = hits - 1
+              where key = $1 and window_start = $2 and hits > 0",
+        )
+        .bind(key)
+        .bind(window_start)
+        .execute(&mut *self.acquire().await?)
+        .await?;
+        Ok(())
     }
 
     /// The secret under which rate-limit subjects (addresses, emails) are hashed into keys: made

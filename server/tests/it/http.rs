@@ -2,12 +2,15 @@
 //! and what every response carries.
 
 mod abuse;
+mod abuse_answers;
+mod abuse_load;
 mod accounts;
 mod authorization;
 mod calendar;
 mod closing;
 mod csrf;
 mod deadline_removal;
+mod feed_load;
 mod households;
 mod lambda_client_ip;
 mod lot_salt;

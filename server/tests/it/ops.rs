@@ -10,6 +10,7 @@ mod lambda_events;
 mod metrics_endpoint;
 mod probe;
 mod request_logs;
+mod slow_connections;
 mod startup;
 mod statements;
 mod traces;

@@ -4,6 +4,7 @@
 pub mod otlp;
 pub mod process;
 pub mod prometheus;
+pub mod requests;
 pub mod store;
 
 use std::{net::SocketAddr, path::PathBuf};

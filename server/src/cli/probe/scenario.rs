@@ -232,7 +232,7 @@ impl Probe<'_> {
                 let meals = format!("{LUNCH}, {DINNER}");
                 let options = [SOUP, CURRY, PASTA].join("\n");
                 let plan = site
-                    .call(
+                    .call_as_operator(
                         admin,
                         "propose_plan",
                         &[
@@ -246,6 +246,7 @@ impl Probe<'_> {
                             ("deadline_time", &time),
                             ("utc_offset_minutes", "0"),
                         ],
+                        self.secret,
                     )
                     .await?
                     .expect_success("propose_plan")?

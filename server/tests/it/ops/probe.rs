@@ -151,9 +151,11 @@ async fn through_the_trigger_with_reused_accounts(db: TestDatabase) {
     );
 }
 
-/// Without the secret: the deadline slot closes when the prober reads the plan.
+/// Without the secret: the deadline slot closes when the prober reads the plan. Without the
+/// secret the prober is not exempt from the minimum deadline lead, so this run lowers it as a
+/// local run would (`MIN_DEADLINE_LEAD_SECS`).
 async fn lazily_with_fresh_accounts(db: TestDatabase) {
-    let app = TestApp::spawn_with(db, &[]).await;
+    let app = TestApp::spawn_with(db, &[("MIN_DEADLINE_LEAD_SECS", "0")]).await;
     let output = probe(&app.url(""), &["--keep", "--timeout", "120"], None).await;
     let stdout = assert_passed(&output);
     assert_eq!(
@@ -176,8 +178,13 @@ crate::on_both_engines!(
 
 #[tokio::test]
 async fn a_wrong_secret_fails_at_the_trigger_with_one_line_that_hides_it() {
-    let app =
-        TestApp::spawn_with(TestDatabase::sqlite().await, &[("FINALIZE_SECRET", SECRET)]).await;
+    // The minimum deadline lead lowered: a wrong secret does not exempt the proposal from it,
+    // and this test is about the trigger.
+    let app = TestApp::spawn_with(
+        TestDatabase::sqlite().await,
+        &[("FINALIZE_SECRET", SECRET), ("MIN_DEADLINE_LEAD_SECS", "0")],
+    )
+    .await;
     let wrong = "not-the-secret-4242";
     let output = probe(&app.url(""), &["--timeout", "120"], Some(wrong)).await;
     let (stdout, stderr) = text(&output);
@@ -205,7 +212,11 @@ async fn a_wrong_secret_fails_at_the_trigger_with_one_line_that_hides_it() {
 
 #[tokio::test]
 async fn a_run_longer_than_its_timeout_fails_naming_the_step_under_way() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(
+        TestDatabase::sqlite().await,
+        &[("MIN_DEADLINE_LEAD_SECS", "0")],
+    )
+    .await;
     // The deadline alone is 5 s away.
     let output = probe(&app.url(""), &["--timeout", "1"], None).await;
     let (stdout, stderr) = text(&output);
