@@ -385,7 +385,10 @@ fi
 # On App Runner the probe closes its deadline slot through POST /internal/finalize-due with the
 # finalize secret and reuses its four accounts (docs/operations.md, "Running the prober by hand");
 # the secret is passed by name, never on a command line. Lambda has no shared secret: the probe
-# closes the slot lazily, with fresh accounts.
+# closes the slot lazily, with fresh accounts, and its plan obeys the 15-minute minimum deadline
+# lead like anyone's, so that probe takes about 17 minutes.
+probe_args=(--timeout 120)
+[ "$compute" = lambda ] && probe_args=(--deadline-lead 960 --timeout 1500)
 (
   if [ "$compute" = apprunner ]; then
     if $dry_run; then
@@ -397,7 +400,7 @@ fi
       export FINALIZE_SECRET
     fi
   fi
-  run_in_image mealvote probe --base-url "$url" --timeout 120
+  run_in_image mealvote probe --base-url "$url" "${probe_args[@]}"
 )
 
 step "deployed $tag to $(tf_output app_url)"

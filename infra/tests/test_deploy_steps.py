@@ -69,8 +69,10 @@ def test_lambda_migrates_once_after_the_apply_and_before_the_probe(tmp_path):
     assert PASSWORD not in calls
     # And Terraform got a fresh one through the environment, never as -var.
     assert "-var db_bootstrap_password" not in calls and "TF_VAR" not in calls
-    # No shared secret on Lambda: none is read for the probe.
+    # No shared secret on Lambda: none is read for the probe, whose plan therefore obeys the
+    # server's 15-minute minimum deadline lead, within its overall timeout.
     assert "finalize_secret_parameter" not in calls and "finalize-secret" not in calls
+    assert "--deadline-lead 960 --timeout 1500" in calls[probe:], calls[probe:]
 
 
 def test_a_failed_migration_fails_the_deploy_before_the_probe(tmp_path):

@@ -59,6 +59,15 @@ pub struct ProbeArgs {
     /// secret removes it).
     #[arg(long)]
     keep: bool,
+    /// Set the deadline at least this many seconds ahead. Without the finalize secret the plan
+    /// obeys the server's minimum deadline lead like anyone's (`MIN_DEADLINE_LEAD_SECS`, 15
+    /// minutes by default), so a run without it must wait that long (Lambda's deploy step does).
+    #[arg(
+        long,
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(0..=3000)
+    )]
+    deadline_lead: Option<u64>,
 }
 
 /// The finalize secret; `Debug` never shows it.
@@ -124,6 +133,7 @@ async fn probe(args: ProbeArgs) -> ExitCode {
             Mode::Fresh
         },
         keep: args.keep,
+        deadline_lead: Duration::from_secs(args.deadline_lead.unwrap_or(0)),
     };
     println!(
         "mealvote probe: {}; {}; {}",

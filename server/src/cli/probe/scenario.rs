@@ -65,6 +65,8 @@ pub(crate) struct Probe<'a> {
     pub secret: Option<&'a SecretString>,
     pub mode: Mode,
     pub keep: bool,
+    /// The shortest lead the deadline gets (`--deadline-lead`).
+    pub deadline_lead: Duration,
 }
 
 /// The probe's plan once proposed: its ids, its deadline and each slot's option ids by name.
@@ -211,7 +213,9 @@ impl Probe<'_> {
                 }
             })
             .await?;
-        let lead = MIN_LEAD.max(site.slowest() * LEAD_PER_SLOWEST);
+        let lead = MIN_LEAD
+            .max(site.slowest() * LEAD_PER_SLOWEST)
+            .max(self.deadline_lead);
         // The deadline is `lead` ahead even by the fastest the server's clock may run, in whole
         // seconds; the plan's day begins after it (the day after the deadline, UTC).
         let deadline_ms = round_up_to_second(site.clock().latest_now() + millis(lead));

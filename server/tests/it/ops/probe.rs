@@ -152,12 +152,21 @@ async fn through_the_trigger_with_reused_accounts(db: TestDatabase) {
 }
 
 /// Without the secret: the deadline slot closes when the prober reads the plan. Without the
-/// secret the prober is not exempt from the minimum deadline lead, so this run lowers it as a
-/// local run would (`MIN_DEADLINE_LEAD_SECS`).
+/// secret the prober is not exempt from the minimum deadline lead: this server's is 8 s (a local
+/// run's choice, `MIN_DEADLINE_LEAD_SECS`), longer than the prober's own 5 s, and
+/// `--deadline-lead` keeps the plan beyond it, as Lambda's deploy step does with 15 minutes.
 async fn lazily_with_fresh_accounts(db: TestDatabase) {
-    let app = TestApp::spawn_with(db, &[("MIN_DEADLINE_LEAD_SECS", "0")]).await;
-    let output = probe(&app.url(""), &["--keep", "--timeout", "120"], None).await;
+    let app = TestApp::spawn_with(db, &[("MIN_DEADLINE_LEAD_SECS", "8")]).await;
+    let args = ["--keep", "--timeout", "120", "--deadline-lead", "9"];
+    let output = probe(&app.url(""), &args, None).await;
     let stdout = assert_passed(&output);
+    let lead: f64 = stdout
+        .split(" s ahead;")
+        .next()
+        .and_then(|before| before.rsplit('(').next())
+        .and_then(|seconds| seconds.parse().ok())
+        .unwrap_or_else(|| panic!("no deadline lead in {stdout}"));
+    assert!(lead >= 9.0, "the deadline was {lead} s ahead: {stdout}");
     assert_eq!(
         stdout
             .matches("signed up (new account for this run)")
