@@ -97,9 +97,14 @@ async fn migrate() -> anyhow::Result<()> {
 }
 
 async fn apply_migrations(config: &Config) -> anyhow::Result<()> {
-    // Lazily: with IAM authentication the first connection may need the `rds_iam` grant that
-    // migrating makes first (`store::iam_bootstrap`).
-    let store = Store::connect_lazy(&config.database)?;
+    // With IAM authentication the first connection may need the `rds_iam` grant that migrating
+    // makes first (`store::iam_bootstrap`), so the pool connects lazily; otherwise one connection
+    // now names an unreachable database plainly.
+    let store = if config.database.iam_auth {
+        Store::connect_lazy(&config.database)?
+    } else {
+        Store::connect(&config.database).await?
+    };
     store.migrate().await?;
     tracing::info!(
         database = config.database.url.redacted(),

@@ -85,9 +85,11 @@ async fn an_unknown_event_is_named_and_the_route_is_off_by_default() {
     .await;
     let unknown = event(&app, r#"{"mealvote":"drop-tables"}"#, false).await;
     assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
-    let body = unknown.text().await.unwrap();
-    assert!(body.contains("\"drop-tables\""), "{body}");
-    assert!(body.contains("finalize-due"), "{body}");
+    let body = unknown.json::<serde_json::Value>().await.unwrap();
+    assert_eq!(body["ok"], false, "{body}");
+    let error = body["error"].as_str().unwrap();
+    assert!(error.contains("\"drop-tables\""), "{error}");
+    assert!(error.contains("finalize-due"), "{error}");
     let garbage = event(&app, "not json", false).await;
     assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
     app.shut_down().await.expect("clean shutdown");
