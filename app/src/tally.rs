@@ -136,12 +136,6 @@ impl Tally<'_> {
             .map_or(0, |(a, b)| self.pairwise.get(a, b))
     }
 
-    /// The strength of the strongest path from `a` to `b`; `None` for an unknown id or `a == b`.
-    pub fn strongest_path(&self, a: &CandidateId, b: &CandidateId) -> Option<Strength> {
-        let (a, b) = self.election.indices(a, b).filter(|(a, b)| a != b)?;
-        Some(self.strength(self.paths.get(a, b)))
-    }
-
     /// Whether `a` beats `b`: `p[a][b] > p[b][a]` (docs/tally.md "Outcome"). False for unknown ids.
     pub fn beats(&self, a: &CandidateId, b: &CandidateId) -> bool {
         self.election

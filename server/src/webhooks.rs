@@ -76,10 +76,6 @@ impl Sender {
             allow_private,
         }
     }
-
-    pub fn allows_private(&self) -> bool {
-        self.allow_private
-    }
 }
 
 /// The HTTP client's settings: rustls, no redirects (a receiver's redirect is a failed attempt,

@@ -1,4 +1,5 @@
-//! Identifier newtypes, parsed once at the edge (STYLE practice 3).
+//! Identifier newtypes, parsed once at the edge: past it an id is known to be valid, so nothing
+//! checks it again.
 
 use std::fmt;
 

@@ -1,6 +1,6 @@
 //! Request bodies over [`MAX_BODY_BYTES`] are refused with 413 and a message, before any handler
-//! reads them. Without this a large form reached `server_fn`, whose body reader failed inside
-//! the framework: the answer was a 500 and an ERROR in the log for what is the sender's mistake.
+//! reads them. Without this a large form would reach `server_fn`, whose body reader fails inside
+//! the framework: the answer would be a 500 and an ERROR in the log for the sender's mistake.
 
 use axum::{
     body::Body,

@@ -367,19 +367,4 @@ impl Store {
             now_ms,
         })
     }
-
-    /// Saves the member's ballot (already checked against the slot's options); see
-    /// [`Self::begin_ballot`] and [`BallotDraft::save`].
-    pub async fn cast_ballot(
-        &self,
-        access: &HouseholdAccess,
-        slot: &SlotId,
-        ranking: &Ranking,
-        now_ms: i64,
-    ) -> Result<Option<Closed>, StoreError> {
-        self.begin_ballot(access, slot, now_ms)
-            .await?
-            .save(ranking)
-            .await
-    }
 }

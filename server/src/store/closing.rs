@@ -9,7 +9,7 @@
 //!
 //! The paths (docs/architecture.md, decision 2): [`Store::settle_household`] runs before a household's pages
 //! are read (lazy), [`Store::finalize_due`] serves `POST /internal/finalize-due` and the ticker,
-//! and [`Store::cast_ballot`] closes early in the ballot's own transaction.
+//! and [`super::BallotDraft::save`] closes early in the ballot's own transaction.
 
 use app::ids::{HouseholdId, OptionId, SlotId};
 use serde::Serialize;

@@ -13,7 +13,7 @@ use server::store::{HouseholdAccess, Store};
 
 use crate::support::{
     Person, TestApp, TestDatabase, household_with_plan,
-    store::{NOW, form, member, user},
+    store::{NOW, form, member, save_ballot, user},
 };
 
 const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
@@ -224,8 +224,7 @@ async fn finalize_due_timing(db: TestDatabase, engine: &str) {
                         vec![page.options[i % 4].id.clone()],
                         vec![page.options[(i + 1) % 4].id.clone()],
                     ]);
-                    store
-                        .cast_ballot(voter, &slot.id, &ranking, NOW)
+                    save_ballot(&store, voter, &slot.id, &ranking, NOW)
                         .await
                         .unwrap();
                 }

@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 
 use crate::support::{
     TestDatabase,
-    store::{DEADLINE, HOUR, NOW, home, member, plan, propose, rank_first, row_count, vote},
+    store::{
+        DEADLINE, HOUR, NOW, home, member, plan, propose, rank_first, row_count, save_ballot, vote,
+    },
 };
 
 crate::on_both_engines!(
@@ -80,9 +82,7 @@ async fn a_slot_closes_as_soon_as_every_expected_voter_has_voted(db: TestDatabas
 
     // Read-only from now on, before the deadline too.
     assert!(matches!(
-        store
-            .cast_ballot(&ada, &slot, &rank_first(&page, 0), NOW + 4)
-            .await,
+        save_ballot(&store, &ada, &slot, &rank_first(&page, 0), NOW + 4).await,
         Err(StoreError::Rule(PlanRule::Closed))
     ));
     let after = store.ballot_page(&ada, &slot, NOW + 4).await.unwrap();
@@ -226,7 +226,7 @@ async fn concurrent_last_ballots_are_all_counted_in_the_one_result(db: TestDatab
         let store = store.clone();
         let slot = slot.clone();
         let ranking = rank_first(&page, 0);
-        tokio::spawn(async move { store.cast_ballot(&voter, &slot, &ranking, NOW + 1).await })
+        tokio::spawn(async move { save_ballot(&store, &voter, &slot, &ranking, NOW + 1).await })
     });
     let mut closes = 0;
     for cast in casts {
@@ -311,8 +311,7 @@ async fn the_stored_ballot_file_recounts_to_the_stored_result(db: TestDatabase) 
         (&bob, Ranking(vec![vec![o(1)], vec![o(2)], vec![o(0)]])),
         (&cy, Ranking(vec![vec![o(2), o(3)], vec![o(0)], vec![o(1)]])),
     ] {
-        store
-            .cast_ballot(who, &slot, &ranking, NOW + 1)
+        save_ballot(&store, who, &slot, &ranking, NOW + 1)
             .await
             .unwrap();
     }
@@ -363,9 +362,7 @@ async fn each_change_is_written_to_the_outbox_with_it(db: TestDatabase) {
         ["plan_proposed", "ballot_cast", "slot_closed"]
     );
     // A refused ballot writes nothing.
-    let _ = store
-        .cast_ballot(&ada, &slot, &rank_first(&page, 1), NOW + 2)
-        .await;
+    let _ = save_ballot(&store, &ada, &slot, &rank_first(&page, 1), NOW + 2).await;
     store.settle_household(&ada, DEADLINE).await.unwrap();
     let kinds = outbox_kinds(&store, &ada).await;
     assert_eq!(kinds.iter().filter(|k| *k == "ballot_cast").count(), 1);

@@ -9,7 +9,9 @@ use server::store::{PlanRule, StoreError};
 
 use crate::support::{
     TestDatabase,
-    store::{DEADLINE, HOUR, NOW, first_slot, home, member, plan, propose, rank_first, vote},
+    store::{
+        DEADLINE, HOUR, NOW, first_slot, home, member, plan, propose, rank_first, save_ballot, vote,
+    },
 };
 
 crate::on_both_engines!(
@@ -154,8 +156,7 @@ async fn a_ballot_is_saved_replaced_and_shown_to_every_member(db: TestDatabase) 
         page.options[0].id.clone(),
     ]]);
     vote(&store, &bob, &slot, &page, 1, NOW).await;
-    store
-        .cast_ballot(&bob, &slot, &tied, NOW + 1)
+    save_ballot(&store, &bob, &slot, &tied, NOW + 1)
         .await
         .unwrap();
 
@@ -181,9 +182,7 @@ async fn a_ballot_after_the_deadline_is_refused_and_changes_nothing(db: TestData
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     vote(&store, &ada, &slot, &page, 0, NOW).await;
     assert!(matches!(
-        store
-            .cast_ballot(&ada, &slot, &rank_first(&page, 1), DEADLINE)
-            .await,
+        save_ballot(&store, &ada, &slot, &rank_first(&page, 1), DEADLINE).await,
         Err(StoreError::Rule(PlanRule::Closed))
     ));
     let after = store.ballot_page(&ada, &slot, DEADLINE).await.unwrap();
@@ -214,9 +213,7 @@ async fn another_households_plan_and_slot_are_not_found(db: TestDatabase) {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store
-            .cast_ballot(&eve, &slot, &rank_first(&page, 0), NOW)
-            .await,
+        save_ballot(&store, &eve, &slot, &rank_first(&page, 0), NOW).await,
         Err(StoreError::NotFound)
     ));
     let options = OptionNames::parse("X\nY").unwrap();

@@ -7,7 +7,7 @@ use app::{
     ids::{PlanId, SlotId, UserId},
     plans::{BallotPage, NewPlan, PlanForm, Ranking},
 };
-use server::store::{Closed, HouseholdAccess, NewInvite, Store};
+use server::store::{Closed, HouseholdAccess, NewInvite, Store, StoreError};
 
 /// A user with a unique address and a placeholder password hash.
 pub async fn user(store: &Store, display_name: &str) -> UserId {
@@ -115,10 +115,25 @@ pub async fn vote(
     i: usize,
     at: i64,
 ) -> Option<Closed> {
-    store
-        .cast_ballot(voter, slot, &rank_first(page, i), at)
+    save_ballot(store, voter, slot, &rank_first(page, i), at)
         .await
         .unwrap()
+}
+
+/// Saves `voter`'s ballot on `slot` at `at` the way the app does (`service/plans.rs`): a
+/// [`server::store::BallotDraft`] from [`Store::begin_ballot`], then its `save`.
+pub async fn save_ballot(
+    store: &Store,
+    voter: &HouseholdAccess,
+    slot: &SlotId,
+    ranking: &Ranking,
+    at: i64,
+) -> Result<Option<Closed>, StoreError> {
+    store
+        .begin_ballot(voter, slot, at)
+        .await?
+        .save(ranking)
+        .await
 }
 
 pub fn rank_first(page: &BallotPage, i: usize) -> Ranking {
