@@ -615,6 +615,15 @@ impl Person {
         .await
     }
 
+    /// Ranks `dish` first, and nothing else, on `slot`; the save must succeed.
+    pub async fn rank_first(&self, household: &str, slot: &str, dish: &str) {
+        let page = self.ballot_page(household, slot).await;
+        let option = page.options.iter().find(|o| o.name == dish).expect(dish);
+        self.cast_ballot(household, slot, &[(option.id.as_str(), "1")])
+            .await
+            .assert_ok();
+    }
+
     /// The ballot page of the plan's first slot.
     pub async fn ballot_page_of_plan(&self, household: &str, plan: &str) -> app::plans::BallotPage {
         let slot = self.plan(household, plan).await.slots[0].id.to_string();

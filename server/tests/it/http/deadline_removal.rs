@@ -4,17 +4,9 @@
 
 use app::plans::{ResultsPage, SlotOutcome};
 
-use crate::support::{Person, TestApp, TestDatabase};
+use crate::support::{TestApp, TestDatabase};
 
 crate::on_both_engines!(a_removal_after_the_deadline_does_not_change_the_result);
-
-async fn rank_first(who: &Person, household: &str, slot: &str, dish: &str) {
-    let page = who.ballot_page(household, slot).await;
-    let option = page.options.iter().find(|o| o.name == dish).expect(dish);
-    who.cast_ballot(household, slot, &[(option.id.as_str(), "1")])
-        .await
-        .assert_ok();
-}
 
 async fn a_removal_after_the_deadline_does_not_change_the_result(db: TestDatabase) {
     let app = TestApp::spawn_with(db, &[]).await;
@@ -28,7 +20,7 @@ async fn a_removal_after_the_deadline_does_not_change_the_result(db: TestDatabas
     let slot = ada.plan(&household, &plan).await.slots[0].id.to_string();
     // Ada does not vote, so nothing closes early.
     for (voter, dish) in voters.iter().zip(["Curry", "Curry", "Pasta"]) {
-        rank_first(voter, &household, &slot, dish).await;
+        voter.rank_first(&household, &slot, dish).await;
     }
     let cy = ada
         .overview(&household)

@@ -13,15 +13,6 @@ crate::on_both_engines!(
     the_lot_is_seeded_with_a_salt_nobody_sees_before_the_close_and_the_file_recounts_with_it,
 );
 
-/// Ranks `dish` first on `slot` for `who`.
-async fn rank_first(who: &Person, household: &str, slot: &str, dish: &str) {
-    let page = who.ballot_page(household, slot).await;
-    let option = page.options.iter().find(|o| o.name == dish).expect(dish);
-    who.cast_ballot(household, slot, &[(option.id.as_str(), "1")])
-        .await
-        .assert_ok();
-}
-
 /// Everything a member can read about the household while `slot` is open.
 async fn what_a_member_sees(who: &Person, household: &str, plan: &str, slot: &str) -> Vec<String> {
     let mut seen = Vec::new();
@@ -79,10 +70,10 @@ async fn the_lot_is_seeded_with_a_salt_nobody_sees_before_the_close_and_the_file
     let (ada, bob, household, plan) = household_with_plan(&app).await;
     let slot = ada.plan(&household, &plan).await.slots[0].id.to_string();
     // Ada and Bob disagree, 1–1: the lot decides, so its seed matters.
-    rank_first(&ada, &household, &slot, "Pasta").await;
+    ada.rank_first(&household, &slot, "Pasta").await;
     let mut seen = what_a_member_sees(&ada, &household, &plan, &slot).await;
     seen.extend(what_a_member_sees(&bob, &household, &plan, &slot).await);
-    rank_first(&bob, &household, &slot, "Curry").await;
+    bob.rank_first(&household, &slot, "Curry").await;
 
     let download = bob
         .get(&format!("/households/{household}/slots/{slot}/export"))
