@@ -553,6 +553,17 @@ impl Person {
 }
 
 /// Days from today (UTC) as `YYYY-MM-DD`, for proposals whose dates must lie ahead.
+/// The user id of the member called `name` in a household's overview.
+pub fn member_id(overview: &app::households::HouseholdOverview, name: &str) -> app::ids::UserId {
+    overview
+        .members
+        .iter()
+        .find(|m| m.display_name == name)
+        .unwrap_or_else(|| panic!("{name} is a member"))
+        .user_id
+        .clone()
+}
+
 pub fn day_from_now(days: i64) -> String {
     let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(days);
     app::plans::day_iso(day)
@@ -613,6 +624,14 @@ impl Person {
             &[("household_id", household), ("slot_id", slot)],
         )
         .await
+    }
+
+    /// Whether this person can read the household (is a member of it).
+    pub async fn is_member_of(&self, household: &str) -> bool {
+        self.call("get_household_overview", &[("household_id", household)])
+            .await
+            .status
+            .is_success()
     }
 
     /// Ranks `dish` first, and nothing else, on `slot`; the save must succeed.

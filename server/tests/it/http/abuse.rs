@@ -5,12 +5,11 @@
 
 use app::{
     error::{AppError, InviteProblem},
-    households::HouseholdOverview,
     ids::UserId,
     notifications::{NotificationsPage, WebhookSettings},
 };
 
-use crate::support::{Person, TestApp, TestDatabase, household_with_plan};
+use crate::support::{Person, TestApp, TestDatabase, household_with_plan, member_id};
 
 crate::on_both_engines!(
     a_removed_member_cannot_rejoin_through_the_link_they_joined_by,
@@ -20,16 +19,6 @@ crate::on_both_engines!(
     a_flood_of_ballot_saves_is_refused_past_thirty_a_minute,
     a_proposal_of_84_meals_is_refused_naming_the_limit,
 );
-
-fn member_id(overview: &HouseholdOverview, name: &str) -> UserId {
-    overview
-        .members
-        .iter()
-        .find(|m| m.display_name == name)
-        .unwrap_or_else(|| panic!("{name} is a member"))
-        .user_id
-        .clone()
-}
 
 async fn remove(admin: &Person, household: &str, member: &UserId) {
     admin
@@ -70,14 +59,6 @@ async fn move_deadline(
         .await
 }
 
-async fn is_member(person: &Person, household: &str) -> bool {
-    person
-        .call("get_household_overview", &[("household_id", household)])
-        .await
-        .status
-        .is_success()
-}
-
 async fn a_removed_member_cannot_rejoin_through_the_link_they_joined_by(db: TestDatabase) {
     let app = TestApp::spawn_with(db, &[]).await;
     let ada = app.signed_up("Ada").await;
@@ -96,7 +77,7 @@ async fn a_removed_member_cannot_rejoin_through_the_link_they_joined_by(db: Test
         AppError::Invite(InviteProblem::RemovedSince)
     );
     assert!(rejoin.error().to_string().contains("Ask an admin"));
-    assert!(!is_member(&mallory, &household).await);
+    assert!(!mallory.is_member_of(&household).await);
 
     // The link still works for anyone else it was meant for…
     let cy = app.signed_up("Cy").await;
@@ -104,7 +85,7 @@ async fn a_removed_member_cannot_rejoin_through_the_link_they_joined_by(db: Test
     // …and a new invite, made knowingly after the removal, lets Mallory back.
     let new_link = ada.create_invite(&household, "7", true).await;
     mallory.join(&new_link).await.assert_ok();
-    assert!(is_member(&mallory, &household).await);
+    assert!(mallory.is_member_of(&household).await);
 }
 
 async fn a_demoted_admin_loses_their_invites_and_webhook_and_the_admins_are_told(db: TestDatabase) {

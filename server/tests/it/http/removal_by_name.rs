@@ -3,25 +3,12 @@
 //! before the removal; others still join through it, and a newer invite (an admin saying yes)
 //! admits the name again (docs/security.md, "A removal sticks").
 
-use app::{
-    error::{AppError, InviteProblem},
-    ids::UserId,
-};
+use app::error::{AppError, InviteProblem};
 use reqwest::StatusCode;
 
-use crate::support::{Person, TestApp, TestDatabase};
+use crate::support::{Person, TestApp, TestDatabase, member_id};
 
 crate::on_both_engines!(a_removed_member_signing_up_again_cannot_rejoin_under_their_name,);
-
-fn member_id(members: &app::households::HouseholdOverview, name: &str) -> UserId {
-    members
-        .members
-        .iter()
-        .find(|m| m.display_name == name)
-        .unwrap_or_else(|| panic!("{name} is a member"))
-        .user_id
-        .clone()
-}
 
 /// A new account under `name`, with an address of its own whatever the name's letters.
 async fn signed_up_as(app: &TestApp, name: &str) -> Person {
@@ -30,14 +17,6 @@ async fn signed_up_as(app: &TestApp, name: &str) -> Person {
     person.email = format!("again-{}@example.com", uuid::Uuid::new_v4().simple());
     person.sign_up().await.assert_ok();
     person
-}
-
-async fn is_member(person: &Person, household: &str) -> bool {
-    person
-        .call("get_household_overview", &[("household_id", household)])
-        .await
-        .status
-        .is_success()
 }
 
 async fn a_removed_member_signing_up_again_cannot_rejoin_under_their_name(db: TestDatabase) {
@@ -64,7 +43,7 @@ async fn a_removed_member_signing_up_again_cannot_rejoin_under_their_name(db: Te
             "{name:?}"
         );
         assert!(join.error().to_string().contains("Ask an admin"));
-        assert!(!is_member(&again, &household).await, "{name:?}");
+        assert!(!again.is_member_of(&household).await, "{name:?}");
     }
     // Signing up through the link (which joins at once) is refused the same way: the account is
     // made, the household is not joined, and the invite's page says why.
@@ -76,16 +55,16 @@ async fn a_removed_member_signing_up_again_cannot_rejoin_under_their_name(db: Te
         answer.location.as_deref(),
         Some(format!("/join/{link}").as_str())
     );
-    assert!(!is_member(&through_sign_up, &household).await);
+    assert!(!through_sign_up.is_member_of(&household).await);
     assert_eq!(ada.overview(&household).await.members.len(), 1);
 
     // Anyone else still joins through the link…
     let cy = app.signed_up("Cy").await;
     cy.join(&link).await.assert_ok();
-    assert!(is_member(&cy, &household).await);
+    assert!(cy.is_member_of(&household).await);
     // …and a newer invite, made knowingly after the removal, admits the name again.
     let newer = ada.create_invite(&household, "7", true).await;
     let mallory_again = app.signed_up("Mallory").await;
     mallory_again.join(&newer).await.assert_ok();
-    assert!(is_member(&mallory_again, &household).await);
+    assert!(mallory_again.is_member_of(&household).await);
 }
