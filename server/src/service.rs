@@ -41,6 +41,8 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Services {
     store: Store,
+    /// This server's bounded password hashing (`auth::password`).
+    hasher: Arc<crate::auth::password::Hasher>,
     client_ip_source: crate::auth::client_ip::ClientIpSource,
     https: bool,
     /// `PUBLIC_BASE_URL`'s origin, for full invite links; otherwise the request's `Host`.
@@ -62,6 +64,7 @@ impl Services {
     pub fn new(store: Store, config: &Config) -> Self {
         Self {
             store,
+            hasher: crate::auth::password::Hasher::for_this_machine(),
             client_ip_source: config.client_ip_source,
             webhooks_enabled: config.webhooks_enabled,
             webhooks_allow_private: config.webhooks_allow_private,

@@ -12,7 +12,7 @@
 //! ([`PasswordError::Busy`], answered 503 with `Retry-After`). A buffer goes back to the pool
 //! while someone is waiting for it and is freed when nobody is, so an idle server holds none.
 
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use app::accounts::Password;
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version, password_hash::phc::Salt};
@@ -40,12 +40,6 @@ fn params() -> Params {
         .expect("the documented argon2 parameters are valid")
 }
 
-/// The process's hashing pool: every sign-up and sign-in goes through it.
-pub static HASHER: LazyLock<Hasher> = LazyLock::new(|| {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    Hasher::new(workers, workers * QUEUE_PER_WORKER)
-});
-
 /// Bounded argon2id hashing; see the module documentation.
 #[derive(Debug)]
 pub struct Hasher {
@@ -71,6 +65,14 @@ impl Hasher {
         }
     }
 
+    /// The server's hashing pool: one worker per CPU and a queue of [`QUEUE_PER_WORKER`] each.
+    /// Every sign-up, sign-in and password change of one server goes through it; two servers in
+    /// one process (as the tests start them) each have their own.
+    pub fn for_this_machine() -> Arc<Self> {
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        Arc::new(Self::new(workers, workers * QUEUE_PER_WORKER))
+    }
+
     /// How many hashes may run at once.
     pub fn workers(&self) -> usize {
         self.workers
@@ -87,7 +89,7 @@ impl Hasher {
     }
 
     /// Hashes a new password (PHC string with a random salt).
-    pub async fn hash(&'static self, password: Password) -> Result<String, PasswordError> {
+    pub async fn hash(self: &Arc<Self>, password: Password) -> Result<String, PasswordError> {
         self.run(move |memory| {
             let salt = Salt::generate();
             let params = params();
@@ -118,7 +120,7 @@ impl Hasher {
     /// Whether `password` matches `stored`. With no stored hash (unknown email) it checks against
     /// a dummy hash and answers `false`, taking the same time.
     pub async fn verify(
-        &'static self,
+        self: &Arc<Self>,
         password: Password,
         stored: Option<String>,
     ) -> Result<bool, PasswordError> {
@@ -133,7 +135,7 @@ impl Hasher {
 
     /// Runs `work` on a blocking thread with a working-memory buffer, within the bounds.
     async fn run<T: Send + 'static>(
-        &'static self,
+        self: &Arc<Self>,
         work: impl FnOnce(&mut Vec<Block>) -> Result<T, PasswordError> + Send + 'static,
     ) -> Result<T, PasswordError> {
         let _admitted = match self.admitted.try_acquire() {
@@ -148,11 +150,12 @@ impl Hasher {
             .acquire()
             .await
             .map_err(|_| PasswordError::Busy)?;
+        let pool = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            let mut memory = self.take_buffer();
+            let mut memory = pool.take_buffer();
             let result = work(&mut memory);
-            self.give_back(memory);
+            pool.give_back(memory);
             result
         })
         .await?
@@ -241,22 +244,20 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .to_string()
 });
 
-/// Hashes a new password with the process's pool.
-pub async fn hash(password: Password) -> Result<String, PasswordError> {
-    HASHER.hash(password).await
-}
-
-/// Checks a password with the process's pool; see [`Hasher::verify`].
-pub async fn verify(password: Password, stored: Option<String>) -> Result<bool, PasswordError> {
-    HASHER.verify(password, stored).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn password(p: &str) -> Password {
         Password::attempt(p.to_owned()).unwrap()
+    }
+
+    async fn hash(p: Password) -> Result<String, PasswordError> {
+        Hasher::for_this_machine().hash(p).await
+    }
+
+    async fn verify(p: Password, stored: Option<String>) -> Result<bool, PasswordError> {
+        Hasher::for_this_machine().verify(p, stored).await
     }
 
     #[tokio::test]
@@ -310,9 +311,12 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn beyond_the_workers_and_the_queue_a_hash_is_refused_and_no_buffer_is_kept() {
-        static SMALL: LazyLock<Hasher> = LazyLock::new(|| Hasher::new(1, 2));
+        let small = Arc::new(Hasher::new(1, 2));
         let attempts: Vec<_> = (0..12)
-            .map(|_| tokio::spawn(SMALL.hash(password("a long password"))))
+            .map(|_| {
+                let small = Arc::clone(&small);
+                tokio::spawn(async move { small.hash(password("a long password")).await })
+            })
             .collect();
         let mut done = 0;
         let mut busy = 0;
@@ -328,8 +332,8 @@ mod tests {
             "at most one running and two waiting: {done}"
         );
         assert_eq!(done + busy, 12);
-        assert_eq!(SMALL.spare_buffers(), 0, "an idle pool holds no memory");
+        assert_eq!(small.spare_buffers(), 0, "an idle pool holds no memory");
         // And it serves again once the burst is over.
-        assert!(SMALL.hash(password("a long password")).await.is_ok());
+        assert!(small.hash(password("a long password")).await.is_ok());
     }
 }

@@ -18,7 +18,6 @@ use crate::{
     auth::{
         client_ip::client_ip,
         limits::{self, Subject},
-        password,
         sessions::CURRENT_HOUSEHOLD,
         shown_once,
     },
@@ -61,7 +60,7 @@ impl AccountsService for Services {
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
         limits::check(&self.store, limits::SIGN_UP_PER_IP, Subject::Ip(ip), now).await?;
-        let hash = password::hash(account.password).await?;
+        let hash = self.hasher.hash(account.password).await?;
         let user = self
             .store
             .create_user(&account.email, &account.display_name, &hash, now)
@@ -83,7 +82,7 @@ impl AccountsService for Services {
             Some((user, hash)) => (Some(user), Some(hash)),
             None => (None, None),
         };
-        let matches = match password::verify(credentials.password, hash).await {
+        let matches = match self.hasher.verify(credentials.password, hash).await {
             Ok(matches) => matches,
             Err(error) => {
                 // Not checked (the hashing pool was full): no failure.
@@ -144,7 +143,7 @@ impl AccountsService for Services {
         // A stolen session must not become a way to guess the password: failures count against
         // the same limits as failed sign-ins.
         let failure = limits::reserve_failures(&self.store, &email, ip, now).await?;
-        let verified = match password::verify(current, Some(hash)).await {
+        let verified = match self.hasher.verify(current, Some(hash)).await {
             Ok(verified) => verified,
             Err(error) => {
                 failure.release(&self.store).await?;
@@ -158,7 +157,7 @@ impl AccountsService for Services {
             ));
         }
         failure.release(&self.store).await?;
-        let hash = password::hash(new).await?;
+        let hash = self.hasher.hash(new).await?;
         self.store.end_sessions(&user, Some(&hash), now).await?;
         session::start(req, &user).await?;
         tracing::info!("password changed; other sessions ended");
