@@ -59,16 +59,20 @@ fn is_json_ld(tag: &str) -> bool {
     false
 }
 
-/// A block's JSON; tolerates the HTML comment or CDATA wrapping some sites put around it.
+/// A block's JSON; tolerates the CDATA or comment wrapping some sites put around it.
 fn parse_block(block: &str) -> Option<Value> {
-    if let Ok(value) = serde_json::from_str(block.trim()) {
-        return Some(value);
-    }
-    let start = block.find(['{', '['])?;
-    let end = block.rfind(['}', ']'])?;
-    (start < end)
-        .then(|| serde_json::from_str(&block[start..=end]).ok())
-        .flatten()
+    const WRAPPERS: [(&str, &str); 4] = [
+        ("/*<![CDATA[*/", "/*]]>*/"),
+        ("//<![CDATA[", "//]]>"),
+        ("<![CDATA[", "]]>"),
+        ("<!--", "-->"),
+    ];
+    let block = block.trim();
+    let inner = WRAPPERS
+        .iter()
+        .find_map(|(open, close)| block.strip_prefix(open)?.strip_suffix(close))
+        .unwrap_or(block);
+    serde_json::from_str(inner.trim()).ok()
 }
 
 #[cfg(test)]
@@ -85,6 +89,7 @@ mod tests {
             <script type="application/ld+jsonp">{"no": true}</script>
             <script type="application/ld+json">/*<![CDATA[*/{"b": 3}/*]]>*/</script>
             <script type="application/ld+json">{not json</script>
+            <script type="application/ld+json"><!-- {"c": 4} --></script>
             <scripts type="application/ld+json">{"no": true}</scripts>
         </head></html>"#;
         let values = json_ld_values(html);
@@ -93,7 +98,8 @@ mod tests {
             [
                 serde_json::json!({"a": 1}),
                 serde_json::json!([2]),
-                serde_json::json!({"b": 3})
+                serde_json::json!({"b": 3}),
+                serde_json::json!({"c": 4})
             ]
         );
     }

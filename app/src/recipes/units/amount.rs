@@ -204,7 +204,8 @@ mod tests {
         assert_eq!(shown(8.0, Some(Unit::Ounce)), "8 oz");
         assert_eq!(shown(24.0, Some(Unit::Ounce)), "1½ lb");
         assert_eq!(shown(8.0, Some(Unit::FluidOunce)), "1 cup");
-        assert_eq!(shown(1.37, Some(Unit::Cup)), "1.37 cups");
+        assert_eq!(shown(1.37, Some(Unit::Cup)), "1⅜ cups");
+        assert_eq!(shown(1.45, Some(Unit::Cup)), "1.45 cups");
     }
 
     #[test]
