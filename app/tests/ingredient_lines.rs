@@ -50,7 +50,11 @@ fn the_fixture_lines_read_as_expected() {
         }
     }
     println!("parsed as expected: {expected}/{}", cases.len());
-    assert!(expected >= 47, "parsed as expected: {expected}/{}", cases.len());
+    assert!(
+        expected >= 47,
+        "parsed as expected: {expected}/{}",
+        cases.len()
+    );
 }
 
 #[test]

@@ -6,7 +6,10 @@ use app::recipes::{
 };
 
 fn page(name: &str) -> String {
-    let path = format!("{}/tests/data/recipe_pages/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/data/recipe_pages/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -25,7 +28,10 @@ fn assert_ingredients_read(recipe: &ImportedRecipe) {
 fn a_top_level_recipe_imports_with_its_steps() {
     let recipe = import("top_level.html");
     assert_eq!(recipe.name, "Weeknight Chicken Curry");
-    assert_eq!(recipe.url.as_deref(), Some("https://kitchen.example/chicken-curry"));
+    assert_eq!(
+        recipe.url.as_deref(),
+        Some("https://kitchen.example/chicken-curry")
+    );
     assert_eq!(recipe.serves, Some(4));
     assert_eq!(recipe.yield_text.as_deref(), Some("4"));
     assert_eq!(recipe.ingredients.len(), 7);
@@ -39,7 +45,10 @@ fn a_top_level_recipe_imports_with_its_steps() {
 fn a_recipe_inside_a_graph_imports_with_its_sections() {
     let recipe = import("graph.html");
     assert_eq!(recipe.name, "Vegetable Stir-fry");
-    assert_eq!(recipe.url.as_deref(), Some("https://greenpan.example/stir-fry/"));
+    assert_eq!(
+        recipe.url.as_deref(),
+        Some("https://greenpan.example/stir-fry/")
+    );
     assert_eq!(recipe.serves, Some(2));
     assert_eq!(recipe.ingredients[0], "0.5 kg rice");
     assert_eq!(
@@ -70,9 +79,15 @@ fn a_recipe_typed_as_an_array_imports_with_text_instructions() {
 fn a_numeric_yield_is_the_servings() {
     let recipe = import("numeric_yield.html");
     assert_eq!(recipe.name, "Red Lentil Soup");
-    assert_eq!((recipe.serves, recipe.yield_text.as_deref()), (Some(6), Some("6")));
+    assert_eq!(
+        (recipe.serves, recipe.yield_text.as_deref()),
+        (Some(6), Some("6"))
+    );
     assert_eq!(recipe.url, None);
-    assert_eq!(recipe.steps, ["Simmer everything for 25 minutes.", "Blend until smooth."]);
+    assert_eq!(
+        recipe.steps,
+        ["Simmer everything for 25 minutes.", "Blend until smooth."]
+    );
     assert_ingredients_read(&recipe);
 }
 
@@ -97,8 +112,14 @@ fn a_page_without_a_recipe_is_refused_with_the_message() {
         error.to_string(),
         "No recipe found on that page — paste the ingredients instead"
     );
-    assert_eq!(from_pasted("just some words").unwrap_err(), ImportError::NoRecipe);
-    assert_eq!(from_pasted(r#"{"@type": "Article"}"#).unwrap_err(), ImportError::NoRecipe);
+    assert_eq!(
+        from_pasted("just some words").unwrap_err(),
+        ImportError::NoRecipe
+    );
+    assert_eq!(
+        from_pasted(r#"{"@type": "Article"}"#).unwrap_err(),
+        ImportError::NoRecipe
+    );
 }
 
 #[test]
@@ -107,7 +128,10 @@ fn a_page_over_2_mb_is_refused_by_its_size() {
     big.push_str(&" ".repeat(5 * 1024 * 1024));
     let error = from_html(&big).unwrap_err();
     assert!(matches!(error, ImportError::PageTooLarge { .. }));
-    assert_eq!(error.to_string(), "The page is 5.0 MB; a page to import is at most 2 MB.");
+    assert_eq!(
+        error.to_string(),
+        "The page is 5.0 MB; a page to import is at most 2 MB."
+    );
     assert_eq!(from_pasted(&big).unwrap_err(), error);
 
     let mut at_limit = page("numeric_yield.html");

@@ -188,7 +188,12 @@ fn read_steps(value: &Value, depth: usize, steps: &mut Vec<String>) {
                 steps.extend(object.get("name").and_then(text));
                 read_steps(list, depth + 1, steps);
             } else {
-                steps.extend(object.get("text").or_else(|| object.get("name")).and_then(text));
+                steps.extend(
+                    object
+                        .get("text")
+                        .or_else(|| object.get("name"))
+                        .and_then(text),
+                );
             }
         }
         _ => {}
@@ -230,10 +235,19 @@ mod tests {
     fn yields_read_as_numbers_texts_and_arrays() {
         let serves = |value: Value| read_yield(Some(&value));
         assert_eq!(serves(json!(4)), (Some(4), Some("4".into())));
-        assert_eq!(serves(json!("4 servings")), (Some(4), Some("4 servings".into())));
+        assert_eq!(
+            serves(json!("4 servings")),
+            (Some(4), Some("4 servings".into()))
+        );
         assert_eq!(serves(json!("Serves 4-6")).0, Some(4));
-        assert_eq!(serves(json!(["6", "6 portions"])), (Some(6), Some("6".into())));
-        assert_eq!(serves(json!("a dozen cookies")), (None, Some("a dozen cookies".into())));
+        assert_eq!(
+            serves(json!(["6", "6 portions"])),
+            (Some(6), Some("6".into()))
+        );
+        assert_eq!(
+            serves(json!("a dozen cookies")),
+            (None, Some("a dozen cookies".into()))
+        );
         assert_eq!(serves(json!(0)).0, None);
         assert_eq!(serves(json!(1e308)).0, None);
         assert_eq!(serves(json!("99999999999999 servings")).0, None);
@@ -246,7 +260,10 @@ mod tests {
             read_steps(&value, 0, &mut steps);
             steps
         };
-        assert_eq!(read(json!("Boil.\n\nServe &amp; eat.")), ["Boil.", "Serve & eat."]);
+        assert_eq!(
+            read(json!("Boil.\n\nServe &amp; eat.")),
+            ["Boil.", "Serve & eat."]
+        );
         assert_eq!(
             read(json!([{"@type": "HowToStep", "text": "<p>Chop  onions</p>"}, "Fry."])),
             ["Chop onions", "Fry."]
@@ -269,7 +286,12 @@ mod tests {
 
     #[test]
     fn the_size_message_names_the_size() {
-        let error = ImportError::PageTooLarge { bytes: 5 * 1024 * 1024 };
-        assert_eq!(error.to_string(), "The page is 5.0 MB; a page to import is at most 2 MB.");
+        let error = ImportError::PageTooLarge {
+            bytes: 5 * 1024 * 1024,
+        };
+        assert_eq!(
+            error.to_string(),
+            "The page is 5.0 MB; a page to import is at most 2 MB."
+        );
     }
 }

@@ -37,9 +37,7 @@ pub struct Ingredient {
 /// Why a paste or a line cannot be read; each message names the problem.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IngredientError {
-    #[error(
-        "An ingredient line holds at most {MAX_LINE_CHARS} characters; this one has {chars}."
-    )]
+    #[error("An ingredient line holds at most {MAX_LINE_CHARS} characters; this one has {chars}.")]
     LineTooLong { chars: usize },
     #[error("A recipe holds at most {MAX_LINES} ingredient lines; this paste has {lines}.")]
     TooManyLines { lines: usize },
@@ -54,12 +52,27 @@ pub enum IngredientError {
 
 /// Words that open a line with no quantity: "a pinch of salt" is salt, noted "a pinch".
 const NO_QUANTITY_OPENINGS: [&str; 10] = [
-    "a pinch", "pinch", "a dash", "dash", "a splash", "splash", "a drizzle", "drizzle",
-    "a handful", "handful",
+    "a pinch",
+    "pinch",
+    "a dash",
+    "dash",
+    "a splash",
+    "splash",
+    "a drizzle",
+    "drizzle",
+    "a handful",
+    "handful",
 ];
 
 /// Sizes that describe a food rather than name it: "1 large onion" is an onion, noted "large".
-const SIZES: [&str; 6] = ["extra-large", "extra large", "small", "medium", "large", "big"];
+const SIZES: [&str; 6] = [
+    "extra-large",
+    "extra large",
+    "small",
+    "medium",
+    "large",
+    "big",
+];
 
 /// Endings that are a note, not part of the food: "salt and pepper to taste".
 const NOTE_ENDINGS: [&str; 3] = ["to taste", "as needed", "optional"];
@@ -174,7 +187,9 @@ fn note_ending<'a>(food: &'a str, notes: &mut Vec<String>) -> &'a str {
         let Some(start) = food.len().checked_sub(ending.len()) else {
             continue;
         };
-        let tail = food.get(start..).filter(|tail| tail.eq_ignore_ascii_case(ending));
+        let tail = food
+            .get(start..)
+            .filter(|tail| tail.eq_ignore_ascii_case(ending));
         if tail.is_some() && (start == 0 || food[..start].ends_with(char::is_whitespace)) {
             notes.push(food[start..].to_string());
             return food[..start].trim_end();
@@ -236,11 +251,20 @@ mod tests {
             (Some(Quantity::Exact(1.5)), Some(Unit::Cup), "rice")
         );
         let garlic = line("2–3 cloves garlic, crushed");
-        assert_eq!(garlic.quantity, Some(Quantity::Range { from: 2.0, to: 3.0 }));
+        assert_eq!(
+            garlic.quantity,
+            Some(Quantity::Range { from: 2.0, to: 3.0 })
+        );
         assert_eq!(garlic.unit, Some(Unit::Piece(Piece::Clove)));
-        assert_eq!((garlic.food.as_str(), garlic.note.as_deref()), ("garlic", Some("crushed")));
+        assert_eq!(
+            (garlic.food.as_str(), garlic.note.as_deref()),
+            ("garlic", Some("crushed"))
+        );
         let eggs = line("3 eggs");
-        assert_eq!((eggs.quantity, eggs.unit), (Some(Quantity::Exact(3.0)), None));
+        assert_eq!(
+            (eggs.quantity, eggs.unit),
+            (Some(Quantity::Exact(3.0)), None)
+        );
         let salt = line("salt to taste");
         assert_eq!((salt.quantity, salt.food.as_str()), (None, "salt"));
         assert_eq!(salt.note.as_deref(), Some("to taste"));
@@ -248,24 +272,43 @@ mod tests {
 
     #[test]
     fn an_unreadable_line_is_kept_as_written() {
-        for text in ["400 g", "  ", "(optional)", "a pinch of", "Juice of 1 lemon", "1/0 cup x"] {
+        for text in [
+            "400 g",
+            "  ",
+            "(optional)",
+            "a pinch of",
+            "Juice of 1 lemon",
+            "1/0 cup x",
+        ] {
             let read = line(text);
             assert_eq!(read.raw, text);
-            assert!(text.contains(read.food.as_str()), "{text:?} lost into {read:?}");
+            assert!(
+                text.contains(read.food.as_str()),
+                "{text:?} lost into {read:?}"
+            );
         }
         assert_eq!(line("400 g").food, "400 g");
         assert_eq!(line("400 g").quantity, None);
         let unknown = line("3 knobs butter");
-        assert_eq!((unknown.unit, unknown.food.as_str()), (None, "knobs butter"));
+        assert_eq!(
+            (unknown.unit, unknown.food.as_str()),
+            (None, "knobs butter")
+        );
     }
 
     #[test]
     fn a_can_and_a_little_are_told_apart() {
         let can = line("a can of chickpeas");
-        assert_eq!((can.quantity, can.unit), (Some(Quantity::Exact(1.0)), Some(Unit::Piece(Piece::Can))));
+        assert_eq!(
+            (can.quantity, can.unit),
+            (Some(Quantity::Exact(1.0)), Some(Unit::Piece(Piece::Can)))
+        );
         assert_eq!(can.food, "chickpeas");
         let little = line("a little oil");
-        assert_eq!((little.quantity, little.food.as_str()), (None, "a little oil"));
+        assert_eq!(
+            (little.quantity, little.food.as_str()),
+            (None, "a little oil")
+        );
     }
 
     #[test]
@@ -277,7 +320,10 @@ mod tests {
             error.to_string(),
             "An ingredient line holds at most 500 characters; this one has 10000."
         );
-        assert!(parse_line(&"é".repeat(500)).is_ok(), "500 characters (1000 bytes) fit");
+        assert!(
+            parse_line(&"é".repeat(500)).is_ok(),
+            "500 characters (1000 bytes) fit"
+        );
 
         let paste = "1 egg\n".repeat(1000);
         let error = parse_paste(&paste).unwrap_err();
@@ -300,7 +346,10 @@ mod tests {
         let raws: Vec<_> = read.iter().map(|i| i.raw.as_str()).collect();
         assert_eq!(raws, ["- 2 onions", "▢ 1 tsp salt", "*not a bullet"]);
         assert_eq!(read[0].food, "onions");
-        assert_eq!((read[1].unit, read[1].food.as_str()), (Some(Unit::Teaspoon), "salt"));
+        assert_eq!(
+            (read[1].unit, read[1].food.as_str()),
+            (Some(Unit::Teaspoon), "salt")
+        );
         assert_eq!(read[2].food, "*not a bullet");
     }
 }

@@ -206,7 +206,9 @@ impl Unit {
     /// The unit `text` spells, as a whole ("Tablespoons", "fl. oz", "kg").
     pub fn parse(text: &str) -> Option<Unit> {
         let text = text.trim().trim_end_matches('.');
-        match_unit(text).filter(|&(_, length)| length == text.len()).map(|(unit, _)| unit)
+        match_unit(text)
+            .filter(|&(_, length)| length == text.len())
+            .map(|(unit, _)| unit)
     }
 
     pub fn family(self) -> Family {
@@ -269,7 +271,9 @@ pub fn match_unit(text: &str) -> Option<(Unit, usize)> {
         text.get(..spelling.len())
             .is_some_and(|start| start.eq_ignore_ascii_case(spelling))
     });
-    let sensitive = CASE_SENSITIVE.iter().filter(|(spelling, _)| text.starts_with(spelling));
+    let sensitive = CASE_SENSITIVE
+        .iter()
+        .filter(|(spelling, _)| text.starts_with(spelling));
     let (spelling, unit) = insensitive
         .chain(sensitive)
         .filter(|(spelling, _)| ends_word(&text[spelling.len()..]))
@@ -365,7 +369,9 @@ mod piece_code {
             None => Ok(None),
             Some(code) => match Unit::from_code(&code) {
                 Some(Unit::Piece(piece)) => Ok(Some(piece)),
-                _ => Err(D::Error::custom(format!("{code:?} is not a count-like unit"))),
+                _ => Err(D::Error::custom(format!(
+                    "{code:?} is not a count-like unit"
+                ))),
             },
         }
     }
@@ -411,8 +417,14 @@ mod tests {
     #[test]
     fn conversion_stays_within_a_family() {
         assert_eq!(convert(1.5, Unit::Kilogram, Unit::Gram), Some(1500.0));
-        assert_eq!(convert(3.0, Unit::Teaspoon, Unit::Tablespoon).map(|v| v.round()), Some(1.0));
-        assert_eq!(convert(16.0, Unit::Ounce, Unit::Pound).map(|v| v.round()), Some(1.0));
+        assert_eq!(
+            convert(3.0, Unit::Teaspoon, Unit::Tablespoon).map(|v| v.round()),
+            Some(1.0)
+        );
+        assert_eq!(
+            convert(16.0, Unit::Ounce, Unit::Pound).map(|v| v.round()),
+            Some(1.0)
+        );
         assert_eq!(convert(1.0, Unit::Cup, Unit::Gram), None);
         assert_eq!(convert(1.0, Unit::Kilogram, Unit::Litre), None);
         let (can, clove) = (Unit::Piece(Piece::Can), Unit::Piece(Piece::Clove));

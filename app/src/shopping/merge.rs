@@ -216,7 +216,10 @@ mod tests {
 
         list.add(winner("Fri dinner", "Stir-fry", "0.5 kg Rice ", 2, 4));
         assert_eq!(texts(&list), ["rice 1.4 kg", "onions 2"]);
-        assert_eq!(list.lines[0].sources_text(), "Wed dinner · Curry / Fri dinner · Stir-fry");
+        assert_eq!(
+            list.lines[0].sources_text(),
+            "Wed dinner · Curry / Fri dinner · Stir-fry"
+        );
 
         list.add(winner("Sat lunch", "Pudding", "1 cup rice", 4, 4));
         assert_eq!(texts(&list), ["rice 1.4 kg", "onions 2", "rice 1 cup"]);
@@ -226,10 +229,16 @@ mod tests {
     #[test]
     fn scaling_follows_eaters_over_serves() {
         let halved = winner("Mon dinner", "Soup", "2–3 carrots\n1 can tomatoes", 4, 2);
-        let amounts: Vec<String> = halved.iter().map(|a| a.amount.unwrap().to_string()).collect();
+        let amounts: Vec<String> = halved
+            .iter()
+            .map(|a| a.amount.unwrap().to_string())
+            .collect();
         assert_eq!(amounts, ["1½", "½ can"]);
         let unknown = winner("Mon dinner", "Soup", "300 g lentils", 0, 6);
-        assert_eq!(unknown[0].amount, Some(Amount::new(300.0, Some(Unit::Gram))));
+        assert_eq!(
+            unknown[0].amount,
+            Some(Amount::new(300.0, Some(Unit::Gram)))
+        );
     }
 
     #[test]
@@ -243,12 +252,24 @@ mod tests {
     #[test]
     fn a_checked_amount_stays_checked_when_more_is_added() {
         let mut list = ShoppingList::default();
-        list.add(winner("Wed dinner", "Curry", "400 g rice\nsalt to taste", 4, 4));
+        list.add(winner(
+            "Wed dinner",
+            "Curry",
+            "400 g rice\nsalt to taste",
+            4,
+            4,
+        ));
         list.lines.iter_mut().for_each(ListLine::check);
         assert!(list.lines.iter().all(ListLine::is_done));
         assert_eq!(texts(&list), ["rice 400 g", "salt"]);
 
-        list.add(winner("Fri dinner", "Stir-fry", "0.5 kg rice\na pinch of salt", 2, 4));
+        list.add(winner(
+            "Fri dinner",
+            "Stir-fry",
+            "0.5 kg rice\na pinch of salt",
+            2,
+            4,
+        ));
         assert_eq!(texts(&list), ["rice 1.4 kg (400 g checked)", "salt"]);
         assert!(!list.lines[0].is_done(), "more rice to buy");
         assert!(list.lines[1].is_done(), "salt without amount stays checked");
@@ -272,15 +293,25 @@ mod tests {
             source: ada,
         }]);
         assert_eq!(texts(&list), ["eggs 9"]);
-        assert_eq!(list.lines[0].sources_text(), "Wed dinner · Curry / added by Ada");
+        assert_eq!(
+            list.lines[0].sources_text(),
+            "Wed dinner · Curry / added by Ada"
+        );
     }
 
     #[test]
     fn pantry_staples_are_set_apart() {
         let mut list = ShoppingList::default();
-        list.add(winner("Wed dinner", "Curry", "400 g rice\n1 tsp Salt\n2 tbsp olive oil", 4, 4));
+        list.add(winner(
+            "Wed dinner",
+            "Curry",
+            "400 g rice\n1 tsp Salt\n2 tbsp olive oil",
+            4,
+            4,
+        ));
         let (to_buy, at_home) = split_pantry(&list.lines, &["salt", " Olive  Oil"]);
-        let foods = |lines: Vec<&ListLine>| lines.iter().map(|l| l.food.clone()).collect::<Vec<_>>();
+        let foods =
+            |lines: Vec<&ListLine>| lines.iter().map(|l| l.food.clone()).collect::<Vec<_>>();
         assert_eq!(foods(to_buy), ["rice"]);
         assert_eq!(foods(at_home), ["Salt", "olive oil"]);
     }

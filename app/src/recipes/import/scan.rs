@@ -110,7 +110,13 @@ mod tests {
             json_ld_values(r#"<script type="application/ld+json">{"a": 1}"#),
             [serde_json::json!({"a": 1})]
         );
-        for odd in ["<script", "<script type=", "<scripté>", "é<script type=\"application/ld+json\"", ""] {
+        for odd in [
+            "<script",
+            "<script type=",
+            "<scripté>",
+            "é<script type=\"application/ld+json\"",
+            "",
+        ] {
             let _ = json_ld_values(odd);
         }
     }

@@ -80,7 +80,10 @@ pub(super) fn leading_quantity(text: &str) -> Result<Option<(Quantity, usize)>, 
     };
     let mut quantity = Quantity::Exact(from);
     let after = skip_spaces(text, end);
-    if let Some(separator) = RANGE_SEPARATORS.iter().find(|s| text[after..].starts_with(*s)) {
+    if let Some(separator) = RANGE_SEPARATORS
+        .iter()
+        .find(|s| text[after..].starts_with(*s))
+    {
         let start = skip_spaces(text, after + separator.len());
         if let Some((to, length)) = number(&text[start..])? {
             quantity = Quantity::Range { from, to };
@@ -142,7 +145,12 @@ fn slash_fraction(text: &str, at: usize) -> Result<Option<(f64, usize)>, Ingredi
 /// Digits, an optional decimal part and an optional exponent ("1e308" is read, to be refused).
 fn decimal(text: &str) -> Result<Option<(f64, usize)>, IngredientError> {
     let bytes = text.as_bytes();
-    let digits = |from: usize| bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
     let mut end = digits(0);
     if end == 0 {
         return Ok(None);
@@ -221,7 +229,10 @@ mod tests {
         assert_eq!(read("1.5 2 eggs"), Some((Quantity::Exact(1.5), 3)));
         assert_eq!(read("rice"), None);
         assert_eq!(read("1/0 cup"), None);
-        assert_eq!(read("1/2-1 cup"), Some((Quantity::Range { from: 0.5, to: 1.0 }, 5)));
+        assert_eq!(
+            read("1/2-1 cup"),
+            Some((Quantity::Range { from: 0.5, to: 1.0 }, 5))
+        );
     }
 
     #[test]

@@ -113,7 +113,11 @@ fn us_volume_unit(millilitres: f64) -> Unit {
 
 /// `value` as shown with `unit`: "400", "1.4", "2.5", "1½", "0.05".
 pub fn format_number(value: f64, unit: Option<Unit>) -> String {
-    let value = if value.is_finite() { value.max(0.0) } else { 0.0 };
+    let value = if value.is_finite() {
+        value.max(0.0)
+    } else {
+        0.0
+    };
     match unit {
         Some(Unit::Gram | Unit::Millilitre) if value >= 10.0 => decimals(value, 0),
         Some(Unit::Gram | Unit::Millilitre) => decimals(value, 1),
@@ -137,7 +141,11 @@ fn fraction(value: f64) -> String {
     let (part, glyph) = FRACTIONS
         .iter()
         .copied()
-        .min_by(|a, b| (value - whole - a.0).abs().total_cmp(&(value - whole - b.0).abs()))
+        .min_by(|a, b| {
+            (value - whole - a.0)
+                .abs()
+                .total_cmp(&(value - whole - b.0).abs())
+        })
         .unwrap_or((0.0, ""));
     if (value - whole - part).abs() > 0.02 {
         return decimals(value, 2);
