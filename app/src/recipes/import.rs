@@ -53,10 +53,10 @@ fn megabytes(bytes: usize) -> String {
 pub fn from_pasted(text: &str) -> Result<ImportedRecipe, ImportError> {
     check_size(text)?;
     let trimmed = text.trim_start();
-    if trimmed.starts_with(['{', '[']) {
-        if let Ok(value) = serde_json::from_str::<Value>(trimmed) {
-            return from_json_ld(&[value]);
-        }
+    if trimmed.starts_with(['{', '['])
+        && let Ok(value) = serde_json::from_str::<Value>(trimmed)
+    {
+        return from_json_ld(&[value]);
     }
     from_html(text)
 }
@@ -166,7 +166,7 @@ fn first_number(text: &str) -> Option<f64> {
 fn lines(value: &Value) -> Vec<String> {
     match value {
         Value::Array(items) => items.iter().filter_map(text).collect(),
-        Value::String(block) => block.lines().filter_map(|line| clean(line)).collect(),
+        Value::String(block) => block.lines().filter_map(clean).collect(),
         _ => Vec::new(),
     }
 }
@@ -176,7 +176,7 @@ fn read_steps(value: &Value, depth: usize, steps: &mut Vec<String>) {
         return;
     }
     match value {
-        Value::String(block) => steps.extend(block.lines().filter_map(|line| clean(line))),
+        Value::String(block) => steps.extend(block.lines().filter_map(clean)),
         Value::Array(items) => {
             for item in items {
                 read_steps(item, depth + 1, steps);

@@ -11,7 +11,7 @@ use serde_json::Value;
 pub fn json_ld_values(html: &str) -> Vec<Value> {
     script_blocks(html)
         .into_iter()
-        .filter_map(|block| parse_block(block))
+        .filter_map(parse_block)
         .collect()
 }
 

@@ -101,7 +101,7 @@ fn number(text: &str) -> Result<Option<(f64, usize)>, IngredientError> {
     if let Some(found) = number_word(text) {
         return Ok(Some(found));
     }
-    let Some((whole, mut end)) = decimal(text)? else {
+    let Some((whole, end)) = decimal(text)? else {
         return Ok(None);
     };
     if text[end..].starts_with(['/', '⁄']) {
@@ -113,15 +113,17 @@ fn number(text: &str) -> Result<Option<(f64, usize)>, IngredientError> {
     }
     // A mixed number: "1 1/2", "1 ½" (only after a whole number).
     let gap = skip_spaces(text, end);
-    if gap > end && whole.fract() == 0.0 && !text[end..gap].contains('.') {
+    if gap > end && whole.fract() == 0.0 {
         if let Some((part, length)) = vulgar(&text[gap..]) {
             return Ok(Some((whole + part, gap + length)));
         }
-        if let Some((numerator, n_end)) = decimal(&text[gap..])? {
-            if let Some((denominator, d_length)) = slash_fraction(&text[gap..], n_end)? {
-                end = gap + n_end + d_length;
-                return Ok(Some((whole + numerator / denominator, end)));
-            }
+        if let Some((numerator, n_end)) = decimal(&text[gap..])?
+            && let Some((denominator, d_length)) = slash_fraction(&text[gap..], n_end)?
+        {
+            return Ok(Some((
+                whole + numerator / denominator,
+                gap + n_end + d_length,
+            )));
         }
     }
     Ok(Some((whole, end)))
