@@ -138,3 +138,41 @@ fn a_page_over_2_mb_is_refused_by_its_size() {
     at_limit.push_str(&" ".repeat(MAX_PAGE_BYTES - at_limit.len()));
     assert_eq!(from_html(&at_limit).unwrap().name, "Red Lentil Soup");
 }
+
+/// Pages built from the pieces JSON-LD blocks are made of, cut anywhere.
+fn page_like() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("<script type=\"application/ld+json\">".to_string()),
+        Just("<SCRIPT type=application/ld+json>".to_string()),
+        Just("</script>".to_string()),
+        Just("<script".to_string()),
+        Just(r#"{"@type": ["Recipe"], "recipeYield": "#.to_string()),
+        Just(r#""@graph": [{"@type": "Recipe", "name": "x"}]"#.to_string()),
+        Just(r#""recipeInstructions": [{"itemListElement": "#.to_string()),
+        Just("/*<![CDATA[*/".to_string()),
+        Just("{".to_string()),
+        Just("}".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just("&frac12;<p>".to_string()),
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..16).prop_map(|pieces| pieces.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 1000,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn no_page_panics_the_import(page in page_like()) {
+        match from_pasted(&page) {
+            Ok(recipe) => proptest::prop_assert!(recipe.serves.is_none_or(|s| (1..=1000).contains(&s))),
+            Err(error) => proptest::prop_assert_eq!(error, ImportError::NoRecipe),
+        }
+    }
+}

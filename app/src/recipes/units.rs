@@ -254,6 +254,31 @@ impl Unit {
     }
 }
 
+impl Family {
+    /// A short, stable name for storage and keys: "mass", "volume", "count", "count:clove".
+    pub fn code(self) -> String {
+        match self {
+            Family::Mass => "mass".into(),
+            Family::Volume => "volume".into(),
+            Family::Count(None) => "count".into(),
+            Family::Count(Some(piece)) => format!("count:{}", piece.singular()),
+        }
+    }
+
+    /// The family whose [`code`](Family::code) is `code`.
+    pub fn from_code(code: &str) -> Option<Family> {
+        match code {
+            "mass" => Some(Family::Mass),
+            "volume" => Some(Family::Volume),
+            "count" => Some(Family::Count(None)),
+            _ => match Unit::from_code(code.strip_prefix("count:")?)? {
+                Unit::Piece(piece) => Some(Family::Count(Some(piece))),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// The family of an ingredient's unit: no unit means counted things ("3 eggs").
 pub fn family_of(unit: Option<Unit>) -> Family {
     unit.map_or(Family::Count(None), Unit::family)
@@ -445,5 +470,12 @@ mod tests {
         let json = serde_json::to_string(&family).unwrap();
         assert_eq!(json, r#"{"Count":"clove"}"#);
         assert_eq!(serde_json::from_str::<Family>(&json).unwrap(), family);
+        let families = Unit::ALL.map(Unit::family);
+        for family in families.into_iter().chain([Family::Count(None)]) {
+            assert_eq!(Family::from_code(&family.code()), Some(family));
+        }
+        assert_eq!(Family::Count(Some(Piece::Can)).code(), "count:can");
+        assert_eq!(Family::from_code("count:g"), None);
+        assert_eq!(Family::from_code("weight"), None);
     }
 }
