@@ -244,7 +244,7 @@ mod tests {
     }
 
     #[test]
-    fn the_issue_examples_read_as_expected() {
+    fn pasted_examples_read_into_quantity_unit_food_and_note() {
         let rice = line("1½ cups rice");
         assert_eq!(
             (rice.quantity, rice.unit, rice.food.as_str()),

@@ -209,7 +209,7 @@ mod tests {
     }
 
     #[test]
-    fn the_issue_example_forms_one_rice_line_and_keeps_cups_apart() {
+    fn rice_from_two_winners_is_one_line_and_cups_stay_apart() {
         let mut list = ShoppingList::default();
         list.add(winner("Wed dinner", "Curry", "400 g rice\n2 onions", 4, 4));
         assert_eq!(texts(&list), ["rice 400 g", "onions 2"]);
