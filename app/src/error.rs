@@ -28,6 +28,12 @@ pub enum Field {
     DishNote,
     DishLink,
     WebhookUrl,
+    Serves,
+    Ingredients,
+    Steps,
+    RecipeSource,
+    Item,
+    AisleName,
 }
 
 impl Field {
@@ -51,6 +57,12 @@ impl Field {
             Self::DishNote => "note",
             Self::DishLink => "link",
             Self::WebhookUrl => "url",
+            Self::Serves => "serves",
+            Self::Ingredients => "ingredients",
+            Self::Steps => "steps",
+            Self::RecipeSource => "source",
+            Self::Item => "item",
+            Self::AisleName => "aisle_name",
         }
     }
 }

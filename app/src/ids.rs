@@ -79,6 +79,14 @@ id_type!(
     /// One of a slot's options (a dish offered for that meal).
     OptionId
 );
+id_type!(
+    /// One line of a plan's shopping list (a food in one unit family).
+    LineId
+);
+id_type!(
+    /// One aisle of a household's store, lines are grouped under.
+    AisleId
+);
 
 fn is_uuid(value: &str) -> bool {
     value.len() == 36
