@@ -42,7 +42,7 @@ pub async fn get_shopping_list(household_id: String, plan_id: String) -> Result<
     .await
 }
 
-/// Checks a line (`state=checked`, as far as revision `seen`) or unchecks it
+/// Checks a line (`state=checked`, up to the amount `seen`) or unchecks it
 /// (`state=unchecked`). `op` is the phone's operation id.
 #[server(endpoint = "set_item_checked")]
 pub async fn set_item_checked(

@@ -48,20 +48,31 @@ impl OpId {
 }
 
 /// A line's state as a phone sets it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CheckState {
-    /// Checked, as far as the line stood at revision `seen` (what the phone showed).
-    Checked { op: OpId, seen: i64 },
+    /// Checked, up to the amount `seen` (canonical unit; what the phone showed), or all of it
+    /// for a line without an amount.
+    Checked { op: OpId, seen: Option<f64> },
     Unchecked { op: OpId },
 }
 
 impl CheckState {
-    /// `state` is `checked` or `unchecked`, as the form's button says.
+    /// `state` is `checked` or `unchecked`, as the form's button says; `seen` the amount the
+    /// line showed ([`super::LineView::seen`]).
     pub fn parse(op: &str, state: &str, seen: &str) -> Result<Self, AppError> {
         let op = OpId::parse(op)?;
         match state {
             "checked" => {
-                let seen = seen.trim().parse().map_err(|_| AppError::BadRequest)?;
+                let seen = match seen.trim() {
+                    "" => None,
+                    amount => Some(
+                        amount
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|a| a.is_finite() && *a >= 0.0)
+                            .ok_or(AppError::BadRequest)?,
+                    ),
+                };
                 Ok(Self::Checked { op, seen })
             }
             "unchecked" => Ok(Self::Unchecked { op }),
@@ -118,10 +129,10 @@ mod tests {
     fn a_check_is_a_state_with_the_revision_seen_never_a_toggle() {
         let op = "0190a3c1-aaaa-7bbb-8ccc-123456789abc";
         assert_eq!(
-            CheckState::parse(op, "checked", "3").unwrap(),
+            CheckState::parse(op, "checked", "400").unwrap(),
             CheckState::Checked {
                 op: OpId::parse(op).unwrap(),
-                seen: 3
+                seen: Some(400.0)
             }
         );
         assert!(matches!(
@@ -129,6 +140,8 @@ mod tests {
             CheckState::Unchecked { .. }
         ));
         assert_eq!(CheckState::parse(op, "toggle", "3"), Err(AppError::BadRequest));
+        assert_eq!(CheckState::parse(op, "checked", "NaN"), Err(AppError::BadRequest));
+        assert_eq!(CheckState::parse(op, "checked", "-1"), Err(AppError::BadRequest));
         assert_eq!(CheckState::parse("x", "checked", "3"), Err(AppError::BadRequest));
         assert_eq!(
             CheckState::parse("'; drop table --", "checked", "3"),

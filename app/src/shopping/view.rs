@@ -63,9 +63,10 @@ pub struct LineView {
     pub done: bool,
     /// Where it came from: "Wed dinner · Curry / Fri dinner · Stir-fry".
     pub sources: String,
-    /// The line's revision, sent back with a check so that a check made on an older view
-    /// checks what that view showed, not what was added since.
-    pub seen: i64,
+    /// The amount shown, in its family's canonical unit ("" without one): sent back with a
+    /// check, so that a check made on an older view (offline, say) checks what that view showed,
+    /// never what was added since.
+    pub seen: String,
 }
 
 impl LineView {
