@@ -13,6 +13,9 @@ pub struct ListPage {
     pub plan_title: String,
     /// Changes with every change to the list: the poll's `ETag`.
     pub version: String,
+    /// What the page's script shows the poll (`X-List-Key`): who is asking, signed by the
+    /// server, for a few minutes; never a session.
+    pub poll_key: String,
     /// The household's aisles in its store's order, each with its lines to buy (empty aisles
     /// included, so a line can be moved into one).
     pub aisles: Vec<AisleView>,

@@ -1,0 +1,137 @@
+//! "Probably needed": while a plan's slots are open, what each one's current leader would add
+//! to the list ("if Curry keeps leading"), from the same tally as the ballot's preview. Not part
+//! of the list. One statement: the open slots' options with their recipes, and their ballots.
+
+use app::{
+    ids::{OptionId, PlanId},
+    plans::{MemberBallot, OptionView, Ranking, preview, slot_label},
+    recipes::Ingredient,
+    shopping::{ProbableMeal, ShoppingList, additions_for_winner},
+};
+
+use crate::store::{HouseholdAccess, Store, StoreError};
+
+#[derive(Debug, sqlx::FromRow)]
+struct OpenRow {
+    slot: String,
+    day: Option<String>,
+    meal: Option<String>,
+    option_id: Option<String>,
+    name: Option<String>,
+    serves: Option<i64>,
+    ingredients: Option<String>,
+    eaters: Option<i64>,
+    ranking: Option<String>,
+}
+
+const OPEN_MEALS: &str = r"
+    select s.id as slot, s.day, s.meal, o.id as option_id, d.name, d.serves, d.ingredients,
+           (select cast(count(*) as bigint) from plan_voters v where v.plan_id = s.plan_id)
+               as eaters,
+           cast(null as text) as ranking, s.position, o.position as option_position
+      from slots s
+      join plans p on p.id = s.plan_id and p.household_id = $2
+      join slot_options o on o.slot_id = s.id
+      join dishes d on d.id = o.dish_id
+     where s.plan_id = $1 and not exists (select 1 from slot_results r where r.slot_id = s.id)
+    union all
+    select b.slot_id, null, null, null, null, null, null, null, b.ranking, s.position, null
+      from ballots b
+      join slots s on s.id = b.slot_id
+      join plans p on p.id = s.plan_id and p.household_id = $2
+     where s.plan_id = $1 and not exists (select 1 from slot_results r where r.slot_id = s.id)
+    order by 10, 11";
+
+/// One open slot as read: its options (with recipes) and ballots.
+#[derive(Default)]
+struct OpenSlot {
+    label: String,
+    eaters: u32,
+    options: Vec<(OptionView, Option<i64>, Option<String>)>,
+    ballots: Vec<MemberBallot>,
+}
+
+impl Store {
+    /// What each open slot's leader would add, in the plan's order; a slot whose leaders tie
+    /// is left out (nothing is "probably" needed then).
+    #[tracing::instrument(name = "store.probable_meals", skip_all)]
+    pub async fn probable_meals(
+        &self,
+        access: &HouseholdAccess,
+        plan: &PlanId,
+    ) -> Result<Vec<ProbableMeal>, StoreError> {
+        let rows: Vec<OpenRow> = sqlx::query_as(OPEN_MEALS)
+            .bind(plan.as_str())
+            .bind(access.household_id().as_str())
+            .fetch_all(&mut *self.acquire().await?)
+            .await?;
+        let mut slots: Vec<(String, OpenSlot)> = Vec::new();
+        for row in rows {
+            let index = match slots.iter().position(|(id, _)| *id == row.slot) {
+                Some(index) => index,
+                None => {
+                    slots.push((row.slot.clone(), OpenSlot::default()));
+                    slots.len() - 1
+                }
+            };
+            let slot = &mut slots[index].1;
+            if let Some(ranking) = row.ranking {
+                let ranking: Ranking = serde_json::from_str(&ranking)
+                    .map_err(|_| StoreError::Corrupt("ballots.ranking"))?;
+                slot.ballots.push(MemberBallot {
+                    member: String::new(),
+                    ranking,
+                });
+                continue;
+            }
+            slot.label = slot_label(
+                row.day.as_deref().unwrap_or_default(),
+                row.meal.as_deref().unwrap_or_default(),
+            );
+            slot.eaters = u32::try_from(row.eaters.unwrap_or(0)).unwrap_or(0);
+            slot.options.push((
+                OptionView {
+                    id: OptionId::from_stored(
+                        row.option_id.ok_or(StoreError::Corrupt("slot_options.id"))?,
+                    ),
+                    name: row.name.unwrap_or_default(),
+                    note: None,
+                    link: None,
+                },
+                row.serves,
+                row.ingredients,
+            ));
+        }
+        slots
+            .into_iter()
+            .filter_map(|(_, slot)| leader(slot).transpose())
+            .collect()
+    }
+}
+
+/// The slot's leader's lines, if one option leads alone.
+fn leader(slot: OpenSlot) -> Result<Option<ProbableMeal>, StoreError> {
+    let views: Vec<OptionView> = slot.options.iter().map(|(view, ..)| view.clone()).collect();
+    let tiers = preview(&views, &slot.ballots, &Ranking::default());
+    let Some(&[first]) = tiers.first().map(Vec::as_slice) else {
+        return Ok(None);
+    };
+    if slot.ballots.is_empty() {
+        return Ok(None);
+    }
+    let (view, serves, ingredients) = &slot.options[first];
+    let lines: Vec<Ingredient> = match ingredients {
+        Some(json) => {
+            serde_json::from_str(json).map_err(|_| StoreError::Corrupt("dishes.ingredients"))?
+        }
+        None => Vec::new(),
+    };
+    let serves = u32::try_from(serves.unwrap_or(0)).unwrap_or(0);
+    let mut list = ShoppingList::default();
+    list.add(additions_for_winner(&slot.label, &view.name, &lines, serves, slot.eaters));
+    Ok(Some(ProbableMeal {
+        slot: slot.label,
+        dish: view.name.clone(),
+        lines: list.lines.iter().map(ToString::to_string).collect(),
+    }))
+}

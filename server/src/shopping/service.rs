@@ -1,0 +1,176 @@
+//! The shopping-list service: what `app::shopping`'s server functions ask of the server
+//! ([`ShoppingService`]).
+
+use app::{
+    error::AppError,
+    ids::{AisleId, HouseholdId, LineId, PlanId},
+    shopping::{AisleView, CheckState, LineView, ListPage, NewItem, ShoppingService},
+};
+use http::request::Parts;
+
+use super::reading::StoredList;
+use crate::{
+    auth::sessions::SIGNED_IN_AT,
+    clock::now_ms,
+    service::{Services, session::session},
+};
+
+#[async_trait::async_trait]
+impl ShoppingService for Services {
+    async fn list(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+    ) -> Result<ListPage, AppError> {
+        // Settled first: a meal past its deadline has closed, and its lines are on the list.
+        let access = self.settled_access(req, &household).await?;
+        let mut stored = self.store.shopping_list(&access, &plan).await?;
+        if stored.aisles.is_empty() {
+            stored.aisles = self.store.lay_out_aisles(&access).await?;
+        }
+        let probably = self.store.probable_meals(&access, &plan).await?;
+        let signed_in_at: i64 = session(req)?
+            .get(SIGNED_IN_AT)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        let poll_key = self
+            .poll
+            .issue(
+                access.user_id().as_str(),
+                &household,
+                &plan,
+                signed_in_at,
+                now_ms(),
+            )
+            .await;
+        Ok(lay_out(household, plan, stored, probably, poll_key))
+    }
+
+    async fn set_checked(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+        line: LineId,
+        state: CheckState,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store
+            .set_line_checked(&access, &plan, &line, &state, now_ms())
+            .await?;
+        Ok(())
+    }
+
+    async fn add_item(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+        item: NewItem,
+    ) -> Result<(), AppError> {
+        let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
+        let access = self.access(req, &household).await?;
+        self.store
+            .add_list_item(&access, &plan, &item, &member.display_name, now_ms())
+            .await?;
+        Ok(())
+    }
+
+    async fn move_to_aisle(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+        line: LineId,
+        aisle: AisleId,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store
+            .move_line_to_aisle(&access, &plan, &line, &aisle)
+            .await?;
+        Ok(())
+    }
+
+    async fn rename_aisle(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        aisle: AisleId,
+        name: String,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store.rename_aisle(&access, &aisle, &name).await?;
+        Ok(())
+    }
+
+    async fn reorder_aisle(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        aisle: AisleId,
+        up: bool,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store.reorder_aisle(&access, &aisle, up).await?;
+        Ok(())
+    }
+
+    async fn set_staple(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        food: String,
+        staple: bool,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store.set_staple(&access, &food, staple).await?;
+        Ok(())
+    }
+}
+
+/// The stored list laid out for its page: each line under its food's aisle ("Other", the last
+/// aisle, when the household has not placed it), pantry staples apart.
+fn lay_out(
+    household: HouseholdId,
+    plan: PlanId,
+    stored: StoredList,
+    probably: Vec<app::shopping::ProbableMeal>,
+    poll_key: String,
+) -> ListPage {
+    let mut aisles: Vec<AisleView> = stored
+        .aisles
+        .iter()
+        .map(|(id, name, _)| AisleView {
+            id: id.clone(),
+            name: name.clone(),
+            lines: Vec::new(),
+        })
+        .collect();
+    let mut at_home: Vec<LineView> = Vec::new();
+    for (line, food_key, aisle) in stored.lines {
+        if stored.staples.iter().any(|(key, _)| *key == food_key) {
+            at_home.push(line);
+            continue;
+        }
+        let index = aisle
+            .and_then(|aisle| aisles.iter().position(|a| a.id == aisle))
+            .unwrap_or(aisles.len().saturating_sub(1));
+        if let Some(target) = aisles.get_mut(index) {
+            target.lines.push(line);
+        }
+    }
+    ListPage {
+        household_id: household,
+        plan_id: plan,
+        plan_title: stored.title,
+        version: stored.version.to_string(),
+        poll_key,
+        aisles,
+        at_home,
+        probably,
+        staples: stored.staples.into_iter().map(|(_, food)| food).collect(),
+    }
+}
