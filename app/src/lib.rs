@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod pages;
 pub mod plans;
 pub mod quotas;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod shown_once;

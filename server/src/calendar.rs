@@ -68,7 +68,7 @@ fn event(slot: &CalendarSlot, stamp: chrono::DateTime<chrono::Utc>, origin: Opti
     if let Some(origin) = origin {
         event.url(&format!(
             "{origin}{}",
-            app::plans::ballot_href(&slot.household, &slot.slot)
+            app::routes::ballot(&slot.household, &slot.slot)
         ));
     }
     let Ok(day) = Date::parse(&slot.day, format_description!("[year]-[month]-[day]")) else {

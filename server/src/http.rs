@@ -157,7 +157,7 @@ pub fn router(
     );
     router = router.merge(
         Router::new()
-            .route("/calendar/{file}", get(calendar::feed))
+            .route(app::routes::templates::CALENDAR_FEED, get(calendar::feed))
             .with_state(calendar::CalendarFeed {
                 store: state.store.clone(),
                 origin: config

@@ -62,7 +62,7 @@ pub struct DecidedSlot {
     pub digest: String,
     /// The tie-break seed, 32 hex digits.
     pub seed: String,
-    /// Where the ballot file downloads from ([`export_path`]).
+    /// Where the ballot file downloads from ([`crate::routes::export`]).
     pub export_path: String,
     /// The command that re-counts the downloaded file ([`verify_command`]).
     pub verify_command: String,
@@ -201,24 +201,6 @@ pub enum ResultsError {
         stored: Vec<String>,
         recounted: Vec<String>,
     },
-}
-
-/// The anchor of a slot's section on the results page, which the plan and ballot pages link to.
-pub fn slot_anchor(slot: &SlotId) -> String {
-    format!("slot-{slot}")
-}
-
-/// Where a slot's result is shown: its section of the plan's results page.
-pub fn results_href(household: &HouseholdId, plan: &PlanId, slot: &SlotId) -> String {
-    format!(
-        "/households/{household}/plans/{plan}/results#{}",
-        slot_anchor(slot)
-    )
-}
-
-/// The download path of a closed slot's ballot file.
-pub fn export_path(household: &HouseholdId, slot: &SlotId) -> String {
-    format!("/households/{household}/slots/{slot}/export")
 }
 
 /// The ballot file's name when downloaded: `mealvote-<slot id>.json`.

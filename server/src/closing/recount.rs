@@ -4,7 +4,7 @@
 use app::{
     error::AppError,
     ids::{HouseholdId, OptionId},
-    plans::{DecidedSlot, SlotOutcome, Verdict, export_path, verdict, verify_command},
+    plans::{DecidedSlot, SlotOutcome, Verdict, verdict, verify_command},
 };
 
 use crate::{digest::sha256_hex, store::StoredOutcome};
@@ -45,7 +45,7 @@ pub fn outcome_view(
             Ok(SlotOutcome::Decided(Box::new(DecidedSlot {
                 closed_at_ms: stored.closed_at_ms,
                 digest: stored.digest.clone(),
-                export_path: export_path(household, &stored.slot),
+                export_path: app::routes::export(household, &stored.slot),
                 verify_command: verify_command(&stored.slot, &seed),
                 seed,
                 result: *result,

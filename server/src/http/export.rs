@@ -21,7 +21,7 @@ use axum::{
 use std::sync::Arc;
 
 /// The route, as axum writes it.
-pub const ROUTE: &str = "/households/{id}/slots/{slot}/export";
+pub const ROUTE: &str = app::routes::templates::EXPORT;
 
 /// The handler: the file as a download, or the error's status with its message as text (a
 /// signed-out visitor is sent to sign in, as the pages do).
@@ -53,7 +53,7 @@ pub async fn download(
         )
             .into_response(),
         // As the pages do for a signed-out visitor.
-        Err(AppError::SignedOut) => Redirect::to("/signin").into_response(),
+        Err(AppError::SignedOut) => Redirect::to(app::routes::SIGN_IN).into_response(),
         Err(error) => (
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -45,7 +45,7 @@ impl HouseholdsService for Services {
         let user = self.signed_in(req).await?;
         Ok(CalendarFeedView {
             enabled: self.store.has_calendar_feed(&user).await?,
-            url_prefix: format!("{}/calendar/", self.site_origin(req)),
+            origin: self.site_origin(req),
         })
     }
 

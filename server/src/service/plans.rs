@@ -11,7 +11,7 @@ use app::{
     plans::{
         BallotPage, BallotSaved, DeadlineForm, DishDetails, DishName, MealNames, MealSettings,
         NewPlan, OptionNames, PlanForm, PlanSummary, PlanView, PlansService, Ranking, ResultsPage,
-        SlotOutcome, SlotResult, parse_new_deadline, parse_reopen_deadline, results_href,
+        SlotOutcome, SlotResult, parse_new_deadline, parse_reopen_deadline,
     },
 };
 use http::request::Parts;
@@ -181,7 +181,7 @@ impl PlansService for Services {
             .collect();
         // A ranking that does not fit the options ends here: the draft rolls back unsaved.
         let ranking = Ranking::from_ranks(&options, &ranks)?;
-        let results_href = results_href(&household, &draft.plan(), &slot);
+        let results_href = app::routes::slot_results(&household, draft.plan(), &slot);
         let closed = draft.save(&ranking).await?;
         crate::metrics::ballot_cast();
         let winner = closed.as_ref().and_then(|closed| closed.winner.as_ref());

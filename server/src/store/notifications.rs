@@ -119,9 +119,9 @@ impl Store {
                 );
                 let href = plan.map(|plan| {
                     if kind == "slot_closed" || kind == "plan_decided" {
-                        format!("/households/{household}/plans/{plan}/results")
+                        app::routes::results(&household, &plan)
                     } else {
-                        format!("/households/{household}/plans/{plan}")
+                        app::routes::plan(&household, &plan)
                     }
                 });
                 Ok(Notification {

@@ -482,7 +482,7 @@ impl Person {
         answer.assert_ok();
         let location = answer.location.expect("goes to the new household");
         location
-            .strip_prefix("/households/")
+            .strip_prefix(&app::routes::household(""))
             .expect("a household page")
             .to_owned()
     }

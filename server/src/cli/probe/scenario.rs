@@ -151,7 +151,7 @@ impl Probe<'_> {
                     .call(admin, "create_household", &[("name", "mealvote probe")])
                     .await?
                     .expect_success("create_household")?
-                    .location_after("create_household", "/households/")?;
+                    .location_after("create_household", &app::routes::household(""))?;
                 Ok((id, format!("by {}", admin.name)))
             })
             .await?;

@@ -102,7 +102,7 @@ async fn feed_timing(db: TestDatabase, engine: &str) {
     for person in [&ada, &bob, &cat] {
         tokens.push(feed_token(person).await);
     }
-    let url = |token: &str| app.url(&format!("/calendar/{token}.ics"));
+    let url = |token: &str| app.url(&routes::calendar_feed(token));
     let mut alone = Vec::new();
     for _ in 0..5 {
         alone.push(fetch(app.client.clone(), url(&tokens[0])).await);

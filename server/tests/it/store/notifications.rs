@@ -77,11 +77,11 @@ async fn notifications_are_the_outbox_in_words_newest_first_without_ones_own(db:
     assert!(items.windows(2).all(|w| w[0].at_ms >= w[1].at_ms));
     assert_eq!(
         items[0].href.as_deref(),
-        Some(format!("/households/{}/plans/{id}/results", ada.household_id()).as_str())
+        Some(app::routes::results(ada.household_id(), &id).as_str())
     );
     assert_eq!(
         items[6].href.as_deref(),
-        Some(format!("/households/{}/plans/{id}", ada.household_id()).as_str())
+        Some(app::routes::plan(ada.household_id(), &id).as_str())
     );
 }
 
