@@ -27,7 +27,6 @@ use crate::{
 
 #[async_trait::async_trait]
 impl AccountsService for Services {
-    #[tracing::instrument(name = "server_fn.get_viewer", skip_all, parent = RequestLog::span_id(req))]
     async fn viewer(&self, req: &Parts) -> Result<Option<Viewer>, AppError> {
         if signed_in_user(req).await?.is_none() {
             return Ok(None);
@@ -55,7 +54,6 @@ impl AccountsService for Services {
         }))
     }
 
-    #[tracing::instrument(name = "server_fn.sign_up", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_up(&self, req: &Parts, account: NewAccount) -> Result<UserId, AppError> {
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
@@ -71,7 +69,6 @@ impl AccountsService for Services {
         Ok(user)
     }
 
-    #[tracing::instrument(name = "server_fn.sign_in", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_in(&self, req: &Parts, credentials: Credentials) -> Result<UserId, AppError> {
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
@@ -102,13 +99,11 @@ impl AccountsService for Services {
         Ok(user)
     }
 
-    #[tracing::instrument(name = "server_fn.sign_out", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_out(&self, req: &Parts) -> Result<(), AppError> {
         // Deletes the record and empties the session, so the response also removes the cookie.
         session(req)?.flush().await.map_err(session_failed)
     }
 
-    #[tracing::instrument(name = "server_fn.sign_out_everywhere", skip_all, parent = RequestLog::span_id(req))]
     async fn sign_out_everywhere(&self, req: &Parts) -> Result<(), AppError> {
         let user = self.signed_in(req).await?;
         let now = now_ms();
@@ -118,7 +113,6 @@ impl AccountsService for Services {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.change_password", skip_all, parent = RequestLog::span_id(req))]
     async fn change_password(
         &self,
         req: &Parts,
@@ -164,7 +158,6 @@ impl AccountsService for Services {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.take_new_secret", skip_all, parent = RequestLog::span_id(req))]
     async fn take_new_secret(
         &self,
         req: &Parts,

@@ -34,13 +34,11 @@ const DAY_MS: i64 = 86_400_000;
 
 #[async_trait::async_trait]
 impl HouseholdsService for Services {
-    #[tracing::instrument(name = "server_fn.list_households", skip_all, parent = RequestLog::span_id(req))]
     async fn households(&self, req: &Parts) -> Result<Vec<HouseholdSummary>, AppError> {
         let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
         Ok(summaries(&member))
     }
 
-    #[tracing::instrument(name = "server_fn.calendar_feed", skip_all, parent = RequestLog::span_id(req))]
     async fn calendar_feed(&self, req: &Parts) -> Result<CalendarFeedView, AppError> {
         let user = self.signed_in(req).await?;
         Ok(CalendarFeedView {
@@ -49,7 +47,6 @@ impl HouseholdsService for Services {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.create_calendar_feed", skip_all, parent = RequestLog::span_id(req))]
     async fn create_calendar_feed(&self, req: &Parts) -> Result<(), AppError> {
         let user = self.signed_in(req).await?;
         let token = new_token().map_err(internal)?;
@@ -63,13 +60,11 @@ impl HouseholdsService for Services {
             .map_err(session_failed)
     }
 
-    #[tracing::instrument(name = "server_fn.delete_calendar_feed", skip_all, parent = RequestLog::span_id(req))]
     async fn delete_calendar_feed(&self, req: &Parts) -> Result<(), AppError> {
         let user = self.signed_in(req).await?;
         Ok(self.store.delete_calendar_feed(&user).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.create_household", skip_all, parent = RequestLog::span_id(req))]
     async fn create_household(
         &self,
         req: &Parts,
@@ -83,13 +78,11 @@ impl HouseholdsService for Services {
         Ok(household)
     }
 
-    #[tracing::instrument(name = "server_fn.switch_household", skip_all, parent = RequestLog::span_id(req))]
     async fn switch_household(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
         choose_household(req, access.household_id()).await
     }
 
-    #[tracing::instrument(name = "server_fn.get_household_overview", skip_all, parent = RequestLog::span_id(req))]
     async fn household_overview(
         &self,
         req: &Parts,
@@ -107,7 +100,6 @@ impl HouseholdsService for Services {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.create_invite", skip_all, parent = RequestLog::span_id(req))]
     async fn create_invite(
         &self,
         req: &Parts,
@@ -137,7 +129,6 @@ impl HouseholdsService for Services {
         .map_err(session_failed)
     }
 
-    #[tracing::instrument(name = "server_fn.revoke_invite", skip_all, parent = RequestLog::span_id(req))]
     async fn revoke_invite(
         &self,
         req: &Parts,
@@ -148,7 +139,6 @@ impl HouseholdsService for Services {
         Ok(self.store.revoke_invite(&access, &invite, now_ms()).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.remove_member", skip_all, parent = RequestLog::span_id(req))]
     async fn remove_member(
         &self,
         req: &Parts,
@@ -159,7 +149,6 @@ impl HouseholdsService for Services {
         Ok(self.store.remove_member(&access, &member, now_ms()).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.set_member_role", skip_all, parent = RequestLog::span_id(req))]
     async fn set_member_role(
         &self,
         req: &Parts,
@@ -174,7 +163,6 @@ impl HouseholdsService for Services {
             .await?)
     }
 
-    #[tracing::instrument(name = "server_fn.leave_household", skip_all, parent = RequestLog::span_id(req))]
     async fn leave_household(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
         self.store.leave_household(&access, now_ms()).await?;
@@ -182,7 +170,6 @@ impl HouseholdsService for Services {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.get_invite_preview", skip_all, parent = RequestLog::span_id(req))]
     async fn invite_preview(
         &self,
         req: &Parts,
@@ -216,7 +203,6 @@ impl HouseholdsService for Services {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.join_household", skip_all, parent = RequestLog::span_id(req))]
     async fn join_household(
         &self,
         req: &Parts,

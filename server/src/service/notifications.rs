@@ -15,11 +15,10 @@ use super::{
     errors::internal,
     session::{session, session_failed},
 };
-use crate::{auth::shown_once, clock::now_ms, digest::hex, telemetry::RequestLog};
+use crate::{auth::shown_once, clock::now_ms, digest::hex};
 
 #[async_trait::async_trait]
 impl NotificationsService for Services {
-    #[tracing::instrument(name = "server_fn.get_notifications", skip_all, parent = RequestLog::span_id(req))]
     async fn notifications(
         &self,
         req: &Parts,
@@ -35,13 +34,11 @@ impl NotificationsService for Services {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.get_unread_count", skip_all, parent = RequestLog::span_id(req))]
     async fn unread_count(&self, req: &Parts, household: HouseholdId) -> Result<u32, AppError> {
         let access = self.settled_access(req, &household).await?;
         Ok(self.store.unread_count(&access).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.mark_notifications_read", skip_all, parent = RequestLog::span_id(req))]
     async fn mark_notifications_read(
         &self,
         req: &Parts,
@@ -55,7 +52,6 @@ impl NotificationsService for Services {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.get_webhook_settings", skip_all, parent = RequestLog::span_id(req))]
     async fn webhook_settings(
         &self,
         req: &Parts,
@@ -76,7 +72,6 @@ impl NotificationsService for Services {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.set_webhook", skip_all, parent = RequestLog::span_id(req))]
     async fn set_webhook(
         &self,
         req: &Parts,
@@ -113,7 +108,6 @@ impl NotificationsService for Services {
         .map_err(session_failed)
     }
 
-    #[tracing::instrument(name = "server_fn.remove_webhook", skip_all, parent = RequestLog::span_id(req))]
     async fn remove_webhook(&self, req: &Parts, household: HouseholdId) -> Result<(), AppError> {
         let access = self.access(req, &household).await?;
         self.store.remove_webhook(&access).await?;

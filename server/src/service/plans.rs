@@ -21,12 +21,10 @@ use crate::{
     auth::limits::{self, Subject},
     clock::now_ms,
     closing::recount,
-    telemetry::RequestLog,
 };
 
 #[async_trait::async_trait]
 impl PlansService for Services {
-    #[tracing::instrument(name = "server_fn.get_meal_settings", skip_all, parent = RequestLog::span_id(req))]
     async fn meal_settings(
         &self,
         req: &Parts,
@@ -41,7 +39,6 @@ impl PlansService for Services {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.add_dish", skip_all, parent = RequestLog::span_id(req))]
     async fn add_dish(
         &self,
         req: &Parts,
@@ -56,7 +53,6 @@ impl PlansService for Services {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.set_meal_names", skip_all, parent = RequestLog::span_id(req))]
     async fn set_meal_names(
         &self,
         req: &Parts,
@@ -67,7 +63,6 @@ impl PlansService for Services {
         Ok(self.store.set_meal_names(&access, &meals).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.list_plans", skip_all, parent = RequestLog::span_id(req))]
     async fn plans(
         &self,
         req: &Parts,
@@ -77,7 +72,6 @@ impl PlansService for Services {
         Ok(self.store.plans(&access).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.propose_plan", skip_all, parent = RequestLog::span_id(req))]
     async fn propose_plan(
         &self,
         req: &Parts,
@@ -94,7 +88,6 @@ impl PlansService for Services {
         Ok(id)
     }
 
-    #[tracing::instrument(name = "server_fn.get_plan", skip_all, parent = RequestLog::span_id(req))]
     async fn plan(
         &self,
         req: &Parts,
@@ -105,7 +98,6 @@ impl PlansService for Services {
         Ok(self.store.plan(&access, &plan, now_ms()).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.move_deadline", skip_all, parent = RequestLog::span_id(req))]
     async fn move_deadline(
         &self,
         req: &Parts,
@@ -130,7 +122,6 @@ impl PlansService for Services {
         Ok(())
     }
 
-    #[tracing::instrument(name = "server_fn.edit_slot_options", skip_all, parent = RequestLog::span_id(req))]
     async fn edit_slot_options(
         &self,
         req: &Parts,
@@ -145,7 +136,6 @@ impl PlansService for Services {
             .await?)
     }
 
-    #[tracing::instrument(name = "server_fn.get_ballot_page", skip_all, parent = RequestLog::span_id(req))]
     async fn ballot_page(
         &self,
         req: &Parts,
@@ -156,7 +146,6 @@ impl PlansService for Services {
         Ok(self.store.ballot_page(&access, &slot, now_ms()).await?)
     }
 
-    #[tracing::instrument(name = "server_fn.cast_ballot", skip_all, parent = RequestLog::span_id(req))]
     async fn cast_ballot(
         &self,
         req: &Parts,
@@ -195,7 +184,6 @@ impl PlansService for Services {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.get_results", skip_all, parent = RequestLog::span_id(req))]
     async fn results(
         &self,
         req: &Parts,
@@ -233,7 +221,6 @@ impl PlansService for Services {
         })
     }
 
-    #[tracing::instrument(name = "server_fn.export_slot", skip_all, parent = RequestLog::span_id(req))]
     async fn slot_export(
         &self,
         req: &Parts,
@@ -252,7 +239,6 @@ impl PlansService for Services {
         ))
     }
 
-    #[tracing::instrument(name = "server_fn.reopen_slot", skip_all, parent = RequestLog::span_id(req))]
     async fn reopen_slot(
         &self,
         req: &Parts,

@@ -5,7 +5,7 @@
 //! each one to the nearest enclosing span named `request` (see `http::observe`), and
 //! [`statements_in`] reads the total when the request completes, for its log line. Server
 //! functions called while a page renders run in tasks of their own, so their spans name the
-//! request span as parent explicitly (`RequestLog::span_id`).
+//! request span as parent explicitly (`app::service::RequestSpan`).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
