@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod cli;
+pub mod client;
 pub mod clock;
 pub mod closing;
 pub mod config;

@@ -7,8 +7,9 @@ use std::{
 
 use app::{
     error::AppError,
-    households::HouseholdOverview,
-    plans::{BallotPage, PlanView, SlotSummary},
+    households::{CreateHousehold, CreateInvite, GetHouseholdOverview, JoinHousehold},
+    plans::{CastBallot, GetBallotPage, GetPlan, PlanForm, PlanView, ProposePlan, SlotSummary},
+    shown_once::{NewSecret, TakeNewSecret},
 };
 use secrecy::SecretString;
 use time::OffsetDateTime;
@@ -148,7 +149,12 @@ impl Probe<'_> {
             .log
             .step("create a household", async {
                 let id = site
-                    .call(admin, "create_household", &[("name", "mealvote probe")])
+                    .call(
+                        admin,
+                        &CreateHousehold {
+                            name: "mealvote probe".to_owned(),
+                        },
+                    )
                     .await?
                     .expect_success("create_household")?
                     .location_after("create_household", &app::routes::household(""))?;
@@ -160,21 +166,26 @@ impl Probe<'_> {
             .step("create an invite", async {
                 site.call(
                     admin,
-                    "create_invite",
-                    &[("household_id", &household), ("expires_in_days", "1")],
+                    &CreateInvite {
+                        household_id: household.clone(),
+                        expires_in_days: "1".to_owned(),
+                        single_use: None,
+                    },
                 )
                 .await?
                 .expect_success("create_invite")?;
                 // Shown once, from the session, on the page the form goes back to.
-                let token: Option<String> = site
+                let token = site
                     .call(
                         admin,
-                        "take_new_secret",
-                        &[("kind", "invite_token"), ("household_id", &household)],
+                        &TakeNewSecret {
+                            kind: NewSecret::InviteToken,
+                            household_id: Some(household.clone()),
+                        },
                     )
                     .await?
                     .expect_success("take_new_secret")?
-                    .json("take_new_secret")?;
+                    .output_of::<TakeNewSecret>()?;
                 let token = token.ok_or_else(|| {
                     "take_new_secret: the new invite link is not waiting".to_owned()
                 })?;
@@ -184,24 +195,30 @@ impl Probe<'_> {
         for member in &members[1..] {
             self.log
                 .step(format!("{} joins", member.name), async {
-                    site.call(member, "join_household", &[("token", &token)])
-                        .await?
-                        .expect_success("join_household")?;
+                    site.call(
+                        member,
+                        &JoinHousehold {
+                            token: token.clone(),
+                        },
+                    )
+                    .await?
+                    .expect_success("join_household")?;
                     Ok(((), "joined through the invite".to_owned()))
                 })
                 .await?;
         }
         self.log
             .step("count the members", async {
-                let overview: HouseholdOverview = site
+                let overview = site
                     .call(
                         admin,
-                        "get_household_overview",
-                        &[("household_id", &household)],
+                        &GetHouseholdOverview {
+                            household_id: household.clone(),
+                        },
                     )
                     .await?
                     .expect_success("get_household_overview")?
-                    .json("get_household_overview")?;
+                    .output_of::<GetHouseholdOverview>()?;
                 if overview.members.len() == accounts::MEMBERS {
                     Ok(((), format!("{} members", accounts::MEMBERS)))
                 } else {
@@ -238,18 +255,19 @@ impl Probe<'_> {
                 let plan = site
                     .call_as_operator(
                         admin,
-                        "propose_plan",
-                        &[
-                            ("household_id", &household),
-                            ("title", "mealvote probe"),
-                            ("first_day", &app::plans::day_iso(first_day)),
-                            ("days", "1"),
-                            ("meals", &meals),
-                            ("options", &options),
-                            ("deadline_date", &date),
-                            ("deadline_time", &time),
-                            ("utc_offset_minutes", "0"),
-                        ],
+                        &ProposePlan {
+                            household_id: household.clone(),
+                            plan: PlanForm {
+                                title: "mealvote probe".to_owned(),
+                                first_day: app::plans::day_iso(first_day),
+                                days: "1".to_owned(),
+                                meals,
+                                options,
+                                deadline_date: date.clone(),
+                                deadline_time: time.clone(),
+                                utc_offset_minutes: "0".to_owned(),
+                            },
+                        },
                         self.secret,
                     )
                     .await?
@@ -311,16 +329,18 @@ impl Probe<'_> {
     ) -> Result<Slot, Problem> {
         let summary = find_slot(view, meal)?;
         let id = summary.id.to_string();
-        let page: BallotPage = self
+        let page = self
             .site
             .call(
                 member,
-                "get_ballot_page",
-                &[("household_id", household), ("slot_id", &id)],
+                &GetBallotPage {
+                    household_id: household.to_owned(),
+                    slot_id: id.clone(),
+                },
             )
             .await?
             .expect_success("get_ballot_page")?
-            .json("get_ballot_page")?;
+            .output_of::<GetBallotPage>()?;
         let options: BTreeMap<String, String> = page
             .options
             .iter()
