@@ -156,7 +156,6 @@ mod tests {
 
     /// Stands in for a server function: `#[server]` moves the body into `__server_<name>`, an
     /// `async fn`, whose closures are named after it.
-    #[allow(non_snake_case)]
     async fn __server_get_plan() -> &'static str {
         name_of(&|_: ()| async {})
     }
