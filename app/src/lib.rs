@@ -19,9 +19,11 @@ pub mod notifications;
 pub mod pages;
 pub mod plans;
 pub mod quotas;
+pub mod recipes;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod shopping;
 pub mod shown_once;
 pub mod site;
 pub mod tally;
