@@ -240,7 +240,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        send_get(self.client.http(), self.url(path)).await
+        send_get(&self.client, self.url(path)).await
     }
 
     /// Asks the server to stop and waits until it has.

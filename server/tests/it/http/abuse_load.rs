@@ -7,6 +7,7 @@
 use app::{
     error::{AppError, Field},
     quotas::{MAX_PLANS_PER_DAY, MIN_DEADLINE_LEAD_MINUTES, Quota},
+    routes,
 };
 use reqwest::{StatusCode, header};
 

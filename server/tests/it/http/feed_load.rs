@@ -8,6 +8,7 @@ use app::{
     ids::HouseholdId,
     plans::{NewPlan, PlanForm},
     quotas::{MAX_OPEN_PLANS, MAX_PLANS_PER_DAY},
+    routes,
 };
 use server::store::{HouseholdAccess, MAX_FEED_SLOTS, Store};
 

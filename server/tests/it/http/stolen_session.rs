@@ -17,7 +17,7 @@ crate::on_both_engines!(
 /// The calendar link `person` just made, as the households page shows it once.
 async fn calendar_token(person: &Person) -> String {
     person.call("create_calendar_feed", &[]).await.assert_ok();
-    let page = person.open(routes::calendar_section()).await.body;
+    let page = person.open(&routes::calendar_section()).await.body;
     let link = input_value(&page, "calendar-link").expect("the new link is shown");
     link.strip_suffix(".ics")
         .and_then(|link| link.rsplit('/').next())
