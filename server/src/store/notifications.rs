@@ -119,9 +119,9 @@ impl Store {
                 );
                 let href = plan.map(|plan| {
                     if kind == "slot_closed" || kind == "plan_decided" {
-                        app::routes::results(&household, &plan)
+                        app::routes::results(household, &plan)
                     } else {
-                        app::routes::plan(&household, &plan)
+                        app::routes::plan(household, &plan)
                     }
                 });
                 Ok(Notification {
