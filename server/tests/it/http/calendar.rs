@@ -47,7 +47,7 @@ async fn fetch(
     app: &TestApp,
     token: &str,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>, StatusCode> {
-    let response = app.get(&routes::calendar_feed(&token)).await;
+    let response = app.get(&routes::calendar_feed(token)).await;
     if response.status() != StatusCode::OK {
         return Err(response.status());
     }

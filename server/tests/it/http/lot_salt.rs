@@ -18,12 +18,12 @@ crate::on_both_engines!(
 async fn what_a_member_sees(who: &Person, household: &str, plan: &str, slot: &str) -> Vec<String> {
     let mut seen = Vec::new();
     for path in [
-        routes::household(&household),
-        routes::plans(&household),
-        routes::plan(&household, &plan),
-        routes::results(&household, &plan),
-        routes::ballot(&household, &slot),
-        routes::notifications(&household),
+        routes::household(household),
+        routes::plans(household),
+        routes::plan(household, plan),
+        routes::results(household, plan),
+        routes::ballot(household, slot),
+        routes::notifications(household),
     ] {
         let page = who.open(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
@@ -42,7 +42,7 @@ async fn what_a_member_sees(who: &Person, household: &str, plan: &str, slot: &st
     ] {
         seen.push(who.call(function, &fields).await.assert_ok().body.clone());
     }
-    let export = who.get(&routes::export(&household, &slot)).await;
+    let export = who.get(&routes::export(household, slot)).await;
     assert_eq!(
         export.status(),
         StatusCode::CONFLICT,

@@ -100,7 +100,7 @@ async fn household(app: &TestApp) -> (Person, Person, String) {
 
 /// Sets the webhook with a plain form post and returns the secret the page shows once.
 async fn set_webhook(admin: &Person, household: &str, url: &str) -> String {
-    let page = routes::household(&household);
+    let page = routes::household(household);
     let answer = admin
         .submit(
             &page,
@@ -400,7 +400,7 @@ async fn only_admins_manage_the_webhook_and_addresses_are_checked() {
     let seen_by_bob = webhook_settings(&bob, h).await.unwrap();
     assert_eq!(seen_by_bob.url, None, "members do not see the address");
     assert!(
-        !bob.open(&routes::household(&h))
+        !bob.open(&routes::household(h))
             .await
             .body
             .contains("1.1.1.1/hook")

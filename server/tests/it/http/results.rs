@@ -215,7 +215,7 @@ async fn the_downloaded_ballot_file_recounts_to_the_stored_result_with_the_real_
     assert_eq!(stranger_page.status, StatusCode::NOT_FOUND);
     // The open slot has nothing to download yet.
     let open_slot = &page.slots[1].id;
-    let early = others[0].get(&routes::export(&household, &open_slot)).await;
+    let early = others[0].get(&routes::export(&household, open_slot)).await;
     assert_eq!(early.status(), StatusCode::CONFLICT);
 
     let download = others[1].get(&export).await;
