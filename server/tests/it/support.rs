@@ -11,8 +11,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use server::{
     config::{Config, DatabaseConfig, DatabaseUrl},
+    db::Store,
     startup::Application,
-    store::Store,
 };
 use sqlx::{Connection, Executor, postgres::PgConnection};
 use tokio::sync::oneshot;

@@ -11,7 +11,6 @@ use app::{
     plans::{BallotPage, PlanView, SlotSummary},
 };
 use secrecy::SecretString;
-use time::OffsetDateTime;
 
 use super::{
     Failure, Log,
@@ -19,11 +18,13 @@ use super::{
     site::{Member, Problem, Site},
 };
 
-/// The household's meals: one day, so one slot each.
+mod deadline;
 mod voting;
 
+use deadline::{millis, round_up_to_second, utc};
 use voting::{describe, find_slot};
 
+/// The household's meals: one day, so one slot each.
 const LUNCH: &str = "lunch";
 const DINNER: &str = "dinner";
 const SOUP: &str = "Probe soup";
@@ -213,6 +214,12 @@ impl Probe<'_> {
                 }
             })
             .await?;
+        self.propose(admin, household).await
+    }
+
+    /// A plan of lunch and dinner whose deadline is a safe lead ahead, read back.
+    async fn propose(&self, admin: &Member, household: String) -> Result<Proposed, Failure> {
+        let site = self.site;
         let lead = MIN_LEAD
             .max(site.slowest() * LEAD_PER_SLOWEST)
             .max(self.deadline_lead);
@@ -265,6 +272,19 @@ impl Probe<'_> {
                 ))
             })
             .await?;
+        self.read_back(admin, household, plan, deadline_ms, lead)
+            .await
+    }
+
+    /// The proposed plan as the server shows it: its deadline, expected voters and two slots.
+    async fn read_back(
+        &self,
+        admin: &Member,
+        household: String,
+        plan: String,
+        deadline_ms: i64,
+        lead: Duration,
+    ) -> Result<Proposed, Failure> {
         let (lunch, dinner) = self
             .log
             .step("read the plan", async {
@@ -373,18 +393,6 @@ fn rank_fields(slot: &Slot, ranking: &[&str]) -> Vec<(String, String)> {
             (format!("rank-{id}"), rank)
         })
         .collect()
-}
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-fn round_up_to_second(ms: i64) -> i64 {
-    (ms + 999).div_euclid(1_000) * 1_000
-}
-
-fn utc(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1_000)).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use app::{
     plans::{NewPlan, PlanForm},
     quotas::{MAX_OPEN_PLANS, MAX_PLANS_PER_DAY},
 };
-use server::store::{HouseholdAccess, MAX_FEED_SLOTS, Store};
+use server::{access::HouseholdAccess, calendar::MAX_FEED_SLOTS, db::Store};
 
 use crate::support::{Person, TestApp, TestDatabase, day_from_now};
 
