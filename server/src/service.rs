@@ -40,7 +40,7 @@ use crate::{
 pub struct Services {
     pub(crate) store: Store,
     /// The rate limits' counters and key (`auth::limits`).
-    pub(crate) rate_limits: crate::auth::limits::RateLimits,
+    pub(crate) limits: crate::auth::limits::RateLimits,
     /// This server's bounded password hashing (`auth::password`).
     pub(crate) hasher: Arc<crate::auth::password::Hasher>,
     pub(crate) client_ip_source: crate::auth::client_ip::ClientIpSource,
@@ -63,7 +63,7 @@ pub struct Services {
 impl Services {
     pub fn new(store: Store, config: &Config) -> Self {
         Self {
-            rate_limits: crate::auth::limits::RateLimits::new(store.clone()),
+            limits: crate::auth::limits::RateLimits::new(store.clone()),
             store,
             hasher: crate::auth::password::Hasher::for_this_machine(),
             client_ip_source: config.client_ip_source,

@@ -59,13 +59,7 @@ impl AccountsService for Services {
     async fn sign_up(&self, req: &Parts, account: NewAccount) -> Result<UserId, AppError> {
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
-        limits::check(
-            &self.rate_limits,
-            limits::SIGN_UP_PER_IP,
-            Subject::Ip(ip),
-            now,
-        )
-        .await?;
+        limits::check(&self.limits, limits::SIGN_UP_PER_IP, Subject::Ip(ip), now).await?;
         let hash = self.hasher.hash(account.password).await?;
         let user = self
             .store
@@ -81,15 +75,8 @@ impl AccountsService for Services {
     async fn sign_in(&self, req: &Parts, credentials: Credentials) -> Result<UserId, AppError> {
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
-        limits::check(
-            &self.rate_limits,
-            limits::SIGN_IN_PER_IP,
-            Subject::Ip(ip),
-            now,
-        )
-        .await?;
-        let failure =
-            limits::reserve_failures(&self.rate_limits, &credentials.email, ip, now).await?;
+        limits::check(&self.limits, limits::SIGN_IN_PER_IP, Subject::Ip(ip), now).await?;
+        let failure = limits::reserve_failures(&self.limits, &credentials.email, ip, now).await?;
         let stored = self.store.credentials(&credentials.email).await?;
         let (user, hash) = match stored {
             Some((user, hash)) => (Some(user), Some(hash)),
@@ -99,7 +86,7 @@ impl AccountsService for Services {
             Ok(matches) => matches,
             Err(error) => {
                 // Not checked (the hashing pool was full): no failure.
-                failure.release(&self.rate_limits).await?;
+                failure.release(&self.limits).await?;
                 return Err(error.into());
             }
         };
@@ -108,7 +95,7 @@ impl AccountsService for Services {
             crate::metrics::sign_in_failed();
             return Err(AppError::WrongCredentials);
         };
-        failure.release(&self.rate_limits).await?;
+        failure.release(&self.limits).await?;
         RequestLog::user(req, &user);
         session::start(req, &user).await?;
         tracing::info!("signed in");
@@ -143,16 +130,10 @@ impl AccountsService for Services {
         let ip = client_ip(req, self.client_ip_source);
         // Each change hashes (twice): it counts, whatever its outcome, against the address's
         // budget that sign-ins share and against the account's own.
-        limits::check(
-            &self.rate_limits,
-            limits::SIGN_IN_PER_IP,
-            Subject::Ip(ip),
-            now,
-        )
-        .await?;
+        limits::check(&self.limits, limits::SIGN_IN_PER_IP, Subject::Ip(ip), now).await?;
         let account = Subject::User(&user);
         limits::check(
-            &self.rate_limits,
+            &self.limits,
             limits::PASSWORD_CHANGES_PER_ACCOUNT,
             account,
             now,
@@ -161,11 +142,11 @@ impl AccountsService for Services {
         let (email, hash) = self.store.password_hash(&user).await?;
         // A stolen session must not become a way to guess the password: failures count against
         // the same limits as failed sign-ins.
-        let failure = limits::reserve_failures(&self.rate_limits, &email, ip, now).await?;
+        let failure = limits::reserve_failures(&self.limits, &email, ip, now).await?;
         let verified = match self.hasher.verify(current, Some(hash)).await {
             Ok(verified) => verified,
             Err(error) => {
-                failure.release(&self.rate_limits).await?;
+                failure.release(&self.limits).await?;
                 return Err(error.into());
             }
         };
@@ -175,7 +156,7 @@ impl AccountsService for Services {
                 "That is not your current password.",
             ));
         }
-        failure.release(&self.rate_limits).await?;
+        failure.release(&self.limits).await?;
         let hash = self.hasher.hash(new).await?;
         self.store.end_sessions(&user, Some(&hash), now).await?;
         session::start(req, &user).await?;

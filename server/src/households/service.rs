@@ -191,13 +191,7 @@ impl HouseholdsService for Services {
     ) -> Result<InvitePreview, AppError> {
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
-        limits::check(
-            &self.rate_limits,
-            limits::INVITE_PER_IP,
-            Subject::Ip(ip),
-            now,
-        )
-        .await?;
+        limits::check(&self.limits, limits::INVITE_PER_IP, Subject::Ip(ip), now).await?;
         let invite = self
             .store
             .invite_by_token_hash(&token_hash(&token), now)
@@ -232,15 +226,9 @@ impl HouseholdsService for Services {
         let user = self.signed_in(req).await?;
         let now = now_ms();
         let ip = client_ip(req, self.client_ip_source);
+        limits::check(&self.limits, limits::INVITE_PER_IP, Subject::Ip(ip), now).await?;
         limits::check(
-            &self.rate_limits,
-            limits::INVITE_PER_IP,
-            Subject::Ip(ip),
-            now,
-        )
-        .await?;
-        limits::check(
-            &self.rate_limits,
+            &self.limits,
             limits::INVITE_PER_USER,
             Subject::User(&user),
             now,

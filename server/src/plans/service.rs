@@ -168,7 +168,7 @@ impl PlansService for Services {
         let access = self.access(req, &household).await?;
         let now = now_ms();
         limits::check(
-            &self.rate_limits,
+            &self.limits,
             limits::BALLOT_SAVES_PER_MEMBER.with_max(self.ballot_saves_per_minute),
             Subject::User(access.user_id()),
             now,
