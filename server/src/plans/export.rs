@@ -5,7 +5,8 @@
 //! `Content-Disposition: attachment`. A server function's output codec re-encodes its value (JSON
 //! would quote the file as one string) and cannot name a file. Access is nonetheless decided
 //! exactly as for the pages: the route sits behind the same session and same-origin layers and
-//! asks the same [`PlansService`] method, whose `access()` is the one membership check, so a non-member gets 404 as everywhere else. A plain link downloads it,
+//! asks the same [`PlansService`] method, whose `Services::access` asks the one membership check
+//! (`Member::access`), so a non-member gets 404 as everywhere else. A plain link downloads it,
 //! with or without JavaScript.
 
 use app::{

@@ -264,17 +264,19 @@ impl Store {
     }
 }
 
-/// A plan is managed (deadline moved, options edited, a slot re-opened) by its proposer, or by
-/// any admin once the proposer has left the household.
+/// Who manages a plan (moves its deadline, edits its options, re-opens a slot): its proposer, or
+/// any admin once the proposer has left the household (`proposer_present` false).
+pub(crate) fn may_manage(access: &HouseholdAccess, proposer: &str, proposer_present: bool) -> bool {
+    proposer == access.user_id().as_str() || (access.role() == Role::Admin && !proposer_present)
+}
+
+/// [`may_manage`], asking whether the proposer is still a member only when that decides it.
 pub(crate) async fn require_manager(
     conn: &mut sqlx::AnyConnection,
     access: &HouseholdAccess,
     proposer: &str,
 ) -> Result<(), StoreError> {
-    if proposer == access.user_id().as_str() {
-        return Ok(());
-    }
-    if access.role() == Role::Admin {
+    let present = if proposer != access.user_id().as_str() && access.role() == Role::Admin {
         let present: Option<i64> = sqlx::query_scalar(
             r"select cast(1 as bigint) from memberships where household_id = $1 and user_id = $2",
         )
@@ -282,11 +284,15 @@ pub(crate) async fn require_manager(
         .bind(proposer)
         .fetch_optional(&mut *conn)
         .await?;
-        if present.is_none() {
-            return Ok(());
-        }
+        present.is_some()
+    } else {
+        true
+    };
+    if may_manage(access, proposer, present) {
+        Ok(())
+    } else {
+        Err(StoreError::Rule(PlanRule::ProposerOnly))
     }
-    Err(StoreError::Rule(PlanRule::ProposerOnly))
 }
 
 pub(crate) fn count(n: i64) -> u32 {

@@ -2,14 +2,13 @@
 //! options, who has voted and each slot's state.
 
 use app::{
-    households::Role,
     ids::{PlanId, SlotId},
     plans::{
         DeadlineChange, PlanSummary, PlanView, SlotBrief, SlotSummary, days_label, slot_label,
     },
 };
 
-use super::store::count;
+use super::store::{count, may_manage};
 use crate::{
     access::HouseholdAccess,
     db::{Store, StoreError},
@@ -205,9 +204,11 @@ impl Store {
         // Pages settle overdue slots before they read, so a slot without a result is open.
         let deadline_ms = plan_row.deadline_at;
         let open = slot_rows.iter().any(|row| row.closed == 0);
-        // What `require_manager` allows: the proposer, or an admin once the proposer has left.
-        let i_manage = plan_row.proposed_by == access.user_id().as_str()
-            || (access.role() == Role::Admin && plan_row.proposer_present == 0);
+        let i_manage = may_manage(
+            access,
+            &plan_row.proposed_by,
+            plan_row.proposer_present == 1,
+        );
         let any_ballot = slot_rows.iter().any(|row| row.ballots > 0);
         let slots = slot_summaries(slot_rows, &option_rows, i_manage);
         Ok(PlanView {
