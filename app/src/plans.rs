@@ -20,6 +20,7 @@ type Plans = std::sync::Arc<dyn PlansService>;
 mod preview;
 mod results;
 mod timing;
+mod verdict;
 
 use std::collections::BTreeMap;
 
@@ -36,14 +37,14 @@ pub use names::{
 };
 pub use preview::preview;
 pub use results::{
-    Decided, DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, PathView, Placed, ResultsError,
-    ResultsPage, Score, SlotOutcome, SlotResult, Step, Verdict, WinnerPaths, export_file_name,
-    verdict, verify_command,
+    Decided, DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, PathView, Placed, ResultsPage,
+    Score, SlotOutcome, SlotResult, Step, WinnerPaths, export_file_name, verify_command,
 };
 pub use timing::{
     DeadlineForm, day_iso, days_label, parse_day, parse_new_deadline, parse_reopen_deadline,
     slot_label,
 };
+pub use verdict::{ResultsError, Verdict, verdict};
 
 #[cfg(feature = "ssr")]
 use crate::service::serve_in;

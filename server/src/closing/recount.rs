@@ -7,7 +7,7 @@ use app::{
     plans::{DecidedSlot, SlotOutcome, Verdict, verdict, verify_command},
 };
 
-use crate::{digest::sha256_hex, store::StoredOutcome};
+use crate::{digest::sha256_hex, plans::StoredOutcome};
 
 /// A closed slot as the results page shows it: re-counted from its stored ballot file, which
 /// must match its digest, seed, order and winner. Anything else is logged and answered as an

@@ -21,8 +21,8 @@ use leptos::server_fn::ServerFn;
 use server::{
     client::Client,
     config::{Config, DatabaseConfig, DatabaseUrl},
+    db::Store,
     startup::Application,
-    store::Store,
 };
 use sqlx::{Connection, Executor, postgres::PgConnection};
 use tokio::sync::oneshot;

@@ -10,7 +10,7 @@ use app::{
     quotas::{MAX_OPEN_PLANS, MAX_PLANS_PER_DAY},
     routes,
 };
-use server::store::{HouseholdAccess, MAX_FEED_SLOTS, Store};
+use server::{access::HouseholdAccess, calendar::MAX_FEED_SLOTS, db::Store};
 
 use crate::support::{Person, TestApp, TestDatabase, day_from_now};
 

@@ -1,7 +1,10 @@
 //! Notifications and webhook deliveries in the store, on both engines: the outbox read as each
 //! member's notifications, the unread count, and the delivery queue's claims and retries.
 
-use server::store::{AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, Store, StoreError, retry_at};
+use server::{
+    db::{Store, StoreError},
+    webhooks::{AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, retry_at},
+};
 
 use crate::support::{
     TestDatabase,
@@ -20,7 +23,7 @@ crate::on_both_engines!(
     one_households_flood_of_deliveries_does_not_hold_back_anothers,
 );
 
-async fn texts(store: &Store, access: &server::store::HouseholdAccess) -> Vec<String> {
+async fn texts(store: &Store, access: &server::access::HouseholdAccess) -> Vec<String> {
     store
         .notifications(access)
         .await
@@ -124,7 +127,7 @@ async fn a_new_member_sees_the_history_but_only_what_follows_is_unread(db: TestD
     store
         .create_invite(
             &ada,
-            &server::store::NewInvite {
+            &server::households::NewInvite {
                 token_hash: "invite-cy".into(),
                 expires_at_ms: i64::MAX,
                 single_use: true,

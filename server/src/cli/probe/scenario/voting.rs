@@ -159,6 +159,17 @@ impl Probe<'_> {
         } else {
             "lazily, on reading the plan"
         };
+        self.closed_with_its_winner(members, plan, how).await
+    }
+
+    /// Dinner has its expected winner, lunch keeps its result, and a late ballot is refused.
+    async fn closed_with_its_winner(
+        &self,
+        members: &[Member],
+        plan: &Proposed,
+        how: &str,
+    ) -> Result<(), Failure> {
+        let site = self.site;
         self.log
             .step("dinner closes at the deadline", async {
                 loop {
