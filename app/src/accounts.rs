@@ -79,7 +79,7 @@ pub async fn sign_in(
 pub async fn sign_out() -> Result<(), AppError> {
     crate::service::serve(|accounts: Accounts, req| async move {
         accounts.sign_out(&req).await?;
-        crate::service::go_to("/");
+        crate::service::go_to(crate::routes::HOME);
         Ok(())
     })
     .await
@@ -91,7 +91,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     crate::service::serve(|accounts: Accounts, req| async move {
         accounts.sign_out_everywhere(&req).await?;
-        crate::service::go_to("/households?signed_out_elsewhere=1#account");
+        crate::service::go_to(&crate::routes::signed_out_elsewhere());
         Ok(())
     })
     .await
@@ -113,7 +113,7 @@ pub async fn change_password(
             other => other,
         })?;
         accounts.change_password(&req, current, new).await?;
-        crate::service::go_to("/households?password_changed=1#account");
+        crate::service::go_to(&crate::routes::password_changed());
         Ok(())
     })
     .await
@@ -124,10 +124,10 @@ pub async fn change_password(
 /// household list.
 #[cfg(feature = "ssr")]
 fn land_after_sign_in(invite: Option<String>) {
-    use crate::{households::InviteToken, service::go_to};
+    use crate::{households::InviteToken, routes, service::go_to};
     match invite.and_then(|raw| InviteToken::try_from(raw).ok()) {
-        Some(token) => go_to(&format!("/join/{}", token.expose())),
-        None => go_to("/households"),
+        Some(token) => go_to(&routes::join(token.expose())),
+        None => go_to(routes::HOUSEHOLDS),
     }
 }
 
@@ -140,14 +140,14 @@ async fn land_after_sign_up(
     req: &http::request::Parts,
     invite: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::{households::InviteToken, service::go_to};
+    use crate::{households::InviteToken, routes, service::go_to};
     let Some(token) = invite.and_then(|raw| InviteToken::try_from(raw).ok()) else {
-        go_to("/households");
+        go_to(routes::HOUSEHOLDS);
         return Ok(());
     };
     match households.join_household(req, token.clone()).await {
-        Ok(household) => go_to(&format!("/households/{household}")),
-        Err(_) => go_to(&format!("/join/{}", token.expose())),
+        Ok(household) => go_to(&routes::household(household)),
+        Err(_) => go_to(&routes::join(token.expose())),
     }
     Ok(())
 }

@@ -88,7 +88,7 @@ pub async fn create_household(name: String) -> Result<(), AppError> {
     crate::service::serve(|households: Households, req| async move {
         let name = HouseholdName::try_from(name)?;
         let household = households.create_household(&req, name).await?;
-        crate::service::go_to(&format!("/households/{household}"));
+        crate::service::go_to(&crate::routes::household(household));
         Ok(())
     })
     .await
@@ -132,7 +132,10 @@ pub async fn create_invite(
             households
                 .create_invite(&req, household.clone(), options)
                 .await?;
-            crate::service::go_to(&format!("/households/{household}#new-invite-heading"));
+            crate::service::go_to(&crate::routes::household_at(
+                household,
+                "new-invite-heading",
+            ));
             Ok(())
         },
     )
@@ -189,7 +192,7 @@ pub async fn leave_household(household_id: String) -> Result<(), AppError> {
         household_id,
         |households: Households, req, household| async move {
             households.leave_household(&req, household).await?;
-            crate::service::go_to("/households");
+            crate::service::go_to(crate::routes::HOUSEHOLDS);
             Ok(())
         },
     )
@@ -210,18 +213,19 @@ pub async fn join_household(token: String) -> Result<(), AppError> {
     crate::service::serve(|households: Households, req| async move {
         let token = InviteToken::try_from(token)?;
         let household = households.join_household(&req, token).await?;
-        crate::service::go_to(&format!("/households/{household}"));
+        crate::service::go_to(&crate::routes::household(household));
         Ok(())
     })
     .await
 }
 
-/// The signed-in member's calendar feed (`docs/calendar.md`): whether it is on, and where feed
-/// URLs start (`https://host/calendar/`). The URL's token is shown only when it is created.
+/// The signed-in member's calendar feed (`docs/calendar.md`): whether it is on, and the site's
+/// origin (`https://host`) that its URL ([`crate::routes::calendar_feed`]) starts with. The URL's
+/// token is shown only when it is created.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarFeedView {
     pub enabled: bool,
-    pub url_prefix: String,
+    pub origin: String,
 }
 
 #[server(endpoint = "get_calendar_feed")]
@@ -238,7 +242,7 @@ pub async fn get_calendar_feed() -> Result<CalendarFeedView, AppError> {
 pub async fn create_calendar_feed() -> Result<(), AppError> {
     crate::service::serve(|households: Households, req| async move {
         households.create_calendar_feed(&req).await?;
-        crate::service::go_to("/households#calendar");
+        crate::service::go_to(&crate::routes::calendar_section());
         Ok(())
     })
     .await
@@ -249,7 +253,7 @@ pub async fn create_calendar_feed() -> Result<(), AppError> {
 pub async fn delete_calendar_feed() -> Result<(), AppError> {
     crate::service::serve(|households: Households, req| async move {
         households.delete_calendar_feed(&req).await?;
-        crate::service::go_to("/households#calendar");
+        crate::service::go_to(&crate::routes::calendar_section());
         Ok(())
     })
     .await

@@ -20,6 +20,7 @@ pub mod pages;
 pub mod plans;
 pub mod quotas;
 pub mod recipes;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod shopping;

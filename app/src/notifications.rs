@@ -99,7 +99,7 @@ pub async fn mark_notifications_read(
             notifications
                 .mark_notifications_read(&req, household.clone(), up_to)
                 .await?;
-            crate::service::go_to(&format!("/households/{household}/notifications"));
+            crate::service::go_to(&crate::routes::notifications(household));
             Ok(())
         },
     )
@@ -127,7 +127,7 @@ pub async fn set_webhook(household_id: String, url: String) -> Result<(), AppErr
             notifications
                 .set_webhook(&req, household.clone(), url)
                 .await?;
-            crate::service::go_to(&format!("/households/{household}#webhook-heading"));
+            crate::service::go_to(&crate::routes::household_at(household, "webhook-heading"));
             Ok(())
         },
     )

@@ -40,10 +40,10 @@ use shell::{household_data, page_data};
 #[component]
 fn SignInFirst() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    leptos_axum::redirect("/signin");
+    leptos_axum::redirect(crate::routes::SIGN_IN);
     view! {
         <section class="card narrow">
-            <p>"Please " <a href="/signin">"sign in"</a> " to continue."</p>
+            <p>"Please " <a href=crate::routes::SIGN_IN>"sign in"</a> " to continue."</p>
         </section>
     }
 }
@@ -80,9 +80,5 @@ fn invite_from_query() -> String {
 /// the sign-in and sign-up pages.
 fn keeping_invite(path: &str) -> String {
     let invite = invite_from_query();
-    if invite.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?invite={invite}")
-    }
+    crate::routes::with_invite(path, (!invite.is_empty()).then_some(invite))
 }

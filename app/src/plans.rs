@@ -20,6 +20,7 @@ type Plans = std::sync::Arc<dyn PlansService>;
 mod preview;
 mod results;
 mod timing;
+mod verdict;
 
 use std::collections::BTreeMap;
 
@@ -27,7 +28,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use ballots::{
-    BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, MemberBallot, OptionView, VoterView, ballot_href,
+    BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, MemberBallot, OptionView, VoterView,
 };
 pub use board::{Board, Row};
 pub use domain::{DEFAULT_DAYS, MAX_DAYS, NewPlan, PlanForm, Ranking, rank_field};
@@ -36,14 +37,14 @@ pub use names::{
 };
 pub use preview::preview;
 pub use results::{
-    Decided, DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, PathView, Placed, ResultsError,
-    ResultsPage, Score, SlotOutcome, SlotResult, Step, Verdict, WinnerPaths, export_file_name,
-    export_path, results_href, slot_anchor, verdict, verify_command,
+    Decided, DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, PathView, Placed, ResultsPage,
+    Score, SlotOutcome, SlotResult, Step, WinnerPaths, export_file_name, verify_command,
 };
 pub use timing::{
     DeadlineForm, day_iso, days_label, parse_day, parse_new_deadline, parse_reopen_deadline,
     slot_label,
 };
+pub use verdict::{ResultsError, Verdict, verdict};
 
 #[cfg(feature = "ssr")]
 use crate::service::serve_in;
@@ -193,7 +194,7 @@ pub async fn propose_plan(
 ) -> Result<(), AppError> {
     serve_in(household_id, |plans: Plans, req, household| async move {
         let plan = plans.propose_plan(&req, household.clone(), plan).await?;
-        crate::service::go_to(&format!("/households/{household}/plans/{plan}"));
+        crate::service::go_to(&crate::routes::plan(household, plan));
         Ok(())
     })
     .await
@@ -273,7 +274,7 @@ pub async fn cast_ballot(
         if !confirmed_empty && ranks.values().all(|rank| rank.trim().is_empty()) {
             return Err(AppError::EmptyBallot);
         }
-        let page = ballot_href(&household, &slot);
+        let page = crate::routes::ballot(&household, &slot);
         let saved = plans.cast_ballot(&req, household, slot, ranks).await?;
         let outcome = if saved.closed { "closed" } else { "1" };
         crate::service::go_to_after_plain_form(&format!("{page}?saved={outcome}"));

@@ -51,7 +51,9 @@ fn text_reaches_unescaped_elements_only_through_the_escaping_component() {
             .to_string_lossy()
             .replace('\\', "/");
         let source = std::fs::read_to_string(file).unwrap();
-        for (number, line) in source.lines().enumerate() {
+        // A file's tests (its `#[cfg(test)]` module, last by convention) are never rendered.
+        let rendered = source.split("#[cfg(test)]").next().unwrap_or_default();
+        for (number, line) in rendered.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
             for tag in UNESCAPED {
                 let allowed = ALLOWED.contains(&(*tag, relative.as_str()));

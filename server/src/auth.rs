@@ -5,7 +5,9 @@
 pub mod client_ip;
 pub mod invites;
 pub mod limits;
+pub mod operator;
 pub mod password;
+mod rate_limits;
 pub mod request_member;
 pub mod sessions;
 pub mod shown_once;

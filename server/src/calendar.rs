@@ -10,11 +10,18 @@
 //!   re-open it, and a cancelled event would vanish from most phone calendars.
 //! - Breakfast, lunch and dinner get a time (08:00, 12:30, 19:00 local, one hour); any other
 //!   meal name is an all-day event. Local time is the plan's UTC offset, written in UTC.
+//!
+//! This module renders the feed; `feed.rs` serves it (`GET /calendar/{token}.ics`), `store.rs`
+//! reads its slots, `feed_cache.rs` shares a rendering under way.
+
+pub mod feed;
+pub mod feed_cache;
+mod store;
+
+pub use store::{CalendarSlot, MAX_FEED_SLOTS};
 
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset, macros::format_description};
-
-use crate::store::CalendarSlot;
 
 /// The feed for `slots`, stamped `now_ms`; `origin` (`https://host`) adds each slot's page URL.
 pub fn render(slots: &[CalendarSlot], now_ms: i64, origin: Option<&str>) -> String {
@@ -68,7 +75,7 @@ fn event(slot: &CalendarSlot, stamp: chrono::DateTime<chrono::Utc>, origin: Opti
     if let Some(origin) = origin {
         event.url(&format!(
             "{origin}{}",
-            app::plans::ballot_href(&slot.household, &slot.slot)
+            app::routes::ballot(&slot.household, &slot.slot)
         ));
     }
     let Ok(day) = Date::parse(&slot.day, format_description!("[year]-[month]-[day]")) else {

@@ -6,8 +6,8 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     config::Config,
+    db::Store,
     startup::{Application, shutdown_signal},
-    store::Store,
     telemetry,
 };
 

@@ -1,142 +1,51 @@
-//! The background half of closing votes (`docs/closing.md`): one batch closes every due slot,
-//! delivers pending webhooks and prunes what is past its retention. `POST /internal/finalize-due` runs a batch for an external
-//! scheduler; the in-process ticker runs one every `TICKER_INTERVAL_SECS` on local and
-//! self-hosted runs. Neither is needed for correctness: pages close overdue slots lazily and a
-//! ballot closes its slot when everyone has voted (docs/architecture.md, decision 2).
+//! Closing votes (`docs/closing.md`), the whole of it in this folder: taking a slot's turn,
+//! deciding it is due, counting its ballots, storing the outcome with its events, and the
+//! bookkeeping once the transaction has committed.
 
+mod close;
 pub mod count;
+mod due;
+mod outcome;
+pub mod reason;
 pub mod recount;
 
-use std::time::{Duration, Instant};
+use app::ids::{HouseholdId, OptionId, SlotId};
+use sqlx::{Any, Transaction};
 
-use serde::Serialize;
+pub use close::FinalizeReport;
+pub(crate) use close::{close_due, close_if_everyone_voted, lock_slot, settle_due_in};
+pub(crate) use due::still_missing;
+pub use reason::ClosePath;
 
-use crate::{
-    clock::now_ms,
-    store::{FinalizeReport, PruneReport, Store, StoreError},
-    webhooks::{self, DeliveryReport},
-};
+use crate::db::StoreError;
 
-/// How a slot came to be closed (docs/architecture.md, decision 2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ClosePath {
-    /// The first request that touched a slot past its deadline.
-    Lazy,
-    /// The scheduled `POST /internal/finalize-due` call.
-    Trigger,
-    /// The in-process ticker of a local or self-hosted run.
-    Ticker,
-    /// Every expected voter had voted before the deadline.
-    EveryoneVoted,
+/// One slot this call closed (a slot someone else closed first is not reported).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Closed {
+    pub slot: SlotId,
+    pub household: HouseholdId,
+    /// Why it closed.
+    pub path: ClosePath,
+    pub winner: Option<OptionId>,
+    pub winner_name: Option<String>,
+    /// The Schulze method left a tie that the seeded lot broke.
+    pub by_lot: bool,
 }
 
-impl ClosePath {
-    pub(crate) const ALL: [Self; 4] =
-        [Self::Lazy, Self::Trigger, Self::Ticker, Self::EveryoneVoted];
-
-    /// The label on [`crate::metrics::SLOTS_CLOSED`], also stored with each result.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Lazy => "lazy",
-            Self::Trigger => "trigger",
-            Self::Ticker => "ticker",
-            Self::EveryoneVoted => "everyone_voted",
-        }
-    }
+/// Commits a transaction that may have closed slots, then does a close's bookkeeping for each
+/// one it closed: the metrics and the log line. Every closing transaction ends here, so no
+/// close goes uncounted.
+pub(crate) async fn commit(tx: Transaction<'_, Any>, closed: &[Closed]) -> Result<(), StoreError> {
+    tx.commit().await?;
+    closed.iter().for_each(count_closed);
+    Ok(())
 }
 
 /// Records a close in the metrics once its transaction has committed.
-pub fn count_closed(closed: &crate::store::Closed) {
+fn count_closed(closed: &Closed) {
     crate::metrics::slot_closed(closed.path);
     if closed.by_lot {
         crate::metrics::tie_broken_by_lot();
     }
     tracing::info!(slot = %closed.slot, path = closed.path.label(), by_lot = closed.by_lot, "slot closed");
-}
-
-/// What one batch did: `POST /internal/finalize-due` answers it as JSON.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct BatchReport {
-    #[serde(flatten)]
-    pub slots: FinalizeReport,
-    /// Webhook deliveries attempted after closing (all zero when `WEBHOOKS_ENABLED=false`).
-    pub webhooks: DeliveryReport,
-    /// Rows past their retention that this batch deleted.
-    pub pruned: PruneReport,
-    pub elapsed_ms: u64,
-}
-
-/// Closes up to `limit` due slots of every household, then sends up to `limit` (at most
-/// [`webhooks::MAX_PER_BATCH`], within [`webhooks::BUDGET`]) due webhook deliveries, the closes'
-/// own events included, with `webhooks`: the delivery client, or `None` when webhooks are
-/// disabled.
-pub async fn run_batch(
-    store: &Store,
-    webhooks: Option<&crate::webhooks::Sender>,
-    path: ClosePath,
-    limit: u32,
-) -> Result<BatchReport, StoreError> {
-    let started = Instant::now();
-    let slots = store.finalize_due(path, now_ms(), limit).await?;
-    let deliveries = match webhooks {
-        Some(client) => {
-            webhooks::deliver_due(store, client, now_ms(), limit.min(webhooks::MAX_PER_BATCH))
-                .await?
-        }
-        None => DeliveryReport::default(),
-    };
-    let pruned = store.prune(now_ms()).await?;
-    let elapsed = started.elapsed();
-    crate::metrics::finalize_due_batch(elapsed);
-    if slots.closed > 0
-        || slots.remaining > 0
-        || deliveries != DeliveryReport::default()
-        || pruned != PruneReport::default()
-    {
-        tracing::info!(
-            closed = slots.closed,
-            already_closed = slots.already_closed,
-            remaining = slots.remaining,
-            webhooks_delivered = deliveries.delivered,
-            webhooks_failed = deliveries.failed,
-            webhooks_abandoned = deliveries.abandoned,
-            webhooks_deferred = deliveries.deferred,
-            pruned_outbox = pruned.outbox,
-            elapsed_ms = elapsed.as_millis(),
-            path = path.label(),
-            "finalize batch"
-        );
-    }
-    Ok(BatchReport {
-        slots,
-        webhooks: deliveries,
-        pruned,
-        elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
-    })
-}
-
-/// Runs a batch now and then every `interval` until `stop` completes. A failed batch is logged
-/// and retried at the next tick; a batch that overruns delays the next tick instead of piling up.
-pub async fn ticker(
-    store: Store,
-    webhooks: Option<crate::webhooks::Sender>,
-    interval: Duration,
-    limit: u32,
-    stop: impl Future<Output = ()>,
-) {
-    let mut ticks = tokio::time::interval(interval);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let run = async {
-        loop {
-            ticks.tick().await;
-            if let Err(error) = run_batch(&store, webhooks.as_ref(), ClosePath::Ticker, limit).await
-            {
-                tracing::warn!(error = format!("{error:#}"), "finalize tick failed");
-            }
-        }
-    };
-    tokio::select! {
-        () = run => {},
-        () = stop => {},
-    }
 }

@@ -15,6 +15,8 @@ mod connections;
 mod database;
 mod env;
 mod otel;
+mod site;
+mod work;
 
 pub use connections::{ConnectionLimits, default_max_connections};
 pub use database::{
@@ -80,9 +82,6 @@ pub struct Config {
     pub leptos: LeptosOptions,
 }
 
-/// The longest `METRICS_EMF_INTERVAL_SECS` accepted.
-const MAX_EMF_INTERVAL_SECS: u64 = 3600;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -118,34 +117,13 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let env = Env(lookup);
         let database = database::from_env(&env)?;
-        let log_format = match env.get("LOG_FORMAT").as_deref() {
-            None | Some("text") => LogFormat::Text,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(ConfigError::new(
-                    "LOG_FORMAT",
-                    format!("{other:?} is not one of text, json"),
-                ));
-            }
-        };
-        let assets_base_url = env.url("ASSETS_BASE_URL")?;
-        if let Some(url) = &assets_base_url
-            && url.as_str().ends_with('/')
-            && url.path() != "/"
-        {
-            return Err(ConfigError::new(
-                "ASSETS_BASE_URL",
-                "must not end with a slash",
-            ));
-        }
-        let leptos = leptos_options(&env)?;
-        let client_ip_source = client_ip_source(&env)?;
+        let client_ip_source = site::client_ip_source(&env)?;
         Ok(Self {
             host: env.parse("HOST", IpAddr::from([127, 0, 0, 1]), "an IP address")?,
             port: env.parse("PORT", 3000, "a port number")?,
             database,
-            log_format,
-            assets_base_url,
+            log_format: site::log_format(&env)?,
+            assets_base_url: site::assets_base_url(&env)?,
             public_base_url: env.url("PUBLIC_BASE_URL")?,
             request_timeout: Duration::from_secs(env.parse(
                 "REQUEST_TIMEOUT_SECS",
@@ -153,67 +131,23 @@ impl Config {
                 "a number of seconds",
             )?),
             client_ip_source,
-            lambda_events: match env.get("INTERNAL_EVENTS").as_deref() {
-                None => false,
-                Some("lambda") => true,
-                Some(other) => {
-                    return Err(ConfigError::new(
-                        "INTERNAL_EVENTS",
-                        format!("{other:?} is not supported: use lambda, or leave it unset"),
-                    ));
-                }
-            },
+            lambda_events: site::lambda_events(&env)?,
             connections: connections::from_env(&env, client_ip_source != ClientIpSource::Peer)?,
             webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
             webhooks_allow_private: env.parse("WEBHOOKS_ALLOW_PRIVATE", false, "true or false")?,
             metrics_token: env.secret("METRICS_TOKEN")?,
             finalize_secret: env.secret("FINALIZE_SECRET")?,
-            ticker_interval: match env.parse(
-                "TICKER_INTERVAL_SECS",
-                60_u64,
-                "a number of seconds",
-            )? {
-                0 => None,
-                secs => Some(Duration::from_secs(secs)),
-            },
-            finalize_batch: match env.parse("FINALIZE_BATCH_SIZE", 1000_u32, "a number")? {
-                0 => {
-                    return Err(ConfigError::new(
-                        "FINALIZE_BATCH_SIZE",
-                        "must be at least 1",
-                    ));
-                }
-                size => size,
-            },
-            ballot_saves_per_minute: match env.parse(
-                "BALLOT_SAVES_PER_MINUTE",
-                app::quotas::MAX_BALLOT_SAVES_PER_MINUTE,
-                "a number",
-            )? {
-                0 => {
-                    return Err(ConfigError::new(
-                        "BALLOT_SAVES_PER_MINUTE",
-                        "must be at least 1",
-                    ));
-                }
-                n => n,
-            },
+            ticker_interval: work::ticker_interval(&env)?,
+            finalize_batch: work::finalize_batch(&env)?,
+            ballot_saves_per_minute: work::ballot_saves_per_minute(&env)?,
             min_deadline_lead: Duration::from_secs(env.parse(
                 "MIN_DEADLINE_LEAD_SECS",
                 u64::from(app::quotas::MIN_DEADLINE_LEAD_MINUTES) * 60,
                 "a number of seconds",
             )?),
             otel: otel::from_env(&env)?,
-            metrics_emf: if env.parse("METRICS_EMF", false, "true or false")? {
-                Some(Duration::from_secs(env.seconds_within(
-                    "METRICS_EMF_INTERVAL_SECS",
-                    60,
-                    MAX_EMF_INTERVAL_SECS,
-                )?))
-            } else {
-                None
-            },
-            leptos,
+            metrics_emf: work::metrics_emf(&env)?,
+            leptos: site::leptos_options(&env)?,
         })
     }
 
@@ -235,72 +169,6 @@ impl Config {
                 .then_some(self.leptos.reload_port),
         }
     }
-}
-
-/// `CLIENT_IP_SOURCE`, or `BEHIND_PROXY=true` (its older spelling of `x-forwarded-for`).
-fn client_ip_source<F: Fn(&str) -> Option<String>>(
-    env: &Env<F>,
-) -> Result<ClientIpSource, ConfigError> {
-    let behind_proxy = env.parse("BEHIND_PROXY", false, "true or false")?;
-    let Some(raw) = env.get("CLIENT_IP_SOURCE") else {
-        return Ok(if behind_proxy {
-            ClientIpSource::ForwardedFor
-        } else {
-            ClientIpSource::Peer
-        });
-    };
-    let source = ClientIpSource::parse(raw.trim()).ok_or_else(|| {
-        ConfigError::new(
-            "CLIENT_IP_SOURCE",
-            format!("{raw:?} is not one of peer, x-forwarded-for, lambda-request-context"),
-        )
-    })?;
-    if behind_proxy && source != ClientIpSource::ForwardedFor {
-        return Err(ConfigError::new(
-            "CLIENT_IP_SOURCE",
-            format!("{raw:?} contradicts BEHIND_PROXY=true: unset one of them"),
-        ));
-    }
-    Ok(source)
-}
-
-/// Leptos' own settings (`LEPTOS_*`, set by cargo-leptos in development and by the container image).
-fn leptos_options<F: Fn(&str) -> Option<String>>(
-    env: &Env<F>,
-) -> Result<LeptosOptions, ConfigError> {
-    let output_name = env
-        .get("LEPTOS_OUTPUT_NAME")
-        .or_else(|| option_env!("LEPTOS_OUTPUT_NAME").map(str::to_owned))
-        .unwrap_or_else(|| "mealvote".to_owned());
-    let leptos_env = match env.get("LEPTOS_ENV").as_deref() {
-        None => leptos::config::Env::DEV,
-        Some(v) if v.eq_ignore_ascii_case("dev") || v.eq_ignore_ascii_case("development") => {
-            leptos::config::Env::DEV
-        }
-        Some(v) if v.eq_ignore_ascii_case("prod") || v.eq_ignore_ascii_case("production") => {
-            leptos::config::Env::PROD
-        }
-        Some(other) => {
-            return Err(ConfigError::new(
-                "LEPTOS_ENV",
-                format!("{other:?} is not one of DEV, PROD"),
-            ));
-        }
-    };
-    Ok(LeptosOptions::builder()
-        .output_name(output_name)
-        .site_root(
-            env.get("LEPTOS_SITE_ROOT")
-                .unwrap_or_else(|| "target/site".into()),
-        )
-        .site_pkg_dir(
-            env.get("LEPTOS_SITE_PKG_DIR")
-                .unwrap_or_else(|| "pkg".into()),
-        )
-        .env(leptos_env)
-        .reload_port(env.parse("LEPTOS_RELOAD_PORT", 3001, "a port number")?)
-        .hash_files(env.parse("LEPTOS_HASH_FILES", false, "true or false")?)
-        .build())
 }
 
 #[cfg(test)]

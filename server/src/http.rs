@@ -2,11 +2,8 @@
 //! and the layers every response passes through.
 
 mod body_limit;
-mod calendar;
 mod csrf;
 mod events;
-mod export;
-mod feed_cache;
 mod finalize;
 mod metrics;
 mod no_store;
@@ -37,18 +34,16 @@ use tower_http::{
 
 use csrf::SameOrigin;
 use finalize::FinalizeEndpoint;
-pub use finalize::{
-    SECRET_HEADER as FINALIZE_SECRET_HEADER, digest as secret_digest,
-    presents_secret as presents_finalize_secret,
-};
 use metrics::MetricsEndpoint;
 pub use waking::Readiness;
 
 use crate::{
     auth::{request_member, sessions},
+    calendar::{feed as calendar, feed_cache},
     config::Config,
+    db::Store,
+    plans::export,
     service::Services,
-    store::Store,
 };
 
 /// Shared state of every handler.
@@ -78,20 +73,94 @@ pub fn routes() -> &'static [AxumRouteListing] {
 }
 
 /// The whole application. `recorder` renders `/metrics`: the process-wide one
-/// ([`crate::metrics::handle`]); `readiness` says whether the schema is current yet.
+/// ([`crate::metrics::handle`]); `readiness` says whether the schema is current yet; `webhooks`
+/// is the one webhook client, `None` when `WEBHOOKS_ENABLED=false`.
 pub fn router(
     config: &Config,
     store: Store,
     recorder: PrometheusHandle,
     readiness: Readiness,
+    webhooks: Option<crate::webhooks::Sender>,
 ) -> Router {
     let leptos_options = config.leptos.clone();
-    let routes = routes().to_vec();
     let state = AppState {
         leptos_options: leptos_options.clone(),
-        store: store.clone(),
+        store,
         readiness: readiness.clone(),
     };
+    let pages = pages(config, &state);
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(waking::readyz))
+        .merge(pwa::routes(&config.site(), &leptos_options.site_pkg_dir));
+    if let Some(token) = &config.metrics_token {
+        let endpoint = MetricsEndpoint::new(recorder, state.store.clone(), token);
+        router = router.merge(
+            Router::new()
+                .route("/metrics", get(metrics::scrape))
+                .with_state(endpoint),
+        );
+    }
+    let finalize = FinalizeEndpoint::new(
+        state.store.clone(),
+        config.finalize_secret.as_ref(),
+        config.finalize_batch,
+        webhooks.clone(),
+    );
+    let feed = calendar::CalendarFeed {
+        store: state.store.clone(),
+        origin: config
+            .public_base_url
+            .as_ref()
+            .map(|url| url.origin().ascii_serialization()),
+        cache: feed_cache::FeedCache::default(),
+    };
+    router = router.merge(schema_first(
+        Router::new()
+            .route(app::routes::templates::CALENDAR_FEED, get(calendar::feed))
+            .with_state(feed),
+        &readiness,
+    ));
+    router = router.merge(schema_first(
+        Router::new()
+            .route(
+                "/internal/finalize-due",
+                axum::routing::post(finalize::finalize_due),
+            )
+            .with_state(finalize),
+        &readiness,
+    ));
+    if config.lambda_events {
+        router = router.merge(events::routes(config, state.store.clone(), webhooks));
+    }
+    if config.assets_base_url.is_none() {
+        let pkg_dir =
+            std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+        router = router.nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    }
+    with_layers(router.merge(pages).with_state(state), config)
+}
+
+/// Routes that wait until the schema is current.
+fn schema_first<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    readiness: &Readiness,
+) -> Router<S> {
+    router.layer(axum::middleware::from_fn_with_state(
+        readiness.clone(),
+        waking::wait_for_the_schema,
+    ))
+}
+
+/// Pages and server functions: the only routes that see sessions, and where every
+/// state-changing request must come from the site itself.
+fn pages(config: &Config, state: &AppState) -> Router<AppState> {
+    let store = state.store.clone();
     let site = config.site();
     let services = Arc::new(Services::new(store.clone(), config));
     let downloads: Arc<dyn PlansService> = services.clone();
@@ -100,13 +169,10 @@ pub fn router(
         provide_context(store.clone());
         services.provide();
     };
-
-    // Pages and server functions: the only routes that see sessions, and where every
-    // state-changing request must come from the site itself.
-    let pages = Router::new()
-        .leptos_routes_with_context(&state, routes, context.clone(), {
-            let options = leptos_options.clone();
-            move || app::shell(options.clone())
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(state, routes().to_vec(), context.clone(), move || {
+            app::shell(options.clone())
         })
         .route(export::ROUTE, get(export::download).with_state(downloads))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
@@ -131,72 +197,9 @@ pub fn router(
             posted_errors::signed_only,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            readiness.clone(),
+            state.readiness.clone(),
             waking::wait_for_the_schema,
-        ));
-
-    let mut router = Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(waking::readyz))
-        .merge(pwa::routes(&config.site(), &leptos_options.site_pkg_dir));
-    if let Some(token) = &config.metrics_token {
-        let endpoint = MetricsEndpoint::new(recorder, state.store.clone(), token);
-        router = router.merge(
-            Router::new()
-                .route("/metrics", get(metrics::scrape))
-                .with_state(endpoint),
-        );
-    }
-    let finalize = FinalizeEndpoint::new(
-        state.store.clone(),
-        config.finalize_secret.as_ref(),
-        config.finalize_batch,
-        config
-            .webhooks_enabled
-            .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private)),
-    );
-    router = router.merge(
-        Router::new()
-            .route("/calendar/{file}", get(calendar::feed))
-            .with_state(calendar::CalendarFeed {
-                store: state.store.clone(),
-                origin: config
-                    .public_base_url
-                    .as_ref()
-                    .map(|url| url.origin().ascii_serialization()),
-                cache: feed_cache::FeedCache::default(),
-            })
-            .layer(axum::middleware::from_fn_with_state(
-                readiness.clone(),
-                waking::wait_for_the_schema,
-            )),
-    );
-    router = router.merge(
-        Router::new()
-            .route(
-                "/internal/finalize-due",
-                axum::routing::post(finalize::finalize_due),
-            )
-            .with_state(finalize)
-            .layer(axum::middleware::from_fn_with_state(
-                readiness,
-                waking::wait_for_the_schema,
-            )),
-    );
-    if config.lambda_events {
-        router = router.merge(events::routes(config, state.store.clone()));
-    }
-    if config.assets_base_url.is_none() {
-        let pkg_dir =
-            std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
-        router = router.nest_service(
-            &format!("/{}", leptos_options.site_pkg_dir),
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
-    }
-    with_layers(router.merge(pages).with_state(state), config)
+        ))
 }
 
 /// The layers every response passes through. With `Router::layer` the last one added runs first.

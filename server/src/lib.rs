@@ -1,18 +1,30 @@
 //! The mealvote server: configuration, HTTP surface, storage and the operator's command-line verbs.
 //! `main.rs` only parses the command line and calls into this crate.
+//!
+//! One folder per feature (`accounts`, `households`, `plans`, `notifications`, `calendar`), each
+//! holding its service implementation and its SQL, like `app/src`; `closing` owns the whole close
+//! of a slot, `webhooks` their delivery queue, `batch` the background work; `db` is the shared
+//! floor under them all. The layout and the files a new feature touches: `docs/architecture.md`.
 
+pub mod access;
+pub mod accounts;
 pub mod auth;
+pub mod batch;
 pub mod calendar;
 pub mod cli;
+pub mod client;
 pub mod clock;
 pub mod closing;
 pub mod config;
+pub mod db;
 pub mod digest;
+pub mod households;
 pub mod http;
 pub mod memory;
 pub mod metrics;
+pub mod notifications;
+pub mod plans;
 pub mod service;
 pub mod startup;
-pub mod store;
 pub mod telemetry;
 pub mod webhooks;

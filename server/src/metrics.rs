@@ -35,7 +35,7 @@ pub const DB_POOL_ACQUIRE: &str = "mealvote_db_pool_acquire_seconds";
 pub const PLANS_PROPOSED: &str = "mealvote_plans_proposed_total";
 /// Ballots cast (a changed ballot counts again). Counter.
 pub const BALLOTS_CAST: &str = "mealvote_ballots_cast_total";
-/// Slots closed, by the `path` that closed them (see [`ClosePath`](crate::closing::ClosePath)). Counter.
+/// Slots closed, by the `path` that closed them (see [`ClosePath`](crate::closing::reason::ClosePath)). Counter.
 pub const SLOTS_CLOSED: &str = "mealvote_slots_closed_total";
 /// Ties the Schulze method could not break, settled by lot with the stored seed. Counter.
 pub const TIE_BREAKS_BY_LOT: &str = "mealvote_tie_breaks_by_lot_total";
@@ -156,7 +156,7 @@ fn describe() {
     ] {
         counter!(name).absolute(0);
     }
-    for path in crate::closing::ClosePath::ALL {
+    for path in crate::closing::reason::ClosePath::ALL {
         counter!(SLOTS_CLOSED, "path" => path.label()).absolute(0);
     }
     for ok in [true, false] {
@@ -213,7 +213,7 @@ pub fn ballot_cast() {
 }
 
 /// A slot was closed and its winner finalized.
-pub fn slot_closed(path: crate::closing::ClosePath) {
+pub fn slot_closed(path: crate::closing::reason::ClosePath) {
     counter!(SLOTS_CLOSED, "path" => path.label()).increment(1);
     emf::slot_closed(path.label());
 }

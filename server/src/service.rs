@@ -1,17 +1,14 @@
-//! The service layer: what the app's server functions ask of the server, one module per feature
-//! (each implements its feature's trait from the `app` crate), over the store.
+//! The services' shared state: what the app's server functions ask of the server. Each feature's
+//! folder implements its trait from the `app` crate on [`Services`] (`plans/service.rs`, ...);
+//! [`Services::provide`] hands them to a request.
 //!
-//! Every household-scoped method starts with the one membership check, [`Services::access`]
-//! (the signed-in member is read once per request, [`RequestMember`]), and passes its proof
-//! ([`HouseholdAccess`]) to the store. The request path and the files a new feature touches:
+//! Every household-scoped method starts with [`Services::access`], which asks the one membership
+//! check, [`Member::access`] (the signed-in member is read once per request, [`RequestMember`]),
+//! and passes its proof ([`HouseholdAccess`]) to the store. The request path and the files a new feature touches:
 //! `docs/architecture.md`.
 
-mod accounts;
 mod errors;
-mod households;
-mod notifications;
-mod plans;
-mod session;
+pub(crate) mod session;
 
 use std::sync::Arc;
 
@@ -31,38 +28,42 @@ pub use errors::internal;
 use session::{session, session_failed, signed_in_user};
 
 use crate::{
+    access::{HouseholdAccess, Member},
     auth::{request_member::RequestMember, sessions},
     clock::now_ms,
     config::Config,
-    store::{HouseholdAccess, Member, Store},
+    db::Store,
     telemetry::RequestLog,
 };
 
 #[derive(Clone, Debug)]
 pub struct Services {
-    store: Store,
+    pub(crate) store: Store,
+    /// The rate limits' counters and key (`auth::limits`).
+    pub(crate) limits: crate::auth::limits::RateLimits,
     /// This server's bounded password hashing (`auth::password`).
-    hasher: Arc<crate::auth::password::Hasher>,
-    client_ip_source: crate::auth::client_ip::ClientIpSource,
-    https: bool,
+    pub(crate) hasher: Arc<crate::auth::password::Hasher>,
+    pub(crate) client_ip_source: crate::auth::client_ip::ClientIpSource,
+    pub(crate) https: bool,
     /// `PUBLIC_BASE_URL`'s origin, for full invite links; otherwise the request's `Host`.
-    public_origin: Option<String>,
+    pub(crate) public_origin: Option<String>,
     /// `WEBHOOKS_ENABLED`: whether admins may set a webhook.
-    webhooks_enabled: bool,
+    pub(crate) webhooks_enabled: bool,
     /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses.
-    webhooks_allow_private: bool,
+    pub(crate) webhooks_allow_private: bool,
     /// `BALLOT_SAVES_PER_MINUTE`: ballot saves per member per minute.
-    ballot_saves_per_minute: i64,
+    pub(crate) ballot_saves_per_minute: i64,
     /// `MIN_DEADLINE_LEAD_SECS`, in milliseconds.
-    min_deadline_lead_ms: i64,
+    pub(crate) min_deadline_lead_ms: i64,
     /// SHA-256 of `FINALIZE_SECRET`: a proposal carrying it (the operator's prober) may set a
     /// deadline closer than the minimum lead.
-    operator_secret: Option<[u8; 32]>,
+    pub(crate) operator_secret: Option<[u8; 32]>,
 }
 
 impl Services {
     pub fn new(store: Store, config: &Config) -> Self {
         Self {
+            limits: crate::auth::limits::RateLimits::new(store.clone()),
             store,
             hasher: crate::auth::password::Hasher::for_this_machine(),
             client_ip_source: config.client_ip_source,
@@ -74,7 +75,7 @@ impl Services {
             operator_secret: config
                 .finalize_secret
                 .as_ref()
-                .map(|secret| crate::http::secret_digest(secret.expose_secret())),
+                .map(|secret| crate::auth::operator::digest(secret.expose_secret())),
             https: config.https(),
             public_origin: config
                 .public_base_url
@@ -83,7 +84,7 @@ impl Services {
         }
     }
 
-    fn site_origin(&self, req: &Parts) -> String {
+    pub(crate) fn site_origin(&self, req: &Parts) -> String {
         self.public_origin.clone().unwrap_or_else(|| {
             let host = req
                 .headers
@@ -96,7 +97,7 @@ impl Services {
     }
 
     /// The signed-in person's id, or [`AppError::SignedOut`].
-    async fn signed_in(&self, req: &Parts) -> Result<UserId, AppError> {
+    pub(crate) async fn signed_in(&self, req: &Parts) -> Result<UserId, AppError> {
         let member = self.member(req).await?.ok_or(AppError::SignedOut)?;
         Ok(member.id.clone())
     }
@@ -104,7 +105,7 @@ impl Services {
     /// The signed-in member, read once per request ([`RequestMember`]); `None` when signed out,
     /// when the account no longer exists, or when the session was ended from elsewhere (sign
     /// out everywhere, a password change): those sessions are deleted here.
-    async fn member(&self, req: &Parts) -> Result<Option<Arc<Member>>, AppError> {
+    pub(crate) async fn member(&self, req: &Parts) -> Result<Option<Arc<Member>>, AppError> {
         let Some(user) = signed_in_user(req).await? else {
             return Ok(None);
         };
@@ -127,9 +128,9 @@ impl Services {
         }
     }
 
-    /// The membership check for the signed-in person: the one place every household-scoped
-    /// method gets its [`HouseholdAccess`].
-    async fn access(
+    /// The signed-in person's [`HouseholdAccess`], from the one membership check
+    /// ([`Member::access`]).
+    pub(crate) async fn access(
         &self,
         req: &Parts,
         household: &HouseholdId,
@@ -141,7 +142,7 @@ impl Services {
     /// [`Self::access`] after the lazy close path (docs/architecture.md, decision 2): the household's
     /// overdue slots are closed before any of its plans is read, so no page shows one as open.
     /// The member's record says whether anything is due, so this costs nothing when nothing is.
-    async fn settled_access(
+    pub(crate) async fn settled_access(
         &self,
         req: &Parts,
         household: &HouseholdId,
@@ -157,7 +158,7 @@ impl Services {
     }
 
     /// The signed-in member and their access to `household`, which the request's log records.
-    async fn member_access(
+    pub(crate) async fn member_access(
         &self,
         req: &Parts,
         household: &HouseholdId,
@@ -169,7 +170,7 @@ impl Services {
     }
 
     /// Forgets the request's member after a change to their memberships.
-    async fn memberships_changed(req: &Parts) {
+    pub(crate) async fn memberships_changed(req: &Parts) {
         if let Some(cached) = req.extensions.get::<RequestMember>() {
             cached.forget().await;
         }

@@ -9,14 +9,14 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::{
     config::{Config, ConnectionLimits, Engine},
+    db::{Store, StoreError},
     http::{self, Readiness},
-    store::{Store, StoreError},
 };
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] crate::db::StoreError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: SocketAddr,
@@ -78,20 +78,24 @@ impl Application {
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| StartupError::Bind { address, source })?;
-        let router = http::router(config, store.clone(), crate::metrics::handle(), readiness);
+        // The one webhook client: the finalize endpoint, Lambda's events and the ticker share it.
+        let webhooks = config
+            .webhooks_enabled
+            .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private));
+        let router = http::router(
+            config,
+            store.clone(),
+            crate::metrics::handle(),
+            readiness,
+            webhooks.clone(),
+        );
         Ok(Self {
             listener,
             router,
             store,
-            ticker: config.ticker_interval.map(|interval| {
-                (
-                    interval,
-                    config.finalize_batch,
-                    config
-                        .webhooks_enabled
-                        .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private)),
-                )
-            }),
+            ticker: config
+                .ticker_interval
+                .map(|interval| (interval, config.finalize_batch, webhooks)),
             emf: config.metrics_emf,
             migrations,
             connections: config.connections,
@@ -152,7 +156,9 @@ impl Application {
         // EMF lines: every interval, and once more when the last request has been answered.
         let (served, serving) = tokio::sync::oneshot::channel::<()>();
         let metrics = emf.map(|every| {
-            tokio::spawn(crate::telemetry::emf::run(store.clone(), every, async {
+            let pool = store.clone();
+            let sample = move || pool.sample_pool_metrics();
+            tokio::spawn(crate::telemetry::emf::run(sample, every, async {
                 let _ = serving.await;
             }))
         });
@@ -206,7 +212,7 @@ fn spawn_ticker(
                 () = &mut stop => return,
             }
         }
-        crate::closing::ticker(store, webhooks, interval, batch, stop).await;
+        crate::batch::ticker(store, webhooks, interval, batch, stop).await;
     })
 }
 

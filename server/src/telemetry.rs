@@ -8,10 +8,9 @@
 pub mod emf;
 mod otlp;
 mod request_log;
-mod statements;
 
+pub use crate::db::statements::statements_in;
 pub use request_log::RequestLog;
-pub use statements::statements_in;
 
 use std::{error::Error, fmt::Write as _};
 
@@ -52,7 +51,7 @@ pub fn init(format: LogFormat, otel: &OtelConfig) -> Result<Telemetry, Telemetry
     tracing_subscriber::registry()
         .with(log_layer(format).with_filter(filter))
         .with(traces.with_filter(env_filter()))
-        .with(statements::StatementCounter::layer())
+        .with(crate::db::statements::StatementCounter::layer())
         .init();
     Ok(Telemetry { tracer_provider })
 }

@@ -1,4 +1,5 @@
-//! Webhook delivery (`docs/notifications.md`): the background batch (`POST
+//! Webhooks (`docs/notifications.md`): a household's setting ([`settings`]), the delivery queue
+//! and its retry policy ([`queue`]), and delivery here: the background batch (`POST
 //! /internal/finalize-due` or the ticker, never a request) POSTs each due outbox event to its
 //! household's webhook, signed with HMAC-SHA256, and retries failures with backoff.
 //!
@@ -18,9 +19,14 @@ use sha2::Sha256;
 use tokio::{sync::Semaphore, task::JoinSet};
 use tracing::Instrument;
 
-use crate::store::{AfterAttempt, AttemptOutcome, DueDelivery, Store, StoreError};
+use crate::db::{Store, StoreError};
 
+mod queue;
+mod settings;
 mod target;
+pub(crate) use queue::drop_pending_deliveries;
+pub use queue::{AfterAttempt, AttemptOutcome, DueDelivery, MAX_ATTEMPTS, retry_at};
+pub use settings::StoredWebhook;
 pub use target::{Refused, checked_address, is_public};
 
 /// A receiver that has not answered in this long has failed the attempt.

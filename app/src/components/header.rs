@@ -24,7 +24,7 @@ pub fn SiteHeader() -> impl IntoView {
 
     view! {
         <header class="site-header">
-            <a class="brand" href="/">"mealvote"</a>
+            <a class="brand" href=crate::routes::HOME>"mealvote"</a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match viewer.await {
@@ -42,7 +42,7 @@ pub fn SiteHeader() -> impl IntoView {
                                     <p class="who">
                                         "Signed in as " <strong>{viewer.display_name}</strong>
                                     </p>
-                                    <a href="/households">"Households"</a>
+                                    <a href=crate::routes::HOUSEHOLDS>"Households"</a>
                                     {(!households.is_empty()).then(|| view! {
                                         <PostForm action=SwitchHousehold::PATH>
                                             <div class="switcher">
@@ -71,8 +71,8 @@ pub fn SiteHeader() -> impl IntoView {
                         }
                         _ => Either::Right(view! {
                             <nav class="account" aria-label="Account">
-                                <a href="/signin">"Sign in"</a>
-                                <a class="button" href="/signup">"Sign up"</a>
+                                <a href=crate::routes::SIGN_IN>"Sign in"</a>
+                                <a class="button" href=crate::routes::SIGN_UP>"Sign up"</a>
                             </nav>
                         }),
                     }

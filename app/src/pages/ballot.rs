@@ -8,9 +8,8 @@ use super::page_data;
 use crate::{
     components::{FormError, LocalTime, PostForm, RankingBoard, posted_error},
     error::AppError,
-    plans::{
-        BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, CastBallot, get_ballot_page, results_href,
-    },
+    plans::{BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, CastBallot, get_ballot_page},
+    routes,
 };
 
 #[component]
@@ -31,8 +30,8 @@ pub fn Ballot() -> impl IntoView {
 
 #[component]
 fn BallotView(page: BallotPage) -> impl IntoView {
-    let plan_href = format!("/households/{}/plans/{}", page.household_id, page.plan_id);
-    let result_href = results_href(&page.household_id, &page.plan_id, &page.slot_id);
+    let plan_href = routes::plan(&page.household_id, &page.plan_id);
+    let result_href = routes::slot_results(&page.household_id, &page.plan_id, &page.slot_id);
     let voted = page.voters.iter().filter(|v| v.voted).count();
     let voters = page.voters.clone();
     let still_expected = page.still_expected;

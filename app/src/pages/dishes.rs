@@ -25,7 +25,7 @@ fn Library(settings: MealSettings) -> impl IntoView {
     view! {
         <h1>"Dishes and meals"</h1>
         <p class="actions">
-            <a href=format!("/households/{household}/plans")>"Meal plans"</a>
+            <a href=crate::routes::plans(&household)>"Meal plans"</a>
         </p>
         <section class="card" aria-labelledby="dishes-heading">
             <h2 id="dishes-heading">"Dish library"</h2>

@@ -58,8 +58,8 @@ fn Overview(overview: HouseholdOverview) -> impl IntoView {
             "You are " {if admin { "an admin" } else { "a member" }} " of this household."
         </p>
         <p class="actions">
-            <a class="button" href=format!("/households/{household}/plans")>"Meal plans"</a>
-            <a href=format!("/households/{household}/dishes")>"Dishes and meals"</a>
+            <a class="button" href=crate::routes::plans(&household)>"Meal plans"</a>
+            <a href=crate::routes::dishes(&household)>"Dishes and meals"</a>
             <NotificationsLink household=household.clone() />
         </p>
         <NewInvite origin=overview.site_origin.clone() />

@@ -30,7 +30,7 @@ pub fn Households() -> impl IntoView {
                 <ul class="list" aria-label="Your households">
                     {list.into_iter().map(|h| view! {
                         <li>
-                            <a href=format!("/households/{}", h.id)>{h.name}</a>
+                            <a href=crate::routes::household(&h.id)>{h.name}</a>
                             <span class="badge">{h.role.label()}</span>
                         </li>
                     }).collect_view()}
@@ -70,7 +70,7 @@ fn CalendarFeed() -> impl IntoView {
                     let feed = feed.await.ok()?;
                     let new_link = new_token
                         .await
-                        .map(|token| format!("{}{token}.ics", feed.url_prefix));
+                        .map(|token| format!("{}{}", feed.origin, crate::routes::calendar_feed(token)));
                     Some(view! {
                         <p class="hint">
                             "Every meal of your households' plans in your phone's calendar: "

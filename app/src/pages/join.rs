@@ -41,7 +41,7 @@ pub fn Join() -> impl IntoView {
                                     <section class="card narrow">
                                         <h1>"This invite cannot be used"</h1>
                                         <p role="alert" class="form-error">{error.to_string()}</p>
-                                        <p><a href="/">"Back to the start"</a></p>
+                                        <p><a href=crate::routes::HOME>"Back to the start"</a></p>
                                     </section>
                                 })
                             }
@@ -59,7 +59,7 @@ fn Invitation(preview: InvitePreview, token: String) -> impl IntoView {
     let next = if let Some(household) = preview.member_of {
         EitherOf3::A(view! {
             <p>"You are a member already."</p>
-            <p><a class="button" href=format!("/households/{household}")>"Open " {name}</a></p>
+            <p><a class="button" href=crate::routes::household(&household)>"Open " {name}</a></p>
         })
     } else if preview.signed_in {
         EitherOf3::B(view! {
@@ -74,8 +74,8 @@ fn Invitation(preview: InvitePreview, token: String) -> impl IntoView {
         EitherOf3::C(view! {
             <p>"To join, create an account (you land in the household right after) or sign in (you are asked once more)."</p>
             <p class="actions">
-                <a class="button" href=format!("/signup?invite={token}")>"Create an account"</a>
-                <a href=format!("/signin?invite={token}")>"I have an account: sign in"</a>
+                <a class="button" href=crate::routes::with_invite(crate::routes::SIGN_UP, Some(&token))>"Create an account"</a>
+                <a href=crate::routes::with_invite(crate::routes::SIGN_IN, Some(&token))>"I have an account: sign in"</a>
             </p>
         })
     };

@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <a href="/">"Back to the start"</a></p>
+            <p>"There is nothing at this address. " <a href=crate::routes::HOME>"Back to the start"</a></p>
         </section>
     }
 }

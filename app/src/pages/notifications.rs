@@ -37,8 +37,8 @@ fn NotificationList(page: NotificationsPage) -> impl IntoView {
             }}
         </p>
         <p class="actions">
-            <a href=format!("/households/{household}/plans")>"Meal plans"</a>
-            <a href=format!("/households/{household}")>"Household"</a>
+            <a href=crate::routes::plans(&household)>"Meal plans"</a>
+            <a href=crate::routes::household(&household)>"Household"</a>
         </p>
         {(page.unread > 0)
             .then(|| {
@@ -86,7 +86,7 @@ fn Item(item: Notification) -> impl IntoView {
 /// "Notifications (3)": the household navigation's link with the member's unread count.
 #[component]
 pub(super) fn NotificationsLink(household: String) -> impl IntoView {
-    let href = format!("/households/{household}/notifications");
+    let href = crate::routes::notifications(&household);
     let unread = Resource::new(move || household.clone(), get_unread_count);
     view! {
         <Suspense fallback=|| ()>

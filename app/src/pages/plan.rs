@@ -10,10 +10,8 @@ use super::page_data;
 use crate::{
     components::{LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_field_error},
     error::Field,
-    plans::{
-        EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, ballot_href, get_plan,
-        slot_anchor,
-    },
+    plans::{EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan},
+    routes,
 };
 
 #[component]
@@ -36,7 +34,7 @@ pub fn Plan() -> impl IntoView {
 fn PlanPage(plan: PlanView) -> impl IntoView {
     let household = plan.household_id.to_string();
     let editable = plan.options_editable;
-    let results_href = format!("/households/{household}/plans/{}/results", plan.id);
+    let results_href = routes::results(&household, &plan.id);
     let reopenable: Vec<SlotSummary> = plan
         .slots
         .iter()
@@ -57,7 +55,7 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
         </p>
         <p class="actions">
             <a href=results_href.clone()>"Results"</a>
-            <a href=format!("/households/{household}/plans")>"All plans"</a>
+            <a href=routes::plans(&household)>"All plans"</a>
         </p>
         {(!plan.deadline_changes.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="changes-heading">
@@ -74,7 +72,7 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
         })}
         <ul class="list slots" aria-label="Meals to vote on">
             {plan.slots.iter().cloned().map(|slot| view! {
-                <SlotRow household=household.clone() results_href=results_href.clone() summary=slot
+                <SlotRow household=household.clone() plan=plan.id.to_string() summary=slot
                     expected=plan.expected_voters editable />
             }).collect_view()}
         </ul>
@@ -126,14 +124,14 @@ fn ReopenForm(household: String, slots: Vec<SlotSummary>) -> impl IntoView {
 #[component]
 fn SlotRow(
     household: String,
-    results_href: String,
+    plan: String,
     summary: SlotSummary,
     expected: u32,
     editable: bool,
 ) -> impl IntoView {
     let slot = summary;
-    let href = ballot_href(&household, &slot.id);
-    let result_href = format!("{results_href}#{}", slot_anchor(&slot.id));
+    let href = routes::ballot(&household, &slot.id);
+    let result_href = routes::slot_results(&household, &plan, &slot.id);
     let status = if slot.i_voted {
         "You voted"
     } else {

@@ -35,9 +35,9 @@ fn PlanList(household: String, plans: Vec<PlanSummary>) -> impl IntoView {
     view! {
         <h1>"Meal plans"</h1>
         <p class="actions">
-            <a class="button" href=format!("/households/{household}/propose")>"Propose a plan"</a>
-            <a href=format!("/households/{household}/dishes")>"Dishes and meals"</a>
-            <a href=format!("/households/{household}")>"Household"</a>
+            <a class="button" href=crate::routes::propose(&household)>"Propose a plan"</a>
+            <a href=crate::routes::dishes(&household)>"Dishes and meals"</a>
+            <a href=crate::routes::household(&household)>"Household"</a>
             <NotificationsLink household=household.clone() />
         </p>
         {if plans.is_empty() {
@@ -46,8 +46,8 @@ fn PlanList(household: String, plans: Vec<PlanSummary>) -> impl IntoView {
             Either::Right(view! {
                 <ul class="list" aria-label="Plans">
                     {plans.into_iter().map(|plan| {
-                        let href = format!("/households/{household}/plans/{}", plan.id);
-                        let results_href = format!("{href}/results");
+                        let href = crate::routes::plan(&household, &plan.id);
+                        let results_href = crate::routes::results(&household, &plan.id);
                         let any_closed = plan.slot_states.iter().any(|slot| slot.closed);
                         view! {
                             <li class="plan-row">

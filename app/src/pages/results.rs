@@ -10,8 +10,9 @@ use crate::{
     components::LocalTime,
     plans::{
         DecidedSlot, HeadToHeadRow, NO_VOTES_EXPLANATION, ResultsPage, SlotOutcome, SlotResult,
-        WinnerPaths, ballot_href, get_results, slot_anchor,
+        WinnerPaths, get_results,
     },
+    routes::{self, slot_anchor},
 };
 
 #[component]
@@ -33,13 +34,13 @@ pub fn Results() -> impl IntoView {
 #[component]
 fn ResultsView(page: ResultsPage) -> impl IntoView {
     let household = page.household_id.to_string();
-    let plan_href = format!("/households/{household}/plans/{}", page.plan_id);
+    let plan_href = routes::plan(&household, &page.plan_id);
     view! {
         <h1>"Results: " {page.plan_title.clone()}</h1>
         <p class="lead">{page.days.clone()} "."</p>
         <p class="actions">
             <a href=plan_href.clone()>"Back to the plan"</a>
-            <a href=format!("/households/{household}/plans")>"All plans"</a>
+            <a href=routes::plans(&household)>"All plans"</a>
         </p>
         <Summary slots=page.slots.clone() />
         {page.slots.into_iter().map(|slot| view! {
@@ -85,7 +86,7 @@ fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl
     let anchor = slot_anchor(&slot.id);
     let heading = format!("{anchor}-heading");
     let labelled_by = heading.clone();
-    let ballot_href = ballot_href(&household, &slot.id);
+    let ballot_href = routes::ballot(&household, &slot.id);
     let body = match slot.outcome {
         SlotOutcome::Open { deadline_ms } => EitherOf3::A(view! {
             <p>

@@ -14,7 +14,7 @@ pub fn SignIn() -> impl IntoView {
                 <Credentials result=action.value() pending=action.pending() new_account=false
                     submit="Sign in" />
             </ActionForm>
-            <p>"New here? " <a href=super::keeping_invite("/signup")>"Create an account"</a></p>
+            <p>"New here? " <a href=super::keeping_invite(crate::routes::SIGN_UP)>"Create an account"</a></p>
         </section>
     }
 }

@@ -27,7 +27,7 @@ pub fn SignUp() -> impl IntoView {
                     />
                 </Credentials>
             </ActionForm>
-            <p>"Already have an account? " <a href=super::keeping_invite("/signin")>"Sign in"</a></p>
+            <p>"Already have an account? " <a href=super::keeping_invite(crate::routes::SIGN_IN)>"Sign in"</a></p>
         </section>
     }
 }

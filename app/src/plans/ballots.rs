@@ -76,10 +76,5 @@ pub struct VoterView {
     pub expected: bool,
 }
 
-/// A slot's ballot page.
-pub fn ballot_href(household: &impl std::fmt::Display, slot: &SlotId) -> String {
-    format!("/households/{household}/slots/{slot}")
-}
-
 /// The form field that says a ballot ranking nothing is meant.
 pub const CONFIRM_EMPTY_FIELD: &str = "confirm_empty";

@@ -2,20 +2,14 @@
 //! winner, the tiers, the final order, the head-to-head table, the strongest paths behind the
 //! winner and the explanation in plain words (`docs/closing.md`, "Results").
 //!
-//! Pure: [`verdict`] re-counts the stored ballots with the shared tally and refuses a result
+//! Pure: [`verdict`](super::verdict()) re-counts the stored ballots with the shared tally and refuses a result
 //! that disagrees with the stored order, so a page never shows what was not decided. Dish names
 //! replace option ids everywhere, and a tie broken by lot is said to be one without ever saying
 //! whose ballot decided it.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
-use super::explain::Explainer;
-use crate::{
-    ids::{HouseholdId, PlanId, SlotId},
-    tally::{Election, Seed, TallyError, TallyInput},
-};
+use crate::ids::{HouseholdId, PlanId, SlotId};
 
 /// What the page says about a slot that closed without a ballot.
 pub const NO_VOTES_EXPLANATION: &str = "Nobody voted, so this meal has no winner.";
@@ -62,7 +56,7 @@ pub struct DecidedSlot {
     pub digest: String,
     /// The tie-break seed, 32 hex digits.
     pub seed: String,
-    /// Where the ballot file downloads from ([`export_path`]).
+    /// Where the ballot file downloads from ([`crate::routes::export`]).
     pub export_path: String,
     /// The command that re-counts the downloaded file ([`verify_command`]).
     pub verify_command: String,
@@ -181,46 +175,6 @@ impl std::fmt::Display for Step {
     }
 }
 
-/// A closed slot, re-counted.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Nobody voted: no winner ([`NO_VOTES_EXPLANATION`]).
-    NoVotes,
-    Decided(Box<Decided>),
-}
-
-/// Why a stored result cannot be shown. Every case is a fault on the server's side.
-#[derive(Debug, thiserror::Error)]
-pub enum ResultsError {
-    #[error("the stored ballot file does not count: {0}")]
-    Tally(#[from] TallyError),
-    #[error("the stored ballot file names no dish for option {0}")]
-    UnnamedOption(String),
-    #[error("the re-count gives {recounted:?}, the stored order is {stored:?}")]
-    Disagrees {
-        stored: Vec<String>,
-        recounted: Vec<String>,
-    },
-}
-
-/// The anchor of a slot's section on the results page, which the plan and ballot pages link to.
-pub fn slot_anchor(slot: &SlotId) -> String {
-    format!("slot-{slot}")
-}
-
-/// Where a slot's result is shown: its section of the plan's results page.
-pub fn results_href(household: &HouseholdId, plan: &PlanId, slot: &SlotId) -> String {
-    format!(
-        "/households/{household}/plans/{plan}/results#{}",
-        slot_anchor(slot)
-    )
-}
-
-/// The download path of a closed slot's ballot file.
-pub fn export_path(household: &HouseholdId, slot: &SlotId) -> String {
-    format!("/households/{household}/slots/{slot}/export")
-}
-
 /// The ballot file's name when downloaded: `mealvote-<slot id>.json`.
 pub fn export_file_name(slot: &SlotId) -> String {
     format!("mealvote-{slot}.json")
@@ -231,59 +185,14 @@ pub fn verify_command(slot: &SlotId, seed: &str) -> String {
     format!("mealvote tally {} --seed {seed}", export_file_name(slot))
 }
 
-/// Re-counts a closed slot's ballots (`input`, with the stored `seed`; `names`: option id →
-/// dish name) and explains the result, provided the re-count gives `stored_order` exactly.
-pub fn verdict(
-    input: &TallyInput,
-    seed: Seed,
-    names: &BTreeMap<String, String>,
-    stored_order: &[impl AsRef<str>],
-) -> Result<Verdict, ResultsError> {
-    let stored: Vec<String> = stored_order
-        .iter()
-        .map(|id| id.as_ref().to_owned())
-        .collect();
-    if input.ballots.is_empty() {
-        // The store keeps no order for a slot nobody voted on.
-        return if stored.is_empty() {
-            Ok(Verdict::NoVotes)
-        } else {
-            Err(ResultsError::Disagrees {
-                stored,
-                recounted: Vec::new(),
-            })
-        };
-    }
-    let election = Election::try_from(input)?;
-    let tally = election.tally(input.variant.unwrap_or_default());
-    let result = tally.finalize(seed);
-    let recounted: Vec<String> = result
-        .order
-        .iter()
-        .map(|id| id.as_str().to_owned())
-        .collect();
-    if recounted != stored {
-        return Err(ResultsError::Disagrees { stored, recounted });
-    }
-    for id in tally.candidates() {
-        if !names.contains_key(id.as_str()) {
-            return Err(ResultsError::UnnamedOption(id.as_str().to_owned()));
-        }
-    }
-    let explainer = Explainer {
-        tally: &tally,
-        result: &result,
-        names,
-        ballots: election.total_count(),
-    };
-    Ok(Verdict::Decided(Box::new(explainer.decided())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
     use crate::plans::explain::and_list;
-    use crate::tally::{BallotInput, Variant};
+    use crate::plans::{ResultsError, Verdict, verdict};
+    use crate::tally::{BallotInput, Election, Seed, TallyInput, Variant};
 
     /// Options `a`, `b`, … named by `names`; ballots as (voter, tiers of names, count).
     struct Slot {

@@ -8,14 +8,10 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{BallotId, BallotLabel, CandidateId, TallyError, Variant, pairwise::ROW_LANES};
-
-/// At most this many candidates, so that a rank fits in a `u8` (the pairwise count's lanes).
-pub const MAX_CANDIDATES: usize = 256;
-
-/// At most this total ballot count `V`, so that a `winning_lex` strength
-/// `d[a][b]·(V+1) + (V − d[b][a])` fits in a `u64` (docs/tally.md "Link strength (variants)").
-pub const MAX_TOTAL_COUNT: u64 = u32::MAX as u64;
+use super::{
+    BallotId, BallotLabel, CandidateId, TallyError, Variant,
+    limits::{MAX_CANDIDATES, MAX_TOTAL_COUNT, ROW_LANES},
+};
 
 /// The wire shape of a tally, as in the test vectors and exported ballot files. Unknown fields
 /// (such as a vector's `name` or `expect`) are ignored.

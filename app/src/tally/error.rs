@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::election::{MAX_CANDIDATES, MAX_TOTAL_COUNT};
+use super::limits::{MAX_CANDIDATES, MAX_TOTAL_COUNT};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TallyError {

@@ -8,10 +8,6 @@
 
 use super::{Election, matrix::Matrix};
 
-/// Ranks per SIMD register on the widest common target (32 bytes on AVX2; two SSE2 or wasm
-/// `simd128` registers): row widths are a multiple of this.
-pub(crate) const ROW_LANES: usize = 32;
-
 pub(crate) fn count(election: &Election) -> Matrix {
     let n = election.candidates().len();
     let mut totals = Matrix::zero(n);

@@ -4,7 +4,7 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Election, hash::siphash24};
+use super::{Election, siphash::siphash24};
 
 /// 16 bytes, the SipHash key of `H`. Text form: 32 hex digits, byte 0 first (lowercase when
 /// formatted; either case when parsed).

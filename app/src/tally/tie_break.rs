@@ -226,7 +226,7 @@ fn hex(hash: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::{Ballot, BallotId, Variant};
+    use crate::tally::{Ballot, BallotId, Variant, siphash};
 
     fn id(name: &str) -> CandidateId {
         CandidateId::new(name).unwrap()
@@ -246,7 +246,7 @@ mod tests {
     /// `H(seed, ballot, copy)` written out as docs/tally.md specifies it.
     fn h(seed: &Seed, ballot: &str, copy: u64) -> u64 {
         let message = [&[0x01], ballot.as_bytes(), &copy.to_le_bytes()].concat();
-        hash::siphash24(seed.sip_key(), &message)
+        siphash::siphash24(seed.sip_key(), &message)
     }
 
     fn seeds() -> impl Iterator<Item = Seed> {
@@ -290,7 +290,7 @@ mod tests {
         let tally = election.tally(Variant::WinningLex);
         for seed in seeds() {
             let h_candidate =
-                |id: &str| hash::siphash24(seed.sip_key(), &[&[0x02], id.as_bytes()].concat());
+                |id: &str| siphash::siphash24(seed.sip_key(), &[&[0x02], id.as_bytes()].concat());
             let a_first = h_candidate("A") < h_candidate("B");
             let result = tally.finalize(seed);
             assert_eq!(result.order[0], id(if a_first { "A" } else { "B" }));

@@ -23,16 +23,41 @@
 //! | invite redemption | account | 10 per 15 minutes |
 //! | ballot save | member | 30 per minute |
 
-use std::net::IpAddr;
+use std::{net::IpAddr, sync::Arc};
 
 use app::{accounts::Email, error::AppError, ids::UserId};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::store::{Store, StoreError};
+use crate::db::{Store, StoreError};
 
 const MINUTE_MS: i64 = 60_000;
+
+/// The shared counters, and the key that subjects (addresses, emails) are hashed under: made at
+/// random by the first instance that needs it and stored, so every instance counts under the
+/// same keys; read once per process.
+#[derive(Clone, Debug)]
+pub struct RateLimits {
+    store: Store,
+    key: Arc<tokio::sync::OnceCell<String>>,
+}
+
+impl RateLimits {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            key: Arc::default(),
+        }
+    }
+
+    async fn key(&self) -> Result<&str, StoreError> {
+        self.key
+            .get_or_try_init(|| self.store.rate_limit_key())
+            .await
+            .map(String::as_str)
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
@@ -154,12 +179,12 @@ impl From<LimitError> for AppError {
 
 /// Counts one attempt; refuses it when the window already holds `max` attempts.
 pub async fn check(
-    store: &Store,
+    limits: &RateLimits,
     limit: Limit,
     subject: Subject<'_>,
     now_ms: i64,
 ) -> Result<(), LimitError> {
-    let (hits, window_start) = count(store, &limit, &subject, now_ms).await?;
+    let (hits, window_start) = count(limits, &limit, &subject, now_ms).await?;
     refuse_beyond(limit, hits, window_start, now_ms)
 }
 
@@ -174,19 +199,22 @@ pub struct Reservation {
 /// is hashed, refusing when a window is already full: counting and checking are one atomic
 /// statement, so twenty guesses at once cannot all slip past a limit of five.
 pub async fn reserve_failures(
-    store: &Store,
+    limits: &RateLimits,
     email: &Email,
     ip: IpAddr,
     now_ms: i64,
 ) -> Result<Reservation, LimitError> {
     let mut reservation = Reservation { held: Vec::new() };
     for (limit, subject) in sign_in_failures(email, ip) {
-        let key = subject.key(&limit, store.rate_limit_key().await?);
-        let (hits, window_start) = store.hit_rate_limit(&key, limit.window_ms, now_ms).await?;
+        let key = subject.key(&limit, limits.key().await?);
+        let (hits, window_start) = limits
+            .store
+            .hit_rate_limit(&key, limit.window_ms, now_ms)
+            .await?;
         reservation.held.push((key, window_start));
         if let Err(refused) = refuse_beyond(limit, hits, window_start, now_ms) {
             // A refused attempt hashes nothing: it is no failure either.
-            reservation.release(store).await?;
+            reservation.release(limits).await?;
             return Err(refused);
         }
     }
@@ -195,9 +223,9 @@ pub async fn reserve_failures(
 
 impl Reservation {
     /// The password was right (or the attempt was refused): the reserved failures are given back.
-    pub async fn release(self, store: &Store) -> Result<(), StoreError> {
+    pub async fn release(self, limits: &RateLimits) -> Result<(), StoreError> {
         for (key, window_start) in &self.held {
-            store.release_rate_limit(key, *window_start).await?;
+            limits.store.release_rate_limit(key, *window_start).await?;
         }
         Ok(())
     }
@@ -205,13 +233,16 @@ impl Reservation {
 
 /// Counts one attempt: the window's count (this attempt included) and when the window started.
 async fn count(
-    store: &Store,
+    limits: &RateLimits,
     limit: &Limit,
     subject: &Subject<'_>,
     now_ms: i64,
 ) -> Result<(i64, i64), StoreError> {
-    let key = subject.key(limit, store.rate_limit_key().await?);
-    store.hit_rate_limit(&key, limit.window_ms, now_ms).await
+    let key = subject.key(limit, limits.key().await?);
+    limits
+        .store
+        .hit_rate_limit(&key, limit.window_ms, now_ms)
+        .await
 }
 
 /// `Reached` when `hits` (this attempt included) is over the limit.

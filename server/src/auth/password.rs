@@ -47,8 +47,8 @@ pub struct Hasher {
     queue: usize,
     /// Admission: `workers + queue` permits, taken without waiting.
     admitted: Semaphore,
-    /// A turn at hashing: `workers` permits.
-    running: Semaphore,
+    /// A turn at hashing: `workers` permits, each moved into the blocking task that hashes.
+    running: Arc<Semaphore>,
     /// Spare working memory, at most `workers` buffers.
     buffers: Mutex<Vec<Vec<Block>>>,
 }
@@ -60,7 +60,7 @@ impl Hasher {
             workers,
             queue,
             admitted: Semaphore::new(workers + queue),
-            running: Semaphore::new(workers),
+            running: Arc::new(Semaphore::new(workers)),
             buffers: Mutex::new(Vec::with_capacity(workers)),
         }
     }
@@ -145,9 +145,8 @@ impl Hasher {
                 return Err(PasswordError::Busy);
             }
         };
-        let turn = self
-            .running
-            .acquire()
+        let turn = Arc::clone(&self.running)
+            .acquire_owned()
             .await
             .map_err(|_| PasswordError::Busy)?;
         let pool = Arc::clone(self);

@@ -3,7 +3,7 @@
 //! A page runs several server functions while it renders (the header's viewer, the page's own
 //! data), each of which needs to know who is asking and whether they belong to the household.
 //! [`layer`] gives every request an empty [`RequestMember`]; the first function to need the
-//! member reads it ([`crate::store::Store::member`]: one statement) and the others reuse it.
+//! member reads it ([`crate::db::Store::member`]: one statement) and the others reuse it.
 
 use std::sync::Arc;
 
@@ -11,7 +11,10 @@ use app::ids::{HouseholdId, UserId};
 use axum::{extract::Request, middleware::Next, response::Response};
 use tokio::sync::Mutex;
 
-use crate::store::{Member, Store, StoreError};
+use crate::{
+    access::Member,
+    db::{Store, StoreError},
+};
 
 /// The request's member, once read. Cloned with the request's parts into every server function
 /// of the request; the clones share one slot.

@@ -16,7 +16,7 @@ use tower_sessions::{
     session_store,
 };
 
-use crate::store::{Store, StoredSession};
+use crate::{accounts::StoredSession, db::Store};
 use crate::{clock::now_ms, digest::sha256_hex};
 
 pub const COOKIE_NAME: &str = "session";

@@ -10,7 +10,7 @@ use app::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{digest::sha256_hex, store::StoreError};
+use crate::{db::StoreError, digest::sha256_hex};
 
 /// Ballots are counted with this link strength (`winning_lex`, docs/tally.md "Link strength (variants)").
 const VARIANT: Variant = Variant::WinningLex;

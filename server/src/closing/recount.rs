@@ -4,10 +4,10 @@
 use app::{
     error::AppError,
     ids::{HouseholdId, OptionId},
-    plans::{DecidedSlot, SlotOutcome, Verdict, export_path, verdict, verify_command},
+    plans::{DecidedSlot, SlotOutcome, Verdict, verdict, verify_command},
 };
 
-use crate::{digest::sha256_hex, store::StoredOutcome};
+use crate::{digest::sha256_hex, plans::StoredOutcome};
 
 /// A closed slot as the results page shows it: re-counted from its stored ballot file, which
 /// must match its digest, seed, order and winner. Anything else is logged and answered as an
@@ -45,7 +45,7 @@ pub fn outcome_view(
             Ok(SlotOutcome::Decided(Box::new(DecidedSlot {
                 closed_at_ms: stored.closed_at_ms,
                 digest: stored.digest.clone(),
-                export_path: export_path(household, &stored.slot),
+                export_path: app::routes::export(household, &stored.slot),
                 verify_command: verify_command(&stored.slot, &seed),
                 seed,
                 result: *result,

@@ -15,7 +15,7 @@ use axum::{
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::{auth::client_ip::LAMBDA_REQUEST_CONTEXT, config::Config, store::Store};
+use crate::{auth::client_ip::LAMBDA_REQUEST_CONTEXT, config::Config, db::Store};
 
 pub const ROUTE: &str = "/internal/events";
 
@@ -28,15 +28,17 @@ struct LambdaEvents {
 }
 
 /// The route, outside the wait for the schema: the migration event is what makes it current.
-pub fn routes<S>(config: &Config, store: Store) -> Router<S> {
+pub fn routes<S>(
+    config: &Config,
+    store: Store,
+    webhooks: Option<crate::webhooks::Sender>,
+) -> Router<S> {
     Router::new()
         .route(ROUTE, axum::routing::post(receive))
         .with_state(LambdaEvents {
             store,
             batch: config.finalize_batch,
-            webhooks: config
-                .webhooks_enabled
-                .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private)),
+            webhooks,
         })
 }
 

@@ -12,15 +12,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use crate::{
-    closing::{self, ClosePath},
-    store::Store,
+    auth::operator::{digest, presents_secret},
+    batch,
+    closing::ClosePath,
+    db::Store,
 };
-
-pub const SECRET_HEADER: &str = "x-finalize-secret";
 
 #[derive(Clone)]
 pub struct FinalizeEndpoint {
@@ -53,19 +51,6 @@ impl FinalizeEndpoint {
     }
 }
 
-/// Whether `headers` carry the secret whose digest is `expected` in [`SECRET_HEADER`].
-pub fn presents_secret(headers: &HeaderMap, expected: &[u8; 32]) -> bool {
-    headers
-        .get(SECRET_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|presented| digest(presented).ct_eq(expected).into())
-}
-
-/// SHA-256 of a secret, compared instead of the secret itself.
-pub fn digest(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
-}
-
 pub async fn finalize_due(
     State(endpoint): State<FinalizeEndpoint>,
     headers: HeaderMap,
@@ -90,7 +75,7 @@ pub(super) async fn run_batch(
     webhooks: Option<&crate::webhooks::Sender>,
     batch: u32,
 ) -> Response {
-    match closing::run_batch(store, webhooks, ClosePath::Trigger, batch).await {
+    match batch::run_batch(store, webhooks, ClosePath::Trigger, batch).await {
         Ok(report) => Json(report).into_response(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "finalize-due failed");

@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::store::Store;
+use crate::db::Store;
 
 /// What the endpoint needs: the recorder to render, the pool to sample, the token to check.
 #[derive(Clone)]

@@ -2,7 +2,8 @@
 //!
 //! The span is named by the route template (never the raw path, which holds ids). The member and
 //! household are learned only once the server function has checked the session and membership:
-//! [`RequestLog`](crate::telemetry::RequestLog) lets that code record them on the request's span.
+//! [`RequestLog`](crate::telemetry::RequestLog) lets that code record them on the request's span,
+//! which the request carries as [`RequestSpan`], the parent of its server functions' spans.
 
 use std::time::Instant;
 
@@ -14,7 +15,7 @@ use axum::{
 use tracing::{Instrument, Span, field::Empty};
 
 use super::REQUEST_ID;
-use crate::telemetry::RequestLog;
+use app::service::RequestSpan;
 
 /// The route label of requests no route matched (the pages' fallback: unknown pages, files).
 const UNMATCHED: &str = "(unmatched)";
@@ -28,7 +29,7 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
         .map_or(UNMATCHED, MatchedPath::as_str)
         .to_owned();
     let span = request_span(&request, &route);
-    request.extensions_mut().insert(RequestLog(span.clone()));
+    request.extensions_mut().insert(RequestSpan(span.clone()));
     let started = Instant::now();
     let response = next.run(request).instrument(span.clone()).await;
     let latency = started.elapsed();

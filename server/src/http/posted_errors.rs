@@ -21,7 +21,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use url::Url;
 
-use crate::{auth::sessions::COOKIE_NAME, store::Store};
+use crate::{auth::sessions::COOKIE_NAME, db::Store};
 
 /// Long enough to read the page the error came back to, short enough that a signed address
 /// found later (a browser history, a shared screenshot) shows nothing.

@@ -13,7 +13,7 @@ use axum::{
 };
 use tokio::sync::watch;
 
-use crate::store::Store;
+use crate::db::Store;
 
 /// How long `/readyz` waits for the database to answer.
 pub const PROBE: Duration = Duration::from_secs(2);

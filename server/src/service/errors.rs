@@ -4,7 +4,7 @@ use app::error::{AppError, Field};
 
 use crate::{
     auth::password,
-    store::{PlanRule, StoreError},
+    db::{PlanRule, StoreError},
     telemetry::error_chain,
 };
 
@@ -47,6 +47,7 @@ impl From<StoreError> for AppError {
                 "The dish library has a dish with this name already.",
             ),
             StoreError::Quota(quota) => Self::Quota(quota),
+            StoreError::Ballot(problem) => Self::Ballot(problem),
             // No connection within DATABASE_ACQUIRE_TIMEOUT_SECS: a paused Aurora cluster still
             // resuming, or every connection busy. Worth another try in a few seconds.
             StoreError::Database(sqlx::Error::PoolTimedOut) => {

@@ -26,8 +26,6 @@ use std::{
 use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 
-use crate::store::Store;
-
 /// The CloudWatch namespace of every metric.
 pub const NAMESPACE: &str = "mealvote";
 /// The most values one EMF distribution (and one line) may carry.
@@ -265,10 +263,10 @@ fn take_lines(timestamp_ms: u64) -> Vec<String> {
     lines
 }
 
-/// Samples the pool, then writes the interval's lines to stdout, each in one write so that no
-/// log line can land in the middle of one.
-fn flush(store: &Store) {
-    store.sample_pool_metrics();
+/// Samples the gauges (`sample`: the database pool), then writes the interval's lines to stdout,
+/// each in one write so that no log line can land in the middle of one.
+fn flush(sample: &impl Fn()) {
+    sample();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(0));
@@ -287,7 +285,7 @@ fn flush(store: &Store) {
 /// `stop` completes, then once more. Collecting starts here, not when the task first runs: a
 /// spawned task may start after the first requests have been answered, which would go uncounted.
 pub fn run(
-    store: Store,
+    sample: impl Fn(),
     every: Duration,
     stop: impl Future<Output = ()>,
 ) -> impl Future<Output = ()> {
@@ -299,11 +297,11 @@ pub fn run(
         tokio::pin!(stop);
         loop {
             tokio::select! {
-                _ = ticks.tick() => flush(&store),
+                _ = ticks.tick() => flush(&sample),
                 () = &mut stop => break,
             }
         }
-        flush(&store);
+        flush(&sample);
     }
 }
 

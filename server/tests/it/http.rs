@@ -5,6 +5,7 @@ mod abuse;
 mod abuse_answers;
 mod abuse_load;
 mod accounts;
+mod addresses;
 mod authorization;
 mod calendar;
 mod closing;

@@ -9,10 +9,20 @@ pub mod store;
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use app::{
+    accounts::{GetViewer, SignIn, SignOut, SignUp},
+    households::{
+        CreateHousehold, CreateInvite, GetHouseholdOverview, JoinHousehold, LeaveHousehold,
+        RemoveMember, SetMemberRole,
+    },
+    plans::{CastBallot, GetBallotPage, GetPlan, PlanForm, ProposePlan},
+};
+use leptos::server_fn::ServerFn;
 use server::{
+    client::Client,
     config::{Config, DatabaseConfig, DatabaseUrl},
+    db::Store,
     startup::Application,
-    store::Store,
 };
 use sqlx::{Connection, Executor, postgres::PgConnection};
 use tokio::sync::oneshot;
@@ -271,12 +281,12 @@ pub fn mealvote_bin() -> PathBuf {
 /// The password every simulated person uses (long enough for the documented minimum).
 pub const PASSWORD: &str = "correct horse battery";
 
-/// One simulated person: their own cookie jar (so their own session) against one app.
+/// One simulated person: their own cookie jar (so their own session) against one app, calling
+/// its server functions through the typed client the prober uses too (`server::client`).
 pub struct Person {
     pub name: String,
     pub email: String,
-    base: String,
-    client: reqwest::Client,
+    client: Client,
 }
 
 /// A server function's answer, as a hydrated page sees it.
@@ -302,6 +312,16 @@ impl Answer {
     pub fn assert_ok(&self) -> &Self {
         assert!(self.status.is_success(), "{self:?}");
         self
+    }
+}
+
+impl From<server::client::Answer> for Answer {
+    fn from(answer: server::client::Answer) -> Self {
+        Self {
+            status: answer.status,
+            location: answer.location,
+            body: answer.body,
+        }
     }
 }
 
@@ -346,20 +366,40 @@ impl Person {
                 name.to_lowercase(),
                 uuid::Uuid::new_v4().simple()
             ),
-            base,
-            client: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
+            client: Client::new(
+                base,
+                reqwest::Client::builder()
+                    .cookie_store(true)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .expect("client"),
+            ),
         }
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        format!("{}{path}", self.client.origin())
     }
 
-    /// Calls a server function the way the hydrated app does (form-encoded, from the site itself).
+    /// Calls the server function `F` with `args` the way the hydrated app does (form-encoded,
+    /// from the site itself).
+    pub async fn call_fn<F: ServerFn + serde::Serialize>(&self, args: F) -> Answer {
+        send(self.client.request(&args)).await
+    }
+
+    /// Calls the server function `F`, which must succeed, and reads its answer.
+    pub async fn fetch_fn<F>(&self, args: F) -> F::Output
+    where
+        F: ServerFn + serde::Serialize,
+        F::Output: serde::de::DeserializeOwned,
+    {
+        let answer = self.call_fn(args).await;
+        serde_json::from_str(&answer.assert_ok().body)
+            .unwrap_or_else(|error| panic!("{}: {error}", server::client::name_of::<F>()))
+    }
+
+    /// Calls the server function named `function` with any `fields`, as [`Self::call_fn`] does:
+    /// for fields the app itself never sends.
     pub async fn call(&self, function: &str, fields: &[(&str, &str)]) -> Answer {
         answer(self.call_response(function, fields).await).await
     }
@@ -371,10 +411,7 @@ impl Person {
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
         self.client
-            .post(self.url(&format!("/api/{function}")))
-            .header(reqwest::header::ORIGIN, self.url(""))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .form(fields)
+            .raw(function, fields)
             .send()
             .await
             .expect("request")
@@ -396,6 +433,7 @@ impl Person {
     ) -> Answer {
         let response = self
             .client
+            .http()
             .post(self.url(&format!("/api/{function}")))
             .header(reqwest::header::ORIGIN, origin)
             .header(reqwest::header::REFERER, referer)
@@ -409,12 +447,13 @@ impl Person {
 
     /// Follows a plain link (a download, say) and keeps the whole response, headers included.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        send_get(&self.client, self.url(path)).await
+        send_get(self.client.http(), self.url(path)).await
     }
 
     /// Opens a page as a browser does, keeping the whole response (headers included).
     pub async fn open_response(&self, path: &str) -> reqwest::Response {
         self.client
+            .http()
             .get(self.url(path))
             .header(reqwest::header::ACCEPT, "text/html")
             .send()
@@ -426,6 +465,7 @@ impl Person {
     pub async fn open(&self, path: &str) -> Answer {
         let response = self
             .client
+            .http()
             .get(self.url(path))
             .header(reqwest::header::ACCEPT, "text/html")
             .send()
@@ -435,7 +475,13 @@ impl Person {
     }
 
     pub async fn sign_up(&self) -> Answer {
-        self.call("sign_up", &self.sign_up_fields(PASSWORD)).await
+        self.call_fn(SignUp {
+            display_name: self.name.clone(),
+            email: self.email.clone(),
+            password: PASSWORD.to_owned(),
+            invite: None,
+        })
+        .await
     }
 
     /// The sign-up form's fields for this person with `password`; a test adds the others.
@@ -448,8 +494,12 @@ impl Person {
     }
 
     pub async fn sign_in_with(&self, password: &str) -> Answer {
-        self.call("sign_in", &[("email", &self.email), ("password", password)])
-            .await
+        self.call_fn(SignIn {
+            email: self.email.clone(),
+            password: password.to_owned(),
+            invite: None,
+        })
+        .await
     }
 
     pub async fn sign_in(&self) -> Answer {
@@ -457,43 +507,42 @@ impl Person {
     }
 
     pub async fn sign_out(&self) -> Answer {
-        self.call("sign_out", &[]).await
+        self.call_fn(SignOut {}).await
     }
 
     /// Who the server thinks is signed in: their display name.
     pub async fn signed_in_as(&self) -> Option<String> {
-        let answer = self.call("get_viewer", &[]).await;
-        answer.assert_ok();
-        let viewer: Option<app::accounts::Viewer> =
-            serde_json::from_str(&answer.body).expect("viewer");
+        let viewer = self.fetch_fn(GetViewer {}).await;
         viewer.map(|v| v.display_name)
     }
 
     pub async fn viewer(&self) -> app::accounts::Viewer {
-        let answer = self.call("get_viewer", &[]).await;
-        serde_json::from_str::<Option<app::accounts::Viewer>>(&answer.assert_ok().body)
-            .expect("viewer")
-            .expect("signed in")
+        self.fetch_fn(GetViewer {}).await.expect("signed in")
     }
 
     /// Creates a household and returns its id.
     pub async fn create_household(&self, name: &str) -> String {
-        let answer = self.call("create_household", &[("name", name)]).await;
+        let answer = self
+            .call_fn(CreateHousehold {
+                name: name.to_owned(),
+            })
+            .await;
         answer.assert_ok();
         let location = answer.location.expect("goes to the new household");
         location
-            .strip_prefix("/households/")
+            .strip_prefix(&app::routes::household(""))
             .expect("a household page")
             .to_owned()
     }
 
     /// Creates an invite link to `household` and returns its token.
     pub async fn create_invite(&self, household: &str, days: &str, single_use: bool) -> String {
-        let mut fields = vec![("household_id", household), ("expires_in_days", days)];
-        if single_use {
-            fields.push(("single_use", "on"));
-        }
-        let answer = self.call("create_invite", &fields).await;
+        let invite = CreateInvite {
+            household_id: household.to_owned(),
+            expires_in_days: days.to_owned(),
+            single_use: single_use.then(|| "on".to_owned()),
+        };
+        let answer = self.call_fn(invite).await;
         answer.assert_ok();
         self.take_new_secret("invite_token", Some(household))
             .await
@@ -509,35 +558,42 @@ impl Person {
     }
 
     pub async fn join(&self, token: &str) -> Answer {
-        self.call("join_household", &[("token", token)]).await
+        self.call_fn(JoinHousehold {
+            token: token.to_owned(),
+        })
+        .await
     }
 
     pub async fn overview(&self, household: &str) -> app::households::HouseholdOverview {
-        self.fetch("get_household_overview", &[("household_id", household)])
-            .await
+        self.fetch_fn(GetHouseholdOverview {
+            household_id: household.to_owned(),
+        })
+        .await
     }
 
     /// Sets a member's role (`admin` or `member`), as an admin's form does.
     pub async fn set_member_role(&self, household: &str, user: &str, role: &str) -> Answer {
-        let fields = [
-            ("household_id", household),
-            ("user_id", user),
-            ("role", role),
-        ];
-        self.call("set_member_role", &fields).await
+        self.call_fn(SetMemberRole {
+            household_id: household.to_owned(),
+            user_id: user.to_owned(),
+            role: role.to_owned(),
+        })
+        .await
     }
 
     pub async fn remove_member(&self, household: &str, user: &str) -> Answer {
-        self.call(
-            "remove_member",
-            &[("household_id", household), ("user_id", user)],
-        )
+        self.call_fn(RemoveMember {
+            household_id: household.to_owned(),
+            user_id: user.to_owned(),
+        })
         .await
     }
 
     pub async fn leave_household(&self, household: &str) -> Answer {
-        self.call("leave_household", &[("household_id", household)])
-            .await
+        self.call_fn(LeaveHousehold {
+            household_id: household.to_owned(),
+        })
+        .await
     }
 
     /// Calls a server function that must succeed, and reads its JSON answer.
@@ -574,20 +630,19 @@ impl Person {
     /// UTC, and returns its id.
     pub async fn propose_plan(&self, household: &str, options: &str) -> String {
         let answer = self
-            .call(
-                "propose_plan",
-                &[
-                    ("household_id", household),
-                    ("title", ""),
-                    ("first_day", &day_from_now(3)),
-                    ("days", "2"),
-                    ("meals", "dinner"),
-                    ("options", options),
-                    ("deadline_date", &day_from_now(1)),
-                    ("deadline_time", "18:00"),
-                    ("utc_offset_minutes", "0"),
-                ],
-            )
+            .call_fn(ProposePlan {
+                household_id: household.to_owned(),
+                plan: PlanForm {
+                    title: String::new(),
+                    first_day: day_from_now(3),
+                    days: "2".to_owned(),
+                    meals: "dinner".to_owned(),
+                    options: options.to_owned(),
+                    deadline_date: day_from_now(1),
+                    deadline_time: "18:00".to_owned(),
+                    utc_offset_minutes: "0".to_owned(),
+                },
+            })
             .await;
         answer.assert_ok();
         let location = answer.location.expect("goes to the new plan");
@@ -597,41 +652,41 @@ impl Person {
     /// Casts a ballot as the ranking board sends it: each `(option id, rank)` pair becomes a
     /// `rank-<option id>` field ("1" best; an option left out has no opinion).
     pub async fn cast_ballot(&self, household: &str, slot: &str, ranks: &[(&str, &str)]) -> Answer {
-        let keys: Vec<String> = ranks
-            .iter()
-            .map(|(option, _)| format!("rank-{option}"))
-            .collect();
-        let mut fields = vec![("household_id", household), ("slot_id", slot)];
-        fields.extend(
-            keys.iter()
-                .map(String::as_str)
-                .zip(ranks.iter().map(|(_, rank)| *rank)),
-        );
-        self.call("cast_ballot", &fields).await
+        self.call_fn(CastBallot {
+            household_id: household.to_owned(),
+            slot_id: slot.to_owned(),
+            ranks: ranks
+                .iter()
+                .map(|(option, rank)| (format!("rank-{option}"), (*rank).to_owned()))
+                .collect(),
+        })
+        .await
     }
 
     pub async fn plan(&self, household: &str, plan: &str) -> app::plans::PlanView {
-        self.fetch(
-            "get_plan",
-            &[("household_id", household), ("plan_id", plan)],
-        )
+        self.fetch_fn(GetPlan {
+            household_id: household.to_owned(),
+            plan_id: plan.to_owned(),
+        })
         .await
     }
 
     pub async fn ballot_page(&self, household: &str, slot: &str) -> app::plans::BallotPage {
-        self.fetch(
-            "get_ballot_page",
-            &[("household_id", household), ("slot_id", slot)],
-        )
+        self.fetch_fn(GetBallotPage {
+            household_id: household.to_owned(),
+            slot_id: slot.to_owned(),
+        })
         .await
     }
 
     /// Whether this person can read the household (is a member of it).
     pub async fn is_member_of(&self, household: &str) -> bool {
-        self.call("get_household_overview", &[("household_id", household)])
-            .await
-            .status
-            .is_success()
+        self.call_fn(GetHouseholdOverview {
+            household_id: household.to_owned(),
+        })
+        .await
+        .status
+        .is_success()
     }
 
     /// Ranks `dish` first, and nothing else, on `slot`; the save must succeed.
@@ -651,18 +706,14 @@ impl Person {
 }
 
 async fn answer(response: reqwest::Response) -> Answer {
-    let status = response.status();
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = response.text().await.expect("body");
-    Answer {
-        status,
-        location,
-        body,
-    }
+    server::client::Answer::read(response)
+        .await
+        .expect("body")
+        .into()
+}
+
+async fn send(request: reqwest::RequestBuilder) -> Answer {
+    answer(request.send().await.expect("request")).await
 }
 
 impl Person {

@@ -12,8 +12,9 @@
 //! the last member leaving deletes it with its plan, ballots and results.
 
 use app::{
+    accounts::{SignIn, SignOut, SignUp},
     error::AppError,
-    households::{HouseholdSummary, Role},
+    households::{HouseholdSummary, LeaveHousehold, ListHouseholds, Role},
 };
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
@@ -60,11 +61,11 @@ pub async fn sign_in(site: &Site, member: &Member, mode: Mode) -> Result<&'stati
         let answer = site
             .call(
                 member,
-                "sign_in",
-                &[
-                    ("email", member.email.expose_secret()),
-                    ("password", member.password.expose_secret()),
-                ],
+                &SignIn {
+                    email: member.email.expose_secret().to_owned(),
+                    password: member.password.expose_secret().to_owned(),
+                    invite: None,
+                },
             )
             .await?;
         if answer.succeeded() {
@@ -81,12 +82,12 @@ pub async fn sign_in(site: &Site, member: &Member, mode: Mode) -> Result<&'stati
     let answer = site
         .call(
             member,
-            "sign_up",
-            &[
-                ("display_name", &member.name),
-                ("email", member.email.expose_secret()),
-                ("password", member.password.expose_secret()),
-            ],
+            &SignUp {
+                display_name: member.name.clone(),
+                email: member.email.expose_secret().to_owned(),
+                password: member.password.expose_secret().to_owned(),
+                invite: None,
+            },
         )
         .await?;
     match (answer.succeeded(), mode) {
@@ -118,9 +119,14 @@ pub async fn leave_all(site: &Site, members: &[Member]) -> Result<usize, Problem
                     continue;
                 }
                 let id = household.id.to_string();
-                site.call(member, "leave_household", &[("household_id", &id)])
-                    .await?
-                    .expect_success("leave_household")?;
+                site.call(
+                    member,
+                    &LeaveHousehold {
+                        household_id: id.clone(),
+                    },
+                )
+                .await?
+                .expect_success("leave_household")?;
                 if admins {
                     deleted.insert(id);
                 }
@@ -133,19 +139,19 @@ pub async fn leave_all(site: &Site, members: &[Member]) -> Result<usize, Problem
 /// The households `member` belongs to; none when they are not signed in (a run that failed
 /// before signing everyone in still cleans up after the others).
 async fn households(site: &Site, member: &Member) -> Result<Vec<HouseholdSummary>, Problem> {
-    let answer = site.call(member, "list_households", &[]).await?;
+    let answer = site.call(member, &ListHouseholds {}).await?;
     if answer.error() == Some(AppError::SignedOut) {
         return Ok(Vec::new());
     }
     answer
         .expect_success("list_households")?
-        .json("list_households")
+        .output_of::<ListHouseholds>()
 }
 
 /// Signs every member out (their sessions are deleted on the server).
 pub async fn sign_out_all(site: &Site, members: &[Member]) -> Result<(), Problem> {
     for member in members {
-        site.call(member, "sign_out", &[])
+        site.call(member, &SignOut {})
             .await?
             .expect_success("sign_out")?;
     }

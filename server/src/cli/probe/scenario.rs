@@ -7,11 +7,9 @@ use std::{
 
 use app::{
     error::AppError,
-    households::HouseholdOverview,
-    plans::{BallotPage, PlanView, SlotSummary},
+    plans::{CastBallot, GetBallotPage, GetPlan, PlanForm, PlanView, ProposePlan, SlotSummary},
 };
 use secrecy::SecretString;
-use time::OffsetDateTime;
 
 use super::{
     Failure, Log,
@@ -19,11 +17,14 @@ use super::{
     site::{Member, Problem, Site},
 };
 
-/// The household's meals: one day, so one slot each.
+mod deadline;
+mod household;
 mod voting;
 
+use deadline::{millis, round_up_to_second, utc};
 use voting::{describe, find_slot};
 
+/// The household's meals: one day, so one slot each.
 const LUNCH: &str = "lunch";
 const DINNER: &str = "dinner";
 const SOUP: &str = "Probe soup";
@@ -140,79 +141,9 @@ impl Probe<'_> {
         self.close_at_deadline(members, &proposed).await
     }
 
-    /// A household of four and a plan with two slots whose deadline is a few seconds away.
-    async fn set_up(&self, members: &[Member]) -> Result<Proposed, Failure> {
+    /// A plan of lunch and dinner whose deadline is a safe lead ahead, read back.
+    async fn propose(&self, admin: &Member, household: String) -> Result<Proposed, Failure> {
         let site = self.site;
-        let admin = &members[0];
-        let household = self
-            .log
-            .step("create a household", async {
-                let id = site
-                    .call(admin, "create_household", &[("name", "mealvote probe")])
-                    .await?
-                    .expect_success("create_household")?
-                    .location_after("create_household", "/households/")?;
-                Ok((id, format!("by {}", admin.name)))
-            })
-            .await?;
-        let token = self
-            .log
-            .step("create an invite", async {
-                site.call(
-                    admin,
-                    "create_invite",
-                    &[("household_id", &household), ("expires_in_days", "1")],
-                )
-                .await?
-                .expect_success("create_invite")?;
-                // Shown once, from the session, on the page the form goes back to.
-                let token: Option<String> = site
-                    .call(
-                        admin,
-                        "take_new_secret",
-                        &[("kind", "invite_token"), ("household_id", &household)],
-                    )
-                    .await?
-                    .expect_success("take_new_secret")?
-                    .json("take_new_secret")?;
-                let token = token.ok_or_else(|| {
-                    "take_new_secret: the new invite link is not waiting".to_owned()
-                })?;
-                Ok((token, "a link for three people".to_owned()))
-            })
-            .await?;
-        for member in &members[1..] {
-            self.log
-                .step(format!("{} joins", member.name), async {
-                    site.call(member, "join_household", &[("token", &token)])
-                        .await?
-                        .expect_success("join_household")?;
-                    Ok(((), "joined through the invite".to_owned()))
-                })
-                .await?;
-        }
-        self.log
-            .step("count the members", async {
-                let overview: HouseholdOverview = site
-                    .call(
-                        admin,
-                        "get_household_overview",
-                        &[("household_id", &household)],
-                    )
-                    .await?
-                    .expect_success("get_household_overview")?
-                    .json("get_household_overview")?;
-                if overview.members.len() == accounts::MEMBERS {
-                    Ok(((), format!("{} members", accounts::MEMBERS)))
-                } else {
-                    Err(format!(
-                        "expected {} members, found {}",
-                        accounts::MEMBERS,
-                        overview.members.len()
-                    ))
-                }
-            })
-            .await?;
         let lead = MIN_LEAD
             .max(site.slowest() * LEAD_PER_SLOWEST)
             .max(self.deadline_lead);
@@ -238,18 +169,19 @@ impl Probe<'_> {
                 let plan = site
                     .call_as_operator(
                         admin,
-                        "propose_plan",
-                        &[
-                            ("household_id", &household),
-                            ("title", "mealvote probe"),
-                            ("first_day", &app::plans::day_iso(first_day)),
-                            ("days", "1"),
-                            ("meals", &meals),
-                            ("options", &options),
-                            ("deadline_date", &date),
-                            ("deadline_time", &time),
-                            ("utc_offset_minutes", "0"),
-                        ],
+                        &ProposePlan {
+                            household_id: household.clone(),
+                            plan: PlanForm {
+                                title: "mealvote probe".to_owned(),
+                                first_day: app::plans::day_iso(first_day),
+                                days: "1".to_owned(),
+                                meals,
+                                options,
+                                deadline_date: date.clone(),
+                                deadline_time: time.clone(),
+                                utc_offset_minutes: "0".to_owned(),
+                            },
+                        },
                         self.secret,
                     )
                     .await?
@@ -265,6 +197,19 @@ impl Probe<'_> {
                 ))
             })
             .await?;
+        self.read_back(admin, household, plan, deadline_ms, lead)
+            .await
+    }
+
+    /// The proposed plan as the server shows it: its deadline, expected voters and two slots.
+    async fn read_back(
+        &self,
+        admin: &Member,
+        household: String,
+        plan: String,
+        deadline_ms: i64,
+        lead: Duration,
+    ) -> Result<Proposed, Failure> {
         let (lunch, dinner) = self
             .log
             .step("read the plan", async {
@@ -311,16 +256,18 @@ impl Probe<'_> {
     ) -> Result<Slot, Problem> {
         let summary = find_slot(view, meal)?;
         let id = summary.id.to_string();
-        let page: BallotPage = self
+        let page = self
             .site
             .call(
                 member,
-                "get_ballot_page",
-                &[("household_id", household), ("slot_id", &id)],
+                &GetBallotPage {
+                    household_id: household.to_owned(),
+                    slot_id: id.clone(),
+                },
             )
             .await?
             .expect_success("get_ballot_page")?
-            .json("get_ballot_page")?;
+            .output_of::<GetBallotPage>()?;
         let options: BTreeMap<String, String> = page
             .options
             .iter()
@@ -373,18 +320,6 @@ fn rank_fields(slot: &Slot, ranking: &[&str]) -> Vec<(String, String)> {
             (format!("rank-{id}"), rank)
         })
         .collect()
-}
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-fn round_up_to_second(ms: i64) -> i64 {
-    (ms + 999).div_euclid(1_000) * 1_000
-}
-
-fn utc(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1_000)).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 #[cfg(test)]

@@ -1,17 +1,20 @@
-//! The site as the prober sees it: server functions called the way the hydrated app calls them
-//! (form-encoded, `Accept: application/json`, `Origin` of the site), one cookie jar per member,
-//! and an estimate of the server's clock from its `Date` headers.
+//! The site as the prober sees it: server functions called through the typed client
+//! ([`crate::client`]) as the hydrated app calls them, one cookie jar per member, and an estimate
+//! of the server's clock from its `Date` headers.
 
 use std::{
     cell::Cell,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use app::error::AppError;
-use reqwest::{StatusCode, header};
+use leptos::server_fn::ServerFn;
+use reqwest::header;
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::DeserializeOwned;
+use serde::{Serialize, de::DeserializeOwned};
 use url::Url;
+
+pub use crate::client::Answer;
+use crate::client::{Client, name_of};
 
 /// What a failed call or check says, for the step's one line.
 pub type Problem = String;
@@ -33,15 +36,7 @@ pub struct Member {
     pub name: String,
     pub email: SecretString,
     pub password: SecretString,
-    client: reqwest::Client,
-}
-
-/// A server function's (or route's) answer.
-pub struct Answer {
-    pub status: StatusCode,
-    /// Where the server function sent the browser (`Location`), if anywhere.
-    pub location: Option<String>,
-    pub body: String,
+    client: Client,
 }
 
 impl Site {
@@ -70,7 +65,7 @@ impl Site {
             name,
             email,
             password,
-            client: self.client(true)?,
+            client: Client::new(self.origin.clone(), self.client(true)?),
         })
     }
 
@@ -106,34 +101,28 @@ impl Site {
         self.send(request, "/internal/finalize-due", false).await
     }
 
-    /// Calls the server function `function` as `member`, as the hydrated page would.
-    pub async fn call(
+    /// Calls the server function `F` with `args` as `member`, as the hydrated page would.
+    pub async fn call<F: ServerFn + Serialize>(
         &self,
         member: &Member,
-        function: &str,
-        fields: &[(&str, &str)],
+        args: &F,
     ) -> Result<Answer, Problem> {
-        self.call_as_operator(member, function, fields, None).await
+        self.call_as_operator(member, args, None).await
     }
 
     /// [`Self::call`], with the finalize secret when given: the server then lets the probe's
     /// proposal have a deadline seconds away (below the minimum lead everyone else keeps).
-    pub async fn call_as_operator(
+    pub async fn call_as_operator<F: ServerFn + Serialize>(
         &self,
         member: &Member,
-        function: &str,
-        fields: &[(&str, &str)],
+        args: &F,
         secret: Option<&SecretString>,
     ) -> Result<Answer, Problem> {
-        let mut request = member
-            .client
-            .post(format!("{}/api/{function}", self.origin))
-            .header(header::ORIGIN, &self.origin)
-            .header(header::ACCEPT, "application/json")
-            .form(fields);
+        let mut request = member.client.request(args);
         if let Some(secret) = secret {
             request = request.header("x-finalize-secret", secret.expose_secret());
         }
+        let function = name_of::<F>();
         let hashes_a_password = matches!(function, "sign_in" | "sign_up");
         self.send(request, function, !hashes_a_password).await
     }
@@ -164,21 +153,9 @@ impl Site {
             self.clock
                 .observe(sent_wall, received_wall, system_ms(date));
         }
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
-        let body = response
-            .text()
+        Answer::read(response)
             .await
-            .map_err(|error| format!("{what}: the answer broke off: {}", chain(&error)))?;
-        Ok(Answer {
-            status,
-            location,
-            body,
-        })
+            .map_err(|error| format!("{what}: the answer broke off: {}", chain(&error)))
     }
 
     /// The slowest answer so far to a call that does not hash a password.
@@ -191,19 +168,8 @@ impl Site {
     }
 }
 
+/// How the prober reads an answer: a failed expectation is a [`Problem`] for the step's line.
 impl Answer {
-    pub fn succeeded(&self) -> bool {
-        self.status.is_success()
-    }
-
-    /// The server function's error, when it answered with one.
-    pub fn error(&self) -> Option<AppError> {
-        if self.succeeded() {
-            return None;
-        }
-        serde_json::from_str(&self.body).ok()
-    }
-
     /// This answer if it is a success, else what was found instead.
     pub fn expect_success(self, what: &str) -> Result<Self, Problem> {
         if self.succeeded() {
@@ -234,6 +200,21 @@ impl Answer {
         serde_json::from_str(&self.body).map_err(|error| {
             format!(
                 "{what}: expected JSON, found \u{201c}{}\u{201d} ({error})",
+                one_line(&self.body, 120)
+            )
+        })
+    }
+
+    /// What the server function `F` answered, as its output type.
+    pub fn output_of<F>(&self) -> Result<F::Output, Problem>
+    where
+        F: ServerFn,
+        F::Output: DeserializeOwned,
+    {
+        self.output::<F>().map_err(|error| {
+            format!(
+                "{}: expected JSON, found \u{201c}{}\u{201d} ({error})",
+                name_of::<F>(),
                 one_line(&self.body, 120)
             )
         })

@@ -7,6 +7,7 @@
 use app::{
     error::{AppError, Field},
     quotas::{MAX_PLANS_PER_DAY, MIN_DEADLINE_LEAD_MINUTES, Quota},
+    routes,
 };
 use reqwest::{StatusCode, header};
 
@@ -326,7 +327,7 @@ async fn the_calendar_feed_answers_304_to_a_calendar_that_has_it() {
         .take_new_secret("calendar_token", None)
         .await
         .expect("the new link's token is waiting to be shown");
-    let path = format!("/calendar/{token}.ics");
+    let path = routes::calendar_feed(&token);
     let first = app.get(&path).await;
     assert_eq!(first.status(), StatusCode::OK);
     let etag = first

@@ -1,6 +1,7 @@
 //! Accounts over HTTP, through the real app: sign up, sign in, sign out, sessions, abuse limits.
 
 use app::error::{AppError, Field};
+use app::routes;
 use reqwest::{StatusCode, header};
 
 use crate::support::{PASSWORD, TestApp, TestDatabase};
@@ -12,7 +13,7 @@ async fn signing_up_signs_you_in_and_lands_on_your_households() {
     assert_eq!(ada.signed_in_as().await, None);
     let answer = ada.sign_up().await;
     answer.assert_ok();
-    assert_eq!(answer.location.as_deref(), Some("/households"));
+    assert_eq!(answer.location.as_deref(), Some(routes::HOUSEHOLDS));
     assert_eq!(ada.signed_in_as().await.as_deref(), Some("Ada"));
 }
 
@@ -231,8 +232,8 @@ async fn without_javascript_signing_up_redirects_into_the_app() {
     fields.push(("invite", ""));
     let answer = ada.submit("/signup", "sign_up", &fields).await;
     assert_eq!(answer.status, StatusCode::FOUND);
-    assert_eq!(answer.location.as_deref(), Some("/households"));
-    let page = ada.open("/households").await;
+    assert_eq!(answer.location.as_deref(), Some(routes::HOUSEHOLDS));
+    let page = ada.open(routes::HOUSEHOLDS).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Signed in as"), "{}", page.body);
 }
@@ -240,7 +241,7 @@ async fn without_javascript_signing_up_redirects_into_the_app() {
 #[tokio::test]
 async fn a_signed_out_visitor_of_households_is_sent_to_sign_in() {
     let app = TestApp::spawn().await;
-    let page = app.person("Visitor").open("/households").await;
+    let page = app.person("Visitor").open(routes::HOUSEHOLDS).await;
     assert_eq!(page.status, StatusCode::FOUND, "{page:?}");
     assert_eq!(page.location.as_deref(), Some("/signin"), "{page:?}");
 }

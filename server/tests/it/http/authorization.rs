@@ -3,23 +3,37 @@
 //! exist. Add each new household-scoped route to `HOUSEHOLD_SCOPED`; the two completeness tests
 //! fail until every page and server function is listed in one table or the other.
 
-use app::error::AppError;
+use app::{error::AppError, routes};
 use reqwest::StatusCode;
 
 use crate::support::{Person, TestApp};
 
-/// A request touching household `{h}`. In paths and fields, `{h}` becomes the household's id,
-/// `{m}` a member's id, `{i}` a pending invite's id, `{plan}` a plan's id, `{slot}` one of its
-/// slots and `{o}` one of that slot's options.
+/// A request touching household `{h}`. In fields, `{h}` becomes the household's id, `{m}` a
+/// member's id, `{i}` a pending invite's id, `{plan}` a plan's id, `{slot}` one of its slots and
+/// `{o}` one of that slot's options. A path is built from [`Ids`].
 enum Probe {
-    Page(&'static str),
+    Page(fn(&Ids) -> String),
     ServerFn(&'static str, &'static [(&'static str, &'static str)]),
     /// A plain axum route (`server::http::HOUSEHOLD_DOWNLOADS`), opened with GET.
-    Download(&'static str),
+    Download(fn(&Ids) -> String),
 }
 
+/// The ids a probe's path is built from: the scene's, or the route table's parameter names.
+struct Ids<'a> {
+    household: &'a str,
+    plan: &'a str,
+    slot: &'a str,
+}
+
+/// A path with these ids is the route's template, as the route table lists it.
+const TEMPLATE: Ids<'static> = Ids {
+    household: "{id}",
+    plan: "{plan}",
+    slot: "{slot}",
+};
+
 const HOUSEHOLD_SCOPED: &[Probe] = &[
-    Probe::Page("/households/{h}"),
+    Probe::Page(|id| routes::household(id.household)),
     Probe::ServerFn("get_household_overview", &[("household_id", "{h}")]),
     Probe::ServerFn("switch_household", &[("household_id", "{h}")]),
     Probe::ServerFn(
@@ -43,11 +57,11 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
         ],
     ),
     Probe::ServerFn("leave_household", &[("household_id", "{h}")]),
-    Probe::Page("/households/{h}/plans"),
-    Probe::Page("/households/{h}/propose"),
-    Probe::Page("/households/{h}/dishes"),
-    Probe::Page("/households/{h}/plans/{plan}"),
-    Probe::Page("/households/{h}/slots/{slot}"),
+    Probe::Page(|id| routes::plans(id.household)),
+    Probe::Page(|id| routes::propose(id.household)),
+    Probe::Page(|id| routes::dishes(id.household)),
+    Probe::Page(|id| routes::plan(id.household, id.plan)),
+    Probe::Page(|id| routes::ballot(id.household, id.slot)),
     Probe::ServerFn("get_meal_settings", &[("household_id", "{h}")]),
     Probe::ServerFn(
         "add_dish",
@@ -109,7 +123,7 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
             ("rank-{o}", "1"),
         ],
     ),
-    Probe::Page("/households/{h}/plans/{plan}/results"),
+    Probe::Page(|id| routes::results(id.household, id.plan)),
     Probe::ServerFn(
         "get_results",
         &[("household_id", "{h}"), ("plan_id", "{plan}")],
@@ -124,8 +138,8 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
             ("utc_offset_minutes", "0"),
         ],
     ),
-    Probe::Download("/households/{h}/slots/{slot}/export"),
-    Probe::Page("/households/{h}/notifications"),
+    Probe::Download(|id| routes::export(id.household, id.slot)),
+    Probe::Page(|id| routes::notifications(id.household)),
     Probe::ServerFn("get_notifications", &[("household_id", "{h}")]),
     Probe::ServerFn("get_unread_count", &[("household_id", "{h}")]),
     Probe::ServerFn("mark_notifications_read", &[("household_id", "{h}")]),
@@ -139,8 +153,13 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
 
 /// Pages and server functions that name no household: they act on the signed-in person, or on an
 /// invite link (whose secret token is the authorization).
-const NOT_HOUSEHOLD_SCOPED_PAGES: &[&str] =
-    &["/", "/signup", "/signin", "/households", "/join/{token}"];
+const NOT_HOUSEHOLD_SCOPED_PAGES: &[&str] = &[
+    routes::HOME,
+    routes::SIGN_UP,
+    routes::SIGN_IN,
+    routes::HOUSEHOLDS,
+    routes::templates::JOIN,
+];
 const NOT_HOUSEHOLD_SCOPED_FNS: &[&str] = &[
     "get_viewer",
     "sign_up",
@@ -198,6 +217,14 @@ async fn scene() -> Scene {
 }
 
 impl Scene {
+    fn ids<'a>(&'a self, household: &'a str) -> Ids<'a> {
+        Ids {
+            household,
+            plan: &self.plan,
+            slot: &self.slot,
+        }
+    }
+
     fn fill(&self, household: &str, template: &str) -> String {
         template
             .replace("{h}", household)
@@ -214,12 +241,12 @@ impl Scene {
         let mut bodies = Vec::new();
         for probe in HOUSEHOLD_SCOPED {
             match probe {
-                Probe::Page(template) => {
-                    let path = self.fill(household, template);
+                Probe::Page(path_of) => {
+                    let path = path_of(&self.ids(household));
                     let page = who.open(&path).await;
                     assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
                     assert!(page.body.contains("Page not found"), "{path}");
-                    bodies.push(format!("page {template}: not found"));
+                    bodies.push(format!("page {}: not found", path_of(&TEMPLATE)));
                 }
                 Probe::ServerFn(name, fields) => {
                     let fields: Vec<(String, String)> = fields
@@ -235,11 +262,11 @@ impl Scene {
                     assert_eq!(answer.error(), AppError::NotFound, "{name}");
                     bodies.push(format!("{name}: {}", answer.body));
                 }
-                Probe::Download(template) => {
-                    let path = self.fill(household, template);
+                Probe::Download(path_of) => {
+                    let path = path_of(&self.ids(household));
                     let answer = who.open(&path).await;
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}: {answer:?}");
-                    bodies.push(format!("download {template}: {}", answer.body));
+                    bodies.push(format!("download {}: {}", path_of(&TEMPLATE), answer.body));
                 }
             }
         }
@@ -351,7 +378,7 @@ async fn every_download_route_is_in_the_table() {
     let listed: Vec<String> = HOUSEHOLD_SCOPED
         .iter()
         .filter_map(|p| match p {
-            Probe::Download(path) => Some(path.replace("{h}", "{id}")),
+            Probe::Download(path_of) => Some(path_of(&TEMPLATE)),
             Probe::Page(_) | Probe::ServerFn(..) => None,
         })
         .collect();
@@ -376,7 +403,7 @@ async fn every_page_is_in_one_table() {
     let scoped: Vec<String> = HOUSEHOLD_SCOPED
         .iter()
         .filter_map(|p| match p {
-            Probe::Page(path) => Some(path.replace("{h}", "{id}")),
+            Probe::Page(path_of) => Some(path_of(&TEMPLATE)),
             Probe::ServerFn(..) | Probe::Download(_) => None,
         })
         .collect();

@@ -3,6 +3,7 @@
 //! with stable UIDs, as an independent RFC 5545 parser reads it; replacing or turning the link
 //! off revokes it.
 
+use app::routes;
 use std::collections::BTreeMap;
 
 use reqwest::StatusCode;
@@ -21,7 +22,8 @@ async fn create_feed(person: &Person) -> String {
     answer.assert_ok();
     let location = answer.location.expect("redirect to the households page");
     assert_eq!(
-        location, "/households#calendar",
+        location,
+        routes::calendar_section(),
         "the link is not in the URL"
     );
     let page = person.open(&location).await.body;
@@ -45,7 +47,7 @@ async fn fetch(
     app: &TestApp,
     token: &str,
 ) -> Result<BTreeMap<String, BTreeMap<String, String>>, StatusCode> {
-    let response = app.get(&format!("/calendar/{token}.ics")).await;
+    let response = app.get(&routes::calendar_feed(token)).await;
     if response.status() != StatusCode::OK {
         return Err(response.status());
     }
@@ -91,7 +93,7 @@ async fn the_feed_lists_every_slot_tentative_then_confirmed_with_stable_uids(db:
     let app = TestApp::spawn_with(db, &[]).await;
     let (ada, bob, household, plan) = household_with_plan(&app).await;
     let token = create_feed(&bob).await;
-    let page = bob.open("/households").await;
+    let page = bob.open(routes::HOUSEHOLDS).await;
     assert!(
         !page.body.contains(&token),
         "the new link is shown once on the households page, not again"

@@ -9,7 +9,7 @@ use app::{
     plans::{NewPlan, PlanForm},
 };
 use reqwest::StatusCode;
-use server::store::{HouseholdAccess, Store};
+use server::{access::HouseholdAccess, db::Store};
 
 use crate::support::{
     Person, TestApp, TestDatabase, household_with_plan,

@@ -8,8 +8,9 @@ use app::{
     ids::HouseholdId,
     plans::{NewPlan, PlanForm},
     quotas::{MAX_OPEN_PLANS, MAX_PLANS_PER_DAY},
+    routes,
 };
-use server::store::{HouseholdAccess, MAX_FEED_SLOTS, Store};
+use server::{access::HouseholdAccess, calendar::MAX_FEED_SLOTS, db::Store};
 
 use crate::support::{Person, TestApp, TestDatabase, day_from_now};
 
@@ -102,7 +103,7 @@ async fn feed_timing(db: TestDatabase, engine: &str) {
     for person in [&ada, &bob, &cat] {
         tokens.push(feed_token(person).await);
     }
-    let url = |token: &str| app.url(&format!("/calendar/{token}.ics"));
+    let url = |token: &str| app.url(&routes::calendar_feed(token));
     let mut alone = Vec::new();
     for _ in 0..5 {
         alone.push(fetch(app.client.clone(), url(&tokens[0])).await);

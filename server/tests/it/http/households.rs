@@ -1,5 +1,6 @@
 //! Households over HTTP, through the real app: create, switch, invite, join, roles, leave.
 
+use app::routes;
 use app::{
     error::{AppError, InviteProblem},
     households::Role,
@@ -70,7 +71,7 @@ async fn an_invited_person_joins_and_shows_up_as_a_member() {
     assert!(preview.assert_ok().body.contains("Home"), "{preview:?}");
     let joined = bob.join(&token).await;
     joined.assert_ok();
-    assert_eq!(joined.location, Some(format!("/households/{home}")));
+    assert_eq!(joined.location, Some(routes::household(&home)));
     let members: Vec<(String, Role)> = ada
         .overview(&home)
         .await
@@ -98,7 +99,7 @@ async fn signing_up_from_an_invite_lands_in_the_household() {
     fields.push(("invite", &token));
     let answer = bob.call("sign_up", &fields).await;
     answer.assert_ok();
-    assert_eq!(answer.location, Some(format!("/households/{home}")));
+    assert_eq!(answer.location, Some(routes::household(&home)));
     assert_eq!(bob.overview(&home).await.my_role, Role::Member);
 }
 
@@ -119,12 +120,12 @@ async fn signing_in_from_an_invite_asks_before_joining() {
     ];
     let answer = bob.call("sign_in", &fields).await;
     answer.assert_ok();
-    assert_eq!(answer.location, Some(format!("/join/{token}")));
+    assert_eq!(answer.location, Some(routes::join(&token)));
     let not_yet = bob
         .call("get_household_overview", &[("household_id", &home)])
         .await;
     assert_eq!(not_yet.status, StatusCode::NOT_FOUND, "not joined yet");
-    let page = bob.open(&format!("/join/{token}")).await;
+    let page = bob.open(&routes::join(&token)).await;
     assert!(
         page.body.contains("<h1>Join <!>Home"),
         "asks first: {}",
@@ -149,7 +150,7 @@ async fn a_used_single_use_invite_is_refused_and_shown_as_used() {
     let answer = cy.join(&token).await;
     assert_eq!(answer.status, StatusCode::GONE);
     assert_eq!(answer.error(), AppError::Invite(InviteProblem::Used));
-    let page = cy.open(&format!("/join/{token}")).await;
+    let page = cy.open(&routes::join(&token)).await;
     assert_eq!(page.status, StatusCode::GONE);
     assert!(page.body.contains("already been used"), "{}", page.body);
 }
@@ -191,7 +192,7 @@ async fn an_expired_invite_is_refused() {
         bob.join(&token).await.error(),
         AppError::Invite(InviteProblem::Expired)
     );
-    let page = bob.open(&format!("/join/{token}")).await;
+    let page = bob.open(&routes::join(&token)).await;
     assert!(page.body.contains("has expired"), "{}", page.body);
 }
 
@@ -202,7 +203,7 @@ async fn an_unknown_invite_link_is_not_found() {
     let made_up = "A".repeat(43);
     assert_eq!(bob.join(&made_up).await.error(), AppError::NotFound);
     assert_eq!(bob.join("short").await.error(), AppError::NotFound);
-    let page = bob.open(&format!("/join/{made_up}")).await;
+    let page = bob.open(&routes::join(&made_up)).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
 
@@ -304,7 +305,7 @@ async fn the_last_admin_cannot_leave_until_someone_else_is_admin() {
         .assert_ok();
     let leave = ada.leave_household(&home).await;
     leave.assert_ok();
-    assert_eq!(leave.location.as_deref(), Some("/households"));
+    assert_eq!(leave.location.as_deref(), Some(routes::HOUSEHOLDS));
     assert!(ada.viewer().await.households.is_empty());
     assert_eq!(ada.viewer().await.current_household, None);
 }
@@ -325,16 +326,16 @@ async fn the_household_page_shows_members_invites_and_a_new_link_once() {
         )
         .await;
     created.assert_ok();
-    let page = ada.open(&format!("/households/{home}")).await;
+    let page = ada.open(&routes::household(&home)).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.body;
     assert!(html.contains("Invite link created"), "{html}");
     let link = input_value(&html, "new-invite-link").expect("the new link is shown");
-    let token = link.rsplit("/join/").next().unwrap().to_owned();
+    let token = link.rsplit(&routes::join("")).next().unwrap().to_owned();
     assert_eq!(token.len(), 43, "{link}");
     assert!(html.contains("single use"), "{html}");
     assert!(html.contains("Ada"), "{html}");
-    let again = ada.open(&format!("/households/{home}")).await.body;
+    let again = ada.open(&routes::household(&home)).await.body;
     assert!(
         !again.contains(&token) && !again.contains("Invite link created"),
         "shown once: the link is not stored, so a reload cannot show it"
@@ -354,9 +355,12 @@ async fn a_secret_in_the_url_is_never_shown_as_if_the_server_made_it() {
     let planted_token = "A".repeat(43);
     let planted_secret = "ab".repeat(32);
     for path in [
-        format!("/households/{home}?new_invite={planted_token}"),
-        format!("/households/{home}?new_webhook_secret={planted_secret}"),
-        format!("/households?new_calendar={planted_token}"),
+        format!("{}?new_invite={planted_token}", routes::household(&home)),
+        format!(
+            "{}?new_webhook_secret={planted_secret}",
+            routes::household(&home)
+        ),
+        format!("{}?new_calendar={planted_token}", routes::HOUSEHOLDS),
     ] {
         let page = ada.open(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
@@ -379,7 +383,7 @@ async fn a_new_link_waits_for_its_own_household_and_for_its_own_session() {
     )
     .await
     .assert_ok();
-    let elsewhere = ada.open(&format!("/households/{work}")).await.body;
+    let elsewhere = ada.open(&routes::household(&work)).await.body;
     assert!(
         !elsewhere.contains("Invite link created"),
         "not on Work's page"
@@ -392,7 +396,7 @@ async fn a_new_link_waits_for_its_own_household_and_for_its_own_session() {
         None,
         "another session of the same person does not get it"
     );
-    let here = ada.open(&format!("/households/{home}")).await.body;
+    let here = ada.open(&routes::household(&home)).await.body;
     assert!(input_value(&here, "new-invite-link").is_some(), "{here}");
 }
 
@@ -401,7 +405,7 @@ async fn without_javascript_creating_an_invite_shows_the_link_on_the_household_p
     let app = TestApp::spawn().await;
     let ada = app.signed_up("Ada").await;
     let home = ada.create_household("Home").await;
-    let page = format!("/households/{home}");
+    let page = routes::household(&home);
     let answer = ada
         .submit(
             &page,

@@ -3,6 +3,7 @@
 //! file shows after, so the result can still be re-counted by anyone (docs/tally.md, "The seed").
 //! Both engines.
 
+use app::routes;
 use app::tally::{self, Election};
 use reqwest::StatusCode;
 use server::closing::count::BallotFile;
@@ -17,12 +18,12 @@ crate::on_both_engines!(
 async fn what_a_member_sees(who: &Person, household: &str, plan: &str, slot: &str) -> Vec<String> {
     let mut seen = Vec::new();
     for path in [
-        format!("/households/{household}"),
-        format!("/households/{household}/plans"),
-        format!("/households/{household}/plans/{plan}"),
-        format!("/households/{household}/plans/{plan}/results"),
-        format!("/households/{household}/slots/{slot}"),
-        format!("/households/{household}/notifications"),
+        routes::household(household),
+        routes::plans(household),
+        routes::plan(household, plan),
+        routes::results(household, plan),
+        routes::ballot(household, slot),
+        routes::notifications(household),
     ] {
         let page = who.open(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
@@ -41,9 +42,7 @@ async fn what_a_member_sees(who: &Person, household: &str, plan: &str, slot: &st
     ] {
         seen.push(who.call(function, &fields).await.assert_ok().body.clone());
     }
-    let export = who
-        .get(&format!("/households/{household}/slots/{slot}/export"))
-        .await;
+    let export = who.get(&routes::export(household, slot)).await;
     assert_eq!(
         export.status(),
         StatusCode::CONFLICT,
@@ -75,9 +74,7 @@ async fn the_lot_is_seeded_with_a_salt_nobody_sees_before_the_close_and_the_file
     seen.extend(what_a_member_sees(&bob, &household, &plan, &slot).await);
     bob.rank_first(&household, &slot, "Curry").await;
 
-    let download = bob
-        .get(&format!("/households/{household}/slots/{slot}/export"))
-        .await;
+    let download = bob.get(&routes::export(&household, &slot)).await;
     assert_eq!(
         download.status(),
         StatusCode::OK,

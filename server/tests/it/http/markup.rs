@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use app::routes;
+
 use reqwest::StatusCode;
 
 use crate::support::{Person, TestApp, day_from_now};
@@ -207,10 +209,7 @@ async fn markup_in_every_kind_of_name_is_shown_as_text_on_every_page() {
 
     // The plan page's options form holds the option as text, for the admin who may edit it.
     let plan_page = ada
-        .open(&format!(
-            "/households/{}/plans/{}",
-            scene.household, scene.open_plan
-        ))
+        .open(&routes::plan(&scene.household, &scene.open_plan))
         .await
         .body;
     let textarea = plan_page

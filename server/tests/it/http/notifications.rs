@@ -2,6 +2,7 @@
 //! in the household's navigation, and webhooks delivered to a real receiver on 127.0.0.1 by
 //! `POST /internal/finalize-due` (never by a request), signed and retried with backoff.
 
+use app::routes;
 use std::{
     collections::VecDeque,
     sync::{Arc, Mutex},
@@ -99,7 +100,7 @@ async fn household(app: &TestApp) -> (Person, Person, String) {
 
 /// Sets the webhook with a plain form post and returns the secret the page shows once.
 async fn set_webhook(admin: &Person, household: &str, url: &str) -> String {
-    let page = format!("/households/{household}");
+    let page = routes::household(household);
     let answer = admin
         .submit(
             &page,
@@ -151,7 +152,7 @@ async fn the_notifications_page_lists_others_changes_and_marks_them_read_without
     .await
     .assert_ok();
 
-    let path = format!("/households/{household}/notifications");
+    let path = routes::notifications(&household);
     let for_ada = ada.open(&path).await;
     assert_eq!(for_ada.status, 200);
     assert!(for_ada.body.contains("Bob ranked "), "{}", for_ada.body);
@@ -161,10 +162,7 @@ async fn the_notifications_page_lists_others_changes_and_marks_them_read_without
     let for_bob = bob.open(&path).await;
     assert!(for_bob.body.contains("Ada proposed “"));
     assert!(!for_bob.body.contains("Bob ranked"));
-    for nav in [
-        format!("/households/{household}"),
-        format!("/households/{household}/plans"),
-    ] {
+    for nav in [routes::household(&household), routes::plans(&household)] {
         let opened = ada.open(&nav).await;
         assert!(
             opened.body.contains("Notifications (1 unread)"),
@@ -185,10 +183,10 @@ async fn the_notifications_page_lists_others_changes_and_marks_them_read_without
     assert!(after.body.contains("nothing new."));
     assert!(after.body.contains("Bob ranked "), "still listed");
     assert!(!after.body.contains("Mark all as read"));
-    let overview = ada.open(&format!("/households/{household}")).await;
+    let overview = ada.open(&routes::household(&household)).await;
     assert!(overview.body.contains(">Notifications</a>"));
     assert!(
-        bob.open(&format!("/households/{household}"))
+        bob.open(&routes::household(&household))
             .await
             .body
             .contains("Notifications (1 unread)"),
@@ -209,7 +207,7 @@ async fn mark_all_as_read_marks_what_the_page_showed_not_what_came_after() {
     let app = TestApp::spawn().await;
     let (ada, bob, household) = household(&app).await;
     bob.propose_plan(&household, "Pasta\nCurry").await;
-    let path = format!("/households/{household}/notifications");
+    let path = routes::notifications(&household);
     let page = ada.open(&path).await;
     let newest: i64 = page
         .body
@@ -402,7 +400,7 @@ async fn only_admins_manage_the_webhook_and_addresses_are_checked() {
     let seen_by_bob = webhook_settings(&bob, h).await.unwrap();
     assert_eq!(seen_by_bob.url, None, "members do not see the address");
     assert!(
-        !bob.open(&format!("/households/{h}"))
+        !bob.open(&routes::household(h))
             .await
             .body
             .contains("1.1.1.1/hook")
@@ -432,7 +430,7 @@ async fn with_webhooks_disabled_the_section_says_so_and_nothing_is_set() {
     )
     .await;
     let (ada, _bob, household) = household(&app).await;
-    let page = ada.open(&format!("/households/{household}")).await;
+    let page = ada.open(&routes::household(&household)).await;
     assert!(
         page.body
             .contains("Webhooks are unavailable on this server.")

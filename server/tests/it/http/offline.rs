@@ -1,6 +1,7 @@
 //! The installable app (`docs/offline.md`): the manifest, its icons, the service worker, and what
 //! the pages say about them.
 
+use app::routes;
 use reqwest::{StatusCode, header};
 
 use crate::support::{TestApp, TestDatabase, csp_nonce};
@@ -35,7 +36,7 @@ async fn the_manifest_names_the_app_and_its_icons_are_served() {
     let manifest: serde_json::Value = response.json().await.unwrap();
     assert_eq!(manifest["name"], "mealvote");
     assert_eq!(manifest["short_name"], "mealvote");
-    assert_eq!(manifest["start_url"], "/households");
+    assert_eq!(manifest["start_url"], routes::HOUSEHOLDS);
     assert_eq!(manifest["scope"], "/");
     assert_eq!(manifest["display"], "standalone");
     // style/main.css: --accent and --bg of the light palette.
@@ -111,7 +112,7 @@ async fn every_page_links_the_manifest_and_registers_the_worker_under_its_csp() 
     let app = TestApp::spawn().await;
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
-    for path in ["/".to_owned(), format!("/households/{household}")] {
+    for path in ["/".to_owned(), routes::household(&household)] {
         let response = ada.open_response(&path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let csp = header_of(&response, header::CONTENT_SECURITY_POLICY);
@@ -150,7 +151,7 @@ async fn a_page_showing_a_secret_once_is_marked_so_the_worker_does_not_keep_it()
     )
     .await
     .assert_ok();
-    let path = format!("/households/{household}");
+    let path = routes::household(&household);
     let first = ada.open(&path).await;
     assert!(first.body.contains("data-shown-once"), "the new link");
     let again = ada.open(&path).await;

@@ -1,5 +1,6 @@
 //! The HTTP surface: pages, health checks, and the headers every response carries.
 
+use app::routes;
 use reqwest::{StatusCode, header};
 
 use crate::support::{TestApp, TestDatabase, csp_nonce, household_with_plan};
@@ -146,7 +147,7 @@ async fn a_members_pages_are_not_stored_by_browsers_or_proxies_and_a_visitors_ar
 
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
-    for path in ["/".to_owned(), format!("/households/{household}")] {
+    for path in ["/".to_owned(), routes::household(&household)] {
         let page = ada.open_response(&path).await;
         assert_eq!(page.status(), StatusCode::OK, "{path}");
         assert_eq!(cache_control(&page).as_deref(), Some("no-store"), "{path}");
@@ -171,16 +172,16 @@ async fn a_server_failure_on_any_page_answers_5xx_with_a_message_and_no_details(
         .await
         .unwrap();
     for path in [
-        "/households".to_owned(),
-        format!("/households/{household}"),
-        format!("/households/{household}/plans"),
-        format!("/households/{household}/propose"),
-        format!("/households/{household}/dishes"),
-        format!("/households/{household}/notifications"),
-        format!("/households/{household}/plans/{plan}"),
-        format!("/households/{household}/plans/{plan}/results"),
-        format!("/households/{household}/slots/{slot}"),
-        format!("/join/{token}"),
+        routes::HOUSEHOLDS.to_owned(),
+        routes::household(&household),
+        routes::plans(&household),
+        routes::propose(&household),
+        routes::dishes(&household),
+        routes::notifications(&household),
+        routes::plan(&household, &plan),
+        routes::results(&household, &plan),
+        routes::ballot(&household, &slot),
+        routes::join(&token),
     ] {
         let page = ada.open(&path).await;
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Meal plans over HTTP, through the real app: proposing, the plan and ballot pages, casting and
 //! changing ballots with and without JavaScript, and every rule's refusal.
 
+use app::routes;
 use app::{
     error::{AppError, Field},
     plans::{BallotSaved, Ranking},
@@ -48,9 +49,7 @@ async fn a_proposed_week_has_a_slot_per_day_and_meal_and_its_page_lists_them() {
     assert_eq!(view.slots.len(), 14);
     assert!(view.title.starts_with("Week of "));
     assert_eq!(view.expected_voters, 1);
-    let page = ada
-        .open(&format!("/households/{household}/plans/{plan}"))
-        .await;
+    let page = ada.open(&routes::plan(&household, &plan)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains(&view.slots[13].label),
@@ -101,7 +100,7 @@ async fn without_javascript_a_bad_proposal_comes_back_on_the_form_next_to_its_fi
     let ada = app.signed_up("Ada").await;
     let household = ada.create_household("Home").await;
     let (first, deadline) = (day_from_now(2), day_from_now(3));
-    let page = format!("/households/{household}/propose");
+    let page = routes::propose(&household);
     let answer = ada
         .submit(
             &page,
@@ -150,7 +149,7 @@ async fn a_ballot_cast_by_script_or_plain_form_is_saved_changed_and_seen_by_ever
     assert!(!mine.ranks().contains_key(&k_soup));
 
     // The plain form (no JavaScript): a tie between soup and pasta; back to the ballot page.
-    let ballot_page = format!("/households/{household}/slots/{slot}");
+    let ballot_page = routes::ballot(&household, &slot);
     let answer = bob
         .submit(
             &ballot_page,
@@ -374,7 +373,7 @@ async fn the_proposer_edits_options_until_the_first_ballot_and_moves_the_deadlin
     assert_eq!(view.deadline_changes.len(), 1);
     assert_eq!(view.deadline_changes[0].by, "Ada");
     assert!(
-        bob.open(&format!("/households/{household}/plans/{plan}"))
+        bob.open(&routes::plan(&household, &plan))
             .await
             .body
             .contains("moved the deadline")
@@ -426,7 +425,7 @@ async fn a_ballot_that_ranks_nothing_is_saved_only_once_confirmed() {
     assert_eq!(bob.ballot_page(&household, &slot).await.mine, None);
 
     // The plain form: back to the page, which asks and offers the confirming button.
-    let ballot_page = format!("/households/{household}/slots/{slot}");
+    let ballot_page = routes::ballot(&household, &slot);
     let answer = bob.submit(&ballot_page, "cast_ballot", &fields).await;
     let back = answer.location.expect("back to the ballot page");
     let back = back.strip_prefix(&bob.url("")).unwrap_or(&back);
@@ -472,7 +471,7 @@ async fn the_last_expected_ballot_is_told_it_closed_the_vote_and_who_won() {
     );
     assert_eq!(
         last.results_href,
-        format!("/households/{household}/plans/{plan}/results#slot-{slot}")
+        routes::slot_results(&household, &plan, &slot)
     );
 }
 
@@ -486,7 +485,7 @@ async fn without_javascript_the_closing_ballot_goes_back_to_a_page_that_says_so(
     ada.cast_ballot(&household, &slot, &[(page.options[1].id.as_str(), "1")])
         .await
         .assert_ok();
-    let ballot_page = format!("/households/{household}/slots/{slot}");
+    let ballot_page = routes::ballot(&household, &slot);
     let fields = [
         ("household_id", household.as_str()),
         ("slot_id", slot.as_str()),
@@ -500,8 +499,6 @@ async fn without_javascript_the_closing_ballot_goes_back_to_a_page_that_says_so(
         shown.contains("Yours was the last ballot expected, so voting has closed"),
         "{shown}"
     );
-    assert!(shown.contains(&format!(
-        "/households/{household}/plans/{plan}/results#slot-{slot}"
-    )));
+    assert!(shown.contains(&routes::slot_results(&household, &plan, &slot)));
     assert!(!shown.contains("Still waiting for 1 member"), "{shown}");
 }

@@ -4,6 +4,7 @@
 //! still puts the message next to its field (docs/security.md, "Errors in addresses").
 
 use app::error::{AppError, Field};
+use app::routes;
 use base64::Engine;
 use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
@@ -59,7 +60,7 @@ async fn an_error_written_into_a_link_is_never_shown() {
     // made up by the sender changes nothing.
     let ada = app.signed_up("Ada").await;
     let households = forged(
-        "/households",
+        routes::HOUSEHOLDS,
         app::accounts::ChangePassword::PATH,
         &AppError::invalid(Field::NewPassword, FORGED),
     );
@@ -108,7 +109,7 @@ async fn an_error_made_for_one_member_shows_nothing_to_another() {
     let mallory = app.joined(&ada, &household, "Mallory").await;
     // Mallory makes the server write her text into a genuine error (a dish name too long is
     // quoted back), then sends Ada the address it came back with.
-    let dishes = format!("/households/{household}/dishes");
+    let dishes = routes::dishes(&household);
     let text = format!("{FORGED} {}", "!".repeat(10));
     let answer = mallory
         .submit(

@@ -4,6 +4,7 @@
 //! admits the name again (docs/security.md, "A removal sticks").
 
 use app::error::{AppError, InviteProblem};
+use app::routes;
 use reqwest::StatusCode;
 
 use crate::support::{Person, TestApp, TestDatabase, member_id};
@@ -53,7 +54,7 @@ async fn a_removed_member_signing_up_again_cannot_rejoin_under_their_name(db: Te
     let answer = through_sign_up.call("sign_up", &fields).await;
     assert_eq!(
         answer.location.as_deref(),
-        Some(format!("/join/{link}").as_str())
+        Some(routes::join(&link).as_str())
     );
     assert!(!through_sign_up.is_member_of(&household).await);
     assert_eq!(ada.overview(&household).await.members.len(), 1);

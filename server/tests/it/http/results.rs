@@ -1,6 +1,7 @@
 //! Results over HTTP, through the real app on both engines: the results page, the ballot file
 //! download re-counted by the real `mealvote tally`, and re-opening a slot nobody voted on.
 
+use app::routes;
 use app::{
     error::{AppError, Field},
     ids::{HouseholdId, SlotId},
@@ -120,7 +121,7 @@ async fn the_results_page_shows_the_winner_why_and_the_head_to_head_scores(db: T
     );
     assert!(matches!(page.slots[1].outcome, SlotOutcome::Open { .. }));
 
-    let path = format!("/households/{household}/plans/{plan}/results");
+    let path = routes::results(&household, &plan);
     let html = page_html(&others[1], &path).await;
     assert!(
         html.contains("Winner: <strong>Spaghetti</strong>"),
@@ -147,24 +148,22 @@ async fn the_results_page_shows_the_winner_why_and_the_head_to_head_scores(db: T
         "mealvote tally mealvote-{slot}.json --seed {}",
         first.seed
     )));
-    assert!(html.contains(&format!(
-        r#"href="/households/{household}/slots/{slot}/export""#
-    )));
+    assert!(html.contains(&format!(r#"href="{}""#, routes::export(&household, &slot))));
     assert!(
         !html.contains(&slot_option_id(&ada, &household, &slot).await),
         "no ids shown"
     );
 
     // The plan page, the plans list and the closed ballot page name the winner and link here.
-    let plan_html = page_html(&ada, &format!("/households/{household}/plans/{plan}")).await;
+    let plan_html = page_html(&ada, &routes::plan(&household, &plan)).await;
     assert!(plan_html.contains("Winner: Spaghetti"), "{plan_html}");
     assert!(plan_html.contains(&format!("{path}#slot-{slot}")));
-    let list = page_html(&ada, &format!("/households/{household}/plans")).await;
+    let list = page_html(&ada, &routes::plans(&household)).await;
     assert!(
         list.contains(": Spaghetti") && list.contains(&path),
         "{list}"
     );
-    let ballot = page_html(&ada, &format!("/households/{household}/slots/{slot}")).await;
+    let ballot = page_html(&ada, &routes::ballot(&household, &slot)).await;
     assert!(
         ballot.contains("Voting has closed") && ballot.contains(&format!("{path}#slot-{slot}"))
     );
@@ -202,7 +201,7 @@ async fn the_downloaded_ballot_file_recounts_to_the_stored_result_with_the_real_
     // A stranger gets "not found" for the page, the server function and the file.
     let eve = app.signed_up("Eve").await;
     eve.create_household("Eve's").await;
-    let export = format!("/households/{household}/slots/{slot}/export");
+    let export = routes::export(&household, &slot);
     assert_eq!(eve.get(&export).await.status(), StatusCode::NOT_FOUND);
     let answer = eve
         .call(
@@ -212,15 +211,11 @@ async fn the_downloaded_ballot_file_recounts_to_the_stored_result_with_the_real_
         .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.error(), AppError::NotFound);
-    let stranger_page = eve
-        .open(&format!("/households/{household}/plans/{plan}/results"))
-        .await;
+    let stranger_page = eve.open(&routes::results(&household, &plan)).await;
     assert_eq!(stranger_page.status, StatusCode::NOT_FOUND);
     // The open slot has nothing to download yet.
     let open_slot = &page.slots[1].id;
-    let early = others[0]
-        .get(&format!("/households/{household}/slots/{open_slot}/export"))
-        .await;
+    let early = others[0].get(&routes::export(&household, open_slot)).await;
     assert_eq!(early.status(), StatusCode::CONFLICT);
 
     let download = others[1].get(&export).await;
@@ -322,13 +317,13 @@ async fn only_the_proposer_reopens_a_slot_nobody_voted_on_and_only_with_a_future
             ..
         }
     ));
-    let path = format!("/households/{household}/plans/{plan}/results");
+    let path = routes::results(&household, &plan);
     let html = page_html(bob, &path).await;
     assert!(html.contains("Closed without votes") && html.contains("Nobody voted"));
-    let plan_path = format!("/households/{household}/plans/{plan}");
+    let plan_path = routes::plan(&household, &plan);
     assert!(page_html(&ada, &plan_path).await.contains(r#"id="reopen""#));
     assert!(!page_html(bob, &plan_path).await.contains(r#"id="reopen""#));
-    let list = page_html(bob, &format!("/households/{household}/plans")).await;
+    let list = page_html(bob, &routes::plans(&household)).await;
     assert!(list.contains("closed without votes"), "{list}");
 
     // Another member is refused, with the reason.

@@ -1,6 +1,7 @@
 //! Sessions cost a write only when something changed: a signed-in page view neither updates the
 //! session row nor re-sends the cookie, until the expiry was last pushed back over an hour ago.
 
+use app::routes;
 use reqwest::header::SET_COOKIE;
 use sqlx::Row;
 
@@ -30,7 +31,7 @@ async fn a_page_view_writes_nothing_until_the_expiry_is_an_hour_old_then_slides_
     let (data, expires) = session_row(&app).await;
     assert!(data["refreshed_at"].is_i64(), "{data}");
 
-    let page = ada.get("/households").await;
+    let page = ada.get(routes::HOUSEHOLDS).await;
     assert!(page.status().is_success());
     assert!(
         page.headers().get(SET_COOKIE).is_none(),
@@ -49,7 +50,7 @@ async fn a_page_view_writes_nothing_until_the_expiry_is_an_hour_old_then_slides_
         .await
         .unwrap();
 
-    let page = ada.get("/households").await;
+    let page = ada.get(routes::HOUSEHOLDS).await;
     assert!(page.status().is_success());
     let cookie = page
         .headers()
@@ -86,7 +87,7 @@ async fn sign_out_everywhere_ends_every_other_session_and_keeps_this_one() {
     );
     assert_eq!(phone.signed_in_as().await.as_deref(), Some("Ada"));
     assert_eq!(laptop.signed_in_as().await, None, "the other session ended");
-    let page = laptop.open_response("/households").await;
+    let page = laptop.open_response(routes::HOUSEHOLDS).await;
     assert!(page.status().is_redirection(), "{}", page.status());
     // The laptop can sign in again.
     laptop.sign_in().await.assert_ok();

@@ -4,6 +4,7 @@
 //! owner lands on says what was withdrawn (docs/security.md, "A stolen session leaves nothing").
 
 use app::error::{AppError, InviteProblem};
+use app::routes;
 use reqwest::StatusCode;
 
 use crate::support::{PASSWORD, Person, TestApp, TestDatabase, input_value};
@@ -16,7 +17,7 @@ crate::on_both_engines!(
 /// The calendar link `person` just made, as the households page shows it once.
 async fn calendar_token(person: &Person) -> String {
     person.call("create_calendar_feed", &[]).await.assert_ok();
-    let page = person.open("/households#calendar").await.body;
+    let page = person.open(&routes::calendar_section()).await.body;
     let link = input_value(&page, "calendar-link").expect("the new link is shown");
     link.strip_suffix(".ics")
         .and_then(|link| link.rsplit('/').next())
@@ -38,7 +39,7 @@ async fn the_thiefs_links_end(db: TestDatabase, trigger: Trigger) {
     let feed = calendar_token(&thief).await;
     let invite = thief.create_invite(&household, "30", false).await;
     assert_eq!(
-        app.get(&format!("/calendar/{feed}.ics")).await.status(),
+        app.get(&routes::calendar_feed(&feed)).await.status(),
         StatusCode::OK,
         "the thief's calendar link answers before the owner acts"
     );
@@ -46,7 +47,7 @@ async fn the_thiefs_links_end(db: TestDatabase, trigger: Trigger) {
     let (answer, landing) = match trigger {
         Trigger::SignOutEverywhere => (
             ada.call("sign_out_everywhere", &[]).await,
-            "/households?signed_out_elsewhere=1",
+            routes::signed_out_elsewhere(),
         ),
         Trigger::PasswordChange => (
             ada.call(
@@ -57,7 +58,7 @@ async fn the_thiefs_links_end(db: TestDatabase, trigger: Trigger) {
                 ],
             )
             .await,
-            "/households?password_changed=1",
+            routes::password_changed(),
         ),
     };
     answer.assert_ok();
@@ -65,7 +66,7 @@ async fn the_thiefs_links_end(db: TestDatabase, trigger: Trigger) {
     // The thief's session is over, and so is everything it made.
     assert_eq!(thief.signed_in_as().await, None);
     assert_eq!(
-        app.get(&format!("/calendar/{feed}.ics")).await.status(),
+        app.get(&routes::calendar_feed(&feed)).await.status(),
         StatusCode::NOT_FOUND,
         "the thief's calendar link is gone"
     );
@@ -78,7 +79,7 @@ async fn the_thiefs_links_end(db: TestDatabase, trigger: Trigger) {
 
     // The owner's session goes on, and the page says what was withdrawn.
     assert_eq!(ada.signed_in_as().await, Some("Ada".to_owned()));
-    let page = ada.open(landing).await;
+    let page = ada.open(&landing).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body
@@ -89,7 +90,7 @@ async fn the_thiefs_links_end(db: TestDatabase, trigger: Trigger) {
     // New links made now work.
     let feed = calendar_token(&ada).await;
     assert_eq!(
-        app.get(&format!("/calendar/{feed}.ics")).await.status(),
+        app.get(&routes::calendar_feed(&feed)).await.status(),
         StatusCode::OK
     );
     let invite = ada.create_invite(&household, "7", false).await;

@@ -2,6 +2,7 @@
 //! timeout, a restart, a failover): the next signed-in page, ballot save and finalize trigger
 //! still answer 2xx, never a 500 from a dead pooled connection.
 
+use app::routes;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -65,9 +66,7 @@ async fn every_request_after_a_purge_succeeds(app: TestApp) {
 
     assert!(end_every_connection(&app).await >= 1, "the pool was warm");
     let opened = app.store.connections_opened();
-    let page = ada
-        .open_response(&format!("/households/{household}/plans/{plan}"))
-        .await;
+    let page = ada.open_response(&routes::plan(&household, &plan)).await;
     assert_eq!(page.status(), StatusCode::OK, "a signed-in page");
     assert!(
         app.store.connections_opened() > opened,

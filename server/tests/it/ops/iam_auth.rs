@@ -53,12 +53,12 @@ async fn migrate_signs_a_token_and_never_logs_it_or_the_keys() {
     for secret in ["X-Amz-Signature", "wJalrXUtnFEMI", "session-token-example"] {
         assert!(!everything.contains(secret), "{secret} in {everything}");
     }
-    let store = server::store::Store::connect(&db.config()).await.unwrap();
+    let store = server::db::Store::connect(&db.config()).await.unwrap();
     let applied: i64 = sqlx::query_scalar("select cast(count(*) as bigint) from _sqlx_migrations")
         .fetch_one(store.pool())
         .await
         .unwrap();
-    let shipped = i64::try_from(server::store::MIGRATOR.migrations.len()).unwrap();
+    let shipped = i64::try_from(server::db::MIGRATOR.migrations.len()).unwrap();
     assert_eq!(applied, shipped);
 }
 
@@ -104,7 +104,7 @@ async fn migrate_grants_rds_iam_once_with_the_bootstrap_password() {
         );
         everything
     };
-    let admin = server::store::Store::connect(&db.config()).await.unwrap();
+    let admin = server::db::Store::connect(&db.config()).await.unwrap();
     let role_exists = || async {
         sqlx::query_scalar::<_, i64>(
             "select cast(count(*) as bigint) from pg_roles where rolname = 'rds_iam'",

@@ -1,6 +1,7 @@
 //! The request log: one JSON line per request with its route template, status, latency, request
 //! id and, once known, member and household ids; and never a secret or a person's details.
 
+use app::routes;
 use serde_json::Value;
 
 use crate::support::{PASSWORD, process::ServerProcess};
@@ -21,13 +22,10 @@ async fn a_sign_up_household_and_invite_flow_logs_ids_but_no_secrets() {
     alice.sign_up().await.assert_ok();
     let household = alice.create_household("Quokka Street Kitchen").await;
     let token = alice.create_invite(&household, "7", false).await;
-    alice
-        .open(&format!("/households/{household}"))
-        .await
-        .assert_ok();
+    alice.open(&routes::household(&household)).await.assert_ok();
     let bob = server.person("Thaddeus");
     bob.sign_up().await.assert_ok();
-    bob.open(&format!("/join/{token}")).await.assert_ok();
+    bob.open(&routes::join(&token)).await.assert_ok();
     bob.join(&token).await.assert_ok();
     let refused = bob.sign_in_with("not-the-password-at-all").await;
     assert!(!refused.status.is_success());
@@ -84,11 +82,11 @@ async fn a_sign_up_household_and_invite_flow_logs_ids_but_no_secrets() {
     assert_eq!(created["user_id"], alice_id.as_str());
     assert_eq!(created["household_id"], household.as_str());
 
-    let page = completions(&lines, "/households/{id}");
+    let page = completions(&lines, routes::templates::HOUSEHOLD);
     assert_eq!(page.len(), 1, "{page:?}");
     assert_eq!(page[0]["user_id"], alice_id.as_str());
     assert_eq!(page[0]["household_id"], household.as_str());
-    assert_eq!(completions(&lines, "/join/{token}").len(), 1);
+    assert_eq!(completions(&lines, routes::templates::JOIN).len(), 1);
 
     let joined = completions(&lines, "/api/join_household");
     assert_eq!(joined.len(), 1, "{joined:?}");

@@ -96,11 +96,11 @@ async fn migrate_applies_the_schema_and_exits() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let store = server::store::Store::connect(&db.config()).await.unwrap();
+    let store = server::db::Store::connect(&db.config()).await.unwrap();
     let applied: i64 = sqlx::query_scalar("select cast(count(*) as bigint) from _sqlx_migrations")
         .fetch_one(store.pool())
         .await
         .unwrap();
-    let shipped = i64::try_from(server::store::MIGRATOR.migrations.len()).unwrap();
+    let shipped = i64::try_from(server::db::MIGRATOR.migrations.len()).unwrap();
     assert_eq!(applied, shipped, "every embedded migration is applied");
 }

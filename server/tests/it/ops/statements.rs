@@ -4,6 +4,7 @@
 //! most 8 (re-casts included); the largest proposal allowed (28 meals × 20 options, 560 options
 //! written) at most 13.
 
+use app::routes;
 use serde_json::Value;
 
 use crate::{
@@ -63,7 +64,7 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
     for _ in 0..2 {
         visitor.open("/").await.assert_ok();
     }
-    let ballot_page = format!("/households/{household}/slots/{slot}");
+    let ballot_page = routes::ballot(&household, &slot);
     for _ in 0..2 {
         bob.open(&ballot_page).await.assert_ok();
         ada.open(&ballot_page).await.assert_ok();
@@ -103,7 +104,7 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
         .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
     let landing = statements(&lines, "GET", "/");
-    let pages = statements(&lines, "GET", "/households/{id}/slots/{slot}");
+    let pages = statements(&lines, "GET", routes::templates::BALLOT);
     let saves = statements(&lines, "POST", "/api/cast_ballot");
     let proposals = statements(&lines, "POST", "/api/propose_plan");
     eprintln!(

@@ -1,7 +1,7 @@
 //! Conformance of the account, session and rate-limit store methods, on both engines.
 
 use app::accounts::{DisplayName, Email};
-use server::store::{StoreError, StoredSession};
+use server::{accounts::StoredSession, db::StoreError};
 
 use crate::support::TestDatabase;
 

@@ -6,8 +6,9 @@ use app::{
     tally::{self, Seed},
 };
 use server::{
+    access::HouseholdAccess,
     closing::{ClosePath, count::BallotFile},
-    store::{HouseholdAccess, PlanRule, Store, StoreError},
+    db::{PlanRule, Store, StoreError},
 };
 use sha2::{Digest, Sha256};
 

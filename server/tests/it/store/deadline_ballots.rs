@@ -3,7 +3,7 @@
 //! deadline is final"). Both engines.
 
 use app::ids::SlotId;
-use server::store::{HouseholdAccess, Store};
+use server::{access::HouseholdAccess, db::Store};
 
 use crate::support::{
     TestDatabase,

@@ -5,7 +5,11 @@ use app::{
     households::{HouseholdName, Role},
     ids::{HouseholdId, InviteId, UserId},
 };
-use server::store::{HouseholdAccess, NewInvite, Store, StoreError};
+use server::{
+    access::HouseholdAccess,
+    db::{Store, StoreError},
+    households::NewInvite,
+};
 
 use crate::support::{TestDatabase, store::user};
 

@@ -1,7 +1,10 @@
 //! Notifications and webhook deliveries in the store, on both engines: the outbox read as each
 //! member's notifications, the unread count, and the delivery queue's claims and retries.
 
-use server::store::{AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, Store, StoreError, retry_at};
+use server::{
+    db::{Store, StoreError},
+    webhooks::{AfterAttempt, AttemptOutcome, MAX_ATTEMPTS, retry_at},
+};
 
 use crate::support::{
     TestDatabase,
@@ -20,7 +23,7 @@ crate::on_both_engines!(
     one_households_flood_of_deliveries_does_not_hold_back_anothers,
 );
 
-async fn texts(store: &Store, access: &server::store::HouseholdAccess) -> Vec<String> {
+async fn texts(store: &Store, access: &server::access::HouseholdAccess) -> Vec<String> {
     store
         .notifications(access)
         .await
@@ -77,11 +80,11 @@ async fn notifications_are_the_outbox_in_words_newest_first_without_ones_own(db:
     assert!(items.windows(2).all(|w| w[0].at_ms >= w[1].at_ms));
     assert_eq!(
         items[0].href.as_deref(),
-        Some(format!("/households/{}/plans/{id}/results", ada.household_id()).as_str())
+        Some(app::routes::results(ada.household_id(), &id).as_str())
     );
     assert_eq!(
         items[6].href.as_deref(),
-        Some(format!("/households/{}/plans/{id}", ada.household_id()).as_str())
+        Some(app::routes::plan(ada.household_id(), &id).as_str())
     );
 }
 
@@ -124,7 +127,7 @@ async fn a_new_member_sees_the_history_but_only_what_follows_is_unread(db: TestD
     store
         .create_invite(
             &ada,
-            &server::store::NewInvite {
+            &server::households::NewInvite {
                 token_hash: "invite-cy".into(),
                 expires_at_ms: i64::MAX,
                 single_use: true,

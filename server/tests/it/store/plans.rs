@@ -5,7 +5,7 @@ use app::{
     error::Field,
     plans::{DishDetails, DishName, MealNames, OptionNames, Ranking},
 };
-use server::store::{PlanRule, StoreError};
+use server::db::{PlanRule, StoreError};
 
 use crate::support::{
     TestDatabase,

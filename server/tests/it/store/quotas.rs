@@ -7,7 +7,11 @@ use app::{
     plans::{DishDetails, DishName},
     quotas::{MAX_DISHES, MAX_HOUSEHOLDS_PER_ACCOUNT, MAX_OPEN_PLANS, Quota},
 };
-use server::store::{DELIVERY_RETENTION_MS, NewInvite, OUTBOX_RETENTION_MS, Store, StoreError};
+use server::{
+    batch::{DELIVERY_RETENTION_MS, OUTBOX_RETENTION_MS},
+    db::{Store, StoreError},
+    households::NewInvite,
+};
 
 use crate::support::{
     TestDatabase,

@@ -1,6 +1,6 @@
 //! The storage conformance suite: every test runs on SQLite and on PostgreSQL.
 
-use server::store::Store;
+use server::db::Store;
 use sqlx::migrate::Migrator;
 
 use crate::support::{TestDatabase, store::row_count};

@@ -102,7 +102,7 @@ impl ServerProcess {
     }
 
     /// The server's database, for a test that changes it behind the server's back.
-    pub async fn store(&self) -> server::store::Store {
+    pub async fn store(&self) -> server::db::Store {
         self.db.store().await
     }
 

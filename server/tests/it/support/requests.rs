@@ -1,6 +1,6 @@
 //! Requests with one extra header, for tests that send what a proxy or an operator adds.
 
-use super::{Answer, Person, answer};
+use super::{Answer, Person, send};
 
 impl Person {
     /// [`Person::call`] with the extra header `(name, value)`: `X-Forwarded-For` behind a proxy
@@ -11,16 +11,6 @@ impl Person {
         fields: &[(&str, &str)],
         (name, value): (&str, &str),
     ) -> Answer {
-        let response = self
-            .client
-            .post(self.url(&format!("/api/{function}")))
-            .header(reqwest::header::ORIGIN, self.url(""))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(name, value)
-            .form(fields)
-            .send()
-            .await
-            .expect("request");
-        answer(response).await
+        send(self.client.raw(function, fields).header(name, value)).await
     }
 }

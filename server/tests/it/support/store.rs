@@ -7,7 +7,12 @@ use app::{
     ids::{PlanId, SlotId, UserId},
     plans::{BallotPage, NewPlan, PlanForm, Ranking},
 };
-use server::store::{Closed, HouseholdAccess, NewInvite, Store, StoreError};
+use server::{
+    access::HouseholdAccess,
+    closing::Closed,
+    db::{Store, StoreError},
+    households::NewInvite,
+};
 
 /// A user with a unique address and a placeholder password hash.
 pub async fn user(store: &Store, display_name: &str) -> UserId {
@@ -120,8 +125,8 @@ pub async fn vote(
         .unwrap()
 }
 
-/// Saves `voter`'s ballot on `slot` at `at` the way the app does (`service/plans.rs`): a
-/// [`server::store::BallotDraft`] from [`Store::begin_ballot`], then its `save`.
+/// Saves `voter`'s ballot on `slot` at `at` the way the app does (`plans/service.rs`): the
+/// ranking, as given, to [`Store::save_ballot`].
 pub async fn save_ballot(
     store: &Store,
     voter: &HouseholdAccess,
@@ -130,10 +135,9 @@ pub async fn save_ballot(
     at: i64,
 ) -> Result<Option<Closed>, StoreError> {
     store
-        .begin_ballot(voter, slot, at)
-        .await?
-        .save(ranking)
+        .save_ballot(voter, slot, |_| Ok(ranking.clone()), at)
         .await
+        .map(|saved| saved.closed)
 }
 
 pub fn rank_first(page: &BallotPage, i: usize) -> Ranking {

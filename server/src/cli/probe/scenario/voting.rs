@@ -79,13 +79,12 @@ impl Probe<'_> {
     ) -> Result<(), Failure> {
         self.log
             .step(format!("{} ranks {}", member.name, slot.meal), async {
-                let fields = rank_fields(slot, ranking);
-                let mut form: Vec<(&str, &str)> = vec![
-                    ("household_id", plan.household.as_str()),
-                    ("slot_id", slot.id.as_str()),
-                ];
-                form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let answer = self.site.call(member, "cast_ballot", &form).await?;
+                let ballot = CastBallot {
+                    household_id: plan.household.clone(),
+                    slot_id: slot.id.clone(),
+                    ranks: rank_fields(slot, ranking).into_iter().collect(),
+                };
+                let answer = self.site.call(member, &ballot).await?;
                 if answer.error() == Some(AppError::VotingClosed) {
                     return Err(format!(
                         "cast_ballot: expected the ballot to be accepted before the deadline, \
@@ -160,6 +159,17 @@ impl Probe<'_> {
         } else {
             "lazily, on reading the plan"
         };
+        self.closed_with_its_winner(members, plan, how).await
+    }
+
+    /// Dinner has its expected winner, lunch keeps its result, and a late ballot is refused.
+    async fn closed_with_its_winner(
+        &self,
+        members: &[Member],
+        plan: &Proposed,
+        how: &str,
+    ) -> Result<(), Failure> {
+        let site = self.site;
         self.log
             .step("dinner closes at the deadline", async {
                 loop {
@@ -195,13 +205,12 @@ impl Probe<'_> {
         let last = &members[accounts::MEMBERS - 1];
         self.log
             .step("a late ballot is refused", async {
-                let ranking = rank_fields(&plan.dinner, &[SOUP]);
-                let mut form: Vec<(&str, &str)> = vec![
-                    ("household_id", plan.household.as_str()),
-                    ("slot_id", plan.dinner.id.as_str()),
-                ];
-                form.extend(ranking.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let answer = site.call(last, "cast_ballot", &form).await?;
+                let ballot = CastBallot {
+                    household_id: plan.household.clone(),
+                    slot_id: plan.dinner.id.clone(),
+                    ranks: rank_fields(&plan.dinner, &[SOUP]).into_iter().collect(),
+                };
+                let answer = site.call(last, &ballot).await?;
                 if answer.error() == Some(AppError::VotingClosed) {
                     Ok(((), answer.describe()))
                 } else {
@@ -224,12 +233,14 @@ impl Probe<'_> {
         self.site
             .call(
                 member,
-                "get_plan",
-                &[("household_id", household), ("plan_id", plan)],
+                &GetPlan {
+                    household_id: household.to_owned(),
+                    plan_id: plan.to_owned(),
+                },
             )
             .await?
             .expect_success("get_plan")?
-            .json("get_plan")
+            .output_of::<GetPlan>()
     }
 }
 

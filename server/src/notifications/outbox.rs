@@ -1,0 +1,110 @@
+//! The outbox: every change a household hears about, written in the same transaction as the
+//! change itself, with its webhook delivery queued beside it when the household has a webhook
+//! (`docs/notifications.md`). Members read it as notifications; the background batch sends the
+//! deliveries.
+
+use sqlx::{Any, Transaction};
+
+use crate::db::StoreError;
+
+/// A change the household hears about (`outbox.kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    PlanProposed,
+    BallotCast,
+    SlotClosed,
+    PlanDecided,
+    /// An admin was demoted, removed or left: their invites were withdrawn and the webhook they
+    /// set switched off. Admins only.
+    AdminAccessEnded,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PlanProposed => "plan_proposed",
+            Self::BallotCast => "ballot_cast",
+            Self::SlotClosed => "slot_closed",
+            Self::PlanDecided => "plan_decided",
+            Self::AdminAccessEnded => "admin_access_ended",
+        }
+    }
+
+    /// Whether only the household's admins see it among their notifications.
+    fn admins_only(self) -> bool {
+        matches!(self, Self::AdminAccessEnded)
+    }
+}
+
+/// An event for the outbox.
+pub(crate) struct Event<'a> {
+    pub household: &'a str,
+    pub kind: EventKind,
+    pub actor: Option<&'a str>,
+    pub plan: Option<&'a str>,
+    pub slot: Option<&'a str>,
+    /// The event's details; the webhook body wraps them.
+    pub data: serde_json::Value,
+}
+
+/// Writes `event` to the outbox in the caller's transaction, and queues its webhook delivery
+/// when the household has a webhook.
+pub(crate) async fn record_event(
+    tx: &mut Transaction<'_, Any>,
+    event: Event<'_>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    record_event_to(tx, event, now_ms, true).await
+}
+
+/// [`record_event`] for a caller that has already read, in the same transaction, whether the
+/// household has a webhook: without one, the delivery statement is skipped.
+pub(crate) async fn record_event_to(
+    tx: &mut Transaction<'_, Any>,
+    event: Event<'_>,
+    now_ms: i64,
+    webhook: bool,
+) -> Result<(), StoreError> {
+    // Time-ordered (and monotonic within a process), so events that share a millisecond, such as
+    // a slot's close and its plan's decision, still read back in the order they happened when
+    // sorted by `(created_at, id)`.
+    let id = uuid::Uuid::now_v7().to_string();
+    let payload = serde_json::json!({
+        "id": id,
+        "type": event.kind.as_str(),
+        "household_id": event.household,
+        "plan_id": event.plan,
+        "slot_id": event.slot,
+        "at_ms": now_ms,
+        "data": event.data,
+    });
+    sqlx::query(
+        r"insert into outbox
+              (id, household_id, kind, actor_id, plan_id, slot_id, payload, created_at, admins_only)
+          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(event.household)
+    .bind(event.kind.as_str())
+    .bind(event.actor)
+    .bind(event.plan)
+    .bind(event.slot)
+    .bind(payload.to_string())
+    .bind(now_ms)
+    .bind(i64::from(event.kind.admins_only()))
+    .execute(&mut **tx)
+    .await?;
+    if !webhook {
+        return Ok(());
+    }
+    sqlx::query(
+        r"insert into webhook_deliveries (outbox_id, household_id, next_attempt_at)
+          select $1, household_id, $2 from webhooks where household_id = $3",
+    )
+    .bind(&id)
+    .bind(now_ms)
+    .bind(event.household)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,229 @@
+//! Ballots: a slot's ballot page, and its options. Saving a ballot is `ballots/save.rs`.
+//!
+//! Both the page and the save are on the hot path of every member's visit, so each is a fixed,
+//! small number of statements whatever the household's size: the page is two reads (the slot,
+//! then its options, ballots and voters in one), and a ballot is one transaction of four or five
+//! statements unless it is the one that closes the vote.
+
+mod save;
+
+pub use save::SavedBallot;
+
+use app::{
+    ids::{OptionId, PlanId, SlotId},
+    plans::{BallotPage, MemberBallot, OptionView, Ranking, VoterView},
+};
+
+use crate::{
+    access::HouseholdAccess,
+    db::{Store, StoreError},
+};
+
+/// The slot and its plan, as the ballot page heads them.
+#[derive(sqlx::FromRow)]
+struct HeaderRow {
+    plan_id: String,
+    plan_title: String,
+    day: String,
+    meal: String,
+    /// The slot's own deadline after a re-open, else the plan's.
+    deadline_at: i64,
+    /// 1 once the slot has a result.
+    closed: i64,
+}
+
+/// One row of the ballot page's second read: an option (`part` 0), a ballot (1) or a person
+/// who may vote (2), in display order.
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    part: i64,
+    id: String,
+    name: String,
+    /// An option's note, or a ballot's ranking (JSON).
+    detail: Option<String>,
+    link: Option<String>,
+    expected: i64,
+}
+
+impl Store {
+    /// One slot as its ballot page shows it: options, every member's ballot, who voted.
+    #[tracing::instrument(name = "store.ballot_page", skip_all)]
+    pub async fn ballot_page(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+        now_ms: i64,
+    ) -> Result<BallotPage, StoreError> {
+        let mut conn = self.acquire().await?;
+        let header: Option<HeaderRow> = sqlx::query_as(
+            r"select p.id as plan_id, p.title as plan_title, s.day, s.meal,
+                     coalesce(s.deadline_at, p.deadline_at) as deadline_at,
+                     cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
+                          then 1 else 0 end as bigint) as closed
+              from slots s join plans p on p.id = s.plan_id
+              where s.id = $1 and p.household_id = $2",
+        )
+        .bind(slot.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+        let HeaderRow {
+            plan_id: plan,
+            plan_title,
+            day,
+            meal,
+            deadline_at: deadline_ms,
+            closed,
+        } = header.ok_or(StoreError::NotFound)?;
+        // Options in their order; ballots and people by name. People are the current members
+        // and the expected voters (who may have left since), each once.
+        let rows: Vec<PageRow> = sqlx::query_as(
+            r"select cast(0 as bigint) as part, o.position as pos, '' as sort_name,
+                     o.id as id, d.name as name, d.note as detail, d.link as link,
+                     cast(0 as bigint) as expected
+              from slot_options o join dishes d on d.id = o.dish_id
+              where o.slot_id = $1
+              union all
+              select cast(1 as bigint), cast(0 as bigint), lower(u.display_name),
+                     b.user_id, u.display_name, b.ranking, cast(null as text), cast(0 as bigint)
+              from ballots b join users u on u.id = b.user_id
+              where b.slot_id = $1
+              union all
+              select cast(2 as bigint), cast(0 as bigint), lower(u.display_name),
+                     u.id, u.display_name, cast(null as text), cast(null as text),
+                     cast(case when exists (select 1 from plan_voters v
+                                            where v.plan_id = $3 and v.user_id = u.id)
+                          then 1 else 0 end as bigint)
+              from users u
+              where u.id in (select user_id from memberships where household_id = $2)
+                 or u.id in (select user_id from plan_voters where plan_id = $3)
+              order by part, pos, sort_name, id",
+        )
+        .bind(slot.as_str())
+        .bind(access.household_id().as_str())
+        .bind(&plan)
+        .fetch_all(&mut *conn)
+        .await?;
+
+        let Parts {
+            options,
+            mine,
+            others,
+            voters,
+        } = parts(rows, access)?;
+        let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
+        Ok(BallotPage {
+            household_id: access.household_id().clone(),
+            plan_id: PlanId::from_stored(plan),
+            plan_title,
+            slot_id: slot.clone(),
+            slot_label: app::plans::slot_label(&day, &meal),
+            deadline_ms,
+            open: closed == 0 && deadline_ms > now_ms,
+            options,
+            mine,
+            others,
+            voters,
+            still_expected: u32::try_from(still_expected).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// A slot's options in their order, for a slot of this household.
+    #[tracing::instrument(name = "store.options_of_slot", skip_all)]
+    pub async fn options_of_slot(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+    ) -> Result<Vec<OptionView>, StoreError> {
+        // Left joins: a slot with no options still answers one row, so "no such slot" is told
+        // apart from "no options".
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: Option<String>,
+            name: Option<String>,
+            note: Option<String>,
+            link: Option<String>,
+        }
+        let rows: Vec<Row> = sqlx::query_as(
+            r"select o.id as id, d.name as name, d.note as note, d.link as link
+                  from slots s join plans p on p.id = s.plan_id
+                  left join slot_options o on o.slot_id = s.id
+                  left join dishes d on d.id = o.dish_id
+                  where s.id = $1 and p.household_id = $2
+                  order by o.position",
+        )
+        .bind(slot.as_str())
+        .bind(access.household_id().as_str())
+        .fetch_all(&mut *self.acquire().await?)
+        .await?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                Some(OptionView {
+                    id: OptionId::from_stored(row.id?),
+                    name: row.name?,
+                    note: row.note,
+                    link: row.link,
+                })
+            })
+            .collect())
+    }
+}
+
+/// The ballot page's second read, in its parts.
+struct Parts {
+    options: Vec<OptionView>,
+    mine: Option<Ranking>,
+    others: Vec<MemberBallot>,
+    voters: Vec<VoterView>,
+}
+
+/// Sorts the rows of the ballot page's second read into its parts; `access`'s member's ballot
+/// is theirs, the others' are listed by name.
+fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreError> {
+    let mut options = Vec::new();
+    let mut voted = Vec::new();
+    let mut mine = None;
+    let mut others = Vec::new();
+    let mut voters = Vec::new();
+    for row in rows {
+        match row.part {
+            0 => options.push(OptionView {
+                id: OptionId::from_stored(row.id),
+                name: row.name,
+                note: row.detail,
+                link: row.link,
+            }),
+            1 => {
+                let ranking: Ranking = row
+                    .detail
+                    .as_deref()
+                    .and_then(|json| serde_json::from_str(json).ok())
+                    .ok_or(StoreError::Corrupt("ballots.ranking"))?;
+                if row.id == access.user_id().as_str() {
+                    mine = Some(ranking);
+                } else {
+                    others.push(MemberBallot {
+                        member: row.name,
+                        ranking,
+                    });
+                }
+                voted.push(row.id);
+            }
+            _ => voters.push(VoterView {
+                voted: voted.contains(&row.id),
+                name: row.name,
+                expected: row.expected == 1,
+            }),
+        }
+    }
+    Ok(Parts {
+        options,
+        mine,
+        others,
+        voters,
+    })
+}
