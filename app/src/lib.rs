@@ -102,9 +102,11 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("propose") view=pages::Propose />
                         <Route path=StaticSegment("notifications") view=pages::Notifications />
                         <Route path=StaticSegment("dishes") view=pages::Dishes />
+                        <Route path=(StaticSegment("dishes"), ParamSegment("dish")) view=pages::Recipe />
                         <ParentRoute path=(StaticSegment("plans"), ParamSegment("plan")) view=Outlet>
                             <Route path=StaticSegment("") view=pages::Plan />
                             <Route path=StaticSegment("results") view=pages::Results />
+                            <Route path=StaticSegment("list") view=pages::ShoppingList />
                         </ParentRoute>
                         <Route path=(StaticSegment("slots"), ParamSegment("slot")) view=pages::Ballot />
                     </ParentRoute>

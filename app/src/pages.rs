@@ -12,8 +12,10 @@ mod not_found;
 mod notifications;
 mod plan;
 mod plans;
+mod recipe;
 mod results;
 mod shell;
+mod shopping;
 mod sign_in;
 mod sign_up;
 
@@ -27,7 +29,9 @@ pub use not_found::NotFound;
 pub use notifications::Notifications;
 pub use plan::Plan;
 pub use plans::{Plans, Propose};
+pub use recipe::Recipe;
 pub use results::Results;
+pub use shopping::ShoppingList;
 pub use sign_in::SignIn;
 pub use sign_up::SignUp;
 

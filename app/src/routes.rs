@@ -31,7 +31,12 @@ pub mod templates {
     pub const JOIN: &str = "/join/{token}";
     /// A member's calendar feed ([`super::calendar_feed`]).
     pub const CALENDAR_FEED: &str = "/calendar/{file}";
+    /// A plan's shopping list's version, which its page polls ([`super::shopping_list_version`]).
+    pub const SHOPPING_LIST_VERSION: &str = "/households/{id}/plans/{plan}/list/version";
 }
+
+/// The script of the shopping list page: background changes, offline, polling.
+pub const LIST_SCRIPT: &str = "/list.js";
 
 /// `page` with the invite it was opened with (`?invite=`), for the sign-in and sign-up pages;
 /// `page` itself without one.
@@ -82,6 +87,11 @@ pub fn dishes(household: impl Display) -> String {
     format!("{}/dishes", self::household(household))
 }
 
+/// A dish of the household's library, with its recipe.
+pub fn dish(household: impl Display, dish: impl Display) -> String {
+    format!("{}/{dish}", self::dishes(household))
+}
+
 /// A household's notifications.
 pub fn notifications(household: impl Display) -> String {
     format!("{}/notifications", self::household(household))
@@ -90,6 +100,16 @@ pub fn notifications(household: impl Display) -> String {
 /// A meal plan.
 pub fn plan(household: impl Display, plan: impl Display) -> String {
     format!("{}/{plan}", self::plans(household))
+}
+
+/// A plan's shopping list.
+pub fn shopping_list(household: impl Display, plan: impl Display) -> String {
+    format!("{}/list", self::plan(household, plan))
+}
+
+/// What a plan's shopping list page polls: its version.
+pub fn shopping_list_version(household: impl Display, plan: impl Display) -> String {
+    format!("{}/version", self::shopping_list(household, plan))
 }
 
 /// A plan's results.

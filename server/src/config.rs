@@ -75,6 +75,9 @@ pub struct Config {
     /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses (local
     /// testing only; off by default, see `webhooks::target`).
     pub webhooks_allow_private: bool,
+    /// `RECIPE_FETCH` (default false): whether recipes are imported from a page's address (the
+    /// server fetches it). Off where the server cannot reach the internet (the AWS deployment).
+    pub recipe_fetch: bool,
     pub otel: OtelConfig,
     /// `METRICS_EMF=true`: write CloudWatch embedded-metric-format lines to stdout every
     /// `METRICS_EMF_INTERVAL_SECS` (default 60); `None` when off (see `telemetry::emf`).
@@ -135,6 +138,7 @@ impl Config {
             connections: connections::from_env(&env, client_ip_source != ClientIpSource::Peer)?,
             webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
             webhooks_allow_private: env.parse("WEBHOOKS_ALLOW_PRIVATE", false, "true or false")?,
+            recipe_fetch: env.parse("RECIPE_FETCH", false, "true or false")?,
             metrics_token: env.secret("METRICS_TOKEN")?,
             finalize_secret: env.secret("FINALIZE_SECRET")?,
             ticker_interval: work::ticker_interval(&env)?,

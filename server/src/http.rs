@@ -124,6 +124,15 @@ pub fn router(
     router = router.merge(schema_first(
         Router::new()
             .route(
+                app::routes::templates::SHOPPING_LIST_VERSION,
+                get(crate::shopping::poll::version),
+            )
+            .with_state(crate::shopping::poll::Poll::new(state.store.clone())),
+        &readiness,
+    ));
+    router = router.merge(schema_first(
+        Router::new()
+            .route(
                 "/internal/finalize-due",
                 axum::routing::post(finalize::finalize_due),
             )

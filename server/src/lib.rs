@@ -1,7 +1,8 @@
 //! The mealvote server: configuration, HTTP surface, storage and the operator's command-line verbs.
 //! `main.rs` only parses the command line and calls into this crate.
 //!
-//! One folder per feature (`accounts`, `households`, `plans`, `notifications`, `calendar`), each
+//! One folder per feature (`accounts`, `households`, `plans`, `recipes`, `shopping`,
+//! `notifications`, `calendar`), each
 //! holding its service implementation and its SQL, like `app/src`; `closing` owns the whole close
 //! of a slot, `webhooks` their delivery queue, `batch` the background work; `db` is the shared
 //! floor under them all. The layout and the files a new feature touches: `docs/architecture.md`.
@@ -24,7 +25,9 @@ pub mod memory;
 pub mod metrics;
 pub mod notifications;
 pub mod plans;
+pub mod recipes;
 pub mod service;
+pub mod shopping;
 pub mod startup;
 pub mod telemetry;
 pub mod webhooks;

@@ -58,12 +58,20 @@ pub struct Services {
     /// SHA-256 of `FINALIZE_SECRET`: a proposal carrying it (the operator's prober) may set a
     /// deadline closer than the minimum lead.
     pub(crate) operator_secret: Option<[u8; 32]>,
+    /// Signs the shopping list's poll keys (`shopping::poll`).
+    pub(crate) poll: crate::shopping::poll::Poll,
+    /// Fetches recipe pages from their addresses; `None` unless `RECIPE_FETCH` is on.
+    pub(crate) page_fetcher: Option<crate::recipes::fetch::PageFetcher>,
 }
 
 impl Services {
     pub fn new(store: Store, config: &Config) -> Self {
         Self {
             limits: crate::auth::limits::RateLimits::new(store.clone()),
+            poll: crate::shopping::poll::Poll::new(store.clone()),
+            page_fetcher: config
+                .recipe_fetch
+                .then(crate::recipes::fetch::PageFetcher::default),
             store,
             hasher: crate::auth::password::Hasher::for_this_machine(),
             client_ip_source: config.client_ip_source,
@@ -184,5 +192,7 @@ impl Services {
         provide_context::<Arc<dyn HouseholdsService>>(self.clone());
         provide_context::<Arc<dyn PlansService>>(self.clone());
         provide_context::<Arc<dyn NotificationsService>>(self.clone());
+        provide_context::<Arc<dyn app::recipes::RecipesService>>(self.clone());
+        provide_context::<Arc<dyn app::shopping::ShoppingService>>(self.clone());
     }
 }

@@ -44,6 +44,7 @@ fn RecipeView(page: RecipePage) -> impl IntoView {
         steps: None,
     });
     let dishes_href = crate::routes::dishes(&page.household_id);
+    let (save_household, save_dish) = (household.clone(), dish.clone());
     let import_hint = if page.fetches_addresses {
         "A recipe page's address, or the page's HTML (or its JSON-LD) pasted."
     } else {
@@ -59,8 +60,8 @@ fn RecipeView(page: RecipePage) -> impl IntoView {
             <PostForm action=SaveRecipe::PATH>
                 <div class="stack">
                     <FormError error=posted_error(SaveRecipe::PATH) />
-                    <input type="hidden" name="household_id" value=household.clone() />
-                    <input type="hidden" name="dish_id" value=dish.clone() />
+                    <input type="hidden" name="household_id" value=save_household />
+                    <input type="hidden" name="dish_id" value=save_dish />
                     <TextField label="Serves" field=Field::Serves input_type="number"
                         value=recipe.serves.map(|n| n.to_string()).unwrap_or_default()
                         hint="How many people the amounts below feed."

@@ -91,15 +91,16 @@ fn ListView(page: ListPage) -> impl IntoView {
         </details>
         <EditAisles aisles=aisles household=household.clone() plan=plan.clone() />
         <Staples staples=page.staples household plan />
-        <script type="module" src="/list.js"></script>
+        <script type="module" src=crate::routes::LIST_SCRIPT></script>
     }
 }
 
 #[component]
 fn Aisle(aisle: AisleView, all: Vec<AisleView>, household: String, plan: String) -> impl IntoView {
     let heading = format!("aisle-{}", aisle.id);
+    let labelled_by = heading.clone();
     view! {
-        <section class="card aisle" aria-labelledby=heading.clone()>
+        <section class="card aisle" aria-labelledby=labelled_by>
             <h2 id=heading>{aisle.name}</h2>
             <ul class="list shopping-lines">
                 {aisle.lines.into_iter().map(|line| view! {
@@ -122,25 +123,28 @@ fn Line(line: LineView, aisles: Vec<AisleView>, household: String, plan: String)
         <span class="hint">"checked by " {checked.by} ", " <LocalTime ms=checked.at_ms /></span>
     });
     let (for_move, for_staple) = ((household.clone(), plan.clone()), (household.clone(), plan.clone()));
+    let id = line.id.to_string();
+    let (check_id, move_id) = (id.clone(), id.clone());
+    let (food, seen, sources) = (line.food.clone(), line.seen.clone(), line.sources.clone());
     view! {
-        <li class="shopping-line" class:done=line.done data-line=line.id.to_string()>
+        <li class="shopping-line" class:done=line.done data-line=id>
             <PostForm action=SetItemChecked::PATH>
                 <ListFields household plan />
-                <input type="hidden" name="line_id" value=line.id.to_string() />
+                <input type="hidden" name="line_id" value=check_id />
                 <input type="hidden" name="op" value=op_id() data-op="" />
                 <input type="hidden" name="state" value=state />
-                <input type="hidden" name="seen" value=line.seen.clone() />
+                <input type="hidden" name="seen" value=seen />
                 <button type="submit" class="check" aria-label=label aria-pressed=line.done.to_string()>
                     <span aria-hidden="true">{if line.done { "☑" } else { "☐" }}</span>
                 </button>
                 <span class="line-text">{text}</span>
             </PostForm>
-            <span class="hint sources">{line.sources.clone()} " " {checked}</span>
+            <span class="hint sources">{sources} " " {checked}</span>
             <details class="line-more">
                 <summary>"More"</summary>
                 <PostForm action=MoveItemToAisle::PATH>
                     <ListFields household=for_move.0 plan=for_move.1 />
-                    <input type="hidden" name="line_id" value=line.id.to_string() />
+                    <input type="hidden" name="line_id" value=move_id />
                     <label>"Aisle "
                         <select name="aisle_id">
                             {aisles.into_iter().map(|aisle| view! {
@@ -152,7 +156,7 @@ fn Line(line: LineView, aisles: Vec<AisleView>, household: String, plan: String)
                 </PostForm>
                 <PostForm action=SetPantryStaple::PATH>
                     <ListFields household=for_staple.0 plan=for_staple.1 />
-                    <input type="hidden" name="food" value=line.food.clone() />
+                    <input type="hidden" name="food" value=food />
                     <input type="hidden" name="staple" value="true" />
                     <button type="submit" class="secondary">"We always have this"</button>
                 </PostForm>
@@ -231,26 +235,31 @@ fn EditAisles(aisles: Vec<AisleView>, household: String, plan: String) -> impl I
             <ol class="list aisles-order">
                 {aisles.into_iter().enumerate().map(|(i, aisle)| {
                     let (h1, p1, h2, p2) = (household.clone(), plan.clone(), household.clone(), plan.clone());
-                    let id = aisle.id.to_string();
+                    let (id, reorder_id) = (aisle.id.to_string(), aisle.id.to_string());
+                    let name = aisle.name.clone();
+                    let (up_label, down_label, name_label) = (
+                        format!("Move {} up", aisle.name),
+                        format!("Move {} down", aisle.name),
+                        format!("Name of aisle {}", i + 1),
+                    );
                     view! {
                         <li>
                             <PostForm action=RenameAisle::PATH>
                                 <ListFields household=h1 plan=p1 />
-                                <input type="hidden" name="aisle_id" value=id.clone() />
-                                <input name="aisle_name" value=aisle.name.clone()
-                                    aria-label=format!("Name of aisle {}", i + 1) maxlength="40" />
+                                <input type="hidden" name="aisle_id" value=id />
+                                <input name="aisle_name" value=name aria-label=name_label maxlength="40" />
                                 <button type="submit" class="secondary">"Rename"</button>
                             </PostForm>
                             <PostForm action=ReorderAisle::PATH>
                                 <ListFields household=h2 plan=p2 />
-                                <input type="hidden" name="aisle_id" value=id />
+                                <input type="hidden" name="aisle_id" value=reorder_id />
                                 {(i > 0).then(|| view! {
                                     <button type="submit" name="direction" value="up" class="secondary"
-                                        aria-label=format!("Move {} up", aisle.name)>"↑"</button>
+                                        aria-label=up_label>"↑"</button>
                                 })}
                                 {(i + 1 < count).then(|| view! {
                                     <button type="submit" name="direction" value="down" class="secondary"
-                                        aria-label=format!("Move {} down", aisle.name)>"↓"</button>
+                                        aria-label=down_label>"↓"</button>
                                 })}
                             </PostForm>
                         </li>

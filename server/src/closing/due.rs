@@ -36,6 +36,8 @@ pub(super) struct SlotRow {
     pub ballots: i64,
     /// [`still_missing`], nobody left out.
     pub missing: i64,
+    /// The people eating: the plan's expected voters (the shopping list scales to them).
+    pub eaters: i64,
 }
 
 impl SlotRow {
@@ -57,7 +59,9 @@ static SLOT: LazyLock<String> = LazyLock::new(|| {
                  cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
                       then 1 else 0 end as bigint) as closed,
                  (select cast(count(*) as bigint) from ballots b where b.slot_id = s.id) as ballots,
-                 {} as missing
+                 {} as missing,
+                 (select cast(count(*) as bigint) from plan_voters v where v.plan_id = p.id)
+                     as eaters
           from slots s join plans p on p.id = s.plan_id where s.id = $1",
         still_missing("''")
     )

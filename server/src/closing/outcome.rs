@@ -2,7 +2,10 @@
 //! file and result ([`count_ballots`]), the result row, and the events the household hears
 //! (`slot_closed`, and `plan_decided` when it was the plan's last open slot).
 
-use app::ids::{HouseholdId, OptionId, SlotId};
+use app::{
+    ids::{HouseholdId, OptionId, PlanId, SlotId},
+    plans::slot_label,
+};
 use sqlx::{Any, Transaction};
 
 use super::{
@@ -13,7 +16,16 @@ use super::{
 use crate::{
     db::StoreError,
     notifications::outbox::{Event, EventKind, record_event},
+    shopping::forming::{ClosedWinner, WinnerRecipe, join_list},
 };
+
+/// One of the slot's options, with its dish's recipe.
+#[derive(sqlx::FromRow)]
+struct OptionRow {
+    id: String,
+    #[sqlx(flatten)]
+    recipe: WinnerRecipe,
+}
 
 /// Counts the slot's ballots as they stand, stores the result closed at `closed_at_ms` for
 /// `path`, and records its events at `now_ms`.
@@ -29,13 +41,19 @@ pub(super) async fn store(
             .bind(&slot.id)
             .fetch_all(&mut **tx)
             .await?;
-    let options: Vec<(String, String)> = sqlx::query_as(
-        r"select o.id, d.name from slot_options o join dishes d on d.id = o.dish_id
+    // With each dish's recipe, for the shopping list the winner joins.
+    let dishes: Vec<OptionRow> = sqlx::query_as(
+        r"select o.id, d.name, cast(d.serves as bigint) as serves, d.ingredients
+          from slot_options o join dishes d on d.id = o.dish_id
           where o.slot_id = $1 order by o.position",
     )
     .bind(&slot.id)
     .fetch_all(&mut **tx)
     .await?;
+    let options: Vec<(String, String)> = dishes
+        .iter()
+        .map(|dish| (dish.id.clone(), dish.recipe.name.clone()))
+        .collect();
     let counted = count_ballots(&slot.id, closed_at_ms, &new_salt()?, &options, &ballots)?;
     let winner = counted.order.first().cloned();
     let order_json = serde_json::to_string(&counted.order)
@@ -72,6 +90,20 @@ pub(super) async fn store(
         "by_lot": counted.by_lot,
     });
     announce(tx, slot, data, now_ms).await?;
+    if let Some(won) = winner
+        .as_ref()
+        .and_then(|id| dishes.iter().find(|dish| dish.id == id.as_str()))
+    {
+        let closed = ClosedWinner {
+            household: &slot.household,
+            plan: &PlanId::from_stored(slot.plan.clone()),
+            slot: &slot.id,
+            slot_label: slot_label(&slot.day, &slot.meal),
+            winner: &won.recipe,
+            eaters: slot.eaters,
+        };
+        join_list(tx, &closed, now_ms).await?;
+    }
     Ok(Closed {
         slot: SlotId::from_stored(slot.id.clone()),
         household: HouseholdId::from_stored(slot.household.clone()),

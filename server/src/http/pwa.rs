@@ -20,6 +20,9 @@ use axum::{
 
 /// The service worker's source; the server puts one line with the assets' location before it.
 const SERVICE_WORKER: &str = include_str!("../../../public/sw.js");
+/// The shopping list page's script (`docs/shopping.md`): from the site itself, like the worker,
+/// so `script-src 'self'` admits it wherever the other assets come from.
+const LIST_SCRIPT: &str = include_str!("../../../public/list.js");
 const MANIFEST: &[u8] = include_bytes!("../../../public/manifest.webmanifest");
 
 /// Each icon the manifest or the page head names: path, bytes.
@@ -61,11 +64,23 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
     };
     let mut router = Router::new()
         .route("/manifest.webmanifest", get(manifest))
-        .route("/sw.js", get(service_worker).with_state(worker));
+        .route("/sw.js", get(service_worker).with_state(worker))
+        .route(app::routes::LIST_SCRIPT, get(list_script));
     for (path, bytes) in ICONS {
         router = router.route(path, get(move || icon(bytes)));
     }
     router
+}
+
+async fn list_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        LIST_SCRIPT,
+    )
+        .into_response()
 }
 
 async fn manifest() -> Response {

@@ -14,6 +14,8 @@ pub enum EventKind {
     BallotCast,
     SlotClosed,
     PlanDecided,
+    /// A closed slot's winner's ingredients joined its plan's shopping list.
+    ListChanged,
     /// An admin was demoted, removed or left: their invites were withdrawn and the webhook they
     /// set switched off. Admins only.
     AdminAccessEnded,
@@ -26,6 +28,7 @@ impl EventKind {
             Self::BallotCast => "ballot_cast",
             Self::SlotClosed => "slot_closed",
             Self::PlanDecided => "plan_decided",
+            Self::ListChanged => "list_changed",
             Self::AdminAccessEnded => "admin_access_ended",
         }
     }

@@ -1,7 +1,7 @@
 //! Fetching a recipe page from its address, safely: a member's address must not make the server
 //! reach into its own network (server-side request forgery). Every hop, the first and each
 //! redirect, is resolved once and judged on every address its name resolves to (the rule of
-//! webhooks, [`crate::webhooks::target::is_public`]), on the standard ports only (80, 443), and
+//! webhooks, [`crate::webhooks::is_public`]), on the standard ports only (80, 443), and
 //! the connection goes to the very address that was judged. At most [`MAX_REDIRECTS`] redirects,
 //! [`app::recipes::import::MAX_PAGE_BYTES`] of body (counted as it arrives, never buffered past
 //! it) and [`TIMEOUT`] for the whole fetch.
@@ -11,7 +11,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use app::recipes::import::MAX_PAGE_BYTES;
 use url::{Host, Url};
 
-use crate::webhooks::target::is_public;
+use crate::webhooks::is_public;
 
 /// The whole fetch, every redirect included.
 pub const TIMEOUT: Duration = Duration::from_secs(10);

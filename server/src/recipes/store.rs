@@ -5,7 +5,10 @@ use app::{
     recipes::{Ingredient, Recipe},
 };
 
-use crate::store::{HouseholdAccess, Store, StoreError};
+use crate::{
+    access::HouseholdAccess,
+    db::{Store, StoreError},
+};
 
 #[derive(sqlx::FromRow)]
 struct RecipeRow {

@@ -15,9 +15,9 @@ use app::{
 use sqlx::{Any, Transaction};
 
 use super::lines::{StoredLine, upsert};
-use crate::store::{
-    StoreError,
-    outbox::{Event, EventKind, record_event},
+use crate::{
+    db::StoreError,
+    notifications::outbox::{Event, EventKind, record_event},
 };
 
 /// A winning dish's recipe as the close read it with the slot's options.

@@ -13,7 +13,7 @@ use app::{
 };
 use sqlx::{Any, Transaction};
 
-use crate::store::{StoreError, placeholders};
+use crate::db::{StoreError, placeholders};
 
 /// Columns of one line as stored.
 #[derive(Clone, Debug, PartialEq)]

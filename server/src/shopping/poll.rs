@@ -20,14 +20,14 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::sync::OnceCell;
 
-use crate::{clock::now_ms, digest::hex, store::Store};
+use crate::{clock::now_ms, db::Store, digest::hex};
 
 /// How long a poll key is good for: the page's next fetch of itself brings a new one.
 pub const KEY_LIFETIME_MS: i64 = 15 * 60 * 1000;
 pub const KEY_HEADER: &str = "x-list-key";
 
 /// The poll's state: the store and its signing key, read once.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Poll {
     store: Store,
     key: Arc<OnceCell<String>>,

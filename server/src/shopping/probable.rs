@@ -9,7 +9,10 @@ use app::{
     shopping::{ProbableMeal, ShoppingList, additions_for_winner},
 };
 
-use crate::store::{HouseholdAccess, Store, StoreError};
+use crate::{
+    access::HouseholdAccess,
+    db::{Store, StoreError},
+};
 
 #[derive(Debug, sqlx::FromRow)]
 struct OpenRow {

@@ -8,7 +8,10 @@ use app::{
 };
 
 use super::lines::StoredLine;
-use crate::store::{HouseholdAccess, Store, StoreError};
+use crate::{
+    access::HouseholdAccess,
+    db::{Store, StoreError},
+};
 
 /// One row of the list statement: a line, an aisle, a staple or the plan, by `kind`.
 #[derive(Debug, sqlx::FromRow)]

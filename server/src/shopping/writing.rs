@@ -9,7 +9,10 @@ use app::{
 use sqlx::{Any, Transaction};
 
 use super::lines::{StoredLine, upsert};
-use crate::store::{HouseholdAccess, Store, StoreError, placeholders};
+use crate::{
+    access::HouseholdAccess,
+    db::{Store, StoreError, placeholders},
+};
 
 impl Store {
     /// Sets a line's state; a replayed operation changes nothing. [`StoreError::NotFound`] for

@@ -9,3 +9,4 @@ mod notifications;
 mod plans;
 mod quotas;
 mod schema;
+mod shopping;

@@ -9,8 +9,9 @@ use app::{
     shopping::{CheckState, NewItem, OpId},
 };
 use server::{
+    access::HouseholdAccess,
     closing::ClosePath,
-    store::{HouseholdAccess, Store},
+    db::{Store, StoreError},
 };
 
 use crate::support::{
@@ -215,12 +216,12 @@ async fn a_list_of_another_household_is_not_found(db: TestDatabase) {
     let stranger = home(&store).await;
     assert!(matches!(
         store.shopping_list(&stranger, &plan).await,
-        Err(server::store::StoreError::NotFound)
+        Err(StoreError::NotFound)
     ));
     let item = NewItem::parse("op-stranger-1", "1 kg sugar").unwrap();
     assert!(matches!(
         store.add_list_item(&stranger, &plan, &item, "Eve", NOW).await,
-        Err(server::store::StoreError::NotFound)
+        Err(StoreError::NotFound)
     ));
     assert!(lines(&store, &people[0], &plan).await.is_empty());
 }
