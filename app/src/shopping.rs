@@ -26,11 +26,11 @@ pub use view::{AisleView, CheckedView, LineView, ListPage, ProbableMeal};
 
 use leptos::prelude::*;
 
+use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::service::serve_in;
 use crate::{
-    error::AppError,
     ids::{AisleId, LineId, PlanId},
+    service::serve_in,
 };
 
 #[server(endpoint = "get_shopping_list")]

@@ -54,14 +54,23 @@ fn RecipeView(page: RecipePage) -> impl IntoView {
         <h1>{page.name.clone()}</h1>
         {page.note.clone().map(|note| view! { <p class="lead">{note}</p> })}
         <p class="actions"><a href=dishes_href>"All dishes"</a></p>
-        {page.recipe.clone().map(|recipe| view! { <Shown recipe /> })}
+        {page.recipe.clone().map(|recipe| view! { <Shown recipe /> }.into_any())}
+        <EditRecipe household=save_household dish=save_dish recipe new=page.recipe.is_none() />
+        <ImportForm household dish hint=import_hint />
+    }
+}
+
+/// The recipe's form: serves, source, ingredient lines (read as they are typed), method.
+#[component]
+fn EditRecipe(household: String, dish: String, recipe: crate::recipes::Recipe, new: bool) -> impl IntoView {
+    view! {
         <section class="card" aria-labelledby="edit-heading">
-            <h2 id="edit-heading">{if page.recipe.is_some() { "Edit the recipe" } else { "Add a recipe" }}</h2>
+            <h2 id="edit-heading">{if new { "Add a recipe" } else { "Edit the recipe" }}</h2>
             <PostForm action=SaveRecipe::PATH>
                 <div class="stack">
                     <FormError error=posted_error(SaveRecipe::PATH) />
-                    <input type="hidden" name="household_id" value=save_household />
-                    <input type="hidden" name="dish_id" value=save_dish />
+                    <input type="hidden" name="household_id" value=household />
+                    <input type="hidden" name="dish_id" value=dish />
                     <TextField label="Serves" field=Field::Serves input_type="number"
                         value=recipe.serves.map(|n| n.to_string()).unwrap_or_default()
                         hint="How many people the amounts below feed."
@@ -81,6 +90,14 @@ fn RecipeView(page: RecipePage) -> impl IntoView {
                 </div>
             </PostForm>
         </section>
+    }
+    .into_any()
+}
+
+/// Importing a recipe from a page: its address (where the server fetches), HTML or JSON-LD.
+#[component]
+fn ImportForm(household: String, dish: String, hint: &'static str) -> impl IntoView {
+    view! {
         <section class="card" aria-labelledby="import-heading">
             <h2 id="import-heading">"Import from a recipe page"</h2>
             <PostForm action=ImportRecipe::PATH>
@@ -89,7 +106,7 @@ fn RecipeView(page: RecipePage) -> impl IntoView {
                     <input type="hidden" name="household_id" value=household />
                     <input type="hidden" name="dish_id" value=dish />
                     <label for="source">"Page"</label>
-                    <p class="hint" id="source-hint">{import_hint}</p>
+                    <p class="hint" id="source-hint">{hint}</p>
                     <TextArea id="source" name="source" rows="4" described_by="source-hint source-error"
                         error=posted_field_error(ImportRecipe::PATH, Field::RecipeSource) />
                     <p class="field-error" id="source-error">
@@ -100,6 +117,7 @@ fn RecipeView(page: RecipePage) -> impl IntoView {
             </PostForm>
         </section>
     }
+    .into_any()
 }
 
 /// The saved recipe, its lines as they were understood.

@@ -7,7 +7,7 @@
 //! of a list's revisions grows with every change and is its version (the poll's `ETag`).
 
 use app::{
-    ids::{LineId, PlanId},
+    ids::PlanId,
     recipes::{Amount, Family, units::System},
     shopping::{Addition, Provenance, ShoppingList, food_key},
 };
@@ -98,7 +98,9 @@ pub async fn upsert(
     let mut insert = sqlx::query(&sql);
     for line in lines {
         insert = insert
-            .bind(LineId::generate().as_str().to_owned())
+            // Time-ordered (monotonic within a process): lines created in one millisecond still
+            // read back in the order they were written.
+            .bind(uuid::Uuid::now_v7().to_string())
             .bind(plan.as_str())
             .bind(line.food_key.clone())
             .bind(line.food.clone())

@@ -38,7 +38,7 @@ impl Store {
             r"update shopping_lines set
                   checked = $3,
                   checked_amount = case when $3 = 0 or amount is null then null
-                                        when $4 is null or $4 > amount then amount
+                                        when $4 < 0 or $4 > amount then amount
                                         else $4 end,
                   checked_by = case when $3 = 1 then $5 else null end,
                   checked_at = case when $3 = 1 then $6 else null end,
@@ -48,7 +48,8 @@ impl Store {
         .bind(line.as_str())
         .bind(plan.as_str())
         .bind(i64::from(checked))
-        .bind(seen)
+        // A null would need a type of its own on PostgreSQL: "nothing seen" is -1.
+        .bind(seen.unwrap_or(-1.0))
         .bind(access.user_id().as_str())
         .bind(now_ms)
         .execute(&mut *tx)
