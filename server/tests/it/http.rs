@@ -24,4 +24,5 @@ mod posted_errors;
 mod removal_by_name;
 mod results;
 mod sessions;
+mod shopping;
 mod stolen_session;
