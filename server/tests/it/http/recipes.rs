@@ -35,7 +35,11 @@ async fn recipe(ada: &Person, household: &str, dish: &str) -> RecipePage {
 async fn import(ada: &Person, household: &str, dish: &str, source: &str) -> crate::support::Answer {
     ada.call(
         "import_recipe",
-        &[("household_id", household), ("dish_id", dish), ("source", source)],
+        &[
+            ("household_id", household),
+            ("dish_id", dish),
+            ("source", source),
+        ],
     )
     .await
 }
@@ -44,8 +48,13 @@ async fn import(ada: &Person, household: &str, dish: &str, source: &str) -> crat
 async fn pasted_lines_are_read_and_a_line_that_does_not_read_is_kept_as_written() {
     let app = TestApp::spawn().await;
     let (ada, household, dish) = curry(&app).await;
-    assert_eq!(recipe(&ada, &household, &dish).await.recipe, None, "a name only");
-    let lines = "1½ cups rice\n2–3 cloves garlic, crushed\n3 eggs\nsalt to taste\na handful of love";
+    assert_eq!(
+        recipe(&ada, &household, &dish).await.recipe,
+        None,
+        "a name only"
+    );
+    let lines =
+        "1½ cups rice\n2–3 cloves garlic, crushed\n3 eggs\nsalt to taste\na handful of love";
     ada.call(
         "save_recipe",
         &[
@@ -72,12 +81,20 @@ async fn pasted_lines_are_read_and_a_line_that_does_not_read_is_kept_as_written(
 async fn a_pasted_page_is_imported_and_one_without_a_recipe_changes_nothing() {
     let app = TestApp::spawn().await;
     let (ada, household, dish) = curry(&app).await;
-    import(&ada, &household, &dish, GRAPH_PAGE).await.assert_ok();
+    import(&ada, &household, &dish, GRAPH_PAGE)
+        .await
+        .assert_ok();
     let imported = recipe(&ada, &household, &dish).await.recipe.unwrap();
     assert_eq!(imported.serves, Some(2));
     assert_eq!(imported.ingredients.len(), 5);
     assert_eq!(imported.ingredients[0].raw, "0.5 kg rice");
-    assert!(imported.steps.as_deref().unwrap().contains("Rinse the rice"));
+    assert!(
+        imported
+            .steps
+            .as_deref()
+            .unwrap()
+            .contains("Rinse the rice")
+    );
 
     let refused = import(&ada, &household, &dish, NO_RECIPE_PAGE).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
@@ -85,14 +102,19 @@ async fn a_pasted_page_is_imported_and_one_without_a_recipe_changes_nothing() {
         refused.error().for_field(Field::RecipeSource).as_deref(),
         Some("No recipe found on that page — paste the ingredients instead")
     );
-    assert_eq!(recipe(&ada, &household, &dish).await.recipe.unwrap(), imported);
+    assert_eq!(
+        recipe(&ada, &household, &dish).await.recipe.unwrap(),
+        imported
+    );
 }
 
 #[tokio::test]
 async fn bad_recipes_are_refused_by_name_and_the_saved_one_stays() {
     let app = TestApp::spawn().await;
     let (ada, household, dish) = curry(&app).await;
-    import(&ada, &household, &dish, GRAPH_PAGE).await.assert_ok();
+    import(&ada, &household, &dish, GRAPH_PAGE)
+        .await
+        .assert_ok();
     let before = recipe(&ada, &household, &dish).await.recipe;
     let long_line = "x".repeat(10_000);
     let many_lines = "1 egg\n".repeat(1_000);
@@ -115,8 +137,16 @@ async fn bad_recipes_are_refused_by_name_and_the_saved_one_stays() {
                 ],
             )
             .await;
-        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{serves} {}", &ingredients[..10.min(ingredients.len())]);
-        let named = answer.error().for_field(Field::Ingredients).or(answer.error().for_field(Field::Serves));
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{serves} {}",
+            &ingredients[..10.min(ingredients.len())]
+        );
+        let named = answer
+            .error()
+            .for_field(Field::Ingredients)
+            .or(answer.error().for_field(Field::Serves));
         assert!(named.is_some(), "{answer:?}");
     }
     // A pasted page of 5 MB is refused before anything reads it.
@@ -128,7 +158,11 @@ async fn bad_recipes_are_refused_by_name_and_the_saved_one_stays() {
     let answer = import(&ada, &household, &dish, "https://example.com/recipe").await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert!(
-        answer.error().for_field(Field::RecipeSource).unwrap().contains("paste the page"),
+        answer
+            .error()
+            .for_field(Field::RecipeSource)
+            .unwrap()
+            .contains("paste the page"),
         "{answer:?}"
     );
     assert_eq!(recipe(&ada, &household, &dish).await.recipe, before);
@@ -150,7 +184,11 @@ async fn an_address_into_the_servers_own_network_is_never_fetched() {
         let answer = import(&ada, &household, &dish, &address).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{address}");
         assert!(
-            answer.error().for_field(Field::RecipeSource).unwrap().contains("private or local"),
+            answer
+                .error()
+                .for_field(Field::RecipeSource)
+                .unwrap()
+                .contains("private or local"),
             "{address}: {answer:?}"
         );
     }

@@ -51,7 +51,13 @@ async fn list(person: &Person, household: &str, plan: &str) -> ListPage {
         .await
 }
 
-async fn poll(app: &TestApp, household: &str, plan: &str, key: &str, etag: Option<&str>) -> reqwest::Response {
+async fn poll(
+    app: &TestApp,
+    household: &str,
+    plan: &str,
+    key: &str,
+    etag: Option<&str>,
+) -> reqwest::Response {
     let mut request = app
         .client
         .get(app.url(&routes::shopping_list_version(household, plan)))
@@ -85,7 +91,11 @@ async fn an_unchanged_list_answers_304_and_a_change_shows_in_the_next_poll() {
     let (ada, bob, household, plan) = list_with_curry(&app).await;
     let page = list(&ada, &household, &plan).await;
     let texts: Vec<String> = page.lines().map(|l| l.text()).collect();
-    assert_eq!(texts, ["rice 400 g", "onions 2", "salt"], "scaled 2 eaters / serves 2");
+    assert_eq!(
+        texts,
+        ["rice 400 g", "onions 2", "salt"],
+        "scaled 2 eaters / serves 2"
+    );
 
     let first = poll(&app, &household, &plan, &page.poll_key, None).await;
     assert_eq!(first.status(), StatusCode::OK);
@@ -96,7 +106,15 @@ async fn an_unchanged_list_answers_304_and_a_change_shows_in_the_next_poll() {
     assert!(unchanged.bytes().await.unwrap().is_empty(), "no body");
 
     let rice = page.lines().next().unwrap();
-    check(&bob, &household, &plan, rice.id.as_str(), "op-bob-rice-1", &rice.seen).await;
+    check(
+        &bob,
+        &household,
+        &plan,
+        rice.id.as_str(),
+        "op-bob-rice-1",
+        &rice.seen,
+    )
+    .await;
     let changed = poll(&app, &household, &plan, &page.poll_key, Some(&etag)).await;
     assert_eq!(changed.status(), StatusCode::OK);
     let after = list(&ada, &household, &plan).await;
@@ -106,7 +124,15 @@ async fn an_unchanged_list_answers_304_and_a_change_shows_in_the_next_poll() {
     assert_eq!(rice.checked.as_ref().unwrap().by, "Bob");
 
     // Bob's phone sends the same check again (it lost the answer): nothing changes.
-    check(&bob, &household, &plan, rice.id.as_str(), "op-bob-rice-1", &rice.seen).await;
+    check(
+        &bob,
+        &household,
+        &plan,
+        rice.id.as_str(),
+        "op-bob-rice-1",
+        &rice.seen,
+    )
+    .await;
     assert_eq!(list(&ada, &household, &plan).await.version, after.version);
 }
 
@@ -115,24 +141,41 @@ async fn a_poll_key_is_good_only_for_its_member_plan_and_session() {
     let app = TestApp::spawn().await;
     let (ada, bob, household, plan) = list_with_curry(&app).await;
     let bobs = list(&bob, &household, &plan).await.poll_key;
-    assert_eq!(poll(&app, &household, &plan, "", None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        poll(&app, &household, &plan, "", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let forged = bobs.replace('.', ".1");
-    assert_eq!(poll(&app, &household, &plan, &forged, None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        poll(&app, &household, &plan, &forged, None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let other_plan = ada.propose_plan(&household, "Soup\nStew").await;
     assert_eq!(
-        poll(&app, &household, &other_plan, &bobs, None).await.status(),
+        poll(&app, &household, &other_plan, &bobs, None)
+            .await
+            .status(),
         StatusCode::UNAUTHORIZED,
         "a key names its plan"
     );
     // Bob signs out everywhere: his key's session is over.
     bob.call("sign_out_everywhere", &[]).await.assert_ok();
-    assert_eq!(poll(&app, &household, &plan, &bobs, None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        poll(&app, &household, &plan, &bobs, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
     // Removed from the household, a fresh key stops working too.
     let fresh = list(&bob, &household, &plan).await.poll_key;
-    assert_eq!(poll(&app, &household, &plan, &fresh, None).await.status(), StatusCode::OK);
+    assert_eq!(
+        poll(&app, &household, &plan, &fresh, None).await.status(),
+        StatusCode::OK
+    );
     let bob_id = bob.viewer().await.user_id.to_string();
     ada.remove_member(&household, &bob_id).await.assert_ok();
-    assert_eq!(poll(&app, &household, &plan, &fresh, None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        poll(&app, &household, &plan, &fresh, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -165,11 +208,29 @@ async fn without_javascript_check_uncheck_and_add_are_plain_forms() {
         }
     };
     let checked = post(fields("checked", "op-form-1")).await;
-    assert_eq!(checked.location.as_deref(), Some(list_path.as_str()), "back to the list");
-    assert!(list(&ada, &household, &plan).await.lines().next().unwrap().done);
+    assert_eq!(
+        checked.location.as_deref(),
+        Some(list_path.as_str()),
+        "back to the list"
+    );
+    assert!(
+        list(&ada, &household, &plan)
+            .await
+            .lines()
+            .next()
+            .unwrap()
+            .done
+    );
     let unchecked = post(fields("unchecked", "op-form-2")).await;
     assert_eq!(unchecked.location.as_deref(), Some(list_path.as_str()));
-    assert!(!list(&ada, &household, &plan).await.lines().next().unwrap().done);
+    assert!(
+        !list(&ada, &household, &plan)
+            .await
+            .lines()
+            .next()
+            .unwrap()
+            .done
+    );
     let added = ada
         .submit(
             &list_path,
@@ -207,7 +268,10 @@ async fn a_bad_item_is_named_and_the_list_keeps_what_it_had() {
             )
             .await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{answer:?}");
-        assert!(answer.error().for_field(app::error::Field::Item).is_some(), "{answer:?}");
+        assert!(
+            answer.error().for_field(app::error::Field::Item).is_some(),
+            "{answer:?}"
+        );
     }
     let after = list(&ada, &household, &plan).await;
     // Everything but the poll key, which is issued anew with each page.

@@ -177,7 +177,10 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
         saves.iter().all(|&n| n <= BALLOT_SAVE),
         "ballot save {saves:?}"
     );
-    assert!(closing[0] <= CLOSING_SAVE, "closing ballot save {closing:?}");
+    assert!(
+        closing[0] <= CLOSING_SAVE,
+        "closing ballot save {closing:?}"
+    );
     assert_eq!(proposals.len(), 2);
     assert!(
         proposals.iter().all(|&n| n <= LARGEST_PROPOSAL),

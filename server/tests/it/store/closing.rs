@@ -360,7 +360,12 @@ async fn each_change_is_written_to_the_outbox_with_it(db: TestDatabase) {
     vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
     assert_eq!(
         outbox_kinds(&store, &ada).await,
-        ["plan_proposed", "ballot_cast", "slot_closed", "list_changed"]
+        [
+            "plan_proposed",
+            "ballot_cast",
+            "slot_closed",
+            "list_changed"
+        ]
     );
     // A refused ballot writes nothing.
     let _ = save_ballot(&store, &ada, &slot, &rank_first(&page, 1), NOW + 2).await;
