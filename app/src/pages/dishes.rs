@@ -36,7 +36,7 @@ fn Library(settings: MealSettings) -> impl IntoView {
                     <ul class="list" aria-label="Dishes">
                         {settings.dishes.into_iter().map(|dish| view! {
                             <li>
-                                <span class="dish">{dish.name}</span>
+                                <a class="dish" href=crate::routes::dish(&settings.household_id, &dish.id)>{dish.name}</a>
                                 {dish.note.map(|note| view! { <span class="muted">{note}</span> })}
                                 {dish.link.map(|link| view! {
                                     <a href=link rel="noopener noreferrer nofollow" target="_blank">"Recipe"</a>

@@ -55,6 +55,7 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
         </p>
         <p class="actions">
             <a href=results_href.clone()>"Results"</a>
+            <a href=routes::shopping_list(&household, &plan.id)>"Shopping list"</a>
             <a href=routes::plans(&household)>"All plans"</a>
         </p>
         {(!plan.deadline_changes.is_empty()).then(|| view! {

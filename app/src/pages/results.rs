@@ -40,6 +40,7 @@ fn ResultsView(page: ResultsPage) -> impl IntoView {
         <p class="lead">{page.days.clone()} "."</p>
         <p class="actions">
             <a href=plan_href.clone()>"Back to the plan"</a>
+            <a href=routes::shopping_list(&household, &page.plan_id)>"Shopping list"</a>
             <a href=routes::plans(&household)>"All plans"</a>
         </p>
         <Summary slots=page.slots.clone() />

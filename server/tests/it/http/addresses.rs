@@ -40,6 +40,7 @@ fn router() -> Router {
             .map(|t| (*t).to_owned()),
     );
     templates.push(routes::templates::CALENDAR_FEED.to_owned());
+    templates.push(routes::templates::SHOPPING_LIST_VERSION.to_owned());
     templates.sort();
     templates.dedup();
     templates.iter().fold(Router::new(), |router, template| {
@@ -140,6 +141,21 @@ async fn every_address_round_trips_through_the_router() {
             routes::calendar_feed(TOKEN),
             routes::templates::CALENDAR_FEED.to_owned(),
             params(&[("file", &format!("{TOKEN}.ics"))]),
+        ),
+        (
+            routes::dish(HOUSEHOLD, PLAN),
+            routes::dish("{id}", "{dish}"),
+            params(&[h, ("dish", PLAN)]),
+        ),
+        (
+            routes::shopping_list(HOUSEHOLD, PLAN),
+            routes::shopping_list("{id}", "{plan}"),
+            params(&[h, ("plan", PLAN)]),
+        ),
+        (
+            routes::shopping_list_version(HOUSEHOLD, PLAN),
+            routes::templates::SHOPPING_LIST_VERSION.to_owned(),
+            params(&[h, ("plan", PLAN)]),
         ),
     ];
     for (address, template, params) in cases {
