@@ -36,7 +36,7 @@ pub use sign_in::SignIn;
 pub use sign_up::SignUp;
 
 use leptos::prelude::*;
-use shell::{household_data, page_data};
+use shell::{household_data, household_item_data, page_data};
 
 /// What a signed-out visitor of a page for signed-in people sees. Rendered on the server (the
 /// usual case: such pages are reached by typing or bookmarking the address), it also answers

@@ -2,9 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
 
-use super::page_data;
+use super::{household_item_data, page_data};
 use crate::{
     components::{FormError, LocalTime, PostForm, RankingBoard, posted_error},
     error::AppError,
@@ -14,17 +13,7 @@ use crate::{
 
 #[component]
 pub fn Ballot() -> impl IntoView {
-    let params = use_params_map();
-    let page = Resource::new(
-        move || {
-            let params = params.read();
-            (
-                params.get("id").unwrap_or_default(),
-                params.get("slot").unwrap_or_default(),
-            )
-        },
-        |(household, slot)| get_ballot_page(household, slot),
-    );
+    let page = household_item_data("slot", |(household, slot)| get_ballot_page(household, slot));
     page_data(page, |page| view! { <BallotView page /> })
 }
 

@@ -4,9 +4,8 @@
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
 
-use super::page_data;
+use super::{household_item_data, page_data};
 use crate::{
     components::{LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_field_error},
     error::Field,
@@ -16,17 +15,7 @@ use crate::{
 
 #[component]
 pub fn Plan() -> impl IntoView {
-    let params = use_params_map();
-    let plan = Resource::new(
-        move || {
-            let params = params.read();
-            (
-                params.get("id").unwrap_or_default(),
-                params.get("plan").unwrap_or_default(),
-            )
-        },
-        |(household, plan)| get_plan(household, plan),
-    );
+    let plan = household_item_data("plan", |(household, plan)| get_plan(household, plan));
     page_data(plan, |plan| view! { <PlanPage plan /> })
 }
 

@@ -6,9 +6,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
 
-use super::page_data;
+use super::{household_item_data, page_data};
 use crate::{
     components::{FormError, PostForm, TextArea, TextField, posted_error, posted_field_error},
     error::Field,
@@ -17,17 +16,7 @@ use crate::{
 
 #[component]
 pub fn Recipe() -> impl IntoView {
-    let params = use_params_map();
-    let page = Resource::new(
-        move || {
-            let params = params.read();
-            (
-                params.get("id").unwrap_or_default(),
-                params.get("dish").unwrap_or_default(),
-            )
-        },
-        |(household, dish)| get_recipe(household, dish),
-    );
+    let page = household_item_data("dish", |(household, dish)| get_recipe(household, dish));
     page_data(page, |page| view! { <RecipeView page /> })
 }
 

@@ -3,9 +3,8 @@
 
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use super::page_data;
+use super::{household_item_data, page_data};
 use crate::{
     components::LocalTime,
     plans::{
@@ -17,17 +16,7 @@ use crate::{
 
 #[component]
 pub fn Results() -> impl IntoView {
-    let params = use_params_map();
-    let page = Resource::new(
-        move || {
-            let params = params.read();
-            (
-                params.get("id").unwrap_or_default(),
-                params.get("plan").unwrap_or_default(),
-            )
-        },
-        |(household, plan)| get_results(household, plan),
-    );
+    let page = household_item_data("plan", |(household, plan)| get_results(household, plan));
     page_data(page, |page| view! { <ResultsView page /> })
 }
 

@@ -22,6 +22,30 @@ where
     Resource::new(move || params.read().get("id").unwrap_or_default(), fetch)
 }
 
+/// The data of a page about one thing of the household in its address
+/// (`/households/:id/…/:<param>`, such as a plan, a slot or a dish): what `fetch` answers for
+/// the household's id and that thing's.
+pub fn household_item_data<T, Fut>(
+    param: &'static str,
+    fetch: impl Fn((String, String)) -> Fut + Send + Sync + 'static,
+) -> Resource<Result<T, AppError>>
+where
+    T: Send + Sync + Serialize + DeserializeOwned + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let params = use_params_map();
+    Resource::new(
+        move || {
+            let params = params.read();
+            (
+                params.get("id").unwrap_or_default(),
+                params.get(param).unwrap_or_default(),
+            )
+        },
+        fetch,
+    )
+}
+
 /// Shows `data` with `render` once it is there: "Loading…" until then; for a signed-out
 /// visitor, a sign-in link (and a redirect to it from the server); for an unknown or foreign
 /// household, plan or slot, the not-found page (404); for any other failure, its message with

@@ -6,9 +6,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::use_params_map;
 
-use super::page_data;
+use super::{household_item_data, page_data};
 use crate::{
     components::{FormError, LocalTime, PostForm, TextField, posted_error, posted_field_error},
     error::Field,
@@ -20,17 +19,9 @@ use crate::{
 
 #[component]
 pub fn ShoppingList() -> impl IntoView {
-    let params = use_params_map();
-    let page = Resource::new(
-        move || {
-            let params = params.read();
-            (
-                params.get("id").unwrap_or_default(),
-                params.get("plan").unwrap_or_default(),
-            )
-        },
-        |(household, plan)| get_shopping_list(household, plan),
-    );
+    let page = household_item_data("plan", |(household, plan)| {
+        get_shopping_list(household, plan)
+    });
     page_data(page, |page| view! { <ListView page /> })
 }
 
