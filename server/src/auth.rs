@@ -9,5 +9,6 @@ pub mod operator;
 pub mod password;
 mod rate_limits;
 pub mod request_member;
+pub mod server_keys;
 pub mod sessions;
 pub mod shown_once;

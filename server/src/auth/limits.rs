@@ -23,14 +23,17 @@
 //! | invite redemption | account | 10 per 15 minutes |
 //! | ballot save | member | 30 per minute |
 
-use std::{net::IpAddr, sync::Arc};
+use std::net::IpAddr;
 
 use app::{accounts::Email, error::AppError, ids::UserId};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::db::{Store, StoreError};
+use crate::{
+    auth::server_keys::ServerKey,
+    db::{Store, StoreError},
+};
 
 const MINUTE_MS: i64 = 60_000;
 
@@ -40,22 +43,19 @@ const MINUTE_MS: i64 = 60_000;
 #[derive(Clone, Debug)]
 pub struct RateLimits {
     store: Store,
-    key: Arc<tokio::sync::OnceCell<String>>,
+    key: ServerKey,
 }
 
 impl RateLimits {
     pub fn new(store: Store) -> Self {
         Self {
+            key: ServerKey::new(store.clone(), "rate_limits"),
             store,
-            key: Arc::default(),
         }
     }
 
     async fn key(&self) -> Result<&str, StoreError> {
-        self.key
-            .get_or_try_init(|| self.store.rate_limit_key())
-            .await
-            .map(String::as_str)
+        self.key.get().await
     }
 }
 

@@ -9,8 +9,6 @@
 //! before a page is rendered it removes an error whose signature does not check out, that is older
 //! than [`MAX_AGE_SECS`], or that was made for another visitor (another cookie).
 
-use std::sync::Arc;
-
 use axum::{
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, Uri, header},
@@ -21,7 +19,10 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use url::Url;
 
-use crate::{auth::sessions::COOKIE_NAME, db::Store};
+use crate::{
+    auth::{server_keys::ServerKey, sessions::COOKIE_NAME},
+    db::Store,
+};
 
 /// Long enough to read the page the error came back to, short enough that a signed address
 /// found later (a browser history, a shared screenshot) shows nothing.
@@ -35,30 +36,18 @@ const SIGNATURE: &str = "__sig";
 /// redirect signed by one instance checks out on another).
 #[derive(Clone)]
 pub struct PostedErrors {
-    store: Store,
-    key: Arc<tokio::sync::OnceCell<String>>,
+    key: ServerKey,
 }
 
 impl PostedErrors {
     pub fn new(store: Store) -> Self {
         Self {
-            store,
-            key: Arc::default(),
+            key: ServerKey::new(store, "posted_errors"),
         }
     }
 
     async fn key(&self) -> Option<&str> {
-        let key = self
-            .key
-            .get_or_try_init(|| self.store.server_key("posted_errors"))
-            .await;
-        match key {
-            Ok(key) => Some(key.as_str()),
-            Err(error) => {
-                tracing::warn!(%error, "the posted-error signing key could not be read");
-                None
-            }
-        }
+        self.key.get_or_log().await
     }
 }
 

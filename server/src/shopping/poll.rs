@@ -8,8 +8,6 @@
 //! rest: that the member still belongs to the household and that the session was not ended by
 //! "sign out everywhere" or a password change since.
 
-use std::sync::Arc;
-
 use app::ids::{HouseholdId, PlanId};
 use axum::{
     extract::{Path, State},
@@ -18,9 +16,8 @@ use axum::{
 };
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use tokio::sync::OnceCell;
 
-use crate::{clock::now_ms, db::Store, digest::hex};
+use crate::{auth::server_keys::ServerKey, clock::now_ms, db::Store, digest::hex};
 
 /// How long a poll key is good for: the page's next fetch of itself brings a new one.
 pub const KEY_LIFETIME_MS: i64 = 15 * 60 * 1000;
@@ -30,7 +27,7 @@ pub const KEY_HEADER: &str = "x-list-key";
 #[derive(Clone, Debug)]
 pub struct Poll {
     store: Store,
-    key: Arc<OnceCell<String>>,
+    key: ServerKey,
 }
 
 /// Who a key was issued to.
@@ -43,17 +40,13 @@ struct Holder {
 impl Poll {
     pub fn new(store: Store) -> Self {
         Self {
+            key: ServerKey::new(store.clone(), "shopping_poll"),
             store,
-            key: Arc::default(),
         }
     }
 
     async fn key(&self) -> Option<&str> {
-        let key = self
-            .key
-            .get_or_try_init(|| self.store.server_key("shopping_poll"))
-            .await;
-        key.map(String::as_str).ok()
+        self.key.get_or_log().await
     }
 
     /// A key for `user` to poll `plan`'s list.
