@@ -28,6 +28,9 @@ const SHELL_CACHE = `mealvote-shell-${VERSION}`;
 // Compiled into the server (server/src/http/pwa.rs), so always there; the favicon comes from the
 // built site and is fetched on a best-effort basis.
 const SHELL = ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/apple-touch-icon.png"];
+// The shopping list's script: kept with the shell so the list works with no signal, but asked
+// for from the network first (its name does not change with its content).
+const LIST_SCRIPT = "/list.js";
 const FAVICON = "/favicon.svg";
 const MAX_PAGES = 50;
 const MAX_ASSETS = 40;
@@ -36,9 +39,10 @@ const CACHED_AT = "x-mealvote-cached-at";
 const OFFLINE_MARK = "Offline — showing what you last saw";
 
 // /households, /households/{id}, …/plans, …/plans/{plan}, …/plans/{plan}/results,
-// …/slots/{slot} (not its /export), …/propose, …/notifications, …/dishes.
+// …/plans/{plan}/list (the shopping list, shopped with no signal), …/slots/{slot} (not its
+// /export), …/propose, …/notifications, …/dishes, …/dishes/{dish}.
 const PAGE_PATHS =
-  /^\/households(\/[^/]+(\/(plans(\/[^/]+(\/results)?)?|slots\/[^/]+|propose|notifications|dishes))?)?\/?$/;
+  /^\/households(\/[^/]+(\/(plans(\/[^/]+(\/(results|list))?)?|slots\/[^/]+|propose|notifications|dishes(\/[^/]+)?))?)?\/?$/;
 // Server functions that end or start a session on this device.
 const SESSION_CHANGES = /^\/api\/sign_(out|in|up)(_everywhere)?\/?$/;
 // cargo-leptos' hashed names: `<stem>.<22 characters of base64url>.<ext>`.
@@ -53,7 +57,12 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((cache) => cache.addAll(SHELL).then(() => cache.add(FAVICON).catch(() => {})))
+      .then((cache) =>
+        cache
+          .addAll(SHELL)
+          .then(() => cache.add(FAVICON).catch(() => {}))
+          .then(() => cache.add(LIST_SCRIPT).catch(() => {})),
+      )
       .then(() => self.skipWaiting()),
   );
 });
@@ -95,10 +104,27 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(HASHED.test(url.pathname) ? assetCacheFirst(request) : assetNetworkFirst(request));
     return;
   }
+  if (sameOrigin && url.pathname === LIST_SCRIPT) {
+    event.respondWith(listScriptNetworkFirst(request));
+    return;
+  }
   if (sameOrigin && (SHELL.includes(url.pathname) || url.pathname === FAVICON)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
 });
+
+async function listScriptNetworkFirst(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(LIST_SCRIPT, response.clone());
+    return response;
+  } catch (error) {
+    const kept = await cache.match(LIST_SCRIPT);
+    if (kept) return kept;
+    throw error;
+  }
+}
 
 async function forgetPages() {
   generation += 1;

@@ -47,10 +47,13 @@ pub struct RecipePage {
 
 #[server(endpoint = "get_recipe")]
 pub async fn get_recipe(household_id: String, dish_id: String) -> Result<RecipePage, AppError> {
-    serve_in(household_id, |recipes: Recipes, req, household| async move {
-        let dish = DishId::try_from(dish_id)?;
-        recipes.recipe(&req, household, dish).await
-    })
+    serve_in(
+        household_id,
+        |recipes: Recipes, req, household| async move {
+            let dish = DishId::try_from(dish_id)?;
+            recipes.recipe(&req, household, dish).await
+        },
+    )
     .await
 }
 
@@ -65,13 +68,18 @@ pub async fn save_recipe(
     ingredients: String,
     steps: String,
 ) -> Result<(), AppError> {
-    serve_in(household_id, |recipes: Recipes, req, household| async move {
-        let dish = DishId::try_from(dish_id)?;
-        let recipe = Recipe::parse(&serves, &link, &ingredients, &steps)?;
-        recipes.save_recipe(&req, household.clone(), dish.clone(), recipe).await?;
-        crate::service::go_to_after_plain_form(&crate::routes::dish(&household, &dish));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |recipes: Recipes, req, household| async move {
+            let dish = DishId::try_from(dish_id)?;
+            let recipe = Recipe::parse(&serves, &link, &ingredients, &steps)?;
+            recipes
+                .save_recipe(&req, household.clone(), dish.clone(), recipe)
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::dish(&household, &dish));
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -83,12 +91,17 @@ pub async fn import_recipe(
     dish_id: String,
     source: String,
 ) -> Result<(), AppError> {
-    serve_in(household_id, |recipes: Recipes, req, household| async move {
-        let dish = DishId::try_from(dish_id)?;
-        let source = ImportSource::parse(&source)?;
-        recipes.import_recipe(&req, household.clone(), dish.clone(), source).await?;
-        crate::service::go_to_after_plain_form(&crate::routes::dish(&household, &dish));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |recipes: Recipes, req, household| async move {
+            let dish = DishId::try_from(dish_id)?;
+            let source = ImportSource::parse(&source)?;
+            recipes
+                .import_recipe(&req, household.clone(), dish.clone(), source)
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::dish(&household, &dish));
+            Ok(())
+        },
+    )
     .await
 }

@@ -34,11 +34,17 @@ use crate::{
 };
 
 #[server(endpoint = "get_shopping_list")]
-pub async fn get_shopping_list(household_id: String, plan_id: String) -> Result<ListPage, AppError> {
-    serve_in(household_id, |shopping: Shopping, req, household| async move {
-        let plan = PlanId::try_from(plan_id)?;
-        shopping.list(&req, household, plan).await
-    })
+pub async fn get_shopping_list(
+    household_id: String,
+    plan_id: String,
+) -> Result<ListPage, AppError> {
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            shopping.list(&req, household, plan).await
+        },
+    )
     .await
 }
 
@@ -53,16 +59,21 @@ pub async fn set_item_checked(
     state: String,
     seen: String,
 ) -> Result<(), AppError> {
-    serve_in(household_id, |shopping: Shopping, req, household| async move {
-        let plan = PlanId::try_from(plan_id)?;
-        let line = LineId::try_from(line_id)?;
-        let state = CheckState::parse(&op, &state, &seen)?;
-        shopping
-            .set_checked(&req, household.clone(), plan.clone(), line, state)
-            .await?;
-        crate::service::go_to_after_plain_form(&crate::routes::shopping_list(&household, &plan));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            let line = LineId::try_from(line_id)?;
+            let state = CheckState::parse(&op, &state, &seen)?;
+            shopping
+                .set_checked(&req, household.clone(), plan.clone(), line, state)
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
+                &household, &plan,
+            ));
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -73,13 +84,20 @@ pub async fn add_shopping_item(
     op: String,
     item: String,
 ) -> Result<(), AppError> {
-    serve_in(household_id, |shopping: Shopping, req, household| async move {
-        let plan = PlanId::try_from(plan_id)?;
-        let item = NewItem::parse(&op, &item)?;
-        shopping.add_item(&req, household.clone(), plan.clone(), item).await?;
-        crate::service::go_to_after_plain_form(&crate::routes::shopping_list(&household, &plan));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            let item = NewItem::parse(&op, &item)?;
+            shopping
+                .add_item(&req, household.clone(), plan.clone(), item)
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
+                &household, &plan,
+            ));
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -90,16 +108,21 @@ pub async fn move_item_to_aisle(
     line_id: String,
     aisle_id: String,
 ) -> Result<(), AppError> {
-    serve_in(household_id, |shopping: Shopping, req, household| async move {
-        let plan = PlanId::try_from(plan_id)?;
-        let line = LineId::try_from(line_id)?;
-        let aisle = AisleId::try_from(aisle_id)?;
-        shopping
-            .move_to_aisle(&req, household.clone(), plan.clone(), line, aisle)
-            .await?;
-        crate::service::go_to_after_plain_form(&crate::routes::shopping_list(&household, &plan));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            let line = LineId::try_from(line_id)?;
+            let aisle = AisleId::try_from(aisle_id)?;
+            shopping
+                .move_to_aisle(&req, household.clone(), plan.clone(), line, aisle)
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
+                &household, &plan,
+            ));
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -111,14 +134,21 @@ pub async fn rename_aisle(
     aisle_id: String,
     aisle_name: String,
 ) -> Result<(), AppError> {
-    serve_in(household_id, |shopping: Shopping, req, household| async move {
-        let plan = PlanId::try_from(plan_id)?;
-        let aisle = AisleId::try_from(aisle_id)?;
-        let name = changes::aisle_name(&aisle_name)?;
-        shopping.rename_aisle(&req, household.clone(), aisle, name).await?;
-        crate::service::go_to_after_plain_form(&crate::routes::shopping_list(&household, &plan));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            let aisle = AisleId::try_from(aisle_id)?;
+            let name = changes::aisle_name(&aisle_name)?;
+            shopping
+                .rename_aisle(&req, household.clone(), aisle, name)
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
+                &household, &plan,
+            ));
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -130,18 +160,25 @@ pub async fn reorder_aisle(
     aisle_id: String,
     direction: String,
 ) -> Result<(), AppError> {
-    serve_in(household_id, |shopping: Shopping, req, household| async move {
-        let plan = PlanId::try_from(plan_id)?;
-        let aisle = AisleId::try_from(aisle_id)?;
-        let up = match direction.as_str() {
-            "up" => true,
-            "down" => false,
-            _ => return Err(AppError::BadRequest),
-        };
-        shopping.reorder_aisle(&req, household.clone(), aisle, up).await?;
-        crate::service::go_to_after_plain_form(&crate::routes::shopping_list(&household, &plan));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            let aisle = AisleId::try_from(aisle_id)?;
+            let up = match direction.as_str() {
+                "up" => true,
+                "down" => false,
+                _ => return Err(AppError::BadRequest),
+            };
+            shopping
+                .reorder_aisle(&req, household.clone(), aisle, up)
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
+                &household, &plan,
+            ));
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -153,18 +190,27 @@ pub async fn set_pantry_staple(
     food: String,
     staple: String,
 ) -> Result<(), AppError> {
-    serve_in(household_id, |shopping: Shopping, req, household| async move {
-        let plan = PlanId::try_from(plan_id)?;
-        let food = food.trim().to_owned();
-        if food.is_empty() || food.chars().count() > crate::recipes::ingredient::MAX_LINE_CHARS {
-            return Err(AppError::invalid(crate::error::Field::Item, "Name the food."));
-        }
-        crate::names::check(&food, crate::error::Field::Item)?;
-        shopping
-            .set_staple(&req, household.clone(), food, staple == "true")
-            .await?;
-        crate::service::go_to_after_plain_form(&crate::routes::shopping_list(&household, &plan));
-        Ok(())
-    })
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            let food = food.trim().to_owned();
+            if food.is_empty() || food.chars().count() > crate::recipes::ingredient::MAX_LINE_CHARS
+            {
+                return Err(AppError::invalid(
+                    crate::error::Field::Item,
+                    "Name the food.",
+                ));
+            }
+            crate::names::check(&food, crate::error::Field::Item)?;
+            shopping
+                .set_staple(&req, household.clone(), food, staple == "true")
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
+                &household, &plan,
+            ));
+            Ok(())
+        },
+    )
     .await
 }

@@ -63,9 +63,11 @@ describe('the service worker', () => {
       `${household}/plans`,
       `${household}/plans/p1`,
       `${household}/plans/p1/results`,
+      `${household}/plans/p1/list`,
       `${household}/slots/s1`,
       `${household}/notifications`,
       `${household}/dishes`,
+      `${household}/dishes/d1`,
     ]) {
       assert.notEqual(await dispatch(page, { mode: 'navigate' }), undefined, page);
     }
@@ -74,6 +76,7 @@ describe('the service worker', () => {
       `${SITE}/signin`,
       `${SITE}/join/token`,
       `${household}/slots/s1/export`,
+      `${household}/plans/p1/list/version`,
       `${SITE}/api/get_viewer`,
       `${SITE}/internal/finalize-due`,
       `${SITE}/metrics`,

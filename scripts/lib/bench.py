@@ -192,7 +192,9 @@ def seed(base, households):
         slot = json.loads(body)["slots"][0]["id"]
         _, body = person.ok("get_ballot_page", {"household_id": household, "slot_id": slot})
         options = [o["id"] for o in json.loads(body)["options"]]
-        members.append((person, household, slot, options))
+        _, body = person.ok("get_shopping_list", {"household_id": household, "plan_id": plan})
+        shopping = json.loads(body)
+        members.append((person, household, slot, options, plan, shopping["poll_key"], shopping["version"]))
     return members
 
 
@@ -319,10 +321,19 @@ def bench_engine(engine, url, args, baseline_rps):
     host = urllib.parse.urlparse(base).netloc
     pages = [
         ("GET", f"/households/{h}/slots/{s}", {"Cookie": p.cookie(), "Accept": "text/html", "Host": host}, None)
-        for p, h, s, _ in members
+        for p, h, s, *_ in members
+    ]
+    lists = [
+        ("GET", f"/households/{h}/plans/{plan}/list", {"Cookie": p.cookie(), "Accept": "text/html", "Host": host}, None)
+        for p, h, _, _, plan, _, _ in members
+    ]
+    polls = [
+        ("GET", f"/households/{h}/plans/{plan}/list/version",
+         {"X-List-Key": key, "If-None-Match": f'"v{version}"', "Host": host}, None)
+        for _, h, _, _, plan, key, version in members
     ]
     saves = []
-    for p, h, s, options in members:
+    for p, h, s, options, *_ in members:
         for ranks in (("1", "2", ""), ("2", "1", "1"), ("", "", "1")):
             body = urllib.parse.urlencode(
                 [("household_id", h), ("slot_id", s)] + [(f"rank-{o}", r) for o, r in zip(options, ranks)]
@@ -340,6 +351,9 @@ def bench_engine(engine, url, args, baseline_rps):
         phase(server, base, "landing page", "/", None, "/", "GET", args),
         phase(server, base, "ballot page", "/", wrk_script(pages), "/households/{id}/slots/{slot}", "GET", args),
         phase(server, base, "ballot saves", "/", wrk_script(saves), "/api/cast_ballot", "POST", args),
+        phase(server, base, "list page", "/", wrk_script(lists), "/households/{id}/plans/{plan}/list", "GET", args),
+        phase(server, base, "list poll (304)", "/", wrk_script(polls),
+              "/households/{id}/plans/{plan}/list/version", "GET", args),
     ]
     acknowledged = results[2]["ok"]
     stored = ballots_acknowledged(engine, url) - before

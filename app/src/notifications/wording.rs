@@ -22,7 +22,10 @@ pub fn notification_text(
         },
         "plan_decided" => format!("“{title}” is decided"),
         "list_changed" => {
-            let dish = data.get("dish").and_then(|dish| dish.as_str()).unwrap_or("The winner");
+            let dish = data
+                .get("dish")
+                .and_then(|dish| dish.as_str())
+                .unwrap_or("The winner");
             format!("{slot}: {dish}'s ingredients joined the shopping list")
         }
         "admin_access_ended" => admin_access_ended_text(data),

@@ -12,9 +12,7 @@ use super::page_data;
 use crate::{
     components::{FormError, PostForm, TextArea, TextField, posted_error, posted_field_error},
     error::Field,
-    recipes::{
-        ImportRecipe, Ingredient, RecipePage, SaveRecipe, get_recipe, parse_paste,
-    },
+    recipes::{ImportRecipe, Ingredient, RecipePage, SaveRecipe, get_recipe, parse_paste},
 };
 
 #[component]
@@ -62,7 +60,12 @@ fn RecipeView(page: RecipePage) -> impl IntoView {
 
 /// The recipe's form: serves, source, ingredient lines (read as they are typed), method.
 #[component]
-fn EditRecipe(household: String, dish: String, recipe: crate::recipes::Recipe, new: bool) -> impl IntoView {
+fn EditRecipe(
+    household: String,
+    dish: String,
+    recipe: crate::recipes::Recipe,
+    new: bool,
+) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">{if new { "Add a recipe" } else { "Edit the recipe" }}</h2>
@@ -170,7 +173,9 @@ fn IngredientsField(text: String) -> impl IntoView {
     let (current, set_current) = signal(text.clone());
     let reading = move || match parse_paste(&current.get()) {
         Ok(lines) => Either::Left(view! { <IngredientTable lines /> }),
-        Err(error) => Either::Right(view! { <p class="field-error" role="alert">{error.to_string()}</p> }),
+        Err(error) => {
+            Either::Right(view! { <p class="field-error" role="alert">{error.to_string()}</p> })
+        }
     };
     view! {
         <div class="stack" on:input=move |ev| set_current.set(event_target_value(&ev))>

@@ -119,10 +119,15 @@ fn Line(line: LineView, aisles: Vec<AisleView>, household: String, plan: String)
     } else {
         ("checked", format!("Check {}", line.food))
     };
-    let checked = line.checked.clone().map(|checked| view! {
-        <span class="hint">"checked by " {checked.by} ", " <LocalTime ms=checked.at_ms /></span>
+    let checked = line.checked.clone().map(|checked| {
+        view! {
+            <span class="hint">"checked by " {checked.by} ", " <LocalTime ms=checked.at_ms /></span>
+        }
     });
-    let (for_move, for_staple) = ((household.clone(), plan.clone()), (household.clone(), plan.clone()));
+    let (for_move, for_staple) = (
+        (household.clone(), plan.clone()),
+        (household.clone(), plan.clone()),
+    );
     let id = line.id.to_string();
     let (check_id, move_id) = (id.clone(), id.clone());
     let (food, seen, sources) = (line.food.clone(), line.seen.clone(), line.sources.clone());

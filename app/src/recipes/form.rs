@@ -27,7 +27,12 @@ pub struct Recipe {
 impl Recipe {
     /// Reads the posted form. The ingredient lines are read one per line (blank lines dropped);
     /// a line that does not parse is kept as written.
-    pub fn parse(serves: &str, link: &str, ingredients: &str, steps: &str) -> Result<Self, AppError> {
+    pub fn parse(
+        serves: &str,
+        link: &str,
+        ingredients: &str,
+        steps: &str,
+    ) -> Result<Self, AppError> {
         let serves = parse_serves(serves)?;
         let link = DishDetails::parse("", link)?.link;
         let ingredients = parse_paste(ingredients)
@@ -140,16 +145,37 @@ mod tests {
             AppError::Invalid { field, .. } => field,
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(Recipe::parse("0", "", "", "").unwrap_err()), Field::Serves);
-        assert_eq!(field(Recipe::parse("lots", "", "", "").unwrap_err()), Field::Serves);
-        assert_eq!(field(Recipe::parse("", "ftp://x", "", "").unwrap_err()), Field::DishLink);
+        assert_eq!(
+            field(Recipe::parse("0", "", "", "").unwrap_err()),
+            Field::Serves
+        );
+        assert_eq!(
+            field(Recipe::parse("lots", "", "", "").unwrap_err()),
+            Field::Serves
+        );
+        assert_eq!(
+            field(Recipe::parse("", "ftp://x", "", "").unwrap_err()),
+            Field::DishLink
+        );
         let long_line = "x".repeat(10_000);
-        assert_eq!(field(Recipe::parse("", "", &long_line, "").unwrap_err()), Field::Ingredients);
+        assert_eq!(
+            field(Recipe::parse("", "", &long_line, "").unwrap_err()),
+            Field::Ingredients
+        );
         let many = "1 egg\n".repeat(1_000);
-        assert_eq!(field(Recipe::parse("", "", &many, "").unwrap_err()), Field::Ingredients);
-        assert_eq!(field(Recipe::parse("", "", "1e308 g rice", "").unwrap_err()), Field::Ingredients);
+        assert_eq!(
+            field(Recipe::parse("", "", &many, "").unwrap_err()),
+            Field::Ingredients
+        );
+        assert_eq!(
+            field(Recipe::parse("", "", "1e308 g rice", "").unwrap_err()),
+            Field::Ingredients
+        );
         let steps = "s".repeat(MAX_STEPS_CHARS + 1);
-        assert_eq!(field(Recipe::parse("", "", "", &steps).unwrap_err()), Field::Steps);
+        assert_eq!(
+            field(Recipe::parse("", "", "", &steps).unwrap_err()),
+            Field::Steps
+        );
     }
 
     #[test]

@@ -52,8 +52,13 @@ impl OpId {
 pub enum CheckState {
     /// Checked, up to the amount `seen` (canonical unit; what the phone showed), or all of it
     /// for a line without an amount.
-    Checked { op: OpId, seen: Option<f64> },
-    Unchecked { op: OpId },
+    Checked {
+        op: OpId,
+        seen: Option<f64>,
+    },
+    Unchecked {
+        op: OpId,
+    },
 }
 
 impl CheckState {
@@ -99,7 +104,10 @@ impl NewItem {
         let op = OpId::parse(op)?;
         let text = item.trim();
         if text.is_empty() {
-            return Err(AppError::invalid(Field::Item, "Write what to add, such as “2 l milk”."));
+            return Err(AppError::invalid(
+                Field::Item,
+                "Write what to add, such as “2 l milk”.",
+            ));
         }
         names::check(text, Field::Item)?;
         let line =
@@ -139,10 +147,22 @@ mod tests {
             CheckState::parse(op, "unchecked", "").unwrap(),
             CheckState::Unchecked { .. }
         ));
-        assert_eq!(CheckState::parse(op, "toggle", "3"), Err(AppError::BadRequest));
-        assert_eq!(CheckState::parse(op, "checked", "NaN"), Err(AppError::BadRequest));
-        assert_eq!(CheckState::parse(op, "checked", "-1"), Err(AppError::BadRequest));
-        assert_eq!(CheckState::parse("x", "checked", "3"), Err(AppError::BadRequest));
+        assert_eq!(
+            CheckState::parse(op, "toggle", "3"),
+            Err(AppError::BadRequest)
+        );
+        assert_eq!(
+            CheckState::parse(op, "checked", "NaN"),
+            Err(AppError::BadRequest)
+        );
+        assert_eq!(
+            CheckState::parse(op, "checked", "-1"),
+            Err(AppError::BadRequest)
+        );
+        assert_eq!(
+            CheckState::parse("x", "checked", "3"),
+            Err(AppError::BadRequest)
+        );
         assert_eq!(
             CheckState::parse("'; drop table --", "checked", "3"),
             Err(AppError::BadRequest)
@@ -157,8 +177,14 @@ mod tests {
             AppError::Invalid { field, .. } => field,
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(NewItem::parse("op-123456", "  ").unwrap_err()), Field::Item);
-        assert_eq!(field(NewItem::parse("op-123456", &"x".repeat(10_000)).unwrap_err()), Field::Item);
+        assert_eq!(
+            field(NewItem::parse("op-123456", "  ").unwrap_err()),
+            Field::Item
+        );
+        assert_eq!(
+            field(NewItem::parse("op-123456", &"x".repeat(10_000)).unwrap_err()),
+            Field::Item
+        );
         assert_eq!(field(aisle_name("").unwrap_err()), Field::AisleName);
         assert_eq!(aisle_name(" Deli ").unwrap(), "Deli");
         assert_eq!(DEFAULT_AISLES.last(), Some(&"Other"));

@@ -89,21 +89,10 @@ pub(super) async fn store(
         "closed_by": path.label(),
         "by_lot": counted.by_lot,
     });
-    announce(tx, slot, data, now_ms).await?;
-    if let Some(won) = winner
+    let won = winner
         .as_ref()
-        .and_then(|id| dishes.iter().find(|dish| dish.id == id.as_str()))
-    {
-        let closed = ClosedWinner {
-            household: &slot.household,
-            plan: &PlanId::from_stored(slot.plan.clone()),
-            slot: &slot.id,
-            slot_label: slot_label(&slot.day, &slot.meal),
-            winner: &won.recipe,
-            eaters: slot.eaters,
-        };
-        join_list(tx, &closed, now_ms).await?;
-    }
+        .and_then(|id| dishes.iter().find(|dish| dish.id == id.as_str()));
+    announce(tx, slot, data, won.map(|dish| &dish.recipe), now_ms).await?;
     Ok(Closed {
         slot: SlotId::from_stored(slot.id.clone()),
         household: HouseholdId::from_stored(slot.household.clone()),
@@ -114,11 +103,13 @@ pub(super) async fn store(
     })
 }
 
-/// Records `slot_closed`, and `plan_decided` when no slot of the plan is left open.
+/// Records `slot_closed`; the winner's ingredients join the plan's shopping list (recording
+/// `list_changed`); and `plan_decided` when no slot of the plan is left open.
 async fn announce(
     tx: &mut Transaction<'_, Any>,
     slot: &SlotRow,
     data: serde_json::Value,
+    winner: Option<&WinnerRecipe>,
     now_ms: i64,
 ) -> Result<(), StoreError> {
     let closed = Event {
@@ -130,6 +121,17 @@ async fn announce(
         data,
     };
     record_event(tx, closed, now_ms).await?;
+    if let Some(winner) = winner {
+        let closed = ClosedWinner {
+            household: &slot.household,
+            plan: &PlanId::from_stored(slot.plan.clone()),
+            slot: &slot.id,
+            slot_label: slot_label(&slot.day, &slot.meal),
+            winner,
+            eaters: slot.eaters,
+        };
+        join_list(tx, &closed, now_ms).await?;
+    }
     let open_slots: i64 = sqlx::query_scalar(
         r"select cast(count(*) as bigint) from slots s
           where s.plan_id = $1 and not exists (select 1 from slot_results r where r.slot_id = s.id)",

@@ -38,7 +38,9 @@ pub enum FetchError {
     Status(u16),
     #[error("The page could not be reached.")]
     Unreachable,
-    #[error("This server does not read pages from the internet: paste the page or its ingredients instead.")]
+    #[error(
+        "This server does not read pages from the internet: paste the page or its ingredients instead."
+    )]
     Disabled,
 }
 
@@ -194,9 +196,16 @@ mod tests {
             "http://169.254.169.254/latest/meta-data/".to_owned(),
             "http://[fe80::1]/".to_owned(),
         ] {
-            assert_eq!(fetcher.fetch(&address).await, Err(FetchError::NotPublic), "{address}");
+            assert_eq!(
+                fetcher.fetch(&address).await,
+                Err(FetchError::NotPublic),
+                "{address}"
+            );
         }
-        assert_eq!(fetcher.fetch("ftp://example.com/").await, Err(FetchError::Unsupported));
+        assert_eq!(
+            fetcher.fetch("ftp://example.com/").await,
+            Err(FetchError::Unsupported)
+        );
     }
 
     #[tokio::test]
@@ -208,7 +217,9 @@ mod tests {
             "http://10.0.0.1/".to_owned(),
         ] {
             let outer = serve(target.clone()).await;
-            let fetched = allowing_only(outer).fetch(&format!("http://{outer}/away")).await;
+            let fetched = allowing_only(outer)
+                .fetch(&format!("http://{outer}/away"))
+                .await;
             assert_eq!(fetched, Err(FetchError::NotPublic), "redirect to {target}");
         }
     }
@@ -217,7 +228,10 @@ mod tests {
     async fn an_allowed_page_is_read_within_its_bounds() {
         let server = serve("/recipe".into()).await;
         let fetcher = allowing_only(server);
-        let page = fetcher.fetch(&format!("http://{server}/away")).await.unwrap();
+        let page = fetcher
+            .fetch(&format!("http://{server}/away"))
+            .await
+            .unwrap();
         assert!(page.contains("\"Curry\""), "{page}");
         assert_eq!(
             fetcher.fetch(&format!("http://{server}/huge")).await,

@@ -56,9 +56,10 @@ impl RecipesService for Services {
         let (page, address) = match source {
             ImportSource::Pasted(page) => (page, None),
             ImportSource::Address(address) => {
-                let fetcher = self.page_fetcher.as_ref().ok_or_else(|| {
-                    refused(super::fetch::FetchError::Disabled.to_string())
-                })?;
+                let fetcher = self
+                    .page_fetcher
+                    .as_ref()
+                    .ok_or_else(|| refused(super::fetch::FetchError::Disabled.to_string()))?;
                 let page = fetcher
                     .fetch(&address)
                     .await
@@ -66,14 +67,17 @@ impl RecipesService for Services {
                 (page, Some(address))
             }
         };
-        let imported =
-            import::from_pasted(&page).map_err(|error| refused(error.to_string()))?;
+        let imported = import::from_pasted(&page).map_err(|error| refused(error.to_string()))?;
         let ingredients = parse_paste(&imported.ingredients.join("\n"))
             .map_err(|error| AppError::invalid(Field::Ingredients, error.to_string()))?;
         let steps = imported.steps.join("\n\n");
         let recipe = Recipe::parse(
             &imported.serves.map(|n| n.to_string()).unwrap_or_default(),
-            imported.url.as_deref().or(address.as_deref()).unwrap_or_default(),
+            imported
+                .url
+                .as_deref()
+                .or(address.as_deref())
+                .unwrap_or_default(),
             "",
             &steps,
         )

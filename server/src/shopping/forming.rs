@@ -7,11 +7,7 @@
 //! Cost: one statement for the lines (the recipe comes with the close's read of the options)
 //! and the event's two.
 
-use app::{
-    ids::PlanId,
-    recipes::Ingredient,
-    shopping::additions_for_winner,
-};
+use app::{ids::PlanId, recipes::Ingredient, shopping::additions_for_winner};
 use sqlx::{Any, Transaction};
 
 use super::lines::{StoredLine, upsert};
@@ -33,8 +29,9 @@ impl WinnerRecipe {
     fn lines(&self) -> Result<Vec<Ingredient>, StoreError> {
         match &self.ingredients {
             None => Ok(Vec::new()),
-            Some(json) => serde_json::from_str(json)
-                .map_err(|_| StoreError::Corrupt("dishes.ingredients")),
+            Some(json) => {
+                serde_json::from_str(json).map_err(|_| StoreError::Corrupt("dishes.ingredients"))
+            }
         }
     }
 }

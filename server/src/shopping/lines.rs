@@ -41,7 +41,11 @@ impl StoredLine {
                 family: line.amount.map(|a| a.family.code()).unwrap_or_default(),
                 amount: line.amount.map(|a| a.canonical),
                 metric: line.amount.is_none_or(|a| a.system == System::Metric),
-                sources: line.sources.iter().map(|s| format!("{}\n", source_text(s))).collect(),
+                sources: line
+                    .sources
+                    .iter()
+                    .map(|s| format!("{}\n", source_text(s)))
+                    .collect(),
                 food: line.food,
             })
             .collect()

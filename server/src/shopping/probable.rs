@@ -95,7 +95,8 @@ impl Store {
             slot.options.push((
                 OptionView {
                     id: OptionId::from_stored(
-                        row.option_id.ok_or(StoreError::Corrupt("slot_options.id"))?,
+                        row.option_id
+                            .ok_or(StoreError::Corrupt("slot_options.id"))?,
                     ),
                     name: row.name.unwrap_or_default(),
                     note: None,
@@ -131,7 +132,13 @@ fn leader(slot: OpenSlot) -> Result<Option<ProbableMeal>, StoreError> {
     };
     let serves = u32::try_from(serves.unwrap_or(0)).unwrap_or(0);
     let mut list = ShoppingList::default();
-    list.add(additions_for_winner(&slot.label, &view.name, &lines, serves, slot.eaters));
+    list.add(additions_for_winner(
+        &slot.label,
+        &view.name,
+        &lines,
+        serves,
+        slot.eaters,
+    ));
     Ok(Some(ProbableMeal {
         slot: slot.label,
         dish: view.name.clone(),

@@ -107,9 +107,10 @@ impl Store {
                     row.name.unwrap_or_default(),
                     row.position.unwrap_or(0),
                 )),
-                _ => list
-                    .staples
-                    .push((row.food_key.unwrap_or_default(), row.name.unwrap_or_default())),
+                _ => list.staples.push((
+                    row.food_key.unwrap_or_default(),
+                    row.name.unwrap_or_default(),
+                )),
             }
         }
         if !found {
@@ -187,5 +188,9 @@ fn line_view(row: ListRow) -> Result<(LineView, String, Option<AisleId>), StoreE
         sources: sources.join(" / "),
         seen: row.amount.map(|a| a.to_string()).unwrap_or_default(),
     };
-    Ok((view, row.food_key.unwrap_or_default(), row.aisle.map(AisleId::from_stored)))
+    Ok((
+        view,
+        row.food_key.unwrap_or_default(),
+        row.aisle.map(AisleId::from_stored),
+    ))
 }

@@ -75,13 +75,8 @@ impl Store {
         if !record_op(&mut tx, access, plan, &item.op, now_ms).await? {
             return Ok(());
         }
-        let mut additions = app::shopping::additions_for_winner(
-            "",
-            "",
-            std::slice::from_ref(&item.line),
-            0,
-            0,
-        );
+        let mut additions =
+            app::shopping::additions_for_winner("", "", std::slice::from_ref(&item.line), 0, 0);
         for addition in &mut additions {
             addition.source = Provenance::Member {
                 name: member_name.to_owned(),
@@ -136,12 +131,13 @@ impl Store {
         aisle: &AisleId,
         name: &str,
     ) -> Result<(), StoreError> {
-        let renamed = sqlx::query(r"update aisles set name = $3 where id = $1 and household_id = $2")
-            .bind(aisle.as_str())
-            .bind(access.household_id().as_str())
-            .bind(name)
-            .execute(&mut *self.acquire().await?)
-            .await?;
+        let renamed =
+            sqlx::query(r"update aisles set name = $3 where id = $1 and household_id = $2")
+                .bind(aisle.as_str())
+                .bind(access.household_id().as_str())
+                .bind(name)
+                .execute(&mut *self.acquire().await?)
+                .await?;
         if renamed.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }

@@ -10,7 +10,7 @@ use crate::support::{Person, TestApp};
 
 /// A request touching household `{h}`. In fields, `{h}` becomes the household's id, `{m}` a
 /// member's id, `{i}` a pending invite's id, `{plan}` a plan's id, `{slot}` one of its slots and
-/// `{o}` one of that slot's options. A path is built from [`Ids`].
+/// `{o}` one of that slot's options, `{d}` a dish of the library. A path is built from [`Ids`].
 enum Probe {
     Page(fn(&Ids) -> String),
     ServerFn(&'static str, &'static [(&'static str, &'static str)]),
@@ -23,6 +23,7 @@ struct Ids<'a> {
     household: &'a str,
     plan: &'a str,
     slot: &'a str,
+    dish: &'a str,
 }
 
 /// A path with these ids is the route's template, as the route table lists it.
@@ -30,7 +31,12 @@ const TEMPLATE: Ids<'static> = Ids {
     household: "{id}",
     plan: "{plan}",
     slot: "{slot}",
+    dish: "{dish}",
 };
+
+/// A line and an aisle id of the right shape: the membership check refuses before either is
+/// looked up, as it must.
+const SOME_LINE: &str = "00000000-0000-4000-8000-000000000001";
 
 const HOUSEHOLD_SCOPED: &[Probe] = &[
     Probe::Page(|id| routes::household(id.household)),
@@ -149,6 +155,91 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
         &[("household_id", "{h}"), ("url", "https://1.1.1.1/hook")],
     ),
     Probe::ServerFn("remove_webhook", &[("household_id", "{h}")]),
+    Probe::Page(|id| routes::dish(id.household, id.dish)),
+    Probe::ServerFn("get_recipe", &[("household_id", "{h}"), ("dish_id", "{d}")]),
+    Probe::ServerFn(
+        "save_recipe",
+        &[
+            ("household_id", "{h}"),
+            ("dish_id", "{d}"),
+            ("serves", "4"),
+            ("link", ""),
+            ("ingredients", "1 kg stolen rice"),
+            ("steps", ""),
+        ],
+    ),
+    Probe::ServerFn(
+        "import_recipe",
+        &[
+            ("household_id", "{h}"),
+            ("dish_id", "{d}"),
+            (
+                "source",
+                r#"<script type="application/ld+json">{"@type":"Recipe","name":"X"}</script>"#,
+            ),
+        ],
+    ),
+    Probe::Page(|id| routes::shopping_list(id.household, id.plan)),
+    Probe::ServerFn(
+        "get_shopping_list",
+        &[("household_id", "{h}"), ("plan_id", "{plan}")],
+    ),
+    Probe::ServerFn(
+        "set_item_checked",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("line_id", SOME_LINE),
+            ("op", "op-authorization-1"),
+            ("state", "checked"),
+            ("seen", ""),
+        ],
+    ),
+    Probe::ServerFn(
+        "add_shopping_item",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("op", "op-authorization-2"),
+            ("item", "1 kg stolen sugar"),
+        ],
+    ),
+    Probe::ServerFn(
+        "move_item_to_aisle",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("line_id", SOME_LINE),
+            ("aisle_id", SOME_LINE),
+        ],
+    ),
+    Probe::ServerFn(
+        "rename_aisle",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("aisle_id", SOME_LINE),
+            ("aisle_name", "Stolen"),
+        ],
+    ),
+    Probe::ServerFn(
+        "reorder_aisle",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("aisle_id", SOME_LINE),
+            ("direction", "up"),
+        ],
+    ),
+    Probe::ServerFn(
+        "set_pantry_staple",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("food", "salt"),
+            ("staple", "true"),
+        ],
+    ),
 ];
 
 /// Pages and server functions that name no household: they act on the signed-in person, or on an
@@ -191,6 +282,7 @@ struct Scene {
     plan: String,
     slot: String,
     option: String,
+    dish: String,
 }
 
 async fn scene() -> Scene {
@@ -203,7 +295,13 @@ async fn scene() -> Scene {
     let invite_id = overview.invites[0].id.to_string();
     let plan = ada.propose_plan(&household, "Pasta\nCurry").await;
     let page = ada.ballot_page_of_plan(&household, &plan).await;
+    let settings = ada
+        .fetch_fn(app::plans::GetMealSettings {
+            household_id: household.clone(),
+        })
+        .await;
     Scene {
+        dish: settings.dishes[0].id.to_string(),
         plan,
         slot: page.slot_id.to_string(),
         option: page.options[0].id.to_string(),
@@ -222,6 +320,7 @@ impl Scene {
             household,
             plan: &self.plan,
             slot: &self.slot,
+            dish: &self.dish,
         }
     }
 
@@ -233,6 +332,7 @@ impl Scene {
             .replace("{plan}", &self.plan)
             .replace("{slot}", &self.slot)
             .replace("{o}", &self.option)
+            .replace("{d}", &self.dish)
     }
 
     /// Tries every probe on `household` as `who`; each must be "not found". Returns the answers'

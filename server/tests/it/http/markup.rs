@@ -54,6 +54,7 @@ struct Scene {
     open_plan: String,
     slot: String,
     invite: String,
+    dish: String,
 }
 
 /// A new account under the display name `name`, with an ordinary email address.
@@ -106,6 +107,34 @@ async fn scene(app: &TestApp) -> (Person, Person, Scene) {
     )
     .await
     .assert_ok();
+    // The markup dish's recipe carries markup in its lines and method (the recipe page shows
+    // them in textareas), and the shopping list gets a line and an item of markup.
+    let settings = ada
+        .fetch_fn(app::plans::GetMealSettings {
+            household_id: household.clone(),
+        })
+        .await;
+    let dish = settings
+        .dishes
+        .iter()
+        .find(|dish| dish.name == payload(4))
+        .expect("the markup dish is in the library")
+        .id
+        .to_string();
+    let lines = format!("{}\n2 cups {}", payload(0), payload(2));
+    ada.call(
+        "save_recipe",
+        &[
+            ("household_id", &household),
+            ("dish_id", &dish),
+            ("serves", "2"),
+            ("link", ""),
+            ("ingredients", &lines),
+            ("steps", payload(1)),
+        ],
+    )
+    .await
+    .assert_ok();
     let options = format!("{}\nPasta", payload(0));
     let closed_plan = propose(&ada, &household, payload(6), &options).await;
     let page = ada.ballot_page_of_plan(&household, &closed_plan).await;
@@ -123,6 +152,17 @@ async fn scene(app: &TestApp) -> (Person, Person, Scene) {
             .await
             .assert_ok();
     }
+    ada.call(
+        "add_shopping_item",
+        &[
+            ("household_id", &household),
+            ("plan_id", &closed_plan),
+            ("op", "op-markup-item-1"),
+            ("item", payload(3)),
+        ],
+    )
+    .await
+    .assert_ok();
     let open_plan = propose(&ada, &household, "", &options).await;
     let invite = ada.create_invite(&household, "7", false).await;
     let scene = Scene {
@@ -131,6 +171,7 @@ async fn scene(app: &TestApp) -> (Person, Person, Scene) {
         open_plan,
         slot,
         invite,
+        dish,
     };
     (ada, bob, scene)
 }
@@ -151,7 +192,8 @@ fn pages(scene: &Scene) -> Vec<String> {
                 .replace("{id}", &scene.household)
                 .replace("{plan}", plan)
                 .replace("{slot}", &scene.slot)
-                .replace("{token}", &scene.invite);
+                .replace("{token}", &scene.invite)
+                .replace("{dish}", &scene.dish);
             assert!(
                 !path.contains('{'),
                 "a parameter this test does not fill: {template}"

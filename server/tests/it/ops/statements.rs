@@ -2,7 +2,10 @@
 //! each request's log line; `telemetry::statements`). The budgets are deterministic: a count,
 //! not a timing. Signed-out landing page 0; a member's ballot page at most 4; a ballot save at
 //! most 8 (re-casts included); the largest proposal allowed (28 meals × 20 options, 560 options
-//! written) at most 13.
+//! written) at most 13; a ballot that closes its slot at most 18 (its winner joining the shopping
+//! list is 3 of them); a plan's shopping list page at most 4 and its unchanged poll 1 (past a
+//! process's first, which reads the signing key, and a household's first list, which lays out
+//! its aisles).
 
 use app::routes;
 use serde_json::Value;
@@ -19,6 +22,11 @@ const BALLOT_PAGE: usize = 4;
 const BALLOT_SAVE: usize = 8;
 /// 12, and the household's row lock that makes the bounds on plans race-safe.
 const LARGEST_PROPOSAL: usize = 13;
+/// A ballot that closes its slot: the save, the count and result, its events, and the winner's
+/// lines joining the shopping list (one upsert and the `list_changed` event's two statements).
+const CLOSING_SAVE: usize = 18;
+const LIST_PAGE: usize = 4;
+const UNCHANGED_POLL: usize = 1;
 
 /// The statement counts of every completed request to `route` with `method`.
 fn statements(lines: &[Value], method: &str, route: &str) -> Vec<usize> {
@@ -97,6 +105,37 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
     ];
     ada.call("propose_plan", &largest).await.assert_ok();
 
+    // Cy's ballot closes the slot: its winner joins the list.
+    let fields = [
+        ("household_id".to_owned(), household.clone()),
+        ("slot_id".to_owned(), slot.clone()),
+        (rank(1), "1".to_owned()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (&**k, &**v)).collect();
+    cy.call("cast_ballot", &fields).await.assert_ok();
+    let list_page = routes::shopping_list(&household, &plan);
+    for _ in 0..3 {
+        ada.open(&list_page).await.assert_ok();
+    }
+    let list = ada
+        .fetch_fn(app::shopping::GetShoppingList {
+            household_id: household.clone(),
+            plan_id: plan.to_string(),
+        })
+        .await;
+    let client = reqwest::Client::new();
+    let poll_url = server.url(&routes::shopping_list_version(&household, &plan));
+    for _ in 0..3 {
+        let polled = client
+            .get(&poll_url)
+            .header("x-list-key", &list.poll_key)
+            .header("if-none-match", format!("\"v{}\"", list.version))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(polled.status(), reqwest::StatusCode::NOT_MODIFIED);
+    }
+
     let lines: Vec<Value> = server
         .stop()
         .await
@@ -107,9 +146,23 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
     let pages = statements(&lines, "GET", routes::templates::BALLOT);
     let saves = statements(&lines, "POST", "/api/cast_ballot");
     let proposals = statements(&lines, "POST", "/api/propose_plan");
+    let list_pages = statements(&lines, "GET", "/households/{id}/plans/{plan}/list");
+    let polls = statements(&lines, "GET", routes::templates::SHOPPING_LIST_VERSION);
     eprintln!(
         "statements: landing {landing:?}, ballot page {pages:?}, ballot save {saves:?}, \
-         proposals {proposals:?}"
+         proposals {proposals:?}, list page {list_pages:?}, unchanged poll {polls:?}"
+    );
+    assert_eq!(list_pages.len(), 3);
+    // The first of each in a process also reads (or makes) its signing keys, two statements a
+    // key, once; the household's first list page lays out its aisles, one.
+    assert!(
+        list_pages[1..].iter().all(|&n| n <= LIST_PAGE) && list_pages[0] <= LIST_PAGE + 5,
+        "list page {list_pages:?}"
+    );
+    assert_eq!(polls.len(), 3);
+    assert!(
+        polls[1..].iter().all(|&n| n <= UNCHANGED_POLL) && polls[0] <= UNCHANGED_POLL + 2,
+        "poll {polls:?}"
     );
     assert_eq!(landing.len(), 2);
     assert!(landing.iter().all(|&n| n == LANDING), "landing {landing:?}");
@@ -118,10 +171,15 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
         pages.iter().all(|&n| n <= BALLOT_PAGE),
         "ballot page {pages:?}"
     );
-    assert_eq!(saves.len(), 4);
+    assert_eq!(saves.len(), 5);
+    let (saves, closing) = saves.split_at(4);
     assert!(
         saves.iter().all(|&n| n <= BALLOT_SAVE),
         "ballot save {saves:?}"
+    );
+    assert!(
+        closing[0] <= CLOSING_SAVE,
+        "closing ballot save {closing:?}"
     );
     assert_eq!(proposals.len(), 2);
     assert!(

@@ -356,11 +356,16 @@ async fn each_change_is_written_to_the_outbox_with_it(db: TestDatabase) {
     let (_, slot) = propose(&store, &ada, "A\nB").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     assert_eq!(outbox_kinds(&store, &ada).await, ["plan_proposed"]);
-    // Ada is the only member: her ballot closes the slot.
+    // Ada is the only member: her ballot closes the slot, and its winner joins the list.
     vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
     assert_eq!(
         outbox_kinds(&store, &ada).await,
-        ["plan_proposed", "ballot_cast", "slot_closed"]
+        [
+            "plan_proposed",
+            "ballot_cast",
+            "slot_closed",
+            "list_changed"
+        ]
     );
     // A refused ballot writes nothing.
     let _ = save_ballot(&store, &ada, &slot, &rank_first(&page, 1), NOW + 2).await;

@@ -47,7 +47,7 @@ async fn notifications_are_the_outbox_in_words_newest_first_without_ones_own(db:
     store.settle_household(&ada, DEADLINE + 1).await.unwrap();
 
     let for_ada = texts(&store, &ada).await;
-    assert_eq!(for_ada.len(), 7, "{for_ada:?}");
+    assert_eq!(for_ada.len(), 8, "{for_ada:?}");
     assert_eq!(for_ada[0], "“Next week” is decided");
     let mut no_votes = for_ada[1..4].to_vec();
     no_votes.sort();
@@ -62,6 +62,7 @@ async fn notifications_are_the_outbox_in_words_newest_first_without_ones_own(db:
     assert_eq!(
         for_ada[4..],
         [
+            "Tue 24 Nov · lunch: Curry's ingredients joined the shopping list",
             "Tue 24 Nov · lunch: Curry won",
             "Bob ranked Tue 24 Nov · lunch",
             "Bob proposed “Next week”",
@@ -70,10 +71,10 @@ async fn notifications_are_the_outbox_in_words_newest_first_without_ones_own(db:
     let for_bob = texts(&store, &bob).await;
     assert_eq!(
         for_bob.len(),
-        6,
+        7,
         "Bob's proposal and ballot are left out: {for_bob:?}"
     );
-    assert_eq!(for_bob[5], "Ada ranked Tue 24 Nov · lunch");
+    assert_eq!(for_bob[6], "Ada ranked Tue 24 Nov · lunch");
     assert!(!for_bob.iter().any(|text| text.starts_with("Bob ")));
 
     let items = store.notifications(&ada).await.unwrap();

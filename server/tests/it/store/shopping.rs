@@ -38,7 +38,13 @@ async fn dish(store: &Store, access: &HouseholdAccess, name: &str) -> DishId {
         .id
 }
 
-async fn give_recipe(store: &Store, access: &HouseholdAccess, name: &str, serves: &str, lines: &str) {
+async fn give_recipe(
+    store: &Store,
+    access: &HouseholdAccess,
+    name: &str,
+    serves: &str,
+    lines: &str,
+) {
     let recipe = Recipe::parse(serves, "", lines, "").unwrap();
     let id = dish(store, access, name).await;
     store.save_recipe(access, &id, &recipe).await.unwrap();
@@ -72,17 +78,27 @@ async fn household_of_four(store: &Store) -> (Vec<HouseholdAccess>, PlanId, Vec<
 }
 
 /// Everyone ranks option `i` first on `slot`: the last ballot closes it.
-async fn everyone_picks(store: &Store, people: &[HouseholdAccess], slot: &app::ids::SlotId, i: usize, at: i64) {
+async fn everyone_picks(
+    store: &Store,
+    people: &[HouseholdAccess],
+    slot: &app::ids::SlotId,
+    i: usize,
+    at: i64,
+) {
     let page: BallotPage = store.ballot_page(&people[0], slot, at).await.unwrap();
     for person in people {
         vote(store, person, slot, &page, i, at).await;
     }
-    assert!(store.slot_outcome(&people[0], slot).await.unwrap().is_some());
+    assert!(
+        store
+            .slot_outcome(&people[0], slot)
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
-async fn the_list_forms_as_each_slot_closes_scaled_and_merged_by_compatible_unit(
-    db: TestDatabase,
-) {
+async fn the_list_forms_as_each_slot_closes_scaled_and_merged_by_compatible_unit(db: TestDatabase) {
     let store = db.store().await;
     let (people, plan, slots) = household_of_four(&store).await;
     give_recipe(&store, &people[0], "Curry", "4", "400 g rice").await;
@@ -93,13 +109,19 @@ async fn the_list_forms_as_each_slot_closes_scaled_and_merged_by_compatible_unit
     everyone_picks(&store, &people, &slots[0], 0, NOW + 1).await;
     let after_curry = lines(&store, &people[0], &plan).await;
     assert_eq!(after_curry.len(), 1, "{after_curry:?}");
-    assert!(after_curry[0].starts_with("rice 400 g <- "), "{after_curry:?}");
+    assert!(
+        after_curry[0].starts_with("rice 400 g <- "),
+        "{after_curry:?}"
+    );
     assert!(after_curry[0].ends_with("· Curry"), "{after_curry:?}");
 
     everyone_picks(&store, &people, &slots[1], 1, NOW + 2).await;
     let after_stir_fry = lines(&store, &people[0], &plan).await;
     assert_eq!(after_stir_fry.len(), 1, "one rice line: {after_stir_fry:?}");
-    assert!(after_stir_fry[0].starts_with("rice 1.4 kg <- "), "{after_stir_fry:?}");
+    assert!(
+        after_stir_fry[0].starts_with("rice 1.4 kg <- "),
+        "{after_stir_fry:?}"
+    );
     assert!(
         after_stir_fry[0].contains("Curry / ") && after_stir_fry[0].ends_with("Stir-fry"),
         "both sources: {after_stir_fry:?}"
@@ -107,8 +129,15 @@ async fn the_list_forms_as_each_slot_closes_scaled_and_merged_by_compatible_unit
 
     everyone_picks(&store, &people, &slots[2], 2, NOW + 3).await;
     let after_soup = lines(&store, &people[0], &plan).await;
-    assert_eq!(after_soup.len(), 2, "cups never merge with grams: {after_soup:?}");
-    assert!(after_soup[1].starts_with("rice 1 cup <- "), "{after_soup:?}");
+    assert_eq!(
+        after_soup.len(),
+        2,
+        "cups never merge with grams: {after_soup:?}"
+    );
+    assert!(
+        after_soup[1].starts_with("rice 1 cup <- "),
+        "{after_soup:?}"
+    );
     let events: i64 = sqlx::query_scalar(
         "select cast(count(*) as bigint) from outbox where kind = 'list_changed' and plan_id = $1",
     )
@@ -136,11 +165,17 @@ async fn closes_racing_each_other_add_each_slots_lines_exactly_once(db: TestData
     );
     let closed = a.unwrap().closed + b.unwrap().closed + c.unwrap().closed;
     assert_eq!(closed, 4, "four slots, each closed once");
-    let again = store.finalize_due(ClosePath::Trigger, DEADLINE + 1, 100).await.unwrap();
+    let again = store
+        .finalize_due(ClosePath::Trigger, DEADLINE + 1, 100)
+        .await
+        .unwrap();
     assert_eq!(again.closed, 0);
     let list = lines(&store, &people[0], &plan).await;
     assert_eq!(list.len(), 2, "{list:?}");
-    assert!(list[0].starts_with("rice 1.6 kg <- "), "4 slots × 400 g: {list:?}");
+    assert!(
+        list[0].starts_with("rice 1.6 kg <- "),
+        "4 slots × 400 g: {list:?}"
+    );
     assert!(list[1].starts_with("onions 8 <- "), "4 slots × 2: {list:?}");
 }
 
@@ -150,7 +185,10 @@ async fn a_winner_without_ingredients_adds_one_line_saying_so(db: TestDatabase) 
     everyone_picks(&store, &people, &slots[0], 0, NOW + 1).await;
     let list = lines(&store, &people[0], &plan).await;
     assert_eq!(list.len(), 1);
-    assert!(list[0].starts_with("Curry (no ingredients yet) <- "), "{list:?}");
+    assert!(
+        list[0].starts_with("Curry (no ingredients yet) <- "),
+        "{list:?}"
+    );
 }
 
 async fn a_check_is_a_state_a_replay_changes_nothing_and_an_addition_never_unchecks(
@@ -185,7 +223,10 @@ async fn a_check_is_a_state_a_replay_changes_nothing_and_an_addition_never_unche
         .await
         .unwrap();
     let list = store.shopping_list(&people[0], &plan).await.unwrap();
-    assert_eq!(list.lines[0].0.checked, None, "the replay did not check it again");
+    assert_eq!(
+        list.lines[0].0.checked, None,
+        "the replay did not check it again"
+    );
 
     let again = CheckState::Checked {
         op: OpId::parse("op-check-rice-2").unwrap(),
@@ -203,8 +244,14 @@ async fn a_check_is_a_state_a_replay_changes_nothing_and_an_addition_never_unche
     assert_eq!(line.checked.as_ref().unwrap().by, "Bob");
 
     let item = NewItem::parse("op-add-milk-1", "2 l milk").unwrap();
-    store.add_list_item(&people[3], &plan, &item, "Di", NOW + 15).await.unwrap();
-    store.add_list_item(&people[3], &plan, &item, "Di", NOW + 16).await.unwrap();
+    store
+        .add_list_item(&people[3], &plan, &item, "Di", NOW + 15)
+        .await
+        .unwrap();
+    store
+        .add_list_item(&people[3], &plan, &item, "Di", NOW + 16)
+        .await
+        .unwrap();
     let all = lines(&store, &people[0], &plan).await;
     assert_eq!(all.len(), 2, "{all:?}");
     assert_eq!(all[1], "milk 2 l <- added by Di", "added once");
@@ -220,7 +267,9 @@ async fn a_list_of_another_household_is_not_found(db: TestDatabase) {
     ));
     let item = NewItem::parse("op-stranger-1", "1 kg sugar").unwrap();
     assert!(matches!(
-        store.add_list_item(&stranger, &plan, &item, "Eve", NOW).await,
+        store
+            .add_list_item(&stranger, &plan, &item, "Eve", NOW)
+            .await,
         Err(StoreError::NotFound)
     ));
     assert!(lines(&store, &people[0], &plan).await.is_empty());
