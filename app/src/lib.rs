@@ -8,6 +8,10 @@
 //! hydrated in the browser. Everything else never ships as WASM, which keeps the bundle small
 //! on phones; navigation is ordinary page loads.
 
+// The recipe page's form is one deep view type; the release build of the server (`ssr`) needs more
+// than the default 128 levels to lay out its `into_any` future.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 mod components;
 pub mod dates;
