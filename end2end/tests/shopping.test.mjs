@@ -26,6 +26,17 @@ async function openList(page, url) {
   await polled;
 }
 
+/**
+ * What went wrong on a page, less what is expected: Chromium reports a request whose answer the
+ * script never reads (a poll's 304, a change's empty answer) as aborted once the page moves on,
+ * and a page without JavaScript as failing to load its module script. Whether the changes
+ * arrived is checked on the server.
+ */
+function unexpected(problems) {
+  return problems.filter((problem) =>
+    !/^request failed: .*(\/list\/version|\/api\/(set_item_checked|add_shopping_item)|\/pkg\/[^/]+\.js)$/.test(problem));
+}
+
 const checkButton = (page, food) => page.getByRole('button', { name: `Check ${food}`, exact: true });
 const uncheckButton = (page, food) => page.getByRole('button', { name: `Uncheck ${food}`, exact: true });
 
@@ -77,8 +88,8 @@ describe('shopping together on two phones', () => {
     // And back: Bob unchecks it, Ada sees it.
     await uncheckButton(bob.page, 'tofu').click();
     await waitForLines(ada.page, { open: ['tofu'] }, SHOWN_WITHIN_MS);
-    assert.deepEqual(ada.problems, []);
-    assert.deepEqual(bob.problems, []);
+    assert.deepEqual(unexpected(ada.problems), []);
+    assert.deepEqual(unexpected(bob.problems), []);
   });
 
   test('an unchanged list answers 304 with no body, and a hidden page asks nothing', async () => {
@@ -124,7 +135,7 @@ describe('shopping together on two phones', () => {
       document.dispatchEvent(new Event('visibilitychange'));
     });
     await resumed;
-    assert.deepEqual(bob.problems, []);
+    assert.deepEqual(unexpected(bob.problems), []);
   });
 
   test(`offline: changes wait on the phone and converge on both within 10 s (${OFFLINE_ROUNDS} rounds)`, async () => {
@@ -162,7 +173,10 @@ describe('shopping together on two phones', () => {
         // Nothing reverts: after each page's next poll the four changes still stand, nothing
         // waits, and the server has each line once.
         await Promise.all([ada.page, bob.page].map((page) => nextPoll(page)));
-        await Promise.all([ada.page, bob.page].map((page) => waitForLines(page, all, 1)));
+        for (const page of [ada.page, bob.page]) {
+          const shown = (await page.evaluate(shownLines)).filter((line) => line.food.endsWith(tag));
+          assert.deepEqual(shown.map((line) => [line.food, line.done]).sort(), [[apples, true], [bread, true], [cheese, true], [dates, false]]);
+        }
         assert.equal((await ada.page.locator('#list-sync').textContent()).trim(), '');
         const stored = (await storedLines(bob.context, server.baseUrl, scene)).filter((line) => line.food.endsWith(tag));
         assert.deepEqual(
@@ -179,6 +193,9 @@ describe('shopping together on two phones', () => {
       const sorted = [...times].sort((a, b) => a - b);
       console.log(`converged in ${times.length}/${OFFLINE_ROUNDS} rounds: median ${sorted[sorted.length >> 1]} ms, max ${sorted.at(-1)} ms`);
     }
+    // Requests made with no connection fail, as they should; the later tests start clean.
+    ada.problems.length = 0;
+    bob.problems.length = 0;
     assert.deepEqual(failures, [], `${failures.length} of ${OFFLINE_ROUNDS} rounds failed`);
   });
 
@@ -217,7 +234,7 @@ describe('shopping together on two phones', () => {
     const bags = (await storedLines(ada.context, server.baseUrl, scene)).filter((l) => l.food === 'bin bags');
     assert.equal(bags.length, 1);
     assert.equal(await page.locator('script[src$="/list.js"]').count(), 1, 'the script is on the page, just not run');
-    assert.deepEqual(plain.problems, []);
+    assert.deepEqual(unexpected(plain.problems), []);
     await plain.context.close();
   });
 
@@ -234,6 +251,6 @@ describe('shopping together on two phones', () => {
     await page.goto(`${server.baseUrl}${recipe}`);
     await waitForHydration(page);
     assert.deepEqual(await axeViolations(page), [], recipe);
-    assert.deepEqual(ada.problems, []);
+    assert.deepEqual(unexpected(ada.problems), []);
   });
 });
