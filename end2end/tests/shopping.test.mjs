@@ -238,7 +238,7 @@ describe('shopping together on two phones', () => {
     await plain.context.close();
   });
 
-  test('axe-core finds no violation on the list page and the recipe page', async () => {
+  test('axe-core finds no violation on the list page and the recipe page, which reads amounts with their units', async () => {
     const { page } = ada;
     await openList(page, listUrl);
     assert.deepEqual(await axeViolations(page), [], scene.list);
@@ -251,6 +251,10 @@ describe('shopping together on two phones', () => {
     await page.goto(`${server.baseUrl}${recipe}`);
     await waitForHydration(page);
     assert.deepEqual(await axeViolations(page), [], recipe);
+    // How each line was read: the amount with its unit.
+    const rows = await page.locator('table.ingredients tbody tr').evaluateAll((rows) =>
+      rows.map((row) => [...row.cells].map((cell) => cell.textContent.trim())));
+    assert.deepEqual(rows.slice(0, 3), [['400 g', 'rice', ''], ['2', 'onions', ''], ['3 cloves', 'garlic', 'crushed']]);
     assert.deepEqual(unexpected(ada.problems), []);
   });
 });
