@@ -140,7 +140,14 @@ fn IngredientTable(lines: Vec<Ingredient>) -> impl IntoView {
             <thead><tr><th scope="col">"Amount"</th><th scope="col">"Food"</th><th scope="col">"Note"</th></tr></thead>
             <tbody>
                 {lines.into_iter().map(|line| {
-                    let amount = line.quantity.map(|q| q.text(line.unit)).unwrap_or_default();
+                    let amount = match (line.quantity, line.unit) {
+                        (Some(q), Some(unit)) => {
+                            format!("{} {}", q.text(Some(unit)), unit.label(q.for_list() > 1.0))
+                        }
+                        (Some(q), None) => q.text(None),
+                        (None, Some(unit)) => unit.label(false).to_owned(),
+                        (None, None) => String::new(),
+                    };
                     let unread = line.quantity.is_none() && line.unit.is_none();
                     view! {
                         <tr class:unread=unread>
