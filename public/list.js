@@ -59,7 +59,7 @@ function show(op) {
     if (!line) return;
     const done = fields.get("state") === "checked";
     line.classList.toggle("done", done);
-    const button = line.querySelector("button.check");
+    const button = line.querySelector("button.tick");
     if (button) {
       button.setAttribute("aria-pressed", String(done));
       button.firstElementChild.textContent = done ? "☑" : "☐";
@@ -96,6 +96,7 @@ async function flush() {
       } catch {
         break; // Still offline: keep it, and everything after it, in order.
       }
+      await response.arrayBuffer().catch(() => {}); // read to its end: the request is over
       if (response.status >= 500 && response.status !== 501) break;
       await withStore("readwrite", (store) => store.delete(op.op));
     }
@@ -140,6 +141,7 @@ async function poll() {
       headers: { "X-List-Key": list.dataset.pollKey || "", "If-None-Match": etag },
       cache: "no-store",
     });
+    await response.body?.cancel().catch(() => {}); // the status is the answer
     if (response.status === 200 || response.status === 401) await refresh();
   } catch {
     // Offline: the next tick asks again.

@@ -76,7 +76,7 @@ export async function addItem(context, base, { household, plan }, item) {
  */
 export function shownLines() {
   return [...document.querySelectorAll('#shopping-list li.shopping-line')].map((li) => ({
-    food: (li.querySelector('button.check')?.getAttribute('aria-label') ?? '').replace(/^(Check|Uncheck) /, ''),
+    food: (li.querySelector('button.tick')?.getAttribute('aria-label') ?? '').replace(/^(Check|Uncheck) /, ''),
     done: li.classList.contains('done'),
     text: li.querySelector('.line-text')?.textContent.trim() ?? '',
   }));
@@ -91,7 +91,7 @@ export async function waitForLines(page, { done = [], open = [] }, timeout) {
     ({ done, open }) => {
       // As shownLines reads them (a page's CSP allows no eval, so it cannot be passed in).
       const lines = [...document.querySelectorAll('#shopping-list li.shopping-line')].map((li) => ({
-        food: (li.querySelector('button.check')?.getAttribute('aria-label') ?? '').replace(/^(Check|Uncheck) /, ''),
+        food: (li.querySelector('button.tick')?.getAttribute('aria-label') ?? '').replace(/^(Check|Uncheck) /, ''),
         done: li.classList.contains('done'),
       }));
       const state = (food) => {

@@ -130,12 +130,12 @@ fn Line(line: LineView, aisles: Vec<AisleView>, household: String, plan: String)
                 <input type="hidden" name="op" value=op_id() data-op="" />
                 <input type="hidden" name="state" value=state />
                 <input type="hidden" name="seen" value=seen />
-                <button type="submit" class="check" aria-label=label aria-pressed=line.done.to_string()>
+                <button type="submit" class="tick" aria-label=label aria-pressed=line.done.to_string()>
                     <span aria-hidden="true">{if line.done { "☑" } else { "☐" }}</span>
                 </button>
                 <span class="line-text">{text}</span>
             </PostForm>
-            <span class="hint sources">{sources} " " {checked}</span>
+            <span class="hint sources">{sources} {checked.map(|checked| view! { " · " {checked} })}</span>
             <details class="line-more">
                 <summary>"More"</summary>
                 <PostForm action=MoveItemToAisle::PATH>
