@@ -20,7 +20,8 @@ type Shopping = std::sync::Arc<dyn ShoppingService>;
 
 pub use changes::{CheckState, DEFAULT_AISLES, MAX_AISLE_CHARS, NewItem, OpId, aisle_name};
 pub use merge::{
-    Addition, ListLine, Provenance, ShoppingList, additions_for_winner, food_key, split_pantry,
+    Addition, ListLine, Provenance, ShoppingList, addition_by_member, additions_for_winner,
+    food_key, split_pantry,
 };
 pub use view::{AisleView, CheckedView, LineView, ListPage, ProbableMeal};
 

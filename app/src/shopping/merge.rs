@@ -83,6 +83,20 @@ pub fn additions_for_winner(
         .collect()
 }
 
+/// An item a member adds by hand ("2 l milk"), as it joins the list: its amount as written,
+/// "added by Ada".
+pub fn addition_by_member(line: &Ingredient, name: &str) -> Addition {
+    Addition {
+        food: line.food.trim().to_string(),
+        amount: line
+            .quantity
+            .map(|quantity| Amount::new(quantity.for_list(), line.unit)),
+        source: Provenance::Member {
+            name: name.to_string(),
+        },
+    }
+}
+
 /// The food as lines are merged by: lowercase, trimmed, inner spaces collapsed.
 pub fn food_key(food: &str) -> String {
     food.split_whitespace()

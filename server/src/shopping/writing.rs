@@ -4,7 +4,7 @@
 
 use app::{
     ids::{AisleId, LineId, PlanId},
-    shopping::{CheckState, DEFAULT_AISLES, NewItem, OpId, Provenance, food_key},
+    shopping::{CheckState, DEFAULT_AISLES, NewItem, OpId, addition_by_member, food_key},
 };
 use sqlx::{Any, Transaction};
 
@@ -75,14 +75,8 @@ impl Store {
         if !record_op(&mut tx, access, plan, &item.op, now_ms).await? {
             return Ok(());
         }
-        let mut additions =
-            app::shopping::additions_for_winner("", "", std::slice::from_ref(&item.line), 0, 0);
-        for addition in &mut additions {
-            addition.source = Provenance::Member {
-                name: member_name.to_owned(),
-            };
-        }
-        upsert(&mut tx, plan, &StoredLine::merged(additions), now_ms).await?;
+        let addition = addition_by_member(&item.line, member_name);
+        upsert(&mut tx, plan, &StoredLine::merged(vec![addition]), now_ms).await?;
         tx.commit().await?;
         Ok(())
     }
