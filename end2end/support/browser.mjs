@@ -20,6 +20,9 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
+// Each phone page's recorded problems, so a failed wait can say what went wrong on the page.
+const PROBLEMS = new WeakMap();
+
 /** A phone-sized page that records console errors and failed requests. */
 export async function newPhonePage(browser, { javaScriptEnabled = true, timezoneId = 'UTC' } = {}) {
   const context = await browser.newContext({
@@ -31,6 +34,7 @@ export async function newPhonePage(browser, { javaScriptEnabled = true, timezone
   });
   const page = await context.newPage();
   const problems = [];
+  PROBLEMS.set(page, problems);
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
@@ -48,5 +52,23 @@ export async function newPhonePage(browser, { javaScriptEnabled = true, timezone
  * the server-rendered HTML (islands hydrate in document order).
  */
 export async function waitForHydration(page, { timeout = 15_000 } = {}) {
-  await page.locator('.hydration-marker[data-hydrated="true"]').waitFor({ state: 'attached', timeout });
+  try {
+    await page.locator('.hydration-marker[data-hydrated="true"]').waitFor({ state: 'attached', timeout });
+  } catch (error) {
+    // Say what the page went through: a panic, a failed request or a slow WASM load read differently.
+    const state = await page
+      .evaluate(() => ({
+        marker: document.querySelector('.hydration-marker')?.outerHTML ?? 'no marker',
+        readyState: document.readyState,
+        wasm: performance
+          .getEntriesByType('resource')
+          .filter((entry) => /\.wasm$/.test(entry.name))
+          .map((entry) => `${entry.name} ${Math.round(entry.duration)} ms`),
+        sinceStart: Math.round(performance.now()),
+      }))
+      .catch((cause) => `page state unavailable: ${cause.message}`);
+    const problems = PROBLEMS.get(page) ?? ['(not a phone page: problems not recorded)'];
+    error.message += `\npage: ${JSON.stringify(state)}\nproblems: ${JSON.stringify(problems)}`;
+    throw error;
+  }
 }
