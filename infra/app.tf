@@ -25,9 +25,6 @@ locals {
       # EventBridge drives finalization (scheduler.tf); App Runner throttles idle CPU and Lambda
       # freezes it, so an in-process ticker would stall exactly when nobody uses the app (decision 2).
       TICKER_INTERVAL_SECS = "0"
-      # Egress goes into the VPC and the VPC has no NAT (decision 1): a webhook could never reach
-      # the internet, so none is offered (docs/notifications.md).
-      WEBHOOKS_ENABLED = "false"
       # Per copy of the app; copies × this fits the database's connection budget (database_common.tf).
       DATABASE_MAX_CONNECTIONS = tostring(local.app_pool_size)
       # No password in it: the app signs an IAM token for each new connection with the role's

@@ -14,6 +14,10 @@ locals {
       # role's). Only names starting with AWSAPPRUNNER are reserved:
       # https://docs.aws.amazon.com/apprunner/latest/api/API_ImageConfiguration.html
       AWS_REGION = var.region
+      # App Runner's VPC connector carries IPv4 only and the VPC has no NAT (network.tf): nothing
+      # reaches the internet, so webhooks, recipe import and Web Push are off (the server refuses
+      # to turn any of them on with this setting).
+      OUTBOUND = "none"
       # No one-off invocation exists on App Runner, so each new instance migrates at start; the RDS
       # instance is always on and an Aurora that is paused would be woken by the first request
       # anyway, so start-up migration costs no extra wake-up beyond a deploy's.

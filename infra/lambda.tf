@@ -31,6 +31,13 @@ locals {
       MIGRATE_ON_START = "false"
       # API Gateway gives up after 30 s; answer 408 before that rather than be cut off.
       REQUEST_TIMEOUT_SECS = "28"
+      # The way out is IPv6 only (network.tf): a destination without an IPv6 address is refused by
+      # name (docs/notifications.md, "What leaves the server, per target"). Webhooks are delivered
+      # by the finalize batch, so they are on only while the schedule runs it; recipe import is a
+      # request of its own.
+      OUTBOUND         = "ipv6"
+      WEBHOOKS_ENABLED = local.finalize_enabled ? "true" : "false"
+      RECIPE_FETCH     = "true"
     },
   )
 }
@@ -157,6 +164,9 @@ resource "aws_lambda_function" "app" {
   vpc_config {
     subnet_ids         = aws_subnet.private[*].id
     security_group_ids = [aws_security_group.lambda[0].id]
+    # Outbound IPv6 from the dual-stack subnets, the function's only way out (network.tf):
+    # https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+    ipv6_allowed_for_dual_stack = true
   }
 
   environment {

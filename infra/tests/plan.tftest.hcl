@@ -73,6 +73,12 @@ mock_provider "aws" {
       invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mealvote/invocations"
     }
   }
+  # Amazon assigns the VPC's IPv6 /56 (Lambda); the subnets' /64s are cut from it at plan time.
+  mock_resource "aws_vpc" {
+    defaults = {
+      ipv6_cidr_block = "2600:1f18:1234:ab00::/56"
+    }
+  }
   mock_resource "aws_db_instance" {
     defaults = {
       address     = "mealvote.abc123.us-east-1.rds.amazonaws.com"
@@ -182,6 +188,22 @@ run "apprunner_rds" {
     condition     = aws_budgets_budget.monthly.limit_amount == "25.00"
     error_message = "App Runner + RDS costs about $18.50 a month in daily use; its budget is $25."
   }
+  assert {
+    condition = (
+      length(aws_egress_only_internet_gateway.main) == 0 && length(aws_route_table.private) == 0 &&
+      aws_vpc.main.assign_generated_ipv6_cidr_block == false &&
+      alltrue([for subnet in aws_subnet.private : subnet.assign_ipv6_address_on_creation == false && subnet.map_public_ip_on_launch == false])
+    )
+    error_message = "App Runner's VPC connector carries IPv4 only: no IPv6, no egress-only gateway, no route out."
+  }
+  assert {
+    condition = (
+      aws_apprunner_service.app[0].source_configuration[0].image_repository[0].image_configuration[0].runtime_environment_variables["OUTBOUND"] == "none" &&
+      !contains(keys(aws_apprunner_service.app[0].source_configuration[0].image_repository[0].image_configuration[0].runtime_environment_variables), "WEBHOOKS_ENABLED") &&
+      !contains(keys(aws_apprunner_service.app[0].source_configuration[0].image_repository[0].image_configuration[0].runtime_environment_variables), "RECIPE_FETCH")
+    )
+    error_message = "App Runner reaches nothing outside the VPC: OUTBOUND must be none (which turns webhooks and recipe import off)."
+  }
 }
 
 run "apprunner_aurora" {
@@ -219,6 +241,38 @@ run "apprunner_aurora" {
 
 run "lambda_rds" {
   command = plan
+
+  # IDs are unknown in a plan, even mocked; these make the network's references comparable.
+  override_resource {
+    target          = aws_vpc.main
+    override_during = plan
+    values          = { id = "vpc-main", ipv6_cidr_block = "2600:1f18:1234:ab00::/56" }
+  }
+  override_resource {
+    target          = aws_subnet.private[0]
+    override_during = plan
+    values          = { id = "subnet-a" }
+  }
+  override_resource {
+    target          = aws_subnet.private[1]
+    override_during = plan
+    values          = { id = "subnet-b" }
+  }
+  override_resource {
+    target          = aws_security_group.lambda
+    override_during = plan
+    values          = { id = "sg-lambda" }
+  }
+  override_resource {
+    target          = aws_egress_only_internet_gateway.main
+    override_during = plan
+    values          = { id = "eigw-main" }
+  }
+  override_resource {
+    target          = aws_route_table.private
+    override_during = plan
+    values          = { id = "rtb-private" }
+  }
 
   variables {
     compute  = "lambda"
@@ -287,6 +341,59 @@ run "lambda_rds" {
     condition     = aws_budgets_budget.monthly.limit_amount == "20.00"
     error_message = "Lambda + RDS: budget $20."
   }
+  assert {
+    condition     = aws_lambda_function.app[0].vpc_config[0].ipv6_allowed_for_dual_stack == true
+    error_message = "The function must be allowed outbound IPv6 in its dual-stack subnets: its only way out."
+  }
+  assert {
+    condition = (
+      aws_vpc.main.assign_generated_ipv6_cidr_block == true &&
+      alltrue([for index, subnet in aws_subnet.private :
+        subnet.ipv6_cidr_block == cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, index) &&
+        subnet.assign_ipv6_address_on_creation == true && subnet.map_public_ip_on_launch == false
+      ])
+    )
+    error_message = "The VPC gets an Amazon-provided /56 and each of the function's subnets a /64 of it, with no public IPv4."
+  }
+  assert {
+    condition = (
+      length(aws_egress_only_internet_gateway.main) == 1 &&
+      aws_egress_only_internet_gateway.main[0].vpc_id == aws_vpc.main.id &&
+      length(aws_route_table.private[0].route) == 1 &&
+      alltrue([for route in aws_route_table.private[0].route :
+        route.ipv6_cidr_block == "::/0" && route.egress_only_gateway_id == aws_egress_only_internet_gateway.main[0].id &&
+        (route.cidr_block == null || route.cidr_block == "") &&
+        (route.gateway_id == null || route.gateway_id == "") &&
+        (route.nat_gateway_id == null || route.nat_gateway_id == "")
+      ])
+    )
+    error_message = "The function's subnets route ::/0 to the egress-only internet gateway, and nothing else out (no 0.0.0.0/0)."
+  }
+  assert {
+    condition = (
+      sort([for association in aws_route_table_association.private : association.subnet_id]) == sort(aws_subnet.private[*].id) &&
+      alltrue([for association in aws_route_table_association.private : association.route_table_id == aws_route_table.private[0].id])
+    )
+    error_message = "Every subnet the function runs in must use the route table with the IPv6 default route."
+  }
+  assert {
+    condition = (
+      aws_vpc_security_group_egress_rule.lambda_https_ipv6[0].security_group_id == aws_security_group.lambda[0].id &&
+      aws_vpc_security_group_egress_rule.lambda_https_ipv6[0].cidr_ipv6 == "::/0" &&
+      aws_vpc_security_group_egress_rule.lambda_https_ipv6[0].cidr_ipv4 == null &&
+      aws_vpc_security_group_egress_rule.lambda_https_ipv6[0].from_port == 443 &&
+      aws_vpc_security_group_egress_rule.lambda_https_ipv6[0].to_port == 443
+    )
+    error_message = "The function may open HTTPS (443) over IPv6 to the internet, and no other port or IPv4 range."
+  }
+  assert {
+    condition = (
+      aws_lambda_function.app[0].environment[0].variables["OUTBOUND"] == "ipv6" &&
+      aws_lambda_function.app[0].environment[0].variables["WEBHOOKS_ENABLED"] == "true" &&
+      aws_lambda_function.app[0].environment[0].variables["RECIPE_FETCH"] == "true"
+    )
+    error_message = "Lambda reaches the internet over IPv6 only: OUTBOUND=ipv6, with webhooks (the schedule delivers them) and recipe import on."
+  }
 }
 
 run "lambda_aurora" {
@@ -315,6 +422,14 @@ run "lambda_aurora" {
   assert {
     condition     = length(aws_scheduler_schedule.finalize_due) == 0
     error_message = "With Aurora the schedule is off by default: each call would wake the paused database."
+  }
+  assert {
+    condition = (
+      aws_lambda_function.app[0].environment[0].variables["OUTBOUND"] == "ipv6" &&
+      aws_lambda_function.app[0].environment[0].variables["WEBHOOKS_ENABLED"] == "false" &&
+      length(aws_egress_only_internet_gateway.main) == 1
+    )
+    error_message = "Without a schedule nothing would ever deliver a webhook: Lambda + Aurora keeps them off (the way out stays, for recipe import)."
   }
   assert {
     condition = (

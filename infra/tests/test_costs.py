@@ -87,3 +87,14 @@ def test_each_default_budget_sits_above_daily_use_and_below_twice_it():
         daily = total[COLUMNS.index(f"{names[compute]}+{names[database]} daily")]
         # Room for a busy month, yet a doubling (a database that never pauses) crosses it.
         assert 1.25 * daily <= float(budget) <= 2 * daily, (variant, daily, budget)
+
+
+def test_lambdas_way_out_costs_data_transfer_only():
+    # The egress-only internet gateway has no hourly charge (a NAT gateway would add about $33 a
+    # month): its row is zero in every column and its basis names data transfer as the only cost.
+    rows = {cells[0]: cells for cells in rows_between("cost-table")[2:]}
+    (name,) = [name for name in rows if "Egress-only internet gateway" in name]
+    assert all(float(cell) == 0.0 for cell in rows[name][1:9]), rows[name]
+    basis = rows[name][9]
+    assert "no hourly charge" in basis and "data transfer" in basis, basis
+    assert not any("NAT" in row for row in rows), "a NAT gateway is never part of the bill"

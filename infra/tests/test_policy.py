@@ -34,8 +34,15 @@ def test_there_is_no_nat_gateway():
 
 
 def test_the_vpc_has_no_internet_gateway_so_nothing_in_it_is_reachable_from_outside():
-    assert not {"aws_internet_gateway", "aws_egress_only_internet_gateway"} & all_resource_types()
+    # An egress-only gateway (Lambda's way out) admits no connection from outside; an internet
+    # gateway or an Elastic IP would.
+    assert "aws_internet_gateway" not in all_resource_types()
     assert not resources("aws_eip")
+    for name, gateway in resources("aws_egress_only_internet_gateway").items():
+        assert gateway["count"] == "${local.use_lambda ? 1 : 0}", name
+    for name, subnet in resources("aws_subnet").items():
+        assert subnet["map_public_ip_on_launch"] is False, name
+    assert not re.search(r"associate_public_ip_address\s*=\s*true", tf_text())
 
 
 def test_there_is_no_interface_vpc_endpoint():
@@ -124,9 +131,17 @@ def test_the_database_admits_port_5432_only_from_the_app(combo):
     groups = active("aws_security_group", combo)
     app_group = "connector" if combo.compute == "apprunner" else "lambda"
     assert set(groups) == {"db", app_group}
-    (egress,) = active("aws_vpc_security_group_egress_rule", combo).values()
-    assert egress["referenced_security_group_id"] == "${aws_security_group.db.id}"
-    assert (egress["from_port"], egress["to_port"]) == (5432, 5432)
+    egress = active("aws_vpc_security_group_egress_rule", combo)
+    assert egress["app_to_db"]["referenced_security_group_id"] == "${aws_security_group.db.id}"
+    assert (egress["app_to_db"]["from_port"], egress["app_to_db"]["to_port"]) == (5432, 5432)
+    # Besides, only Lambda's HTTPS over IPv6 (its egress-only way out): no IPv4 range, no other port.
+    assert set(egress) == ({"app_to_db", "lambda_https_ipv6"} if combo.compute == "lambda" else {"app_to_db"})
+    for name, rule in egress.items():
+        assert "cidr_ipv4" not in rule and "prefix_list_id" not in rule, name
+        if name != "app_to_db":
+            assert (rule["cidr_ipv6"], rule["ip_protocol"], rule["from_port"], rule["to_port"]) == ("::/0", "tcp", 443, 443)
+    # Nothing inbound anywhere but the database's one rule.
+    assert set(active("aws_vpc_security_group_ingress_rule", combo)) == {"db_from_app"}
 
 
 def test_the_database_password_is_ephemeral_write_only_and_never_in_state():

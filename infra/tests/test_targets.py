@@ -17,7 +17,53 @@ from hcl import COMBINATIONS, active, active_types, block, local, resources, var
 @pytest.mark.parametrize("combo", COMBINATIONS, ids=str)
 def test_no_nat_no_internet_gateway_no_public_ip(combo):
     types = active_types(combo)
-    assert not {"aws_nat_gateway", "aws_internet_gateway", "aws_egress_only_internet_gateway", "aws_eip"} & types
+    assert not {"aws_nat_gateway", "aws_internet_gateway", "aws_eip", "aws_nat_gateway_eip_association"} & types
+    # The only way out is Lambda's egress-only gateway (IPv6, nothing inbound).
+    assert ("aws_egress_only_internet_gateway" in types) == (combo.compute == "lambda")
+    for name, subnet in active("aws_subnet", combo).items():
+        assert subnet["map_public_ip_on_launch"] is False, name
+    # No route anywhere sends IPv4 out of the VPC.
+    routes = [route for table in active("aws_route_table", combo).values() for route in table.get("route", [])]
+    routes += list(active("aws_route", combo).values())
+    for route in routes:
+        assert "cidr_block" not in route and "destination_cidr_block" not in route, route
+        assert not {"gateway_id", "nat_gateway_id"} & route.keys(), route
+
+
+@pytest.mark.parametrize("combo", COMBINATIONS, ids=str)
+def test_lambda_reaches_the_internet_over_ipv6_only_through_an_egress_only_gateway(combo):
+    gateways = active("aws_egress_only_internet_gateway", combo)
+    tables = active("aws_route_table", combo)
+    associations = active("aws_route_table_association", combo)
+    environment = local("lambda_environment") if combo.compute == "lambda" else local("apprunner_environment")
+    if combo.compute == "apprunner":
+        # App Runner's VPC connector carries IPv4 only: no way out, and the server is told so.
+        assert not gateways and not tables and not associations
+        assert re.search(r'\bOUTBOUND = "none"', environment)
+        return
+    (gateway_name,) = gateways
+    assert gateways[gateway_name]["vpc_id"] == "${aws_vpc.main.id}"
+    # The VPC's Amazon-provided /56, a /64 of it per subnet, addresses assigned to new ENIs.
+    vpc = resources("aws_vpc")["main"]
+    assert vpc["assign_generated_ipv6_cidr_block"] == "${local.use_lambda}"
+    subnet = resources("aws_subnet")["private"]
+    assert subnet["ipv6_cidr_block"] == "${local.use_lambda ? cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, count.index) : null}"
+    assert subnet["assign_ipv6_address_on_creation"] == "${local.use_lambda}"
+    # The function's subnets route ::/0 to that gateway, and nothing else leaves.
+    (table_name,) = tables
+    (route,) = tables[table_name]["route"]
+    assert route == {"ipv6_cidr_block": "::/0",
+                     "egress_only_gateway_id": f"${{aws_egress_only_internet_gateway.{gateway_name}[0].id}}"}
+    (association,) = associations.values()
+    assert association["count"] == "${local.use_lambda ? length(aws_subnet.private) : 0}"
+    assert association["subnet_id"] == "${aws_subnet.private[count.index].id}"
+    assert association["route_table_id"] == f"${{aws_route_table.{table_name}[0].id}}"
+    function = resources("aws_lambda_function")["app"]
+    vpc_config = block(function, "vpc_config")
+    assert vpc_config["subnet_ids"] == "${aws_subnet.private[*].id}"
+    assert vpc_config.get("ipv6_allowed_for_dual_stack") is True
+    # The server connects to IPv6 addresses only, and names the cause when a host has none.
+    assert re.search(r'\bOUTBOUND = "ipv6"', environment)
 
 
 @pytest.mark.parametrize("combo", COMBINATIONS, ids=str)

@@ -15,6 +15,7 @@ mod connections;
 mod database;
 mod env;
 mod otel;
+mod outbound;
 mod site;
 mod work;
 
@@ -25,6 +26,7 @@ pub use database::{
 };
 pub use env::Env;
 pub use otel::{OtelConfig, OtlpProtocol};
+pub use outbound::Outbound;
 
 /// The local SQLite file used when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mealvote.db";
@@ -69,14 +71,17 @@ pub struct Config {
     /// which needs a deadline seconds away; on a real site the prober is exempt through
     /// `FINALIZE_SECRET` instead (docs/security.md).
     pub min_deadline_lead: Duration,
-    /// `WEBHOOKS_ENABLED` (default true): whether households' webhooks are delivered. False where
-    /// the server cannot reach the internet (App Runner without NAT, docs/architecture.md, decision 1).
+    /// `OUTBOUND` (default `any`): which internet addresses the server can reach; `ipv6` on the
+    /// Lambda target (an egress-only internet gateway), `none` on App Runner (see `config::outbound`).
+    pub outbound: Outbound,
+    /// `WEBHOOKS_ENABLED` (default true, false with `OUTBOUND=none`): whether households' webhooks
+    /// are delivered.
     pub webhooks_enabled: bool,
     /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses (local
     /// testing only; off by default, see `webhooks::target`).
     pub webhooks_allow_private: bool,
     /// `RECIPE_FETCH` (default false): whether recipes are imported from a page's address (the
-    /// server fetches it). Off where the server cannot reach the internet (the AWS deployment).
+    /// server fetches it). Never with `OUTBOUND=none`.
     pub recipe_fetch: bool,
     pub otel: OtelConfig,
     /// `METRICS_EMF=true`: write CloudWatch embedded-metric-format lines to stdout every
@@ -121,6 +126,7 @@ impl Config {
         let env = Env(lookup);
         let database = database::from_env(&env)?;
         let client_ip_source = site::client_ip_source(&env)?;
+        let outbound = outbound::switches(&env)?;
         Ok(Self {
             host: env.parse("HOST", IpAddr::from([127, 0, 0, 1]), "an IP address")?,
             port: env.parse("PORT", 3000, "a port number")?,
@@ -136,9 +142,10 @@ impl Config {
             client_ip_source,
             lambda_events: site::lambda_events(&env)?,
             connections: connections::from_env(&env, client_ip_source != ClientIpSource::Peer)?,
-            webhooks_enabled: env.parse("WEBHOOKS_ENABLED", true, "true or false")?,
+            outbound: outbound.outbound,
+            webhooks_enabled: outbound.webhooks_enabled,
             webhooks_allow_private: env.parse("WEBHOOKS_ALLOW_PRIVATE", false, "true or false")?,
-            recipe_fetch: env.parse("RECIPE_FETCH", false, "true or false")?,
+            recipe_fetch: outbound.recipe_fetch,
             metrics_token: env.secret("METRICS_TOKEN")?,
             finalize_secret: env.secret("FINALIZE_SECRET")?,
             ticker_interval: work::ticker_interval(&env)?,

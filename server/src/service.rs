@@ -51,6 +51,8 @@ pub struct Services {
     pub(crate) webhooks_enabled: bool,
     /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses.
     pub(crate) webhooks_allow_private: bool,
+    /// `OUTBOUND`: which addresses a webhook's host must have for this server to reach it.
+    pub(crate) outbound: crate::config::Outbound,
     /// `BALLOT_SAVES_PER_MINUTE`: ballot saves per member per minute.
     pub(crate) ballot_saves_per_minute: i64,
     /// `MIN_DEADLINE_LEAD_SECS`, in milliseconds.
@@ -71,12 +73,13 @@ impl Services {
             poll: crate::shopping::poll::Poll::new(store.clone()),
             page_fetcher: config
                 .recipe_fetch
-                .then(crate::recipes::fetch::PageFetcher::default),
+                .then(|| crate::recipes::fetch::PageFetcher::default().over(config.outbound)),
             store,
             hasher: crate::auth::password::Hasher::for_this_machine(),
             client_ip_source: config.client_ip_source,
             webhooks_enabled: config.webhooks_enabled,
             webhooks_allow_private: config.webhooks_allow_private,
+            outbound: config.outbound,
             ballot_saves_per_minute: i64::from(config.ballot_saves_per_minute),
             min_deadline_lead_ms: i64::try_from(config.min_deadline_lead.as_millis())
                 .unwrap_or(i64::MAX),

@@ -81,7 +81,7 @@ impl Application {
         // The one webhook client: the finalize endpoint, Lambda's events and the ticker share it.
         let webhooks = config
             .webhooks_enabled
-            .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private));
+            .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private, config.outbound));
         let router = http::router(
             config,
             store.clone(),

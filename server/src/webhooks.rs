@@ -19,7 +19,10 @@ use sha2::Sha256;
 use tokio::{sync::Semaphore, task::JoinSet};
 use tracing::Instrument;
 
-use crate::db::{Store, StoreError};
+use crate::{
+    config::Outbound,
+    db::{Store, StoreError},
+};
 
 mod queue;
 mod settings;
@@ -65,24 +68,31 @@ enum Attempted {
     Deferred,
 }
 
-/// What sends deliveries: the HTTP client and whether private addresses are allowed
-/// (`WEBHOOKS_ALLOW_PRIVATE`, see [`target`](self::target)).
+/// What sends deliveries: the HTTP client, whether private addresses are allowed
+/// (`WEBHOOKS_ALLOW_PRIVATE`, see [`target`](self::target)) and which addresses this server
+/// reaches (`OUTBOUND`).
 #[derive(Clone, Debug)]
 pub struct Sender {
     client: reqwest::Client,
     allow_private: bool,
+    outbound: Outbound,
 }
 
 impl Sender {
-    pub fn new(allow_private: bool) -> Self {
+    pub fn new(allow_private: bool, outbound: Outbound) -> Self {
         Self {
             client: client_builder()
                 .build()
                 .expect("the webhook client's settings are valid"),
             allow_private,
+            outbound,
         }
     }
 }
+
+/// `last_error` of an attempt whose receiver has no IPv6 address on a server that reaches the
+/// internet over IPv6 only (`OUTBOUND=ipv6`): the cause, in words the household's admin can act on.
+pub const NO_IPV6: &str = "no IPv6 address (this server reaches the internet over IPv6 only)";
 
 /// The HTTP client's settings: rustls, no redirects (a receiver's redirect is a failed attempt,
 /// so a webhook cannot be bounced to another address), no proxy from the environment
@@ -200,12 +210,13 @@ pub async fn send(sender: &Sender, due: &DueDelivery, now_ms: i64) -> AttemptOut
     let Ok(url) = url::Url::parse(&due.url) else {
         return AttemptOutcome::Failed("address".to_owned());
     };
-    let address = match checked_address(&url, sender.allow_private).await {
+    let address = match checked_address(&url, sender.allow_private, sender.outbound).await {
         Ok(address) => address,
         Err(Refused::NotPublic) => return AttemptOutcome::Failed("not a public address".into()),
         Err(Refused::Unresolvable) => return AttemptOutcome::Failed("dns".to_owned()),
         Err(Refused::NoHost) => return AttemptOutcome::Failed("address".to_owned()),
         Err(Refused::Port) => return AttemptOutcome::Failed("port".to_owned()),
+        Err(Refused::NoIpv6) => return AttemptOutcome::Failed(NO_IPV6.to_owned()),
     };
     let client = match url.host() {
         Some(url::Host::Domain(name)) => match client_builder().resolve(name, address).build() {

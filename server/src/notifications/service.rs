@@ -87,7 +87,7 @@ impl NotificationsService for Services {
                 "Webhooks are unavailable on this server.",
             ));
         }
-        let url = webhook_url(&url, self.webhooks_allow_private).await?;
+        let url = webhook_url(&url, self.webhooks_allow_private, self.outbound).await?;
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes).map_err(internal)?;
         let secret = hex(&bytes);
@@ -119,7 +119,11 @@ impl NotificationsService for Services {
 /// `https` unless the host is loopback (a receiver on the same machine, only with
 /// `WEBHOOKS_ALLOW_PRIVATE`); a host that resolves to public addresses only, unless private ones
 /// are allowed ([`crate::webhooks::checked_address`], checked again before every delivery).
-async fn webhook_url(raw: &str, allow_private: bool) -> Result<String, AppError> {
+async fn webhook_url(
+    raw: &str,
+    allow_private: bool,
+    outbound: crate::config::Outbound,
+) -> Result<String, AppError> {
     let invalid = |message: &str| AppError::invalid(Field::WebhookUrl, message);
     let url = url::Url::parse(raw.trim())
         .map_err(|_| invalid("Enter a full address such as https://example.com/hooks/mealvote."))?;
@@ -143,7 +147,7 @@ async fn webhook_url(raw: &str, allow_private: bool) -> Result<String, AppError>
     if url.as_str().len() > 2000 {
         return Err(invalid("The address is too long."));
     }
-    crate::webhooks::checked_address(&url, allow_private)
+    crate::webhooks::checked_address(&url, allow_private, outbound)
         .await
         .map_err(|refused| invalid(&refused.to_string()))?;
     Ok(url.into())

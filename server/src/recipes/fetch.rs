@@ -4,14 +4,15 @@
 //! webhooks, [`crate::webhooks::is_public`]), on the standard ports only (80, 443), and
 //! the connection goes to the very address that was judged. At most [`MAX_REDIRECTS`] redirects,
 //! [`app::recipes::import::MAX_PAGE_BYTES`] of body (counted as it arrives, never buffered past
-//! it) and [`TIMEOUT`] for the whole fetch.
+//! it) and [`TIMEOUT`] for the whole fetch. With `OUTBOUND=ipv6` (the Lambda target) each hop
+//! connects to its host's first IPv6 address, and a host without one is refused by name.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use app::recipes::import::MAX_PAGE_BYTES;
 use url::{Host, Url};
 
-use crate::webhooks::is_public;
+use crate::{config::Outbound, webhooks::is_public};
 
 /// The whole fetch, every redirect included.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -42,6 +43,10 @@ pub enum FetchError {
         "This server does not read pages from the internet: paste the page or its ingredients instead."
     )]
     Disabled,
+    #[error(
+        "That site has no IPv6 address, and this server reaches the internet over IPv6 only: paste the page or its ingredients instead."
+    )]
+    NoIpv6,
 }
 
 /// Which connections a fetch may make: by default public addresses on ports 80 and 443 only.
@@ -51,6 +56,7 @@ pub type Allow = Arc<dyn Fn(SocketAddr) -> bool + Send + Sync>;
 #[derive(Clone)]
 pub struct PageFetcher {
     allow: Allow,
+    outbound: Outbound,
 }
 
 impl std::fmt::Debug for PageFetcher {
@@ -70,7 +76,15 @@ impl Default for PageFetcher {
 impl PageFetcher {
     /// A fetcher with another rule for where it may connect (tests allow one loopback server).
     pub fn allowing(allow: Allow) -> Self {
-        Self { allow }
+        Self {
+            allow,
+            outbound: Outbound::Any,
+        }
+    }
+
+    /// This fetcher, connecting only to the addresses `outbound` reaches (`OUTBOUND`).
+    pub fn over(self, outbound: Outbound) -> Self {
+        Self { outbound, ..self }
     }
 
     /// The page at `address`, as text.
@@ -116,10 +130,13 @@ impl PageFetcher {
                 .map_err(|_| FetchError::Unresolvable)?
                 .collect(),
         };
-        let first = *addresses.first().ok_or(FetchError::Unresolvable)?;
+        if addresses.is_empty() {
+            return Err(FetchError::Unresolvable);
+        }
         if !addresses.iter().all(|address| (self.allow)(*address)) {
             return Err(FetchError::NotPublic);
         }
+        let first = self.outbound.choose(&addresses).ok_or(FetchError::NoIpv6)?;
         let mut builder = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
@@ -244,6 +261,20 @@ mod tests {
         assert_eq!(
             fetcher.fetch(&format!("http://{server}/missing")).await,
             Err(FetchError::Status(404))
+        );
+    }
+
+    #[tokio::test]
+    async fn over_ipv6_only_a_site_without_an_ipv6_address_is_refused_by_name() {
+        let server = serve("/recipe".into()).await;
+        let fetched = allowing_only(server)
+            .over(Outbound::Ipv6Only)
+            .fetch(&format!("http://{server}/recipe"))
+            .await;
+        assert_eq!(fetched, Err(FetchError::NoIpv6));
+        assert!(
+            FetchError::NoIpv6.to_string().contains("no IPv6 address"),
+            "the message names the cause"
         );
     }
 }

@@ -9,11 +9,14 @@
 //! compatible, translated, 6to4, NAT64, Teredo) is judged by the IPv4 address it reaches.
 //!
 //! `WEBHOOKS_ALLOW_PRIVATE=true` lifts the address and port rules, for a receiver on the same
-//! machine or network during development and tests.
+//! machine or network during development and tests. With `OUTBOUND=ipv6` (the Lambda target) the
+//! connection goes to the host's first IPv6 address, and a host without one is refused by name.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use url::{Host, Url};
+
+use crate::config::Outbound;
 
 /// Why a webhook address is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,14 +29,22 @@ pub enum Refused {
     NoHost,
     #[error("Webhooks must use the standard https port (443): leave the port out of the address.")]
     Port,
+    #[error(
+        "That host has no IPv6 address, and this server reaches the internet over IPv6 only; use a receiver that has one."
+    )]
+    NoIpv6,
 }
 
 /// The only port a webhook may use unless private addresses are allowed.
 const HTTPS_PORT: u16 = 443;
 
 /// The address to connect to for `url`: every address its host resolves to must be public (unless
-/// `allow_private`), and the first is used.
-pub async fn checked_address(url: &Url, allow_private: bool) -> Result<SocketAddr, Refused> {
+/// `allow_private`), and the first that `outbound` can reach is used.
+pub async fn checked_address(
+    url: &Url,
+    allow_private: bool,
+    outbound: Outbound,
+) -> Result<SocketAddr, Refused> {
     let port = url.port_or_known_default().ok_or(Refused::NoHost)?;
     let addresses: Vec<SocketAddr> = match url.host().ok_or(Refused::NoHost)? {
         Host::Ipv4(ip) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
@@ -43,15 +54,15 @@ pub async fn checked_address(url: &Url, allow_private: bool) -> Result<SocketAdd
             .map_err(|_| Refused::Unresolvable)?
             .collect(),
     };
-    let first = *addresses.first().ok_or(Refused::Unresolvable)?;
-    if allow_private {
-        Ok(first)
-    } else if !addresses.iter().all(|address| is_public(address.ip())) {
+    if addresses.is_empty() {
+        return Err(Refused::Unresolvable);
+    }
+    if !allow_private && !addresses.iter().all(|address| is_public(address.ip())) {
         Err(Refused::NotPublic)
-    } else if port != HTTPS_PORT {
+    } else if !allow_private && port != HTTPS_PORT {
         Err(Refused::Port)
     } else {
-        Ok(first)
+        outbound.choose(&addresses).ok_or(Refused::NoIpv6)
     }
 }
 
@@ -136,6 +147,8 @@ fn embedded_v4(ip: Ipv6Addr) -> Embedded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ANY: Outbound = Outbound::Any;
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
@@ -232,19 +245,19 @@ mod tests {
     async fn names_are_checked_on_what_they_resolve_to() {
         let url = |text: &str| Url::parse(text).unwrap();
         assert_eq!(
-            checked_address(&url("https://localhost:8443/hook"), false).await,
+            checked_address(&url("https://localhost:8443/hook"), false, ANY).await,
             Err(Refused::NotPublic)
         );
         assert_eq!(
-            checked_address(&url("https://[::ffff:10.0.0.1]/hook"), false).await,
+            checked_address(&url("https://[::ffff:10.0.0.1]/hook"), false, ANY).await,
             Err(Refused::NotPublic)
         );
         assert_eq!(
-            checked_address(&url("https://1.1.1.1/hook"), false).await,
+            checked_address(&url("https://1.1.1.1/hook"), false, ANY).await,
             Ok("1.1.1.1:443".parse().unwrap())
         );
         assert_eq!(
-            checked_address(&url("https://1.1.1.1:443/hook"), false).await,
+            checked_address(&url("https://1.1.1.1:443/hook"), false, ANY).await,
             Ok("1.1.1.1:443".parse().unwrap())
         );
         for other_port in [
@@ -253,24 +266,48 @@ mod tests {
             "http://1.1.1.1/",
         ] {
             assert_eq!(
-                checked_address(&url(other_port), false).await,
+                checked_address(&url(other_port), false, ANY).await,
                 Err(Refused::Port),
                 "{other_port}"
             );
         }
         assert_eq!(
-            checked_address(&url("https://[2002:a00:1::1]/hook"), false).await,
+            checked_address(&url("https://[2002:a00:1::1]/hook"), false, ANY).await,
             Err(Refused::NotPublic),
             "6to4 of 10.0.0.1"
         );
         assert_eq!(
-            checked_address(&url("http://127.0.0.1:9/hook"), true).await,
+            checked_address(&url("http://127.0.0.1:9/hook"), true, ANY).await,
             Ok("127.0.0.1:9".parse().unwrap()),
             "allowed for local testing"
         );
         assert_eq!(
-            checked_address(&url("https://no-such-host.invalid/hook"), false).await,
+            checked_address(&url("https://no-such-host.invalid/hook"), false, ANY).await,
             Err(Refused::Unresolvable)
+        );
+    }
+
+    #[tokio::test]
+    async fn over_ipv6_only_a_host_without_an_ipv6_address_is_refused_by_name() {
+        let url = |text: &str| Url::parse(text).unwrap();
+        let refused = checked_address(&url("https://1.1.1.1/hook"), false, Outbound::Ipv6Only)
+            .await
+            .unwrap_err();
+        assert_eq!(refused, Refused::NoIpv6);
+        assert!(refused.to_string().contains("no IPv6 address"), "{refused}");
+        assert_eq!(
+            checked_address(
+                &url("https://[2606:4700:4700::1111]/hook"),
+                false,
+                Outbound::Ipv6Only
+            )
+            .await,
+            Ok("[2606:4700:4700::1111]:443".parse().unwrap())
+        );
+        // The address rules still come first: a private IPv6 address is not public.
+        assert_eq!(
+            checked_address(&url("https://[fd00::1]/hook"), false, Outbound::Ipv6Only).await,
+            Err(Refused::NotPublic)
         );
     }
 }

@@ -18,6 +18,7 @@ mod lot_salt;
 mod markup;
 mod notifications;
 mod offline;
+mod outbound;
 mod pages;
 mod plans;
 mod posted_errors;

@@ -313,7 +313,7 @@ async fn a_failed_delivery_is_retried_only_after_the_backoff_then_delivered_once
     let (ada, _bob, household) = household(&app).await;
     let secret = set_webhook(&ada, &household, &receiver.url).await;
     ada.propose_plan(&household, "Pasta\nCurry").await;
-    let client = server::webhooks::Sender::new(true);
+    let client = server::webhooks::Sender::new(true, server::config::Outbound::Any);
     let deliver = |now_ms: i64| {
         let (store, client) = (app.store.clone(), client.clone());
         async move {
@@ -462,7 +462,7 @@ async fn two_batches_at_once_send_each_event_exactly_once() {
     // As two instances' batches would, on their own connections.
     let now = server::clock::now_ms() + 1_000;
     let (one, two) = (app.store.clone(), app.store.clone());
-    let client = server::webhooks::Sender::new(true);
+    let client = server::webhooks::Sender::new(true, server::config::Outbound::Any);
     let (a, b) = tokio::join!(
         server::webhooks::deliver_due(&one, &client, now, 10),
         server::webhooks::deliver_due(&two, &client, now, 10),
@@ -487,7 +487,7 @@ async fn deliveries_not_started_within_the_budget_stay_due_for_the_next_batch() 
     set_webhook(&ada, &household, &receiver.url).await;
     bob.propose_plan(&household, "Pasta\nCurry").await;
     bob.propose_plan(&household, "Soup\nSalad").await;
-    let client = server::webhooks::Sender::new(true);
+    let client = server::webhooks::Sender::new(true, server::config::Outbound::Any);
     let now = server::clock::now_ms() + 1_000;
 
     let out_of_time = server::webhooks::deliver_due_within(
@@ -591,7 +591,7 @@ async fn a_stored_webhook_to_a_private_address_is_checked_again_and_never_sent()
     bob.propose_plan(&household, "Pasta\nCurry").await;
     let now = server::clock::now_ms() + 1_000;
 
-    let strict = server::webhooks::Sender::new(false);
+    let strict = server::webhooks::Sender::new(false, server::config::Outbound::Any);
     let report = server::webhooks::deliver_due(&app.store, &strict, now, 10)
         .await
         .unwrap();
