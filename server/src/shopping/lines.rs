@@ -3,7 +3,8 @@
 //! line of the same food and unit family; and reading a line row back for a page.
 //!
 //! An addition never touches what is checked: "rice 1.4 kg (400 g checked)" stays so whatever
-//! joins it later. Every change bumps the line's `revision`; lines are never deleted, so the sum
+//! joins it later. Every change bumps the line's `revision`; a line goes only when a merge of two
+//! foods folds it into another, which takes its revisions and one more (`foods/fold.rs`), so the sum
 //! of a list's revisions grows with every change and is its version (the poll's `ETag`).
 
 use app::{

@@ -203,7 +203,7 @@ fn lay_out(
         .collect();
     let mut at_home: Vec<LineView> = Vec::new();
     for (line, food_key, aisle) in stored.lines {
-        if staple_keys.iter().any(|key| *key == food_key) {
+        if staple_keys.contains(&food_key) {
             at_home.push(line);
             continue;
         }

@@ -15,7 +15,7 @@ use server::{
 use super::shopping::{everyone_picks, give_recipe, household_of_four, lines};
 use crate::support::{
     TestDatabase,
-    store::{NOW, home, propose},
+    store::{NOW, home, member, propose},
 };
 
 crate::on_both_engines!(
@@ -283,7 +283,10 @@ async fn other_households_and_lists_no_longer_in_use_are_untouched(db: TestDatab
     )
     .await;
     everyone_picks(&store, &people, &slots[0], 0, NOW + 1).await;
-    let (other_people, other_plan, other_slots) = household_of_four(&store).await;
+    let other_ada = home(&store).await;
+    let eve = member(&store, &other_ada, "Eve").await;
+    let other_people = [other_ada, eve];
+    let (other_plan, other_slot) = propose(&store, &other_people[0], "Curry\nSoup").await;
     give_recipe(
         &store,
         &other_people[0],
@@ -292,7 +295,7 @@ async fn other_households_and_lists_no_longer_in_use_are_untouched(db: TestDatab
         "3 scallion\n1 spring onion",
     )
     .await;
-    everyone_picks(&store, &other_people, &other_slots[0], 0, NOW + 1).await;
+    everyone_picks(&store, &other_people, &other_slot, 0, NOW + 1).await;
     let before = lines(&store, &people[0], &plan).await;
     let others_before = lines(&store, &other_people[0], &other_plan).await;
 
