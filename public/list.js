@@ -8,7 +8,10 @@
 // - While the page is visible it asks every POLL_MS whether the list changed (a conditional
 //   request: 304 with no body when it did not); when it did, it fetches itself and swaps the
 //   list in. While hidden it asks nothing.
-// Without this script every action is a plain form post, which works online.
+// - "Share list" hands the list as text to the phone's share sheet (the Web Share API) or, where
+//   there is none, copies it and says "Copied" in a polite live region.
+// Without this script every action is a plain form post, which works online, and the list's text
+// is there to copy by hand.
 
 const POLL_MS = 3000;
 const DB_NAME = "mealvote-list";
@@ -128,6 +131,9 @@ async function refresh() {
   const text = fresh.querySelector("[data-list-text]");
   const shown = document.querySelector("[data-list-text]");
   if (text && shown) shown.textContent = text.textContent;
+  const foods = fresh.getElementById("list-foods");
+  const suggested = document.getElementById("list-foods");
+  if (foods && suggested) suggested.innerHTML = foods.innerHTML;
   const ops = await pending();
   ops.forEach(show);
   say(ops.length);
@@ -167,6 +173,36 @@ document.addEventListener("submit", async (event) => {
   say((await pending()).length);
   flush();
 });
+
+// Shares the list's text as the page shows it now (refresh keeps it current).
+async function share(button, said) {
+  const text = document.querySelector("[data-list-text]")?.textContent ?? "";
+  const title = document.querySelector(".lead")?.textContent || document.title;
+  said.textContent = "";
+  if (navigator.share) {
+    try {
+      await navigator.share({ title, text });
+      return;
+    } catch (error) {
+      if (error?.name === "AbortError") return; // the person closed the share sheet
+      // Refused (no share target, say): copying is the next best thing.
+    }
+  }
+  try {
+    await navigator.clipboard.writeText(text);
+    said.textContent = "Copied";
+  } catch {
+    said.textContent = "Could not copy: open “Copy the list as text” and copy it from there.";
+  }
+  button.focus();
+}
+
+const shareButton = document.getElementById("share-list");
+const shareStatus = document.getElementById("share-status");
+if (shareButton && shareStatus && (navigator.share || navigator.clipboard)) {
+  shareButton.hidden = false;
+  shareButton.addEventListener("click", () => share(shareButton, shareStatus));
+}
 
 if (list) {
   document.addEventListener("visibilitychange", () => {

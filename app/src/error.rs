@@ -34,6 +34,8 @@ pub enum Field {
     RecipeSource,
     Item,
     AisleName,
+    Food,
+    SameAs,
 }
 
 impl Field {
@@ -63,6 +65,8 @@ impl Field {
             Self::RecipeSource => "source",
             Self::Item => "item",
             Self::AisleName => "aisle_name",
+            Self::Food => "food",
+            Self::SameAs => "same_as",
         }
     }
 }

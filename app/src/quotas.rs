@@ -21,6 +21,9 @@ pub const MAX_SLOTS_PER_PLAN: u32 = 28;
 pub const MAX_DISHES: u32 = 500;
 /// Households one account belongs to.
 pub const MAX_HOUSEHOLDS_PER_ACCOUNT: u32 = 10;
+/// Foods a household has said are the same as another ("scallion" is "spring onion"). Far more
+/// than a household's synonyms; bounds the rows each close and list read resolves names through.
+pub const MAX_FOOD_ALIASES: u32 = 100;
 /// Ballot saves per member per minute, across all meals: far above a person re-ranking by hand.
 pub const MAX_BALLOT_SAVES_PER_MINUTE: u32 = 30;
 
@@ -31,6 +34,7 @@ pub enum Quota {
     PlansPerDay,
     Dishes,
     Households,
+    FoodAliases,
 }
 
 impl Quota {
@@ -53,6 +57,10 @@ impl Quota {
                 "You belong to {MAX_HOUSEHOLDS_PER_ACCOUNT} households, the most one account can. \
                  Leave one first."
             ),
+            Self::FoodAliases => format!(
+                "This household has {MAX_FOOD_ALIASES} foods marked as the same as another, the \
+                 most it can. Undo one it no longer needs first."
+            ),
         }
     }
 }
@@ -71,5 +79,6 @@ mod tests {
         );
         assert!(Quota::Dishes.message().contains("500 dishes"));
         assert!(Quota::Households.message().contains("10 households"));
+        assert!(Quota::FoodAliases.message().contains("100 foods"));
     }
 }

@@ -7,6 +7,7 @@
 //! operation id, so a phone sending it again changes nothing.
 
 mod changes;
+mod foods;
 pub mod merge;
 #[cfg(feature = "ssr")]
 mod service;
@@ -19,6 +20,7 @@ pub use service::ShoppingService;
 type Shopping = std::sync::Arc<dyn ShoppingService>;
 
 pub use changes::{CheckState, DEFAULT_AISLES, MAX_AISLE_CHARS, NewItem, OpId, aisle_name};
+pub use foods::{SameFoodProblem, SameFoodView, SameFoods, food_name};
 pub use merge::{
     Addition, ListLine, Provenance, ShoppingList, addition_by_member, additions_for_winner,
     food_key, split_pantry,
@@ -195,18 +197,61 @@ pub async fn set_pantry_staple(
         household_id,
         |shopping: Shopping, req, household| async move {
             let plan = PlanId::try_from(plan_id)?;
-            let food = food.trim().to_owned();
-            if food.is_empty() || food.chars().count() > crate::recipes::ingredient::MAX_LINE_CHARS
-            {
-                return Err(AppError::invalid(
-                    crate::error::Field::Item,
-                    "Name the food.",
-                ));
-            }
-            crate::names::check(&food, crate::error::Field::Item)?;
+            let food = food_name(&food, crate::error::Field::Item, "the food")?;
             shopping
                 .set_staple(&req, household.clone(), food, staple == "true")
                 .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
+                &household, &plan,
+            ));
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Says that `food` is the same food as `same_as` ("scallion" is "spring onion") for the
+/// household's lists: its lines on the lists still in use join `same_as`'s, and later additions
+/// of it do too. From a plan's list page (`plan_id`), where the answer goes back to.
+#[server(endpoint = "merge_foods")]
+pub async fn merge_foods(
+    household_id: String,
+    plan_id: String,
+    food: String,
+    same_as: String,
+) -> Result<(), AppError> {
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            let food = food_name(&food, crate::error::Field::Food, "the food to merge")?;
+            let same_as = food_name(&same_as, crate::error::Field::SameAs, "the food it is")?;
+            shopping
+                .merge_foods(&req, household.clone(), plan.clone(), food, same_as)
+                .await?;
+            crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
+                &household, &plan,
+            ));
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Undoes a merge: later additions of `food` are its own lines again (lines merged already stay
+/// merged).
+#[server(endpoint = "unmerge_food")]
+pub async fn unmerge_food(
+    household_id: String,
+    plan_id: String,
+    food: String,
+) -> Result<(), AppError> {
+    serve_in(
+        household_id,
+        |shopping: Shopping, req, household| async move {
+            let plan = PlanId::try_from(plan_id)?;
+            let food = food_name(&food, crate::error::Field::Food, "the food")?;
+            shopping.unmerge_food(&req, household.clone(), food).await?;
             crate::service::go_to_after_plain_form(&crate::routes::shopping_list(
                 &household, &plan,
             ));

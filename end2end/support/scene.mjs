@@ -1,6 +1,6 @@
 // A household as the page-wide checks need it: Ada alone in "Home", a plan with lunch and dinner
-// three days from now, lunch decided by her ballot (so the results page has a winner) and
-// dinner still open (so the ballot page has a board).
+// three days from now, lunch decided by her ballot (so the results page has a winner and Curry's
+// ingredients are on the list) and dinner still open (so the ballot page has a board).
 import { PASSWORD, call, dayFromNow } from './api.mjs';
 
 /**
@@ -24,6 +24,16 @@ export async function householdWithADecidedMeal(context, base) {
     utc_offset_minutes: '0',
   });
   const planId = proposed.location.split('/').pop();
+  const settings = JSON.parse((await call(context, base, 'get_meal_settings', { household_id: household })).body);
+  const curry = settings.dishes.find((dish) => dish.name === 'Curry');
+  await call(context, base, 'save_recipe', {
+    household_id: household,
+    dish_id: curry.id,
+    serves: '2',
+    link: '',
+    ingredients: '400 g rice\n2 onions\n400 ml coconut milk\nsalt to taste',
+    steps: 'Cook it.',
+  });
   const plan = JSON.parse((await call(context, base, 'get_plan', { household_id: household, plan_id: planId })).body);
   const [lunch, dinner] = plan.slots.map((slot) => slot.id);
   const page = JSON.parse((await call(context, base, 'get_ballot_page', { household_id: household, slot_id: lunch })).body);
@@ -44,6 +54,7 @@ export async function householdWithADecidedMeal(context, base) {
     plan: `/households/${household}/plans/${planId}`,
     ballot: `/households/${household}/slots/${dinner}`,
     results: `/households/${household}/plans/${planId}/results`,
+    list: `/households/${household}/plans/${planId}/list`,
     join: `/join/${token}`,
   };
 }

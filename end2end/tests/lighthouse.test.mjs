@@ -1,5 +1,5 @@
-// Lighthouse (mobile: a mid-range phone on a slow 4G line, simulated) on the landing, ballot and
-// results pages, against the release build. The three category scores and the timings behind the
+// Lighthouse (mobile: a mid-range phone on a slow 4G line, simulated) on the landing, ballot,
+// results and shopping list pages, against the release build. The three category scores and the timings behind the
 // performance score are printed for docs/performance.md. Accessibility and best practices are
 // rules, so they are asserted (>= 95); performance is a measurement, so it is printed, not
 // asserted: on a busy 2-core machine the same build scores differently from run to run. The
@@ -93,5 +93,9 @@ describe('Lighthouse (mobile)', () => {
 
   test("the results page of a plan with a decided meal", async () => {
     assertRules('results', await audit('results', paths.results, { signedIn: true }));
+  });
+
+  test("the shopping list of that plan, with the decided meal's ingredients on it", async () => {
+    assertRules('list', await audit('list', paths.list, { signedIn: true }));
   });
 });

@@ -1,8 +1,9 @@
 // Shopping together on two phones (docs/shopping.md): a check on one shows on the other within
 // 5 s without a reload, an unchanged list's poll answers 304 with no body (and nothing is asked
 // while the page is hidden), changes made with no signal are sent when the phone is back and
-// nothing reverts (20 rounds), every action works as a plain form without JavaScript, and axe-core
-// finds nothing on the list and recipe pages.
+// nothing reverts (20 rounds), every action works as a plain form without JavaScript, "Share list"
+// hands the list's text to the share sheet or copies it, and axe-core finds nothing on the list
+// and recipe pages.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { axeViolations } from '../support/axe.mjs';
@@ -238,11 +239,77 @@ describe('shopping together on two phones', () => {
     await plain.context.close();
   });
 
+  test('"Share list" shares the text grouped by aisle, or copies it and says "Copied"', async () => {
+    // Rice in its own aisle, so the text has two.
+    const ids = { household_id: scene.household, plan_id: scene.plan };
+    const stored = JSON.parse((await call(ada.context, server.baseUrl, 'get_shopping_list', ids)).body);
+    const rice = stored.aisles.flatMap((aisle) => aisle.lines).find((line) => line.food === 'rice');
+    const dryGoods = stored.aisles.find((aisle) => aisle.name === 'Dry goods');
+    await call(ada.context, server.baseUrl, 'move_item_to_aisle', { ...ids, line_id: rice.id, aisle_id: dryGoods.id });
+    const expected = await listText(ada.context);
+    assert.match(expected, /\nDry goods\n\[ \] rice 900 g\n\nOther\n/);
+
+    // With the Web Share API: the share sheet gets the title and the text.
+    const sharing = await newPhonePage(browser);
+    await call(sharing.context, server.baseUrl, 'sign_in', { email: 'ada@example.com', password: PASSWORD });
+    await sharing.page.addInitScript(() => {
+      window.shared = [];
+      Object.defineProperty(navigator, 'share', {
+        configurable: true,
+        value: (data) => {
+          window.shared.push(data);
+          return Promise.resolve();
+        },
+      });
+    });
+    await openList(sharing.page, listUrl);
+    await sharing.page.getByRole('button', { name: 'Share list', exact: true }).click();
+    await sharing.page.waitForFunction(() => window.shared.length === 1, null, { timeout: 2_000 });
+    const [shared] = await sharing.page.evaluate(() => window.shared);
+    assert.equal(shared.text, expected);
+    assert.equal(shared.title, expected.split('\n')[0], "the plan's title");
+    assert.deepEqual(unexpected(sharing.problems), []);
+    await sharing.context.close();
+
+    // Without it: copied to the clipboard, and the live region says so.
+    const copying = await newPhonePage(browser);
+    await copying.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
+    await call(copying.context, server.baseUrl, 'sign_in', { email: 'ada@example.com', password: PASSWORD });
+    await copying.page.addInitScript(() => {
+      delete Navigator.prototype.share;
+      delete navigator.share;
+    });
+    await openList(copying.page, listUrl);
+    assert.equal(await copying.page.evaluate(() => 'share' in navigator), false);
+    await copying.page.getByRole('button', { name: 'Share list', exact: true }).click();
+    const said = copying.page.locator('#share-status');
+    await said.filter({ hasText: 'Copied' }).waitFor({ timeout: 2_000 });
+    assert.equal(await said.getAttribute('aria-live'), 'polite');
+    assert.equal(await copying.page.evaluate(() => navigator.clipboard.readText()), expected);
+    assert.deepEqual(unexpected(copying.problems), []);
+    await copying.context.close();
+  });
+
+  /** The list as text, built here from what the server has (as `ListPage::as_text` promises). */
+  async function listText(context) {
+    const ids = { household_id: scene.household, plan_id: scene.plan };
+    const page = JSON.parse((await call(context, server.baseUrl, 'get_shopping_list', ids)).body);
+    let text = `${page.plan_title}\n`;
+    for (const aisle of page.aisles.filter((a) => a.lines.length > 0)) {
+      text += `\n${aisle.name}\n`;
+      for (const line of aisle.lines) {
+        const checked = line.checked?.amount && !line.done ? ` (${line.checked.amount} checked)` : '';
+        text += `${line.done ? '[x]' : '[ ]'} ${line.food}${line.amount ? ` ${line.amount}` : ''}${checked}\n`;
+      }
+    }
+    return text;
+  }
+
   test('axe-core finds no violation on the list page and the recipe page, which reads amounts with their units', async () => {
     const { page } = ada;
     await openList(page, listUrl);
     assert.deepEqual(await axeViolations(page), [], scene.list);
-    for (const summary of ['Copy the list as text', 'Aisles, in the order of your store', 'Pantry staples (0)']) {
+    for (const summary of ['Copy the list as text', 'Aisles, in the order of your store', 'Pantry staples (0)', 'Same foods (0)']) {
       await page.getByText(summary, { exact: true }).click();
     }
     await page.locator('.line-more > summary').first().click();

@@ -63,6 +63,9 @@ pub enum StoreError {
     /// A household's or account's limit was reached; nothing was written.
     #[error("limit reached: {0:?}")]
     Quota(app::quotas::Quota),
+    /// Two foods cannot be merged this way; the problem names them.
+    #[error("the foods cannot be merged: {0:?}")]
+    SameFood(app::shopping::SameFoodProblem),
     /// A stored value the code cannot read back; names the column.
     #[error("unreadable stored value in {0}")]
     Corrupt(&'static str),

@@ -1,12 +1,16 @@
 //! `/households/:id/plans/:plan/list`: the plan's shopping list, grouped by the household's
 //! aisles. Every action is a plain form that works without JavaScript; with it, `/list.js`
 //! sends them in the background (and keeps them on the phone while it has no signal) and picks
-//! up other members' changes every few seconds while the page is visible (`docs/shopping.md`).
+//! up other members' changes every few seconds while the page is visible, and shares the list as
+//! text (`docs/shopping.md`).
+
+mod same_foods;
 
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+use self::same_foods::{FoodsList, MergeErrors, SameFoodAs, SameFoods};
 use super::{household_item_data, page_data};
 use crate::{
     components::{FormError, LocalTime, PostForm, TextField, posted_error, posted_field_error},
@@ -54,12 +58,14 @@ fn ListView(page: ListPage) -> impl IntoView {
     let plan_href = crate::routes::plan(&page.household_id, &page.plan_id);
     let aisles = page.aisles.clone();
     let empty = page.lines().next().is_none() && page.at_home.is_empty();
+    let foods = page.foods();
     view! {
         <h1>"Shopping list"</h1>
         <p class="lead">{page.plan_title.clone()}</p>
         <p class="actions">
             <a href=plan_href>"Back to the plan"</a>
         </p>
+        <MergeErrors />
         <p id="list-sync" class="hint" role="status" aria-live="polite"></p>
         <div
             id="shopping-list"
@@ -76,13 +82,28 @@ fn ListView(page: ListPage) -> impl IntoView {
         </div>
         <AddItem household=household.clone() plan=plan.clone() />
         <Probably meals=page.probably />
+        <ShareText text />
+        <EditAisles aisles=aisles household=household.clone() plan=plan.clone() />
+        <Staples staples=page.staples household=household.clone() plan=plan.clone() />
+        <SameFoods same_foods=page.same_foods household plan />
+        <FoodsList foods />
+        <script type="module" src=crate::routes::LIST_SCRIPT></script>
+    }
+}
+
+/// The list as text: shared (or copied) by the "Share list" button, which `/list.js` shows; without
+/// JavaScript, the text to copy by hand.
+#[component]
+fn ShareText(text: String) -> impl IntoView {
+    view! {
+        <p class="actions">
+            <button type="button" id="share-list" class="secondary" hidden>"Share list"</button>
+            <span id="share-status" class="hint" role="status" aria-live="polite"></span>
+        </p>
         <details class="card">
             <summary>"Copy the list as text"</summary>
             <pre class="list-text" data-list-text="">{text}</pre>
         </details>
-        <EditAisles aisles=aisles household=household.clone() plan=plan.clone() />
-        <Staples staples=page.staples household plan />
-        <script type="module" src=crate::routes::LIST_SCRIPT></script>
     }
 }
 
@@ -115,13 +136,15 @@ fn Line(line: LineView, aisles: Vec<AisleView>, household: String, plan: String)
             <span class="hint">"checked by " {checked.by} ", " <LocalTime ms=checked.at_ms /></span>
         }
     });
-    let (for_move, for_staple) = (
+    let (for_move, for_staple, for_same) = (
+        (household.clone(), plan.clone()),
         (household.clone(), plan.clone()),
         (household.clone(), plan.clone()),
     );
     let id = line.id.to_string();
     let (check_id, move_id) = (id.clone(), id.clone());
     let (food, seen, sources) = (line.food.clone(), line.seen.clone(), line.sources.clone());
+    let same_food = food.clone();
     view! {
         <li class="shopping-line" class:done=line.done data-line=id>
             <PostForm action=SetItemChecked::PATH>
@@ -156,6 +179,7 @@ fn Line(line: LineView, aisles: Vec<AisleView>, household: String, plan: String)
                     <input type="hidden" name="staple" value="true" />
                     <button type="submit" class="secondary">"We always have this"</button>
                 </PostForm>
+                <SameFoodAs food=same_food household=for_same.0 plan=for_same.1 />
             </details>
         </li>
     }

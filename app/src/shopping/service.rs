@@ -69,4 +69,21 @@ pub trait ShoppingService: Send + Sync + 'static {
         food: String,
         staple: bool,
     ) -> Result<(), AppError>;
+    /// Says `food` is the same food as `same_as` for the household's lists; the lists still in
+    /// use (and `plan`'s, where it was said) fold its lines into `same_as`'s.
+    async fn merge_foods(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+        food: String,
+        same_as: String,
+    ) -> Result<(), AppError>;
+    /// Undoes a merge for later additions; nothing when `food` was not merged.
+    async fn unmerge_food(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        food: String,
+    ) -> Result<(), AppError>;
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::SameFoodView;
 use crate::ids::{AisleId, HouseholdId, LineId, PlanId};
 
 /// `/households/:id/plans/:plan/list`, and the JSON the page polls for.
@@ -26,12 +27,29 @@ pub struct ListPage {
     pub probably: Vec<ProbableMeal>,
     /// The household's pantry staples, as written.
     pub staples: Vec<String>,
+    /// The household's merged foods: "scallion" is the same food as "spring onion".
+    pub same_foods: Vec<SameFoodView>,
 }
 
 impl ListPage {
     /// Every line to buy, aisle by aisle.
     pub fn lines(&self) -> impl Iterator<Item = &LineView> {
         self.aisles.iter().flat_map(|aisle| aisle.lines.iter())
+    }
+
+    /// Every food on the list (to buy or usually at home), each once, in the list's order: what
+    /// a "same food as" field suggests.
+    pub fn foods(&self) -> Vec<String> {
+        let mut foods: Vec<String> = Vec::new();
+        for line in self.lines().chain(&self.at_home) {
+            if !foods
+                .iter()
+                .any(|food| super::food_key(food) == super::food_key(&line.food))
+            {
+                foods.push(line.food.clone());
+            }
+        }
+        foods
     }
 
     /// The list as plain text, one line each, grouped by aisle: for copying or sharing.

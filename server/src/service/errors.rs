@@ -48,6 +48,7 @@ impl From<StoreError> for AppError {
             ),
             StoreError::Quota(quota) => Self::Quota(quota),
             StoreError::Ballot(problem) => Self::Ballot(problem),
+            StoreError::SameFood(problem) => Self::Conflict(problem.message()),
             // No connection within DATABASE_ACQUIRE_TIMEOUT_SECS: a paused Aurora cluster still
             // resuming, or every connection busy. Worth another try in a few seconds.
             StoreError::Database(sqlx::Error::PoolTimedOut) => {

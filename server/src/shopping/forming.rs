@@ -4,13 +4,13 @@
 //! close itself happens once). A winner without ingredients adds "Curry (no ingredients yet)".
 //! The list's change goes to the outbox as `list_changed`.
 //!
-//! Cost: one statement for the lines (the recipe comes with the close's read of the options)
-//! and the event's two.
+//! Cost: two statements for the lines (the household's merged foods among them, then the upsert;
+//! the recipe comes with the close's read of the options) and the event's two.
 
 use app::{ids::PlanId, recipes::Ingredient, shopping::additions_for_winner};
 use sqlx::{Any, Transaction};
 
-use super::lines::{StoredLine, upsert};
+use super::lines::add;
 use crate::{
     db::StoreError,
     notifications::outbox::{Event, EventKind, record_event},
@@ -64,8 +64,7 @@ pub async fn join_list(
         serves,
         eaters,
     );
-    let lines = StoredLine::merged(additions);
-    upsert(tx, closed.plan, &lines, now_ms).await?;
+    let lines = add(tx, closed.household, closed.plan, additions, now_ms).await?;
     record_event(
         tx,
         Event {

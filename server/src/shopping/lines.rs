@@ -1,9 +1,10 @@
-//! Writing list lines: the one upsert that every addition goes through (a closed slot's winner, a
-//! member's item), merging into the line of the same food and unit family, and reading a line
-//! row back for a page.
+//! Writing list lines: the one way every addition goes in (a closed slot's winner, a member's
+//! item): a merged food renamed to the food it is the same as, then one upsert merging into the
+//! line of the same food and unit family; and reading a line row back for a page.
 //!
 //! An addition never touches what is checked: "rice 1.4 kg (400 g checked)" stays so whatever
-//! joins it later. Every change bumps the line's `revision`; lines are never deleted, so the sum
+//! joins it later. Every change bumps the line's `revision`; a line goes only when a merge of two
+//! foods folds it into another, which takes its revisions and one more (`foods/fold.rs`), so the sum
 //! of a list's revisions grows with every change and is its version (the poll's `ETag`).
 
 use app::{
@@ -13,6 +14,7 @@ use app::{
 };
 use sqlx::{Any, Transaction};
 
+use super::foods::same_foods_for;
 use crate::db::{StoreError, placeholders};
 
 /// Columns of one line as stored.
@@ -74,9 +76,27 @@ pub fn source_text(source: &Provenance) -> String {
     }
 }
 
+/// Adds `additions` to `household`'s `plan`'s list: merged foods renamed to the food they are the
+/// same as (one statement), merged among themselves, then upserted (one). Returns the lines.
+pub async fn add(
+    tx: &mut Transaction<'_, Any>,
+    household: &str,
+    plan: &PlanId,
+    additions: Vec<Addition>,
+    now_ms: i64,
+) -> Result<Vec<StoredLine>, StoreError> {
+    let mut keys: Vec<String> = additions.iter().map(|a| food_key(&a.food)).collect();
+    keys.sort();
+    keys.dedup();
+    let same_foods = same_foods_for(tx, household, &keys).await?;
+    let lines = StoredLine::merged(same_foods.resolve(additions));
+    upsert(tx, plan, &lines, now_ms).await?;
+    Ok(lines)
+}
+
 /// Upserts `lines` into `plan`'s list in one statement: a new line, or added to the line of the
 /// same food and family (amounts summed, sources appended, checked state kept).
-pub async fn upsert(
+async fn upsert(
     tx: &mut Transaction<'_, Any>,
     plan: &PlanId,
     lines: &[StoredLine],

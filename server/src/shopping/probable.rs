@@ -6,7 +6,7 @@ use app::{
     ids::{OptionId, PlanId},
     plans::{MemberBallot, OptionView, Ranking, preview, slot_label},
     recipes::Ingredient,
-    shopping::{ProbableMeal, ShoppingList, additions_for_winner},
+    shopping::{ProbableMeal, SameFoods, ShoppingList, additions_for_winner},
 };
 
 use crate::{
@@ -55,13 +55,15 @@ struct OpenSlot {
 }
 
 impl Store {
-    /// What each open slot's leader would add, in the plan's order; a slot whose leaders tie
-    /// is left out (nothing is "probably" needed then).
+    /// What each open slot's leader would add, in the plan's order, with the household's merged
+    /// foods joining the food they are the same as; a slot whose leaders tie is left out
+    /// (nothing is "probably" needed then).
     #[tracing::instrument(name = "store.probable_meals", skip_all)]
     pub async fn probable_meals(
         &self,
         access: &HouseholdAccess,
         plan: &PlanId,
+        same_foods: &SameFoods,
     ) -> Result<Vec<ProbableMeal>, StoreError> {
         let rows: Vec<OpenRow> = sqlx::query_as(OPEN_MEALS)
             .bind(plan.as_str())
@@ -108,13 +110,13 @@ impl Store {
         }
         slots
             .into_iter()
-            .filter_map(|(_, slot)| leader(slot).transpose())
+            .filter_map(|(_, slot)| leader(slot, same_foods).transpose())
             .collect()
     }
 }
 
 /// The slot's leader's lines, if one option leads alone.
-fn leader(slot: OpenSlot) -> Result<Option<ProbableMeal>, StoreError> {
+fn leader(slot: OpenSlot, same_foods: &SameFoods) -> Result<Option<ProbableMeal>, StoreError> {
     let views: Vec<OptionView> = slot.options.iter().map(|(view, ..)| view.clone()).collect();
     let tiers = preview(&views, &slot.ballots, &Ranking::default());
     let Some(&[first]) = tiers.first().map(Vec::as_slice) else {
@@ -132,13 +134,13 @@ fn leader(slot: OpenSlot) -> Result<Option<ProbableMeal>, StoreError> {
     };
     let serves = u32::try_from(serves.unwrap_or(0)).unwrap_or(0);
     let mut list = ShoppingList::default();
-    list.add(additions_for_winner(
+    list.add(same_foods.resolve(additions_for_winner(
         &slot.label,
         &view.name,
         &lines,
         serves,
         slot.eaters,
-    ));
+    )));
     Ok(Some(ProbableMeal {
         slot: slot.label,
         dish: view.name.clone(),

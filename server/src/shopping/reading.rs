@@ -1,5 +1,5 @@
 //! Reading a plan's list for its page and its poll: one statement for the list (its lines, the
-//! household's aisles and pantry staples, the plan's title), one for the open meals' leaders
+//! household's aisles, pantry staples and merged foods, the plan's title), one for the open meals' leaders
 //! ("probably needed"), and one for the poll's version.
 
 use app::{
@@ -13,17 +13,19 @@ use crate::{
     db::{Store, StoreError},
 };
 
-/// One row of the list statement: a line, an aisle, a staple or the plan, by `kind`.
+/// One row of the list statement: a line, an aisle, a staple, a merged food or the plan, by
+/// `kind`.
 #[derive(Debug, sqlx::FromRow)]
 struct ListRow {
     kind: String,
     id: Option<String>,
-    /// The line's food, the aisle's name, the staple's food or the plan's title.
+    /// The line's food, the aisle's name, the staple's food, the merged food or the plan's title.
     name: Option<String>,
     food_key: Option<String>,
     family: Option<String>,
     amount: Option<f64>,
     metric: Option<i64>,
+    /// The line's sources; for a merged food, the food it is the same as.
     sources: Option<String>,
     checked: Option<i64>,
     checked_amount: Option<f64>,
@@ -46,6 +48,8 @@ pub struct StoredList {
     pub aisles: Vec<(AisleId, String, i64)>,
     /// Pantry staples: (food key, food).
     pub staples: Vec<(String, String)>,
+    /// Merged foods: (food key, food, the food it is the same as), in the order they were merged.
+    pub same_foods: Vec<(String, String, String)>,
 }
 
 const LIST: &str = r"
@@ -73,7 +77,11 @@ const LIST: &str = r"
     union all
     select 'staple', null, s.food, s.food_key, null, null, null, null, null, null, null, null,
            null, null, null
-      from pantry_staples s where s.household_id = $2";
+      from pantry_staples s where s.household_id = $2
+    union all
+    select 'same', null, a.food, a.food_key, null, null, null, a.target_food, null, null, null,
+           null, null, a.created_at, null
+      from food_aliases a where a.household_id = $2";
 
 impl Store {
     /// The plan's list, its household's aisles and staples, in one statement;
@@ -92,6 +100,7 @@ impl Store {
         let mut list = StoredList::default();
         let mut found = false;
         let mut lines = Vec::new();
+        let mut same_foods = Vec::new();
         for row in rows {
             match row.kind.as_str() {
                 "plan" => {
@@ -107,12 +116,25 @@ impl Store {
                     row.name.unwrap_or_default(),
                     row.position.unwrap_or(0),
                 )),
+                "same" => same_foods.push(row),
                 _ => list.staples.push((
                     row.food_key.unwrap_or_default(),
                     row.name.unwrap_or_default(),
                 )),
             }
         }
+        same_foods.sort_by(|a, b| (a.position, &a.food_key).cmp(&(b.position, &b.food_key)));
+        list.same_foods = same_foods
+            .into_iter()
+            .map(|row| {
+                let food = row.name.unwrap_or_default();
+                (
+                    row.food_key.unwrap_or_default(),
+                    food,
+                    row.sources.unwrap_or_default(),
+                )
+            })
+            .collect();
         if !found {
             return Err(StoreError::NotFound);
         }

@@ -4,7 +4,10 @@
 use app::{
     error::AppError,
     ids::{AisleId, HouseholdId, LineId, PlanId},
-    shopping::{AisleView, CheckState, LineView, ListPage, NewItem, ShoppingService},
+    shopping::{
+        AisleView, CheckState, LineView, ListPage, NewItem, SameFoodView, SameFoods,
+        ShoppingService,
+    },
 };
 use http::request::Parts;
 
@@ -29,7 +32,16 @@ impl ShoppingService for Services {
         if stored.aisles.is_empty() {
             stored.aisles = self.store.lay_out_aisles(&access).await?;
         }
-        let probably = self.store.probable_meals(&access, &plan).await?;
+        let same_foods = SameFoods::new(
+            stored
+                .same_foods
+                .iter()
+                .map(|(key, _, target)| (key.clone(), target.clone())),
+        );
+        let probably = self
+            .store
+            .probable_meals(&access, &plan, &same_foods)
+            .await?;
         let signed_in_at: i64 = session(req)?
             .get(SIGNED_IN_AT)
             .await
@@ -46,7 +58,14 @@ impl ShoppingService for Services {
                 now_ms(),
             )
             .await;
-        Ok(lay_out(household, plan, stored, probably, poll_key))
+        Ok(lay_out(
+            household,
+            plan,
+            stored,
+            &same_foods,
+            probably,
+            poll_key,
+        ))
     }
 
     async fn set_checked(
@@ -129,17 +148,50 @@ impl ShoppingService for Services {
         self.store.set_staple(&access, &food, staple).await?;
         Ok(())
     }
+
+    async fn merge_foods(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        plan: PlanId,
+        food: String,
+        same_as: String,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store
+            .merge_foods(&access, &plan, &food, &same_as, now_ms())
+            .await?;
+        Ok(())
+    }
+
+    async fn unmerge_food(
+        &self,
+        req: &Parts,
+        household: HouseholdId,
+        food: String,
+    ) -> Result<(), AppError> {
+        let access = self.access(req, &household).await?;
+        self.store.unmerge_food(&access, &food).await?;
+        Ok(())
+    }
 }
 
 /// The stored list laid out for its page: each line under its food's aisle ("Other", the last
-/// aisle, when the household has not placed it), pantry staples apart.
+/// aisle, when the household has not placed it), pantry staples apart (a staple that was merged
+/// is its target's: "we always have scallions" keeps spring onions at home).
 fn lay_out(
     household: HouseholdId,
     plan: PlanId,
     stored: StoredList,
+    same_foods: &SameFoods,
     probably: Vec<app::shopping::ProbableMeal>,
     poll_key: String,
 ) -> ListPage {
+    let staple_keys: Vec<String> = stored
+        .staples
+        .iter()
+        .map(|(_, food)| same_foods.key(food))
+        .collect();
     let mut aisles: Vec<AisleView> = stored
         .aisles
         .iter()
@@ -151,7 +203,7 @@ fn lay_out(
         .collect();
     let mut at_home: Vec<LineView> = Vec::new();
     for (line, food_key, aisle) in stored.lines {
-        if stored.staples.iter().any(|(key, _)| *key == food_key) {
+        if staple_keys.contains(&food_key) {
             at_home.push(line);
             continue;
         }
@@ -172,5 +224,10 @@ fn lay_out(
         at_home,
         probably,
         staples: stored.staples.into_iter().map(|(_, food)| food).collect(),
+        same_foods: stored
+            .same_foods
+            .into_iter()
+            .map(|(_, food, same_as)| SameFoodView { food, same_as })
+            .collect(),
     }
 }

@@ -8,7 +8,7 @@ use app::{
 };
 use sqlx::{Any, Transaction};
 
-use super::lines::{StoredLine, upsert};
+use super::lines::add;
 use crate::{
     access::HouseholdAccess,
     db::{Store, StoreError, placeholders},
@@ -76,7 +76,8 @@ impl Store {
             return Ok(());
         }
         let addition = addition_by_member(&item.line, member_name);
-        upsert(&mut tx, plan, &StoredLine::merged(vec![addition]), now_ms).await?;
+        let household = access.household_id().as_str();
+        add(&mut tx, household, plan, vec![addition], now_ms).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -8,5 +8,6 @@ mod households;
 mod notifications;
 mod plans;
 mod quotas;
+mod same_foods;
 mod schema;
 mod shopping;

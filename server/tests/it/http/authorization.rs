@@ -240,6 +240,23 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
             ("staple", "true"),
         ],
     ),
+    Probe::ServerFn(
+        "merge_foods",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("food", "scallion"),
+            ("same_as", "spring onion"),
+        ],
+    ),
+    Probe::ServerFn(
+        "unmerge_food",
+        &[
+            ("household_id", "{h}"),
+            ("plan_id", "{plan}"),
+            ("food", "scallion"),
+        ],
+    ),
 ];
 
 /// Pages and server functions that name no household: they act on the signed-in person, or on an
@@ -404,6 +421,14 @@ impl Scene {
             serde_json::from_str(&settings.assert_ok().body).unwrap();
         assert!(settings.dishes.iter().all(|d| d.name != "Stolen soup"));
         assert_eq!(settings.meal_names, "breakfast, lunch, dinner");
+        let list = self
+            .ada
+            .fetch_fn(app::shopping::GetShoppingList {
+                household_id: self.household.clone(),
+                plan_id: self.plan.clone(),
+            })
+            .await;
+        assert!(list.same_foods.is_empty(), "no food was merged");
     }
 }
 

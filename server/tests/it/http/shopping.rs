@@ -286,3 +286,135 @@ async fn a_bad_item_is_named_and_the_list_keeps_what_it_had() {
         }
     );
 }
+
+async fn add(person: &Person, household: &str, plan: &str, op: &str, item: &str) {
+    person
+        .call(
+            "add_shopping_item",
+            &[
+                ("household_id", household),
+                ("plan_id", plan),
+                ("op", op),
+                ("item", item),
+            ],
+        )
+        .await
+        .assert_ok();
+}
+
+#[tokio::test]
+async fn without_javascript_a_food_merges_into_another_and_its_staple_rule_follows() {
+    let app = TestApp::spawn().await;
+    let (ada, bob, household, plan) = list_with_curry(&app).await;
+    add(&bob, &household, &plan, "op-scallion-1", "1 scallion").await;
+    add(
+        &bob,
+        &household,
+        &plan,
+        "op-spring-onion-1",
+        "2 spring onion",
+    )
+    .await;
+    ada.call(
+        "set_pantry_staple",
+        &[
+            ("household_id", household.as_str()),
+            ("plan_id", plan.as_str()),
+            ("food", "Scallion"),
+            ("staple", "true"),
+        ],
+    )
+    .await
+    .assert_ok();
+    let list_path = routes::shopping_list(&household, &plan);
+    let html = ada.open(&list_path).await.body;
+    assert!(html.contains("action=\"/api/merge_foods\""), "{html}");
+
+    let merged = ada
+        .submit(
+            &list_path,
+            "merge_foods",
+            &[
+                ("household_id", household.as_str()),
+                ("plan_id", plan.as_str()),
+                ("food", "scallion"),
+                ("same_as", " spring  onion "),
+            ],
+        )
+        .await;
+    assert_eq!(merged.location.as_deref(), Some(list_path.as_str()));
+    let page = list(&bob, &household, &plan).await;
+    assert_eq!(
+        page.same_foods,
+        [app::shopping::SameFoodView {
+            food: "scallion".into(),
+            same_as: "spring onion".into()
+        }]
+    );
+    let at_home: Vec<String> = page.at_home.iter().map(|l| l.text()).collect();
+    assert_eq!(
+        at_home,
+        ["spring onion 3"],
+        "one line, kept at home as the scallions were"
+    );
+    assert!(
+        page.lines()
+            .all(|l| !l.food.contains("scallion") && !l.food.contains("spring")),
+        "nothing of either to buy"
+    );
+
+    // The other way round is refused, said at the top of the list, and changes nothing.
+    let refused = ada
+        .submit(
+            &list_path,
+            "merge_foods",
+            &[
+                ("household_id", household.as_str()),
+                ("plan_id", plan.as_str()),
+                ("food", "spring onion"),
+                ("same_as", "Scallion"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FOUND, "{refused:?}");
+    let back = refused.location.clone().unwrap();
+    assert!(back.contains("__err="), "{back}");
+    let shown = ada.open(back.trim_start_matches(&ada.url(""))).await;
+    assert!(
+        shown
+            .body
+            .contains("is already the same food as “spring onion”"),
+        "{}",
+        shown.body
+    );
+    let after = list(&bob, &household, &plan).await;
+    assert_eq!(after.same_foods, page.same_foods);
+    assert_eq!(after.version, page.version);
+
+    let undone = ada
+        .submit(
+            &list_path,
+            "unmerge_food",
+            &[
+                ("household_id", household.as_str()),
+                ("plan_id", plan.as_str()),
+                ("food", "Scallion"),
+            ],
+        )
+        .await;
+    assert_eq!(undone.location.as_deref(), Some(list_path.as_str()));
+    assert!(list(&bob, &household, &plan).await.same_foods.is_empty());
+    let blank = ada
+        .call(
+            "merge_foods",
+            &[
+                ("household_id", household.as_str()),
+                ("plan_id", plan.as_str()),
+                ("food", "leek"),
+                ("same_as", "   "),
+            ],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST);
+    assert!(blank.error().for_field(app::error::Field::SameAs).is_some());
+}

@@ -38,7 +38,7 @@ async fn dish(store: &Store, access: &HouseholdAccess, name: &str) -> DishId {
         .id
 }
 
-async fn give_recipe(
+pub(super) async fn give_recipe(
     store: &Store,
     access: &HouseholdAccess,
     name: &str,
@@ -51,7 +51,7 @@ async fn give_recipe(
 }
 
 /// The list's lines as "food amount (checked part) <- sources", in order.
-async fn lines(store: &Store, access: &HouseholdAccess, plan: &PlanId) -> Vec<String> {
+pub(super) async fn lines(store: &Store, access: &HouseholdAccess, plan: &PlanId) -> Vec<String> {
     let list = store.shopping_list(access, plan).await.unwrap();
     list.lines
         .iter()
@@ -60,7 +60,9 @@ async fn lines(store: &Store, access: &HouseholdAccess, plan: &PlanId) -> Vec<St
 }
 
 /// Four people; a plan of Curry, Stir-fry and Soup (2 days × lunch, dinner).
-async fn household_of_four(store: &Store) -> (Vec<HouseholdAccess>, PlanId, Vec<app::ids::SlotId>) {
+pub(super) async fn household_of_four(
+    store: &Store,
+) -> (Vec<HouseholdAccess>, PlanId, Vec<app::ids::SlotId>) {
     let ada = home(store).await;
     let bob = member(store, &ada, "Bob").await;
     let cy = member(store, &ada, "Cy").await;
@@ -78,7 +80,7 @@ async fn household_of_four(store: &Store) -> (Vec<HouseholdAccess>, PlanId, Vec<
 }
 
 /// Everyone ranks option `i` first on `slot`: the last ballot closes it.
-async fn everyone_picks(
+pub(super) async fn everyone_picks(
     store: &Store,
     people: &[HouseholdAccess],
     slot: &app::ids::SlotId,
