@@ -21,6 +21,7 @@ mod offline;
 mod pages;
 mod plans;
 mod posted_errors;
+mod progress;
 mod recipes;
 mod removal_by_name;
 mod results;
