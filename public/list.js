@@ -5,15 +5,16 @@
 //   one made with no connection is sent when the phone is back online, and one sent twice (the
 //   answer was lost) changes nothing the second time. The page shows them at once and says how
 //   many wait.
-// - While the page is visible it asks every POLL_MS whether the list changed (a conditional
-//   request: 304 with no body when it did not); when it did, it fetches itself and swaps the
-//   list in. While hidden it asks nothing.
+// - While the page is visible it asks every few seconds whether the list changed (live.js: a
+//   conditional request, 304 with no body when it did not); when it did, it fetches itself and
+//   swaps the list in. While hidden it asks nothing.
 // - "Share list" hands the list as text to the phone's share sheet (the Web Share API) or, where
 //   there is none, copies it and says "Copied" in a polite live region.
 // Without this script every action is a plain form post, which works online, and the list's text
 // is there to copy by hand.
 
-const POLL_MS = 3000;
+import { fetchPage, watch } from "/live.js";
+
 const DB_NAME = "mealvote-list";
 const STORE = "ops";
 const CHANGES = ["/api/set_item_checked", "/api/add_shopping_item"];
@@ -22,7 +23,6 @@ const list = document.getElementById("shopping-list");
 const status = document.getElementById("list-sync");
 const pollUrl = `${location.pathname.replace(/\/$/, "")}/version`;
 let etag = list ? `"v${list.dataset.version}"` : "";
-let timer = null;
 let flushing = false;
 
 function openDb() {
@@ -111,16 +111,11 @@ async function flush() {
 
 // Fetches the page again and swaps the list in, then shows what still waits on top of it.
 async function refresh() {
-  let html;
-  try {
-    const response = await fetch(location.href, { headers: { Accept: "text/html" }, cache: "no-store" });
-    if (!response.ok) return;
-    html = await response.text();
-  } catch {
+  const fresh = await fetchPage();
+  if (!fresh) {
     say((await pending()).length);
     return;
   }
-  const fresh = new DOMParser().parseFromString(html, "text/html");
   const next = fresh.getElementById("shopping-list");
   if (next) {
     list.innerHTML = next.innerHTML;
@@ -139,24 +134,11 @@ async function refresh() {
   say(ops.length);
 }
 
-async function poll() {
-  if (document.visibilityState !== "visible") return;
-  if ((await pending()).length > 0) return flush();
-  try {
-    const response = await fetch(pollUrl, {
-      headers: { "X-List-Key": list.dataset.pollKey || "", "If-None-Match": etag },
-      cache: "no-store",
-    });
-    await response.body?.cancel().catch(() => {}); // the status is the answer
-    if (response.status === 200 || response.status === 401) await refresh();
-  } catch {
-    // Offline: the next tick asks again.
-  }
-}
-
-function schedule() {
-  clearInterval(timer);
-  timer = document.visibilityState === "visible" ? setInterval(poll, POLL_MS) : null;
+// Changes waiting to be sent go first; the poll then sees them in the list's version.
+async function sendWaiting() {
+  if ((await pending()).length === 0) return false;
+  await flush();
+  return true;
 }
 
 document.addEventListener("submit", async (event) => {
@@ -205,12 +187,8 @@ if (shareButton && shareStatus && (navigator.share || navigator.clipboard)) {
 }
 
 if (list) {
-  document.addEventListener("visibilitychange", () => {
-    schedule();
-    if (document.visibilityState === "visible") poll();
-  });
+  watch({ url: pollUrl, key: () => list.dataset.pollKey || "", etag: () => etag, changed: refresh, busy: sendWaiting });
   addEventListener("online", flush);
-  schedule();
   pending().then((ops) => {
     ops.forEach(show);
     say(ops.length);

@@ -28,9 +28,10 @@ const SHELL_CACHE = `mealvote-shell-${VERSION}`;
 // Compiled into the server (server/src/http/pwa.rs), so always there; the favicon comes from the
 // built site and is fetched on a best-effort basis.
 const SHELL = ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/apple-touch-icon.png"];
-// The shopping list's script: kept with the shell so the list works with no signal, but asked
-// for from the network first (its name does not change with its content).
-const LIST_SCRIPT = "/list.js";
+// The page scripts (the shopping list's, and live.js, which it imports): kept with the shell so
+// the list works with no signal, but asked for from the network first (their names do not change
+// with their content).
+const PAGE_SCRIPTS = ["/list.js", "/live.js"];
 const FAVICON = "/favicon.svg";
 const MAX_PAGES = 50;
 const MAX_ASSETS = 40;
@@ -61,7 +62,7 @@ self.addEventListener("install", (event) => {
         cache
           .addAll(SHELL)
           .then(() => cache.add(FAVICON).catch(() => {}))
-          .then(() => cache.add(LIST_SCRIPT).catch(() => {})),
+          .then(() => Promise.all(PAGE_SCRIPTS.map((script) => cache.add(script).catch(() => {})))),
       )
       .then(() => self.skipWaiting()),
   );
@@ -104,8 +105,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(HASHED.test(url.pathname) ? assetCacheFirst(request) : assetNetworkFirst(request));
     return;
   }
-  if (sameOrigin && url.pathname === LIST_SCRIPT) {
-    event.respondWith(listScriptNetworkFirst(request));
+  if (sameOrigin && PAGE_SCRIPTS.includes(url.pathname)) {
+    event.respondWith(pageScriptNetworkFirst(request, url.pathname));
     return;
   }
   if (sameOrigin && (SHELL.includes(url.pathname) || url.pathname === FAVICON)) {
@@ -113,14 +114,14 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-async function listScriptNetworkFirst(request) {
+async function pageScriptNetworkFirst(request, path) {
   const cache = await caches.open(SHELL_CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(LIST_SCRIPT, response.clone());
+    if (response.ok) await cache.put(path, response.clone());
     return response;
   } catch (error) {
-    const kept = await cache.match(LIST_SCRIPT);
+    const kept = await cache.match(path);
     if (kept) return kept;
     throw error;
   }

@@ -22,6 +22,7 @@ pub mod names;
 pub mod notifications;
 pub mod pages;
 pub mod plans;
+pub mod progress;
 pub mod quotas;
 pub mod recipes;
 pub mod routes;

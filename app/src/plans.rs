@@ -114,6 +114,8 @@ pub struct PlanView {
     /// How many members the plan waits for (those who belonged when it was proposed).
     pub expected_voters: u32,
     pub slots: Vec<SlotSummary>,
+    /// The page's poll: its progress changes with every ballot, close and nudge.
+    pub live: crate::progress::LiveKey,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +144,8 @@ pub struct SlotSummary {
     pub reopenable: bool,
     /// The slot's own deadline, after a re-open.
     pub reopened_deadline_ms: Option<i64>,
+    /// Who of the people eating has ranked it, and its latest nudge.
+    pub progress: crate::progress::SlotProgress,
 }
 
 #[server(endpoint = "get_meal_settings")]

@@ -33,10 +33,17 @@ pub mod templates {
     pub const CALENDAR_FEED: &str = "/calendar/{file}";
     /// A plan's shopping list's version, which its page polls ([`super::shopping_list_version`]).
     pub const SHOPPING_LIST_VERSION: &str = "/households/{id}/plans/{plan}/list/version";
+    /// A plan's progress version, which its page polls ([`super::plan_version`]).
+    pub const PLAN_VERSION: &str = "/households/{id}/plans/{plan}/version";
+    /// A slot's version, which its ballot page polls ([`super::slot_version`]).
+    pub const SLOT_VERSION: &str = "/households/{id}/slots/{slot}/version";
 }
 
-/// The script of the shopping list page: background changes, offline, polling.
+/// The script of the shopping list page: background changes, offline.
 pub const LIST_SCRIPT: &str = "/list.js";
+/// The script of every live page (the list, a plan, a ballot page): polls the page's version
+/// while it is visible and swaps in what changed.
+pub const LIVE_SCRIPT: &str = "/live.js";
 
 /// `page` with the invite it was opened with (`?invite=`), for the sign-in and sign-up pages;
 /// `page` itself without one.
@@ -112,6 +119,11 @@ pub fn shopping_list_version(household: impl Display, plan: impl Display) -> Str
     format!("{}/version", self::shopping_list(household, plan))
 }
 
+/// What a plan's page polls: its progress version.
+pub fn plan_version(household: impl Display, plan: impl Display) -> String {
+    format!("{}/version", self::plan(household, plan))
+}
+
 /// A plan's results.
 pub fn results(household: impl Display, plan: impl Display) -> String {
     format!("{}/results", self::plan(household, plan))
@@ -130,6 +142,11 @@ pub fn slot_results(household: impl Display, plan: impl Display, slot: impl Disp
 /// A slot's ballot page.
 pub fn ballot(household: impl Display, slot: impl Display) -> String {
     format!("{}/slots/{slot}", self::household(household))
+}
+
+/// What a slot's ballot page polls: the slot's version.
+pub fn slot_version(household: impl Display, slot: impl Display) -> String {
+    format!("{}/version", ballot(household, slot))
 }
 
 /// The download of a closed slot's ballot file.
@@ -188,6 +205,12 @@ mod tests {
         assert_eq!(household("{id}"), templates::HOUSEHOLD);
         assert_eq!(ballot("{id}", "{slot}"), templates::BALLOT);
         assert_eq!(export("{id}", "{slot}"), templates::EXPORT);
+        assert_eq!(
+            shopping_list_version("{id}", "{plan}"),
+            templates::SHOPPING_LIST_VERSION
+        );
+        assert_eq!(plan_version("{id}", "{plan}"), templates::PLAN_VERSION);
+        assert_eq!(slot_version("{id}", "{slot}"), templates::SLOT_VERSION);
         assert_eq!(join("{token}"), templates::JOIN);
         assert_eq!(
             format!("{CALENDAR_FEEDS}{{file}}"),

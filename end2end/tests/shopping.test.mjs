@@ -107,10 +107,10 @@ describe('shopping together on two phones', () => {
     const { pollKey, version } = await page.locator('#shopping-list').evaluate((list) => ({ ...list.dataset }));
     const versionUrl = `${listUrl}/version`;
     const ask = (headers) => bob.context.request.get(versionUrl, { headers, maxRedirects: 0 });
-    const same = await ask({ 'X-List-Key': pollKey, 'If-None-Match': `"v${version}"` });
+    const same = await ask({ 'X-Live-Key': pollKey, 'If-None-Match': `"v${version}"` });
     assert.equal(same.status(), 304);
     assert.equal((await same.body()).length, 0);
-    const older = await ask({ 'X-List-Key': pollKey, 'If-None-Match': '"v0"' });
+    const older = await ask({ 'X-Live-Key': pollKey, 'If-None-Match': '"v0"' });
     assert.equal(older.status(), 200);
     assert.deepEqual(await older.json(), { version });
     assert.equal((await ask({ 'If-None-Match': `"v${version}"` })).status(), 401);

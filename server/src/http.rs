@@ -122,12 +122,7 @@ pub fn router(
         &readiness,
     ));
     router = router.merge(schema_first(
-        Router::new()
-            .route(
-                app::routes::templates::SHOPPING_LIST_VERSION,
-                get(crate::shopping::poll::version),
-            )
-            .with_state(crate::shopping::poll::Poll::new(state.store.clone())),
+        crate::live::poll::routes(state.store.clone()),
         &readiness,
     ));
     router = router.merge(schema_first(

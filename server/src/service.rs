@@ -60,8 +60,8 @@ pub struct Services {
     /// SHA-256 of `FINALIZE_SECRET`: a proposal carrying it (the operator's prober) may set a
     /// deadline closer than the minimum lead.
     pub(crate) operator_secret: Option<[u8; 32]>,
-    /// Signs the shopping list's poll keys (`shopping::poll`).
-    pub(crate) poll: crate::shopping::poll::Poll,
+    /// Signs live pages' poll keys (`live`).
+    pub(crate) live: crate::live::Keys,
     /// Fetches recipe pages from their addresses; `None` unless `RECIPE_FETCH` is on.
     pub(crate) page_fetcher: Option<crate::recipes::fetch::PageFetcher>,
 }
@@ -70,7 +70,7 @@ impl Services {
     pub fn new(store: Store, config: &Config) -> Self {
         Self {
             limits: crate::auth::limits::RateLimits::new(store.clone()),
-            poll: crate::shopping::poll::Poll::new(store.clone()),
+            live: crate::live::Keys::new(store.clone()),
             page_fetcher: config
                 .recipe_fetch
                 .then(|| crate::recipes::fetch::PageFetcher::default().over(config.outbound)),
@@ -180,6 +180,32 @@ impl Services {
         Ok((member, access))
     }
 
+    /// A poll key for the member of `access` to watch `subject` `id` of their household from a
+    /// live page (`crate::live`), tied to when their session signed in.
+    pub(crate) async fn live_key(
+        &self,
+        req: &Parts,
+        access: &HouseholdAccess,
+        subject: crate::live::Subject,
+        id: &str,
+    ) -> Result<String, AppError> {
+        let signed_in_at: i64 = session(req)?
+            .get(sessions::SIGNED_IN_AT)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        let watched = crate::live::key::Watched {
+            subject,
+            household: access.household_id(),
+            id,
+        };
+        Ok(self
+            .live
+            .issue(access.user_id().as_str(), &watched, signed_in_at, now_ms())
+            .await)
+    }
+
     /// Forgets the request's member after a change to their memberships.
     pub(crate) async fn memberships_changed(req: &Parts) {
         if let Some(cached) = req.extensions.get::<RequestMember>() {
@@ -197,5 +223,6 @@ impl Services {
         provide_context::<Arc<dyn NotificationsService>>(self.clone());
         provide_context::<Arc<dyn app::recipes::RecipesService>>(self.clone());
         provide_context::<Arc<dyn app::shopping::ShoppingService>>(self.clone());
+        provide_context::<Arc<dyn app::progress::ProgressService>>(self.clone());
     }
 }

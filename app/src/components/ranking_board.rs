@@ -7,6 +7,10 @@
 //! ↑/↓ to move it and `=` to tie it with the option above. Options below the "no opinion" line
 //! are unranked. "If voting closed now" is recomputed by the shared tally after every change, and
 //! a polite live region tells screen readers where the moved option now stands.
+//!
+//! Once voting has closed (also by this very save) the board stands still: no Save, no moves, no
+//! preview; and a save asks the page to refresh its live parts at once (`/live.js`), so the
+//! progress beside the board is right without waiting for the next poll.
 
 use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
@@ -77,6 +81,9 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
         }
     };
 
+    // Options move only while hydrated and while voting is open.
+    let movable = Signal::derive(move || live.get() && open.get());
+
     let household = page.household_id.to_string();
     let slot = page.slot_id.to_string();
     let ids = StoredValue::new((household.clone(), slot.clone()));
@@ -100,6 +107,7 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                     if saved.closed {
                         open.set(false);
                     }
+                    page_changed();
                     Status::Saved(saved)
                 }
                 Err(error) => Status::Failed(error.to_string()),
@@ -152,7 +160,7 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                                     option=option.unwrap_or_else(|| OptionView { id: id.clone(), name: String::new(), note: None, link: None })
                                     index rank tied=*tied ranked=index < divider
                                     can_tie=current.can_tie(index) last=index + 1 == current.rows().len()
-                                    live edit=Callback::new(move |change: Change| edit(&moved, change))
+                                    live=movable edit=Callback::new(move |change: Change| edit(&moved, change))
                                     dragging
                                 />
                             })
@@ -187,7 +195,7 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                     Some(Status::Failed(message)) => EitherOf4::D(view! { <p class="form-error">{message}</p> }),
                 }}
             </div>
-            <section class="preview card" aria-labelledby="preview-heading">
+            <section class="preview card" aria-labelledby="preview-heading" hidden=move || !open.get()>
                 <h2 id="preview-heading">"If voting closed now"</h2>
                 <ol class="tiers" aria-live="polite">
                     {move || tiers.get().into_iter().map(|tier| {
@@ -233,7 +241,8 @@ fn OptionRow(
     ranked: bool,
     can_tie: bool,
     last: bool,
-    live: ReadSignal<bool>,
+    /// The option may move (hydrated, and voting open).
+    live: Signal<bool>,
     edit: Callback<Change>,
     dragging: RwSignal<Option<usize>>,
 ) -> impl IntoView {
@@ -295,6 +304,14 @@ fn OptionRow(
                     on:click=move |_| edit.run(Change::Tie(index))>"="</button>
             </span>
         </li>
+    }
+}
+
+/// Tells the page a ballot was saved: `/live.js` fetches the page's live parts at once.
+fn page_changed() {
+    #[cfg(feature = "hydrate")]
+    if let Ok(event) = web_sys::Event::new("mealvote:changed") {
+        let _ = document().dispatch_event(&event);
     }
 }
 

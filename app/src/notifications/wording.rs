@@ -28,6 +28,7 @@ pub fn notification_text(
                 .unwrap_or("The winner");
             format!("{slot}: {dish}'s ingredients joined the shopping list")
         }
+        "slot_nudged" => format!("{actor} nudged you to rank {slot}"),
         "admin_access_ended" => admin_access_ended_text(data),
         other => format!("{actor}: {other}"),
     }
@@ -102,6 +103,10 @@ mod tests {
         assert_eq!(
             notification_text("plan_decided", None, Some("Week 48"), None, &none),
             "“Week 48” is decided"
+        );
+        assert_eq!(
+            notification_text("slot_nudged", Some("Ada"), None, dinner, &none),
+            "Ada nudged you to rank Mon 23 Nov · dinner"
         );
     }
 

@@ -8,6 +8,7 @@ use crate::{
     components::{FormError, LocalTime, PostForm, RankingBoard, posted_error},
     error::AppError,
     plans::{BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, CastBallot, get_ballot_page},
+    progress::{LiveRoot, NudgeSlot, SlotProgressView},
     routes,
 };
 
@@ -21,9 +22,10 @@ pub fn Ballot() -> impl IntoView {
 fn BallotView(page: BallotPage) -> impl IntoView {
     let plan_href = routes::plan(&page.household_id, &page.plan_id);
     let result_href = routes::slot_results(&page.household_id, &page.plan_id, &page.slot_id);
-    let voted = page.voters.iter().filter(|v| v.voted).count();
     let voters = page.voters.clone();
-    let still_expected = page.still_expected;
+    let progress = page.progress.clone();
+    let live = page.live.clone();
+    let (household, slot_id) = (page.household_id.to_string(), page.slot_id.to_string());
     // The others' ballots as dish names, tier by tier (ties joined by "=", in the slot's order).
     let position = |id: &crate::ids::OptionId| page.options.iter().position(|o| &o.id == id);
     let others: Vec<(String, String)> = page
@@ -56,7 +58,7 @@ fn BallotView(page: BallotPage) -> impl IntoView {
     view! {
         <h1>{page.slot_label.clone()}</h1>
         <SavedNotice results_href=result_href.clone() />
-        <p class="lead">
+        <p class="lead" id="ballot-status" data-live-part="">
             <a href=plan_href>{page.plan_title.clone()}</a> ". "
             {if page.open {
                 leptos::either::Either::Left(view! { "Voting closes " <LocalTime ms=page.deadline_ms /> "." })
@@ -74,6 +76,7 @@ fn BallotView(page: BallotPage) -> impl IntoView {
         <FormError error=posted_error(CastBallot::PATH) />
         <ConfirmEmpty household_id=page.household_id.to_string() slot_id=page.slot_id.to_string() />
         <RankingBoard page />
+        <div id="others" data-live-part="">
         {(!others.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="others-heading">
                 <h2 id="others-heading">"How the others ranked"</h2>
@@ -84,26 +87,22 @@ fn BallotView(page: BallotPage) -> impl IntoView {
                 </ul>
             </section>
         })}
-        <section class="card" aria-labelledby="voters-heading">
-            <h2 id="voters-heading">"Who has voted"</h2>
-            <p>
-                {voted} " voted. "
-                {match still_expected {
-                    0 => "Nobody else is expected.".to_owned(),
-                    1 => "Still waiting for 1 member.".to_owned(),
-                    n => format!("Still waiting for {n} members."),
-                }}
-            </p>
+        </div>
+        <section class="card" aria-labelledby="voters-heading" id="voters" data-live-part="">
+            <h2 id="voters-heading">"Who has ranked"</h2>
+            <FormError error=posted_error(NudgeSlot::PATH) />
+            <SlotProgressView household slot_id progress />
             <ul class="list" aria-label="Members">
                 {voters.into_iter().map(|v| view! {
                     <li>
                         {v.name}
-                        <span class="badge">{if v.voted { "voted" } else { "not yet" }}</span>
+                        <span class="badge">{if v.voted { "ranked" } else { "not yet" }}</span>
                         {(!v.expected).then(|| view! { <span class="muted">" (joined after the plan was proposed)"</span> })}
                     </li>
                 }).collect_view()}
             </ul>
         </section>
+        <LiveRoot live />
     }
 }
 

@@ -7,9 +7,13 @@ use leptos::server_fn::ServerFn;
 
 use super::{household_item_data, page_data};
 use crate::{
-    components::{LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_field_error},
+    components::{
+        FormError, LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_error,
+        posted_field_error,
+    },
     error::Field,
     plans::{EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan},
+    progress::{LiveRoot, NudgeSlot, SlotProgressView},
     routes,
 };
 
@@ -34,7 +38,7 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
         .then(|| view! { <ReopenForm household=household.clone() slots=reopenable /> });
     view! {
         <h1>{plan.title.clone()}</h1>
-        <p class="lead">
+        <p class="lead" id="plan-status" data-live-part="">
             {plan.days.clone()} ", proposed by " {plan.proposed_by.clone()} ". "
             {if plan.open {
                 Either::Left(view! { "Voting closes " <LocalTime ms=plan.deadline_ms /> "." })
@@ -60,10 +64,10 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
                 </ul>
             </section>
         })}
+        <FormError error=posted_error(NudgeSlot::PATH) />
         <ul class="list slots" aria-label="Meals to vote on">
             {plan.slots.iter().cloned().map(|slot| view! {
-                <SlotRow household=household.clone() plan=plan.id.to_string() summary=slot
-                    expected=plan.expected_voters editable />
+                <SlotRow household=household.clone() plan=plan.id.to_string() summary=slot editable />
             }).collect_view()}
         </ul>
         {plan.deadline_movable.then(|| view! {
@@ -81,6 +85,7 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
             </section>
         })}
         {reopen_form}
+        <LiveRoot live=plan.live.clone() />
     }
 }
 
@@ -112,13 +117,7 @@ fn ReopenForm(household: String, slots: Vec<SlotSummary>) -> impl IntoView {
 }
 
 #[component]
-fn SlotRow(
-    household: String,
-    plan: String,
-    summary: SlotSummary,
-    expected: u32,
-    editable: bool,
-) -> impl IntoView {
+fn SlotRow(household: String, plan: String, summary: SlotSummary, editable: bool) -> impl IntoView {
     let slot = summary;
     let href = routes::ballot(&household, &slot.id);
     let result_href = routes::slot_results(&household, &plan, &slot.id);
@@ -137,16 +136,16 @@ fn SlotRow(
             {slot.reopenable.then(|| view! { <a href="#reopen">"Re-open"</a> })}
         }),
         (false, _) => EitherOf3::C(view! {
-            <span class="badge">
-                "Open · " {status} " · " {slot.expected_ballots} " of " {expected} " expected votes"
-            </span>
+            <span class="badge">"Open · " {status}</span>
+            <SlotProgressView household=household.clone() slot_id=slot.id.to_string()
+                progress=slot.progress.clone() />
         }),
     };
     view! {
         <li class="slot-row">
             <a href=href>{slot.label.clone()}</a>
             <span class="muted">{slot.options.join(" · ")}</span>
-            {state}
+            <div class="slot-state" id=format!("progress-{}", slot.id) data-live-part="">{state}</div>
             {editable.then(|| view! {
                 <details>
                     <summary>"Edit options"</summary>

@@ -24,6 +24,10 @@ pub struct BallotPage {
     pub voters: Vec<VoterView>,
     /// Expected voters without a ballot yet.
     pub still_expected: u32,
+    /// Who of the people eating has ranked it, and its latest nudge.
+    pub progress: crate::progress::SlotProgress,
+    /// The page's poll: the slot changes with every ballot, its close and a nudge.
+    pub live: crate::progress::LiveKey,
 }
 
 /// What saving a ballot did: saved, and whether it was the last one expected, which closes the

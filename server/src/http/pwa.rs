@@ -23,6 +23,8 @@ const SERVICE_WORKER: &str = include_str!("../../../public/sw.js");
 /// The shopping list page's script (`docs/shopping.md`): from the site itself, like the worker,
 /// so `script-src 'self'` admits it wherever the other assets come from.
 const LIST_SCRIPT: &str = include_str!("../../../public/list.js");
+/// Every live page's script (`server/src/live.rs`), which the list's imports: from the site too.
+const LIVE_SCRIPT: &str = include_str!("../../../public/live.js");
 const MANIFEST: &[u8] = include_bytes!("../../../public/manifest.webmanifest");
 
 /// Each icon the manifest or the page head names: path, bytes.
@@ -52,7 +54,7 @@ struct Worker {
     policy: HeaderValue,
 }
 
-/// The routes: `/manifest.webmanifest`, `/sw.js` and the icons.
+/// The routes: `/manifest.webmanifest`, `/sw.js`, the page scripts and the icons.
 pub fn routes<S: Clone + Send + Sync + 'static>(
     site: &app::SiteConfig,
     pkg_dir: &str,
@@ -65,20 +67,21 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
     let mut router = Router::new()
         .route("/manifest.webmanifest", get(manifest))
         .route("/sw.js", get(service_worker).with_state(worker))
-        .route(app::routes::LIST_SCRIPT, get(list_script));
+        .route(app::routes::LIST_SCRIPT, get(|| script(LIST_SCRIPT)))
+        .route(app::routes::LIVE_SCRIPT, get(|| script(LIVE_SCRIPT)));
     for (path, bytes) in ICONS {
         router = router.route(path, get(move || icon(bytes)));
     }
     router
 }
 
-async fn list_script() -> Response {
+async fn script(source: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        LIST_SCRIPT,
+        source,
     )
         .into_response()
 }

@@ -19,8 +19,8 @@ impl Store {
     ) -> Result<Vec<Notification>, StoreError> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
-            r"select o.kind, o.payload, o.created_at, o.plan_id, u.display_name, p.title, s.day,
-                     s.meal, m.notifications_seen_at, m.joined_at
+            r"select o.kind, o.payload, o.created_at, o.plan_id, o.slot_id, u.display_name, p.title,
+                     s.day, s.meal, m.notifications_seen_at, m.joined_at
               from outbox o
               join memberships m on m.household_id = o.household_id and m.user_id = $2
               left join users u on u.id = o.actor_id
@@ -28,6 +28,7 @@ impl Store {
               left join slots s on s.id = o.slot_id
               where o.household_id = $1 and (o.actor_id is null or o.actor_id <> $2)
                 and (o.admins_only = 0 or m.role = 'admin')
+                and (o.recipient_id is null or o.recipient_id = $2)
               order by o.created_at desc, o.id desc
               limit $3",
         )
@@ -43,6 +44,7 @@ impl Store {
                 let payload: String = row.try_get("payload")?;
                 let at_ms: i64 = row.try_get("created_at")?;
                 let plan: Option<String> = row.try_get("plan_id")?;
+                let slot: Option<String> = row.try_get("slot_id")?;
                 let actor: Option<String> = row.try_get("display_name")?;
                 let title: Option<String> = row.try_get("title")?;
                 let day: Option<String> = row.try_get("day")?;
@@ -60,13 +62,13 @@ impl Store {
                     day.as_deref().zip(meal.as_deref()),
                     &data,
                 );
-                let href = plan.map(|plan| {
-                    if kind == "slot_closed" || kind == "plan_decided" {
-                        app::routes::results(household, &plan)
-                    } else {
-                        app::routes::plan(household, &plan)
+                let href = match (kind.as_str(), plan, slot) {
+                    ("slot_nudged", _, Some(slot)) => Some(app::routes::ballot(household, &slot)),
+                    ("slot_closed" | "plan_decided", Some(plan), _) => {
+                        Some(app::routes::results(household, &plan))
                     }
-                });
+                    (_, plan, _) => plan.map(|plan| app::routes::plan(household, &plan)),
+                };
                 Ok(Notification {
                     text,
                     at_ms,
@@ -88,7 +90,8 @@ impl Store {
               join memberships m on m.household_id = o.household_id and m.user_id = $2
               where o.household_id = $1 and o.created_at > m.notifications_seen_at
                 and o.created_at > m.joined_at and (o.actor_id is null or o.actor_id <> $2)
-                and (o.admins_only = 0 or m.role = 'admin')",
+                and (o.admins_only = 0 or m.role = 'admin')
+                and (o.recipient_id is null or o.recipient_id = $2)",
         )
         .bind(access.household_id().as_str())
         .bind(access.user_id().as_str())

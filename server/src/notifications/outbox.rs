@@ -16,6 +16,9 @@ pub enum EventKind {
     PlanDecided,
     /// A closed slot's winner's ingredients joined its plan's shopping list.
     ListChanged,
+    /// A member nudged someone eating a meal to rank it: one event per nudged member, for that
+    /// member only.
+    SlotNudged,
     /// An admin was demoted, removed or left: their invites were withdrawn and the webhook they
     /// set switched off. Admins only.
     AdminAccessEnded,
@@ -29,6 +32,7 @@ impl EventKind {
             Self::SlotClosed => "slot_closed",
             Self::PlanDecided => "plan_decided",
             Self::ListChanged => "list_changed",
+            Self::SlotNudged => "slot_nudged",
             Self::AdminAccessEnded => "admin_access_ended",
         }
     }
@@ -68,6 +72,28 @@ pub(crate) async fn record_event_to(
     now_ms: i64,
     webhook: bool,
 ) -> Result<(), StoreError> {
+    record(tx, event, None, now_ms, webhook).await
+}
+
+/// [`record_event_to`] for an event meant for one member, `recipient`: only they list it among
+/// their notifications (the webhook still receives it).
+pub(crate) async fn record_event_for(
+    tx: &mut Transaction<'_, Any>,
+    event: Event<'_>,
+    recipient: &str,
+    now_ms: i64,
+    webhook: bool,
+) -> Result<(), StoreError> {
+    record(tx, event, Some(recipient), now_ms, webhook).await
+}
+
+async fn record(
+    tx: &mut Transaction<'_, Any>,
+    event: Event<'_>,
+    recipient: Option<&str>,
+    now_ms: i64,
+    webhook: bool,
+) -> Result<(), StoreError> {
     // Time-ordered (and monotonic within a process), so events that share a millisecond, such as
     // a slot's close and its plan's decision, still read back in the order they happened when
     // sorted by `(created_at, id)`.
@@ -83,8 +109,9 @@ pub(crate) async fn record_event_to(
     });
     sqlx::query(
         r"insert into outbox
-              (id, household_id, kind, actor_id, plan_id, slot_id, payload, created_at, admins_only)
-          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+              (id, household_id, kind, actor_id, plan_id, slot_id, payload, created_at, admins_only,
+               recipient_id)
+          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&id)
     .bind(event.household)
@@ -95,6 +122,7 @@ pub(crate) async fn record_event_to(
     .bind(payload.to_string())
     .bind(now_ms)
     .bind(i64::from(event.kind.admins_only()))
+    .bind(recipient)
     .execute(&mut **tx)
     .await?;
     if !webhook {

@@ -9,14 +9,18 @@ mod save;
 
 pub use save::SavedBallot;
 
+use std::sync::LazyLock;
+
 use app::{
     ids::{OptionId, PlanId, SlotId},
     plans::{BallotPage, MemberBallot, OptionView, Ranking, VoterView},
+    progress::{LiveKey, NudgeView},
 };
 
 use crate::{
     access::HouseholdAccess,
     db::{Store, StoreError},
+    progress::read::{Attendee, LATEST_NUDGE, expected_for_slot, slot_progress},
 };
 
 /// The slot and its plan, as the ballot page heads them.
@@ -30,10 +34,12 @@ struct HeaderRow {
     deadline_at: i64,
     /// 1 once the slot has a result.
     closed: i64,
+    /// The slot's live version.
+    revision: i64,
 }
 
-/// One row of the ballot page's second read: an option (`part` 0), a ballot (1) or a person
-/// who may vote (2), in display order.
+/// One row of the ballot page's second read: an option (`part` 0), a ballot (1), a person who
+/// may vote (2) or a member of the slot's latest nudge (3), in display order.
 #[derive(sqlx::FromRow)]
 struct PageRow {
     part: i64,
@@ -43,7 +49,51 @@ struct PageRow {
     detail: Option<String>,
     link: Option<String>,
     expected: i64,
+    /// A person: 1 when eating (`progress::read::expected_for_slot`).
+    eating: i64,
+    /// A nudge's member: when it was.
+    at: i64,
 }
+
+/// The ballot page's second read: options in their order; ballots and people by name (people
+/// are the current members and the expected voters, who may have left since, each once); and
+/// the names in the slot's latest nudge. `$1` the slot, `$2` the household, `$3` the plan.
+static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r"select cast(0 as bigint) as part, o.position as pos, '' as sort_name,
+                 o.id as id, d.name as name, d.note as detail, d.link as link,
+                 cast(0 as bigint) as expected, cast(0 as bigint) as eating,
+                 cast(0 as bigint) as at
+          from slot_options o join dishes d on d.id = o.dish_id
+          where o.slot_id = $1
+          union all
+          select cast(1 as bigint), cast(0 as bigint), lower(u.display_name),
+                 b.user_id, u.display_name, b.ranking, cast(null as text), cast(0 as bigint),
+                 cast(0 as bigint), cast(0 as bigint)
+          from ballots b join users u on u.id = b.user_id
+          where b.slot_id = $1
+          union all
+          select cast(2 as bigint), cast(0 as bigint), lower(u.display_name),
+                 u.id, u.display_name, cast(null as text), cast(null as text),
+                 cast(case when exists (select 1 from plan_voters v
+                                        where v.plan_id = $3 and v.user_id = u.id)
+                      then 1 else 0 end as bigint),
+                 cast(case when u.id in ({eating}) then 1 else 0 end as bigint),
+                 cast(0 as bigint)
+          from users u
+          where u.id in (select user_id from memberships where household_id = $2)
+             or u.id in (select user_id from plan_voters where plan_id = $3)
+          union all
+          select cast(3 as bigint), cast(0 as bigint), lower(u.display_name),
+                 u.id, u.display_name, cast(null as text), cast(null as text), cast(0 as bigint),
+                 cast(0 as bigint), n.nudged_at
+          from nudges n join nudged_members nm on nm.nudge_id = n.id
+               join users u on u.id = nm.user_id
+          where n.slot_id = $1 and {LATEST_NUDGE}
+          order by part, pos, sort_name, id",
+        eating = expected_for_slot("$1", "$3", "$2"),
+    )
+});
 
 impl Store {
     /// One slot as its ballot page shows it: options, every member's ballot, who voted.
@@ -59,7 +109,8 @@ impl Store {
             r"select p.id as plan_id, p.title as plan_title, s.day, s.meal,
                      coalesce(s.deadline_at, p.deadline_at) as deadline_at,
                      cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
-                          then 1 else 0 end as bigint) as closed
+                          then 1 else 0 end as bigint) as closed,
+                     s.revision
               from slots s join plans p on p.id = s.plan_id
               where s.id = $1 and p.household_id = $2",
         )
@@ -74,44 +125,26 @@ impl Store {
             meal,
             deadline_at: deadline_ms,
             closed,
+            revision,
         } = header.ok_or(StoreError::NotFound)?;
-        // Options in their order; ballots and people by name. People are the current members
-        // and the expected voters (who may have left since), each once.
-        let rows: Vec<PageRow> = sqlx::query_as(
-            r"select cast(0 as bigint) as part, o.position as pos, '' as sort_name,
-                     o.id as id, d.name as name, d.note as detail, d.link as link,
-                     cast(0 as bigint) as expected
-              from slot_options o join dishes d on d.id = o.dish_id
-              where o.slot_id = $1
-              union all
-              select cast(1 as bigint), cast(0 as bigint), lower(u.display_name),
-                     b.user_id, u.display_name, b.ranking, cast(null as text), cast(0 as bigint)
-              from ballots b join users u on u.id = b.user_id
-              where b.slot_id = $1
-              union all
-              select cast(2 as bigint), cast(0 as bigint), lower(u.display_name),
-                     u.id, u.display_name, cast(null as text), cast(null as text),
-                     cast(case when exists (select 1 from plan_voters v
-                                            where v.plan_id = $3 and v.user_id = u.id)
-                          then 1 else 0 end as bigint)
-              from users u
-              where u.id in (select user_id from memberships where household_id = $2)
-                 or u.id in (select user_id from plan_voters where plan_id = $3)
-              order by part, pos, sort_name, id",
-        )
-        .bind(slot.as_str())
-        .bind(access.household_id().as_str())
-        .bind(&plan)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows: Vec<PageRow> = sqlx::query_as(PAGE_ROWS.as_str())
+            .bind(slot.as_str())
+            .bind(access.household_id().as_str())
+            .bind(&plan)
+            .fetch_all(&mut *conn)
+            .await?;
 
         let Parts {
             options,
             mine,
             others,
             voters,
+            attendees,
+            nudge,
         } = parts(rows, access)?;
         let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
+        let open = closed == 0 && deadline_ms > now_ms;
+        let progress = slot_progress(&attendees, nudge, access.user_id().as_str(), open, now_ms);
         Ok(BallotPage {
             household_id: access.household_id().clone(),
             plan_id: PlanId::from_stored(plan),
@@ -119,12 +152,18 @@ impl Store {
             slot_id: slot.clone(),
             slot_label: app::plans::slot_label(&day, &meal),
             deadline_ms,
-            open: closed == 0 && deadline_ms > now_ms,
+            open,
             options,
             mine,
             others,
             voters,
             still_expected: u32::try_from(still_expected).unwrap_or(u32::MAX),
+            progress,
+            live: LiveKey {
+                url: app::routes::slot_version(access.household_id(), slot),
+                key: String::new(),
+                version: revision.to_string(),
+            },
         })
     }
 
@@ -179,6 +218,9 @@ struct Parts {
     mine: Option<Ranking>,
     others: Vec<MemberBallot>,
     voters: Vec<VoterView>,
+    /// The people eating, with whether they have ranked.
+    attendees: Vec<Attendee>,
+    nudge: Option<NudgeView>,
 }
 
 /// Sorts the rows of the ballot page's second read into its parts; `access`'s member's ballot
@@ -189,6 +231,8 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
     let mut mine = None;
     let mut others = Vec::new();
     let mut voters = Vec::new();
+    let mut attendees = Vec::new();
+    let mut nudge: Option<NudgeView> = None;
     for row in rows {
         match row.part {
             0 => options.push(OptionView {
@@ -213,11 +257,28 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
                 }
                 voted.push(row.id);
             }
-            _ => voters.push(VoterView {
-                voted: voted.contains(&row.id),
-                name: row.name,
-                expected: row.expected == 1,
-            }),
+            2 => {
+                let ranked = voted.contains(&row.id);
+                if row.eating == 1 {
+                    attendees.push(Attendee {
+                        user: row.id.clone(),
+                        name: row.name.clone(),
+                        ranked,
+                    });
+                }
+                voters.push(VoterView {
+                    voted: ranked,
+                    name: row.name,
+                    expected: row.expected == 1,
+                });
+            }
+            _ => nudge
+                .get_or_insert_with(|| NudgeView {
+                    names: Vec::new(),
+                    at_ms: row.at,
+                })
+                .names
+                .push(row.name),
         }
     }
     Ok(Parts {
@@ -225,5 +286,7 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
         mine,
         others,
         voters,
+        attendees,
+        nudge,
     })
 }

@@ -96,7 +96,11 @@ impl PlansService for Services {
         plan: PlanId,
     ) -> Result<PlanView, AppError> {
         let access = self.settled_access(req, &household).await?;
-        Ok(self.store.plan(&access, &plan, now_ms()).await?)
+        let mut view = self.store.plan(&access, &plan, now_ms()).await?;
+        view.live.key = self
+            .live_key(req, &access, crate::live::Subject::Plan, plan.as_str())
+            .await?;
+        Ok(view)
     }
 
     async fn move_deadline(
@@ -144,7 +148,11 @@ impl PlansService for Services {
         slot: SlotId,
     ) -> Result<BallotPage, AppError> {
         let access = self.settled_access(req, &household).await?;
-        Ok(self.store.ballot_page(&access, &slot, now_ms()).await?)
+        let mut page = self.store.ballot_page(&access, &slot, now_ms()).await?;
+        page.live.key = self
+            .live_key(req, &access, crate::live::Subject::Slot, slot.as_str())
+            .await?;
+        Ok(page)
     }
 
     async fn cast_ballot(

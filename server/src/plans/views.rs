@@ -6,12 +6,14 @@ use app::{
     plans::{
         DeadlineChange, PlanSummary, PlanView, SlotBrief, SlotSummary, days_label, slot_label,
     },
+    progress::LiveKey,
 };
 
 use super::store::{count, may_manage};
 use crate::{
     access::HouseholdAccess,
     db::{Store, StoreError},
+    progress::read::{PlanProgress, plan_progress, slot_progress},
 };
 
 /// A slot of a plan as [`Store::plan`] reads it.
@@ -32,6 +34,8 @@ struct SlotRow {
     closed: i64,
     /// The winning dish's name.
     winner: Option<String>,
+    /// Bumped by every ballot, close and nudge: the plan's live version is their sum.
+    revision: i64,
 }
 
 /// A plan of the household's list as [`Store::plans`] reads it.
@@ -169,26 +173,7 @@ impl Store {
         .fetch_optional(&mut *conn)
         .await?;
         let plan_row = row.ok_or(StoreError::NotFound)?;
-        let slot_rows: Vec<SlotRow> = sqlx::query_as(
-            r"select s.id, s.day, s.meal,
-                     cast((select count(*) from ballots b where b.slot_id = s.id) as bigint)
-                       as ballots,
-                     cast((select count(*) from ballots b join plan_voters v
-                             on v.plan_id = s.plan_id and v.user_id = b.user_id
-                           where b.slot_id = s.id) as bigint) as expected_ballots,
-                     cast((select count(*) from ballots b
-                           where b.slot_id = s.id and b.user_id = $2) as bigint) as mine,
-                     s.deadline_at,
-                     cast(case when r.slot_id is null then 0 else 1 end as bigint) as closed,
-                     (select d.name from slot_options o join dishes d on d.id = o.dish_id
-                      where o.id = r.winner_option_id) as winner
-              from slots s left join slot_results r on r.slot_id = s.id
-              where s.plan_id = $1 order by s.position",
-        )
-        .bind(plan.as_str())
-        .bind(access.user_id().as_str())
-        .fetch_all(&mut *conn)
-        .await?;
+        let slot_rows = slot_rows(&mut conn, access, plan).await?;
         let option_rows: Vec<(String, String)> = sqlx::query_as(
             r"select o.slot_id, d.name
               from slot_options o join slots s on s.id = o.slot_id join dishes d on d.id = o.dish_id
@@ -199,6 +184,7 @@ impl Store {
         .await?;
         let deadline_changes = deadline_changes(&mut conn, plan).await?;
         let expected = expected_voters(&mut conn, access, plan).await?;
+        let progress = plan_progress(&mut conn, access, plan.as_str()).await?;
         drop(conn);
 
         // Pages settle overdue slots before they read, so a slot without a result is open.
@@ -210,7 +196,14 @@ impl Store {
             plan_row.proposer_present == 1,
         );
         let any_ballot = slot_rows.iter().any(|row| row.ballots > 0);
-        let slots = slot_summaries(slot_rows, &option_rows, i_manage);
+        let version: i64 = slot_rows.iter().map(|row| row.revision).sum();
+        let viewer = Viewer {
+            user: access.user_id().as_str(),
+            i_manage,
+            deadline_ms,
+            now_ms,
+        };
+        let slots = slot_summaries(slot_rows, &option_rows, progress, &viewer);
         Ok(PlanView {
             household_id: access.household_id().clone(),
             id: plan.clone(),
@@ -224,19 +217,42 @@ impl Store {
             deadline_changes,
             expected_voters: count(expected),
             slots,
+            live: LiveKey {
+                url: app::routes::plan_version(access.household_id(), plan),
+                key: String::new(),
+                version: version.to_string(),
+            },
         })
     }
 }
 
-/// A plan's slots as its page lists them; `i_manage`: the member may re-open a slot.
+/// Who reads a plan's page, and when.
+struct Viewer<'a> {
+    user: &'a str,
+    /// The member may re-open a slot.
+    i_manage: bool,
+    /// The plan's deadline.
+    deadline_ms: i64,
+    now_ms: i64,
+}
+
+/// A plan's slots as its page lists them, each with its progress.
 fn slot_summaries(
     slot_rows: Vec<SlotRow>,
     option_rows: &[(String, String)],
-    i_manage: bool,
+    mut progress: PlanProgress,
+    viewer: &Viewer<'_>,
 ) -> Vec<SlotSummary> {
+    let i_manage = viewer.i_manage;
     slot_rows
         .into_iter()
         .map(|row| SlotSummary {
+            progress: {
+                let (attendees, nudge) = progress.remove(&row.id).unwrap_or_default();
+                let open = row.closed == 0
+                    && row.deadline_at.unwrap_or(viewer.deadline_ms) > viewer.now_ms;
+                slot_progress(&attendees, nudge, viewer.user, open, viewer.now_ms)
+            },
             options: option_rows
                 .iter()
                 .filter(|(slot, _)| *slot == row.id)
@@ -253,6 +269,36 @@ fn slot_summaries(
             reopened_deadline_ms: row.deadline_at,
         })
         .collect()
+}
+
+/// A plan's slots with their ballot counts, the viewer's own ballot, result and revision.
+async fn slot_rows(
+    conn: &mut sqlx::AnyConnection,
+    access: &HouseholdAccess,
+    plan: &PlanId,
+) -> Result<Vec<SlotRow>, StoreError> {
+    let rows: Vec<SlotRow> = sqlx::query_as(
+        r"select s.id, s.day, s.meal,
+                 cast((select count(*) from ballots b where b.slot_id = s.id) as bigint)
+                   as ballots,
+                 cast((select count(*) from ballots b join plan_voters v
+                         on v.plan_id = s.plan_id and v.user_id = b.user_id
+                       where b.slot_id = s.id) as bigint) as expected_ballots,
+                 cast((select count(*) from ballots b
+                       where b.slot_id = s.id and b.user_id = $2) as bigint) as mine,
+                 s.deadline_at,
+                 cast(case when r.slot_id is null then 0 else 1 end as bigint) as closed,
+                 (select d.name from slot_options o join dishes d on d.id = o.dish_id
+                  where o.id = r.winner_option_id) as winner,
+                 s.revision
+          from slots s left join slot_results r on r.slot_id = s.id
+          where s.plan_id = $1 order by s.position",
+    )
+    .bind(plan.as_str())
+    .bind(access.user_id().as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows)
 }
 
 /// Who moved the plan's deadline, when, from what to what.

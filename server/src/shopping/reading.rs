@@ -1,9 +1,9 @@
 //! Reading a plan's list for its page and its poll: one statement for the list (its lines, the
-//! household's aisles, pantry staples and merged foods, the plan's title), one for the open meals' leaders
-//! ("probably needed"), and one for the poll's version.
+//! household's aisles, pantry staples and merged foods, the plan's title) and one for the open
+//! meals' leaders ("probably needed"). The poll's version is `crate::live`'s.
 
 use app::{
-    ids::{AisleId, HouseholdId, LineId, PlanId},
+    ids::{AisleId, LineId, PlanId},
     shopping::{CheckedView, LineView},
 };
 
@@ -142,34 +142,6 @@ impl Store {
         lines.sort_by(|a, b| (a.position, &a.id).cmp(&(b.position, &b.id)));
         list.lines = lines.into_iter().map(line_view).collect::<Result<_, _>>()?;
         Ok(list)
-    }
-
-    /// The list's version (the sum of its lines' revisions), for the poll; `None` when `user` is
-    /// not a member of `household` (any more) or the plan is not the household's. One statement,
-    /// which is also the poll's membership check.
-    #[tracing::instrument(name = "store.shopping_list_version", skip_all)]
-    pub async fn shopping_list_version(
-        &self,
-        user: &str,
-        household: &HouseholdId,
-        plan: &PlanId,
-        signed_in_at_ms: i64,
-    ) -> Result<Option<i64>, StoreError> {
-        let version: Option<i64> = sqlx::query_scalar(
-            r"select cast(coalesce((select sum(l.revision) from shopping_lines l
-                                     where l.plan_id = p.id), 0) as bigint)
-              from plans p
-              join memberships m on m.household_id = p.household_id and m.user_id = $1
-              join users u on u.id = m.user_id and u.sessions_valid_from <= $4
-              where p.id = $3 and p.household_id = $2",
-        )
-        .bind(user)
-        .bind(household.as_str())
-        .bind(plan.as_str())
-        .bind(signed_in_at_ms)
-        .fetch_optional(&mut *self.acquire().await?)
-        .await?;
-        Ok(version)
     }
 }
 

@@ -12,11 +12,7 @@ use app::{
 use http::request::Parts;
 
 use super::reading::StoredList;
-use crate::{
-    auth::sessions::SIGNED_IN_AT,
-    clock::now_ms,
-    service::{Services, session::session},
-};
+use crate::{clock::now_ms, live::Subject, service::Services};
 
 #[async_trait::async_trait]
 impl ShoppingService for Services {
@@ -42,22 +38,9 @@ impl ShoppingService for Services {
             .store
             .probable_meals(&access, &plan, &same_foods)
             .await?;
-        let signed_in_at: i64 = session(req)?
-            .get(SIGNED_IN_AT)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or(0);
         let poll_key = self
-            .poll
-            .issue(
-                access.user_id().as_str(),
-                &household,
-                &plan,
-                signed_in_at,
-                now_ms(),
-            )
-            .await;
+            .live_key(req, &access, Subject::List, plan.as_str())
+            .await?;
         Ok(lay_out(
             household,
             plan,

@@ -22,6 +22,7 @@ mod outbound;
 mod pages;
 mod plans;
 mod posted_errors;
+mod progress;
 mod recipes;
 mod removal_by_name;
 mod results;

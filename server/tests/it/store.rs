@@ -7,6 +7,7 @@ mod deadline_ballots;
 mod households;
 mod notifications;
 mod plans;
+mod progress;
 mod quotas;
 mod same_foods;
 mod schema;

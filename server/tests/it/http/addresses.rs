@@ -41,6 +41,8 @@ fn router() -> Router {
     );
     templates.push(routes::templates::CALENDAR_FEED.to_owned());
     templates.push(routes::templates::SHOPPING_LIST_VERSION.to_owned());
+    templates.push(routes::templates::PLAN_VERSION.to_owned());
+    templates.push(routes::templates::SLOT_VERSION.to_owned());
     templates.sort();
     templates.dedup();
     templates.iter().fold(Router::new(), |router, template| {
@@ -156,6 +158,16 @@ async fn every_address_round_trips_through_the_router() {
             routes::shopping_list_version(HOUSEHOLD, PLAN),
             routes::templates::SHOPPING_LIST_VERSION.to_owned(),
             params(&[h, ("plan", PLAN)]),
+        ),
+        (
+            routes::plan_version(HOUSEHOLD, PLAN),
+            routes::templates::PLAN_VERSION.to_owned(),
+            params(&[h, ("plan", PLAN)]),
+        ),
+        (
+            routes::slot_version(HOUSEHOLD, SLOT),
+            routes::templates::SLOT_VERSION.to_owned(),
+            params(&[h, ("slot", SLOT)]),
         ),
     ];
     for (address, template, params) in cases {

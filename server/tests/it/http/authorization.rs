@@ -96,6 +96,10 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
         ],
     ),
     Probe::ServerFn(
+        "nudge_slot",
+        &[("household_id", "{h}"), ("slot_id", "{slot}")],
+    ),
+    Probe::ServerFn(
         "get_plan",
         &[("household_id", "{h}"), ("plan_id", "{plan}")],
     ),
@@ -405,6 +409,10 @@ impl Scene {
         assert!(
             plan.slots.iter().all(|s| s.ballots == 0),
             "no ballot was cast"
+        );
+        assert!(
+            plan.slots.iter().all(|s| s.progress.nudge.is_none()),
+            "nobody was nudged"
         );
         let plans = self
             .ada

@@ -61,7 +61,7 @@ async fn poll(
     let mut request = app
         .client
         .get(app.url(&routes::shopping_list_version(household, plan)))
-        .header("x-list-key", key);
+        .header("x-live-key", key);
     if let Some(etag) = etag {
         request = request.header("if-none-match", etag);
     }

@@ -3,9 +3,10 @@
 //! not a timing. Signed-out landing page 0; a member's ballot page at most 4; a ballot save at
 //! most 8 (re-casts included); the largest proposal allowed (28 meals × 20 options, 560 options
 //! written) at most 13; a ballot that closes its slot at most 19 (its winner joining the shopping
-//! list is 4 of them); a plan's shopping list page at most 4 and its unchanged poll 1 (past a
-//! process's first, which reads the signing key, and a household's first list, which lays out
-//! its aisles).
+//! list is 4 of them); a plan's shopping list page at most 4; every live page's unchanged poll
+//! (the list's, a plan's progress, a ballot page's) 1 (past a process's first, which reads the
+//! signing key, as does the first page that issues a poll key; and a household's first list,
+//! which lays out its aisles).
 
 use app::routes;
 use serde_json::Value;
@@ -129,12 +130,33 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
     for _ in 0..3 {
         let polled = client
             .get(&poll_url)
-            .header("x-list-key", &list.poll_key)
+            .header("x-live-key", &list.poll_key)
             .header("if-none-match", format!("\"v{}\"", list.version))
             .send()
             .await
             .unwrap();
         assert_eq!(polled.status(), reqwest::StatusCode::NOT_MODIFIED);
+    }
+
+    // The plan page's and the ballot page's polls, unchanged since the page was read.
+    let view = ada.plan(&household, &plan).await;
+    let page = ada.ballot_page(&household, &slot).await;
+    for live in [&view.live, &page.live] {
+        for _ in 0..3 {
+            let polled = client
+                .get(server.url(&live.url))
+                .header("x-live-key", &live.key)
+                .header("if-none-match", format!("\"v{}\"", live.version))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                polled.status(),
+                reqwest::StatusCode::NOT_MODIFIED,
+                "{}",
+                live.url
+            );
+        }
     }
 
     let lines: Vec<Value> = server
@@ -149,10 +171,21 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
     let proposals = statements(&lines, "POST", "/api/propose_plan");
     let list_pages = statements(&lines, "GET", "/households/{id}/plans/{plan}/list");
     let polls = statements(&lines, "GET", routes::templates::SHOPPING_LIST_VERSION);
+    let plan_polls = statements(&lines, "GET", routes::templates::PLAN_VERSION);
+    let slot_polls = statements(&lines, "GET", routes::templates::SLOT_VERSION);
     eprintln!(
         "statements: landing {landing:?}, ballot page {pages:?}, ballot save {saves:?}, \
-         proposals {proposals:?}, list page {list_pages:?}, unchanged poll {polls:?}"
+         proposals {proposals:?}, list page {list_pages:?}, unchanged poll {polls:?}, \
+         plan poll {plan_polls:?}, slot poll {slot_polls:?}"
     );
+    // The list's polls came first and read the signing key: these never do.
+    for (what, polls) in [("plan", &plan_polls), ("slot", &slot_polls)] {
+        assert_eq!(polls.len(), 3, "{what} poll");
+        assert!(
+            polls.iter().all(|&n| n <= UNCHANGED_POLL),
+            "{what} poll {polls:?}"
+        );
+    }
     assert_eq!(list_pages.len(), 3);
     // The first of each in a process also reads (or makes) its signing keys, two statements a
     // key, once; the household's first list page lays out its aisles, one.
@@ -168,8 +201,9 @@ async fn requests_stay_within_their_statement_budgets(db: TestDatabase) {
     assert_eq!(landing.len(), 2);
     assert!(landing.iter().all(|&n| n == LANDING), "landing {landing:?}");
     assert_eq!(pages.len(), 5);
+    // The first issues the process's first poll key: it reads (or makes) the signing key.
     assert!(
-        pages.iter().all(|&n| n <= BALLOT_PAGE),
+        pages[1..].iter().all(|&n| n <= BALLOT_PAGE) && pages[0] <= BALLOT_PAGE + 2,
         "ballot page {pages:?}"
     );
     assert_eq!(saves.len(), 5);
