@@ -165,9 +165,17 @@ mod tests {
             names: vec!["CY".to_owned()],
             at_ms: 0,
         };
-        let soon = slot_progress(&people, Some(nudge.clone()), "ada", true, NUDGE_INTERVAL_MS);
+        let soon = slot_progress(
+            &people,
+            Some(nudge.clone()),
+            "ada",
+            true,
+            NUDGE_INTERVAL_MS - 1,
+        );
         assert!(soon.nudgeable.is_empty(), "12 hours have not passed");
-        let later = slot_progress(&people, Some(nudge), "ada", true, NUDGE_INTERVAL_MS + 1);
+        // Twelve hours to the millisecond after the last nudge, the next one may go (the store's
+        // rule in `nudge.rs` is the same: blocked while `at > now - 12 h`).
+        let later = slot_progress(&people, Some(nudge), "ada", true, NUDGE_INTERVAL_MS);
         assert_eq!(later.nudgeable, ["BOB", "CY"]);
         let closed = slot_progress(&people, None, "ada", false, 1_000);
         assert!(closed.nudgeable.is_empty(), "a closed meal is not nudged");
