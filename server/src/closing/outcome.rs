@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     db::StoreError,
-    notifications::outbox::{Event, EventKind, record_event},
+    notifications::outbox::{Event, EventKind, record_events},
     shopping::forming::{ClosedWinner, WinnerRecipe, join_list},
 };
 
@@ -104,7 +104,8 @@ pub(super) async fn store(
 }
 
 /// Records `slot_closed`; the winner's ingredients join the plan's shopping list (recording
-/// `list_changed`); and `plan_decided` when no slot of the plan is left open.
+/// `list_changed`); and `plan_decided` when no slot of the plan is left open. The events go to the
+/// outbox together, in two statements however many there are.
 async fn announce(
     tx: &mut Transaction<'_, Any>,
     slot: &SlotRow,
@@ -112,25 +113,25 @@ async fn announce(
     winner: Option<&WinnerRecipe>,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    let closed = Event {
+    let mut events = vec![Event {
         household: &slot.household,
         kind: EventKind::SlotClosed,
         actor: None,
         plan: Some(&slot.plan),
         slot: Some(&slot.id),
         data,
-    };
-    record_event(tx, closed, now_ms).await?;
+    }];
+    let plan = PlanId::from_stored(slot.plan.clone());
     if let Some(winner) = winner {
         let closed = ClosedWinner {
             household: &slot.household,
-            plan: &PlanId::from_stored(slot.plan.clone()),
+            plan: &plan,
             slot: &slot.id,
             slot_label: slot_label(&slot.day, &slot.meal),
             winner,
             eaters: slot.eaters,
         };
-        join_list(tx, &closed, now_ms).await?;
+        events.push(join_list(tx, &closed, now_ms).await?);
     }
     let open_slots: i64 = sqlx::query_scalar(
         r"select cast(count(*) as bigint) from slots s
@@ -139,16 +140,15 @@ async fn announce(
     .bind(&slot.plan)
     .fetch_one(&mut **tx)
     .await?;
-    if open_slots > 0 {
-        return Ok(());
+    if open_slots == 0 {
+        events.push(Event {
+            household: &slot.household,
+            kind: EventKind::PlanDecided,
+            actor: None,
+            plan: Some(&slot.plan),
+            slot: None,
+            data: serde_json::json!({}),
+        });
     }
-    let decided = Event {
-        household: &slot.household,
-        kind: EventKind::PlanDecided,
-        actor: None,
-        plan: Some(&slot.plan),
-        slot: None,
-        data: serde_json::json!({}),
-    };
-    record_event(tx, decided, now_ms).await
+    record_events(tx, events, now_ms).await
 }

@@ -5,7 +5,7 @@
 
 use sqlx::{Any, Transaction};
 
-use crate::db::StoreError;
+use crate::db::{StoreError, placeholders};
 
 /// A change the household hears about (`outbox.kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,48 +94,85 @@ async fn record(
     now_ms: i64,
     webhook: bool,
 ) -> Result<(), StoreError> {
+    record_all(tx, &[(event, recipient)], now_ms, webhook).await
+}
+
+/// Writes several events of one change (a close's `slot_closed`, `list_changed` and
+/// `plan_decided`) in the caller's transaction with the statements of one: a single insert into
+/// the outbox, and a single one queueing their webhook deliveries. They read back in the order
+/// given.
+pub(crate) async fn record_events(
+    tx: &mut Transaction<'_, Any>,
+    events: Vec<Event<'_>>,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let events: Vec<_> = events.into_iter().map(|event| (event, None)).collect();
+    record_all(tx, &events, now_ms, true).await
+}
+
+async fn record_all(
+    tx: &mut Transaction<'_, Any>,
+    events: &[(Event<'_>, Option<&str>)],
+    now_ms: i64,
+    webhook: bool,
+) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
     // Time-ordered (and monotonic within a process), so events that share a millisecond, such as
     // a slot's close and its plan's decision, still read back in the order they happened when
     // sorted by `(created_at, id)`.
-    let id = uuid::Uuid::now_v7().to_string();
-    let payload = serde_json::json!({
-        "id": id,
-        "type": event.kind.as_str(),
-        "household_id": event.household,
-        "plan_id": event.plan,
-        "slot_id": event.slot,
-        "at_ms": now_ms,
-        "data": event.data,
-    });
-    sqlx::query(
+    let ids: Vec<String> = events
+        .iter()
+        .map(|_| uuid::Uuid::now_v7().to_string())
+        .collect();
+    let sql = format!(
         r"insert into outbox
               (id, household_id, kind, actor_id, plan_id, slot_id, payload, created_at, admins_only,
                recipient_id)
-          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&id)
-    .bind(event.household)
-    .bind(event.kind.as_str())
-    .bind(event.actor)
-    .bind(event.plan)
-    .bind(event.slot)
-    .bind(payload.to_string())
-    .bind(now_ms)
-    .bind(i64::from(event.kind.admins_only()))
-    .bind(recipient)
-    .execute(&mut **tx)
-    .await?;
+          values {}",
+        placeholders(events.len(), 10)
+    );
+    let mut insert = sqlx::query(&sql);
+    for (id, (event, recipient)) in ids.iter().zip(events) {
+        let payload = serde_json::json!({
+            "id": id,
+            "type": event.kind.as_str(),
+            "household_id": event.household,
+            "plan_id": event.plan,
+            "slot_id": event.slot,
+            "at_ms": now_ms,
+            "data": event.data,
+        });
+        insert = insert
+            .bind(id.clone())
+            .bind(event.household)
+            .bind(event.kind.as_str())
+            .bind(event.actor)
+            .bind(event.plan)
+            .bind(event.slot)
+            .bind(payload.to_string())
+            .bind(now_ms)
+            .bind(i64::from(event.kind.admins_only()))
+            .bind(*recipient);
+    }
+    insert.execute(&mut **tx).await?;
     if !webhook {
         return Ok(());
     }
-    sqlx::query(
+    let sql = format!(
         r"insert into webhook_deliveries (outbox_id, household_id, next_attempt_at)
-          select $1, household_id, $2 from webhooks where household_id = $3",
-    )
-    .bind(&id)
-    .bind(now_ms)
-    .bind(event.household)
-    .execute(&mut **tx)
-    .await?;
+          select o.id, w.household_id, $1 from outbox o join webhooks w on w.household_id = o.household_id
+          where o.id in ({}) order by o.id",
+        (2..ids.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut queue = sqlx::query(&sql).bind(now_ms);
+    for id in &ids {
+        queue = queue.bind(id.clone());
+    }
+    queue.execute(&mut **tx).await?;
     Ok(())
 }

@@ -2,10 +2,10 @@
 //! scaled from the recipe's servings to the people eating, join the plan's list in the close's
 //! own transaction (so a close that runs twice, or on two instances at once, adds them once: the
 //! close itself happens once). A winner without ingredients adds "Curry (no ingredients yet)".
-//! The list's change goes to the outbox as `list_changed`.
+//! The list's change goes to the outbox as `list_changed`, written with the close's other events.
 //!
-//! Cost: two statements for the lines (the household's merged foods among them, then the upsert;
-//! the recipe comes with the close's read of the options) and the event's two.
+//! Cost: two statements (the household's merged foods among them, then the upsert; the recipe
+//! comes with the close's read of the options, and the event rides on the close's own two).
 
 use app::{ids::PlanId, recipes::Ingredient, shopping::additions_for_winner};
 use sqlx::{Any, Transaction};
@@ -13,7 +13,7 @@ use sqlx::{Any, Transaction};
 use super::lines::add;
 use crate::{
     db::StoreError,
-    notifications::outbox::{Event, EventKind, record_event},
+    notifications::outbox::{Event, EventKind},
 };
 
 /// A winning dish's recipe as the close read it with the slot's options.
@@ -48,13 +48,13 @@ pub struct ClosedWinner<'a> {
     pub eaters: i64,
 }
 
-/// Adds the winner's lines to the plan's list and records `list_changed`, in the close's
-/// transaction.
-pub async fn join_list(
+/// Adds the winner's lines to the plan's list in the close's transaction, and returns the
+/// `list_changed` event for the close to record with its own.
+pub(crate) async fn join_list<'a>(
     tx: &mut Transaction<'_, Any>,
-    closed: &ClosedWinner<'_>,
+    closed: &ClosedWinner<'a>,
     now_ms: i64,
-) -> Result<(), StoreError> {
+) -> Result<Event<'a>, StoreError> {
     let serves = u32::try_from(closed.winner.serves.unwrap_or(0)).unwrap_or(0);
     let eaters = u32::try_from(closed.eaters).unwrap_or(0);
     let additions = additions_for_winner(
@@ -65,21 +65,16 @@ pub async fn join_list(
         eaters,
     );
     let lines = add(tx, closed.household, closed.plan, additions, now_ms).await?;
-    record_event(
-        tx,
-        Event {
-            household: closed.household,
-            kind: EventKind::ListChanged,
-            actor: None,
-            plan: Some(closed.plan.as_str()),
-            slot: Some(closed.slot),
-            data: serde_json::json!({
-                "dish": closed.winner.name,
-                "lines_added": lines.len(),
-                "foods": lines.iter().map(|l| l.food.as_str()).collect::<Vec<_>>(),
-            }),
-        },
-        now_ms,
-    )
-    .await
+    Ok(Event {
+        household: closed.household,
+        kind: EventKind::ListChanged,
+        actor: None,
+        plan: Some(closed.plan.as_str()),
+        slot: Some(closed.slot),
+        data: serde_json::json!({
+            "dish": closed.winner.name,
+            "lines_added": lines.len(),
+            "foods": lines.iter().map(|l| l.food.as_str()).collect::<Vec<_>>(),
+        }),
+    })
 }

@@ -2,8 +2,8 @@
 //! each request's log line; `telemetry::statements`). The budgets are deterministic: a count,
 //! not a timing. Signed-out landing page 0; a member's ballot page at most 4; a ballot save at
 //! most 8 (re-casts included); the largest proposal allowed (28 meals × 20 options, 560 options
-//! written) at most 13; a ballot that closes its slot at most 19 (its winner joining the shopping
-//! list is 4 of them); a plan's shopping list page at most 4; every live page's unchanged poll
+//! written) at most 13; a ballot that closes its slot at most 17 (its winner joining the shopping
+//! list is 2 of them); a plan's shopping list page at most 4; every live page's unchanged poll
 //! (the list's, a plan's progress, a ballot page's) 1 (past a process's first, which reads the
 //! signing key, as does the first page that issues a poll key; and a household's first list,
 //! which lays out its aisles).
@@ -23,10 +23,10 @@ const BALLOT_PAGE: usize = 4;
 const BALLOT_SAVE: usize = 8;
 /// 12, and the household's row lock that makes the bounds on plans race-safe.
 const LARGEST_PROPOSAL: usize = 13;
-/// A ballot that closes its slot: the save, the count and result, its events, and the winner's
-/// lines joining the shopping list (the household's merged foods among them, one upsert, and the
-/// `list_changed` event's two statements).
-const CLOSING_SAVE: usize = 19;
+/// A ballot that closes its slot: the save, the count and result, its events (`slot_closed`,
+/// `list_changed`, `plan_decided`: two statements however many), and the winner's lines joining
+/// the shopping list (the household's merged foods among them, one upsert).
+const CLOSING_SAVE: usize = 17;
 const LIST_PAGE: usize = 4;
 const UNCHANGED_POLL: usize = 1;
 
