@@ -31,44 +31,31 @@ pub fn routes<S: Clone + Send + Sync + 'static>(store: Store) -> Router<S> {
     Router::new()
         .route(
             app::routes::templates::SHOPPING_LIST_VERSION,
-            get(list_version),
+            get(|poll, path, headers| version::<PlanId>(Subject::List, poll, path, headers)),
         )
-        .route(app::routes::templates::PLAN_VERSION, get(plan_version))
-        .route(app::routes::templates::SLOT_VERSION, get(slot_version))
+        .route(
+            app::routes::templates::PLAN_VERSION,
+            get(|poll, path, headers| version::<PlanId>(Subject::Plan, poll, path, headers)),
+        )
+        .route(
+            app::routes::templates::SLOT_VERSION,
+            get(|poll, path, headers| version::<SlotId>(Subject::Slot, poll, path, headers)),
+        )
         .with_state(poll)
 }
 
-async fn list_version(
+/// One poll: `Id` is the kind of id the subject's address ends in (a plan's, a slot's); an
+/// address with anything else is not found.
+async fn version<Id: TryFrom<String> + std::fmt::Display>(
+    subject: Subject,
     State(poll): State<Poll>,
-    Path((household, plan)): Path<(String, String)>,
+    Path((household, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Ok(plan) = PlanId::try_from(plan) else {
+    let Ok(id) = Id::try_from(id) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    answer(&poll, Subject::List, household, plan.as_str(), &headers).await
-}
-
-async fn plan_version(
-    State(poll): State<Poll>,
-    Path((household, plan)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let Ok(plan) = PlanId::try_from(plan) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    answer(&poll, Subject::Plan, household, plan.as_str(), &headers).await
-}
-
-async fn slot_version(
-    State(poll): State<Poll>,
-    Path((household, slot)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let Ok(slot) = SlotId::try_from(slot) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    answer(&poll, Subject::Slot, household, slot.as_str(), &headers).await
+    answer(&poll, subject, household, &id.to_string(), &headers).await
 }
 
 async fn answer(
