@@ -11,6 +11,8 @@
 //   `data-live-version`, and each part that changes with `data-live-part` and an id. Anything
 //   on the page may ask for a refresh at once with the `mealvote:changed` event (the ranking
 //   board does after a save, so its own page is right without waiting for the next poll).
+// - When a fresh page says voting has closed (`data-voting="closed"`), the window hears
+//   `mealvote:closed`: the ranking board stops offering Save and moves.
 // Without this script the page is rendered on the server as it was when opened.
 
 const POLL_MS = 3000;
@@ -87,6 +89,7 @@ function startPage(root) {
       part.replaceWith(adopted);
       if (focused) document.getElementById(focused)?.focus();
     }
+    if (fresh.querySelector('[data-voting="closed"]')) window.dispatchEvent(new Event("mealvote:closed"));
     root.dataset.liveKey = next.dataset.liveKey;
     root.dataset.liveVersion = next.dataset.liveVersion;
   };

@@ -1,8 +1,8 @@
 // Live voting progress and nudges on phones (docs/plans.md, "Live progress and nudges"): Bob
 // saves a ballot and Ada's open plan page goes from "1 of 3" to "2 of 3" within 5 s without a
 // reload; Bob's own page is right at once; the ballot that closes the vote leaves no stale
-// progress, preview or moves behind; a nudge names who was nudged, and axe-core finds nothing on
-// the changed pages.
+// progress, preview, moves or Save behind, on the closer's page and on others' open ones; a nudge
+// names who was nudged, and axe-core finds nothing on the changed pages.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { axeViolations } from '../support/axe.mjs';
@@ -123,6 +123,10 @@ describe('live voting progress', () => {
     }
     // Ada's plan page shows the winner without a reload.
     await ada.page.locator('.slot-row').first().getByText('Winner: Curry').waitFor({ timeout: SHOWN_WITHIN_MS });
+    // Bob's ballot page, still open since his save, stops offering Save once it hears the vote closed.
+    await bob.page.locator('#ballot-status').getByText('Voting has closed').waitFor({ timeout: SHOWN_WITHIN_MS });
+    await bob.page.getByRole('button', { name: 'Save my ranking' }).waitFor({ state: 'detached', timeout: 2_000 });
+    assert.equal(await bob.page.locator('.preview').isVisible(), false, "no preview on Bob's page either");
     assert.deepEqual(problems.filter((p) => !p.endsWith('/version')), []);
   });
 

@@ -44,6 +44,10 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     let saving = RwSignal::new(false);
     let dragging = RwSignal::new(None::<usize>);
     let open = RwSignal::new(page.open);
+    // The vote may close while the page is open (another member's ballot, the deadline): when the
+    // page's fresh status says so, `/live.js` tells the board, which then stands still.
+    #[cfg(feature = "hydrate")]
+    let _ = window_event_listener_untyped("mealvote:closed", move |_| open.set(false));
 
     let info = StoredValue::new(page.options.clone());
     let others = StoredValue::new(page.others.clone());

@@ -58,7 +58,7 @@ fn BallotView(page: BallotPage) -> impl IntoView {
     view! {
         <h1>{page.slot_label.clone()}</h1>
         <SavedNotice results_href=result_href.clone() />
-        <p class="lead" id="ballot-status" data-live-part="">
+        <p class="lead" id="ballot-status" data-live-part="" data-voting=if page.open { "open" } else { "closed" }>
             <a href=plan_href>{page.plan_title.clone()}</a> ". "
             {if page.open {
                 leptos::either::Either::Left(view! { "Voting closes " <LocalTime ms=page.deadline_ms /> "." })
