@@ -9,6 +9,7 @@ mod addresses;
 mod authorization;
 mod calendar;
 mod closing;
+mod cooks;
 mod csrf;
 mod deadline_removal;
 mod feed_load;

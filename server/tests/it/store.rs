@@ -3,6 +3,7 @@
 
 mod accounts;
 mod closing;
+mod cooks;
 mod deadline_ballots;
 mod households;
 mod notifications;
