@@ -127,10 +127,10 @@ mod tests {
         format!("0192f0a0-0000-7000-8000-0000000000{n:02x}")
     }
     fn option(n: u8) -> OptionId {
-        OptionId::from_stored(id(n))
+        OptionId::try_from(id(n)).unwrap()
     }
     fn dish(n: u8) -> DishId {
-        DishId::from_stored(id(100 + n))
+        DishId::try_from(id(100 + n)).unwrap()
     }
     /// A meal offering dishes `dishes`, option `base + i` for dish `dishes[i]`.
     fn meal(base: u8, dishes: &[u8]) -> Vec<(OptionId, DishId)> {

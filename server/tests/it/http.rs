@@ -30,3 +30,4 @@ mod results;
 mod sessions;
 mod shopping;
 mod stolen_session;
+mod week_ranking;

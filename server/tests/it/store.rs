@@ -13,3 +13,4 @@ mod quotas;
 mod same_foods;
 mod schema;
 mod shopping;
+mod week_ranking;
