@@ -294,8 +294,11 @@ pub async fn cast_ballot(
             .cast_ballot(&req, household, slot, ranks, everywhere)
             .await?;
         let outcome = if saved.closed { "closed" } else { "1" };
-        let also = saved.also_saved;
-        crate::service::go_to_after_plain_form(&format!("{page}?saved={outcome}&also={also}"));
+        let also = match saved.also_saved {
+            0 => String::new(),
+            n => format!("&also={n}"),
+        };
+        crate::service::go_to_after_plain_form(&format!("{page}?saved={outcome}{also}"));
         Ok(saved)
     })
     .await

@@ -70,8 +70,8 @@ async fn a_ranking_is_saved_to_every_other_open_meal_by_dish_and_closes_what_it_
     let mon_dinner = store.ballot_page(&ada, &slots[1].id, NOW + 3).await.unwrap();
     assert_eq!(
         mon_dinner.mine,
-        Some(ranked(&mon_dinner, &[&["Curry"], &["Pasta", "Soup"]])),
-        "the same dishes, the same tiers"
+        Some(ranked(&mon_dinner, &[&["Curry"], &["Soup", "Pasta"]])),
+        "the same dishes, the same tiers (a tie in the meal's own order)"
     );
     let tue_lunch = store.ballot_page(&ada, &slots[2].id, NOW + 3).await.unwrap();
     assert_eq!(
