@@ -102,10 +102,7 @@ pub async fn assign_cook(
 
 /// The cook steps back (or the proposer or an admin takes them off): nobody cooks the meal.
 #[server(endpoint = "step_back_from_cooking")]
-pub async fn step_back_from_cooking(
-    household_id: String,
-    slot_id: String,
-) -> Result<(), AppError> {
+pub async fn step_back_from_cooking(household_id: String, slot_id: String) -> Result<(), AppError> {
     serve_in(household_id, |cooks: Cooks, req, household| async move {
         let slot = SlotId::try_from(slot_id)?;
         cooks
@@ -122,10 +119,16 @@ mod tests {
     #[test]
     fn the_cook_reads_by_name_or_as_you() {
         let ada = Some(("u-ada".to_owned(), "Ada".to_owned()));
-        assert_eq!(CookView::new(ada.clone(), "u-bob", false).text(), "Ada cooks");
+        assert_eq!(
+            CookView::new(ada.clone(), "u-bob", false).text(),
+            "Ada cooks"
+        );
         let mine = CookView::new(ada, "u-ada", false);
         assert!(mine.mine);
         assert_eq!(mine.text(), "You cook");
-        assert_eq!(CookView::new(None, "u-bob", true).text(), "Nobody cooks yet");
+        assert_eq!(
+            CookView::new(None, "u-bob", true).text(),
+            "Nobody cooks yet"
+        );
     }
 }

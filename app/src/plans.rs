@@ -28,11 +28,11 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use arrange::{ArrangedFrom, PAST_BALLOTS, PastBallot, carry_over, from_past};
 pub use ballots::{
     BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, MemberBallot, OptionView, SAME_FOR_ALL_FIELD,
     VoterView,
 };
-pub use arrange::{ArrangedFrom, PAST_BALLOTS, PastBallot, carry_over, from_past};
 pub use board::{Board, Row};
 pub use domain::{DEFAULT_DAYS, MAX_DAYS, NewPlan, PlanForm, Ranking, rank_field};
 pub use names::{
@@ -259,7 +259,10 @@ pub async fn get_ballot_page(
     #[server(default)] like: Option<String>,
 ) -> Result<BallotPage, AppError> {
     serve_in(household_id, |plans: Plans, req, household| async move {
-        let like = like.filter(|like| !like.is_empty()).map(SlotId::try_from).transpose()?;
+        let like = like
+            .filter(|like| !like.is_empty())
+            .map(SlotId::try_from)
+            .transpose()?;
         plans
             .ballot_page(&req, household, SlotId::try_from(slot_id)?, like)
             .await

@@ -20,8 +20,8 @@ use crate::{
     error::AppError,
     ids::OptionId,
     plans::{
-        BallotPage, BallotSaved, Board, CONFIRM_EMPTY_FIELD, CastBallot, SAME_FOR_ALL_FIELD, OptionView, Row, preview,
-        rank_field,
+        BallotPage, BallotSaved, Board, CONFIRM_EMPTY_FIELD, CastBallot, OptionView, Row,
+        SAME_FOR_ALL_FIELD, preview, rank_field,
     },
 };
 
@@ -38,7 +38,11 @@ enum Status {
 pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     let options: Vec<OptionId> = page.options.iter().map(|o| o.id.clone()).collect();
     // A draft ("Same as …", or arranged from past rankings) starts the board; nothing is saved.
-    let start = page.draft.as_ref().map(|(draft, _)| draft).or(page.mine.as_ref());
+    let start = page
+        .draft
+        .as_ref()
+        .map(|(draft, _)| draft)
+        .or(page.mine.as_ref());
     let board = RwSignal::new(Board::new(&options, start));
     let everywhere = RwSignal::new(false);
     let (live, set_live) = signal(false);

@@ -6,7 +6,10 @@
 
 use time::{Date, OffsetDateTime, Time};
 
-use crate::{error::Field, plans::{day_iso, parse_day}};
+use crate::{
+    error::Field,
+    plans::{day_iso, parse_day},
+};
 
 /// The hour of the evening before the meal at which its cook is reminded.
 pub const REMINDER_HOUR: i64 = 18;
@@ -52,11 +55,20 @@ mod tests {
 
     #[test]
     fn the_cook_is_reminded_from_six_the_evening_before_until_the_day_begins() {
-        assert!(!reminder_due("2026-11-24", 0, EVENING - 1), "not before 18:00");
+        assert!(
+            !reminder_due("2026-11-24", 0, EVENING - 1),
+            "not before 18:00"
+        );
         assert!(reminder_due("2026-11-24", 0, EVENING));
         assert!(reminder_due("2026-11-24", 0, EVENING + 6 * HOUR_MS - 1));
-        assert!(!reminder_due("2026-11-24", 0, EVENING + 6 * HOUR_MS), "the day has begun");
-        assert!(!reminder_due("2026-11-25", 0, EVENING), "the day after tomorrow");
+        assert!(
+            !reminder_due("2026-11-24", 0, EVENING + 6 * HOUR_MS),
+            "the day has begun"
+        );
+        assert!(
+            !reminder_due("2026-11-25", 0, EVENING),
+            "the day after tomorrow"
+        );
         assert!(!reminder_due("someday", 0, EVENING));
     }
 
@@ -74,7 +86,13 @@ mod tests {
         for now in [EVENING - 20 * HOUR_MS, EVENING, EVENING + 7 * HOUR_MS] {
             let (first, last) = candidate_days(now);
             for offset in (-14 * 60..=14 * 60).step_by(15) {
-                for day in ["2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"] {
+                for day in [
+                    "2026-11-22",
+                    "2026-11-23",
+                    "2026-11-24",
+                    "2026-11-25",
+                    "2026-11-26",
+                ] {
                     if reminder_due(day, offset, now) {
                         assert!(
                             first.as_str() <= day && day <= last.as_str(),

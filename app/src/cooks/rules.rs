@@ -109,19 +109,31 @@ mod tests {
     #[test]
     fn a_member_volunteers_only_while_nobody_else_cooks() {
         let volunteer = CookChange::Volunteer;
-        assert_eq!(decide(&volunteer, "bob", false, None, true), Ok(Some("bob".into())));
-        assert_eq!(decide(&volunteer, "bob", false, Some("bob"), true), Ok(Some("bob".into())));
+        assert_eq!(
+            decide(&volunteer, "bob", false, None, true),
+            Ok(Some("bob".into()))
+        );
+        assert_eq!(
+            decide(&volunteer, "bob", false, Some("bob"), true),
+            Ok(Some("bob".into()))
+        );
         assert_eq!(
             decide(&volunteer, "bob", false, Some("ada"), true),
             Err(CookProblem::Taken)
         );
-        assert_eq!(decide(&volunteer, "cy", true, Some("ada"), true), Ok(Some("cy".into())));
+        assert_eq!(
+            decide(&volunteer, "cy", true, Some("ada"), true),
+            Ok(Some("cy".into()))
+        );
     }
 
     #[test]
     fn only_the_proposer_or_an_admin_assigns_someone_else_and_only_a_member() {
         let bob = "0192f0a0-0000-7000-8000-00000000000b";
-        assert_eq!(decide(&assign(bob), "ada", true, None, true), Ok(Some(bob.into())));
+        assert_eq!(
+            decide(&assign(bob), "ada", true, None, true),
+            Ok(Some(bob.into()))
+        );
         assert_eq!(
             decide(&assign(bob), "cy", false, None, true),
             Err(CookProblem::AssignOthers)
@@ -131,7 +143,10 @@ mod tests {
             Err(CookProblem::NotAMember)
         );
         // Assigning oneself is volunteering.
-        assert_eq!(decide(&assign(bob), bob, false, None, true), Ok(Some(bob.into())));
+        assert_eq!(
+            decide(&assign(bob), bob, false, None, true),
+            Ok(Some(bob.into()))
+        );
     }
 
     #[test]

@@ -26,23 +26,29 @@ pub fn CookLine(
             }
         }
     };
-    let volunteer = (changeable && !cook.mine && (cook.name.is_none() || cook.i_assign)).then(|| {
-        view! {
-            <form method="post" action=VolunteerToCook::PATH class="inline">
-                {hidden()}
-                <button type="submit" class="secondary">"I'll cook"</button>
-            </form>
-        }
-    });
-    let step_back = (changeable && cook.name.is_some() && (cook.mine || cook.i_assign)).then(|| {
-        let label = if cook.mine { "Step back from cooking" } else { "Take the cook off" };
-        view! {
-            <form method="post" action=StepBackFromCooking::PATH class="inline">
-                {hidden()}
-                <button type="submit" class="secondary">{label}</button>
-            </form>
-        }
-    });
+    let volunteer =
+        (changeable && !cook.mine && (cook.name.is_none() || cook.i_assign)).then(|| {
+            view! {
+                <form method="post" action=VolunteerToCook::PATH class="inline">
+                    {hidden()}
+                    <button type="submit" class="secondary">"I'll cook"</button>
+                </form>
+            }
+        });
+    let step_back =
+        (changeable && cook.name.is_some() && (cook.mine || cook.i_assign)).then(|| {
+            let label = if cook.mine {
+                "Step back from cooking"
+            } else {
+                "Take the cook off"
+            };
+            view! {
+                <form method="post" action=StepBackFromCooking::PATH class="inline">
+                    {hidden()}
+                    <button type="submit" class="secondary">{label}</button>
+                </form>
+            }
+        });
     let select_id = format!("cook-{slot_id}");
     let assign = (changeable && cook.i_assign && !cook.members.is_empty()).then(|| {
         view! {

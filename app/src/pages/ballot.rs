@@ -5,8 +5,8 @@ use leptos::server_fn::ServerFn;
 
 use super::{household_item_data, page_data};
 use crate::{
-    cooks::{CookErrors, CookLine},
     components::{FormError, LocalTime, PostForm, RankingBoard, posted_error},
+    cooks::{CookErrors, CookLine},
     error::AppError,
     plans::{BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, CastBallot, get_ballot_page},
     progress::{LiveRoot, NudgeSlot, SlotProgressView},

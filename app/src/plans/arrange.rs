@@ -27,7 +27,12 @@ pub struct PastBallot {
 impl PastBallot {
     /// `ranking` of a meal whose options are `options`.
     pub fn new(ranking: &Ranking, options: &OptionDishes) -> Self {
-        let dish = |id: &OptionId| options.iter().find(|(o, _)| o == id).map(|(_, d)| d.clone());
+        let dish = |id: &OptionId| {
+            options
+                .iter()
+                .find(|(o, _)| o == id)
+                .map(|(_, d)| d.clone())
+        };
         Self {
             tiers: ranking
                 .tiers()

@@ -119,7 +119,8 @@ impl Store {
         if inserted.rows_affected() != 1 {
             return Ok(false);
         }
-        let recipe = (row.has_recipe == 1).then(|| app::routes::dish(&row.household_id, &row.dish_id));
+        let recipe =
+            (row.has_recipe == 1).then(|| app::routes::dish(&row.household_id, &row.dish_id));
         let event = Event {
             household: &row.household_id,
             kind: EventKind::CookReminder,

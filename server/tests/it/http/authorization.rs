@@ -109,7 +109,11 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
     ),
     Probe::ServerFn(
         "assign_cook",
-        &[("household_id", "{h}"), ("slot_id", "{slot}"), ("cook_id", "{m}")],
+        &[
+            ("household_id", "{h}"),
+            ("slot_id", "{slot}"),
+            ("cook_id", "{m}"),
+        ],
     ),
     Probe::ServerFn(
         "get_plan",

@@ -54,16 +54,28 @@ async fn members_volunteer_step_back_and_the_proposer_or_an_admin_chooses_the_co
     }
 
     // Cy may neither take over nor take Bob off, and Bob may not choose Cy.
-    refused(&cy.call("volunteer_to_cook", &fields).await, "Someone else cooks");
-    refused(&cy.call("step_back_from_cooking", &fields).await, "Only the cook");
+    refused(
+        &cy.call("volunteer_to_cook", &fields).await,
+        "Someone else cooks",
+    );
+    refused(
+        &cy.call("step_back_from_cooking", &fields).await,
+        "Only the cook",
+    );
     let cy_id = id_of(&cy).await;
     let assign_cy = [
         ("household_id", household.as_str()),
         ("slot_id", slot.as_str()),
         ("cook_id", cy_id.as_str()),
     ];
-    refused(&bob.call("assign_cook", &assign_cy).await, "proposer or an admin");
-    assert!(ada.open(&plan_page).await.body.contains("Bob cooks"), "unchanged");
+    refused(
+        &bob.call("assign_cook", &assign_cy).await,
+        "proposer or an admin",
+    );
+    assert!(
+        ada.open(&plan_page).await.body.contains("Bob cooks"),
+        "unchanged"
+    );
 
     // A stranger's household: not found, whatever the slot.
     let eve = app.signed_up("Eve").await;
@@ -102,6 +114,8 @@ async fn members_volunteer_step_back_and_the_proposer_or_an_admin_chooses_the_co
     assert!(cy.open(&plan_page).await.body.contains("Ada cooks"));
 
     // The cook steps back: nobody cooks.
-    ada.call("step_back_from_cooking", &fields).await.assert_ok();
+    ada.call("step_back_from_cooking", &fields)
+        .await
+        .assert_ok();
     assert!(cy.open(&ballot).await.body.contains("Nobody cooks yet"));
 }

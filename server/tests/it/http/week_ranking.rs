@@ -46,7 +46,15 @@ async fn the_plain_form_saves_one_ranking_for_all_meals_and_same_as_saves_nothin
         .iter()
         .map(|tier| {
             tier.iter()
-                .map(|id| other.options.iter().find(|o| &o.id == id).unwrap().name.clone())
+                .map(|id| {
+                    other
+                        .options
+                        .iter()
+                        .find(|o| &o.id == id)
+                        .unwrap()
+                        .name
+                        .clone()
+                })
                 .collect()
         })
         .collect();
@@ -55,11 +63,11 @@ async fn the_plain_form_saves_one_ranking_for_all_meals_and_same_as_saves_nothin
     // "Same as": the first dinner's page lists the second to copy from; the GET arranges it.
     let second_page = routes::ballot(&household, &second);
     let shown = bob.open(&format!("{second_page}?like={first}")).await.body;
-    assert!(
-        shown.contains("Arranged like your ranking of"),
-        "{shown}"
-    );
+    assert!(shown.contains("Arranged like your ranking of"), "{shown}");
     let shown = bob.open(&ballot).await.body;
     assert!(shown.contains("Same as"), "{shown}");
-    assert!(!shown.contains("Arranged"), "Bob's own saved ballot: {shown}");
+    assert!(
+        !shown.contains("Arranged"),
+        "Bob's own saved ballot: {shown}"
+    );
 }

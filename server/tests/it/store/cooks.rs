@@ -75,7 +75,10 @@ async fn two_sweeps_at_once_remind_the_cook_once_from_six_the_evening_before(db:
         )],
         "Curry has no recipe: the reminder links to the plan"
     );
-    assert!(reminders(&store, &ada).await.is_empty(), "for the cook alone");
+    assert!(
+        reminders(&store, &ada).await.is_empty(),
+        "for the cook alone"
+    );
     let later = store.remind_cooks(EVENING + 2 * HOUR, 100).await.unwrap();
     assert_eq!(later.reminded, 0, "once per meal");
     assert_eq!(reminders(&store, &bob).await.len(), 1);

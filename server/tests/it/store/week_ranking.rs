@@ -57,23 +57,40 @@ async fn a_ranking_is_saved_to_every_other_open_meal_by_dish_and_closes_what_it_
         .unwrap();
     // Bob has ranked the first day's dinner already.
     let dinner = store.ballot_page(&bob, &slots[1].id, NOW).await.unwrap();
-    save_ballot(&store, &bob, &slots[1].id, &ranked(&dinner, &[&["Pasta"]]), NOW)
-        .await
-        .unwrap();
+    save_ballot(
+        &store,
+        &bob,
+        &slots[1].id,
+        &ranked(&dinner, &[&["Pasta"]]),
+        NOW,
+    )
+    .await
+    .unwrap();
 
     let page = store.ballot_page(&ada, &lunch, NOW).await.unwrap();
     let mine = ranked(&page, &[&["Curry"], &["Pasta", "Soup"]]);
-    save_ballot(&store, &ada, &lunch, &mine, NOW + 1).await.unwrap();
+    save_ballot(&store, &ada, &lunch, &mine, NOW + 1)
+        .await
+        .unwrap();
     let saved = store.save_everywhere(&ada, &lunch, NOW + 2).await.unwrap();
-    assert_eq!(saved, 3, "the first dinner, the second day's lunch and dinner");
+    assert_eq!(
+        saved, 3,
+        "the first dinner, the second day's lunch and dinner"
+    );
 
-    let mon_dinner = store.ballot_page(&ada, &slots[1].id, NOW + 3).await.unwrap();
+    let mon_dinner = store
+        .ballot_page(&ada, &slots[1].id, NOW + 3)
+        .await
+        .unwrap();
     assert_eq!(
         mon_dinner.mine,
         Some(ranked(&mon_dinner, &[&["Curry"], &["Soup", "Pasta"]])),
         "the same dishes, the same tiers (a tie in the meal's own order)"
     );
-    let tue_lunch = store.ballot_page(&ada, &slots[2].id, NOW + 3).await.unwrap();
+    let tue_lunch = store
+        .ballot_page(&ada, &slots[2].id, NOW + 3)
+        .await
+        .unwrap();
     assert_eq!(
         tue_lunch.mine,
         Some(ranked(&tue_lunch, &[&["Soup"]])),
@@ -89,7 +106,13 @@ async fn a_ranking_is_saved_to_every_other_open_meal_by_dish_and_closes_what_it_
         .finalize_due(ClosePath::Ticker, DEADLINE, 100)
         .await
         .unwrap();
-    assert_eq!(store.save_everywhere(&ada, &lunch, DEADLINE + 1).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .save_everywhere(&ada, &lunch, DEADLINE + 1)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 async fn same_as_and_past_rankings_arrange_the_board_and_save_nothing(db: TestDatabase) {
@@ -100,12 +123,20 @@ async fn same_as_and_past_rankings_arrange_the_board_and_save_nothing(db: TestDa
     let page = store.ballot_page(&ada, &lunch, NOW).await.unwrap();
     assert_eq!(page.draft, None, "no past ranking to go on");
     assert!(page.my_meals.is_empty());
-    save_ballot(&store, &ada, &lunch, &ranked(&page, &[&["Soup"], &["Curry"]]), NOW + 1)
-        .await
-        .unwrap();
+    save_ballot(
+        &store,
+        &ada,
+        &lunch,
+        &ranked(&page, &[&["Soup"], &["Curry"]]),
+        NOW + 1,
+    )
+    .await
+    .unwrap();
 
     // "Same as" the first lunch, on the first dinner: arranged, named, and nothing saved.
-    let dinner = store.plan(&ada, &plan, NOW).await.unwrap().slots[1].id.clone();
+    let dinner = store.plan(&ada, &plan, NOW).await.unwrap().slots[1]
+        .id
+        .clone();
     let plain = store.ballot_page(&ada, &dinner, NOW + 2).await.unwrap();
     assert_eq!(plain.my_meals.len(), 1);
     assert_eq!(plain.my_meals[0].0, lunch);
@@ -135,12 +166,18 @@ async fn same_as_and_past_rankings_arrange_the_board_and_save_nothing(db: TestDa
         )
         .await
         .unwrap();
-    let first = store.plan(&ada, &next, NOW).await.unwrap().slots[0].id.clone();
+    let first = store.plan(&ada, &next, NOW).await.unwrap().slots[0]
+        .id
+        .clone();
     let fresh = store.ballot_page(&ada, &first, NOW + 3).await.unwrap();
     let (draft, from) = fresh.draft.clone().expect("arranged from the past");
     assert_eq!(from, ArrangedFrom::Past);
     assert_eq!(draft, ranked(&fresh, &[&["Soup"], &["Curry"]]));
-    assert_eq!(row_count(&store, "ballots").await.unwrap(), 1, "nothing saved");
+    assert_eq!(
+        row_count(&store, "ballots").await.unwrap(),
+        1,
+        "nothing saved"
+    );
     // Bob, who never ranked anything, starts with no opinion.
     let bob_page = store.ballot_page(&bob, &first, NOW + 3).await.unwrap();
     assert_eq!(bob_page.draft, None);
