@@ -37,13 +37,7 @@ enum Status {
 #[island]
 pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     let options: Vec<OptionId> = page.options.iter().map(|o| o.id.clone()).collect();
-    // A draft ("Same as …", or arranged from past rankings) starts the board; nothing is saved.
-    let start = page
-        .draft
-        .as_ref()
-        .map(|(draft, _)| draft)
-        .or(page.mine.as_ref());
-    let board = RwSignal::new(Board::new(&options, start));
+    let board = RwSignal::new(Board::new(&options, page.start()));
     let everywhere = RwSignal::new(false);
     let (live, set_live) = signal(false);
     Effect::new(move || set_live.set(true));

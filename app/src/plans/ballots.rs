@@ -37,6 +37,17 @@ pub struct BallotPage {
     pub my_meals: Vec<(SlotId, String)>,
 }
 
+impl BallotPage {
+    /// What the board starts from: a draft ("Same as …", or arranged from past rankings; nothing
+    /// is saved until the viewer saves), else the viewer's saved ballot.
+    pub fn start(&self) -> Option<&Ranking> {
+        self.draft
+            .as_ref()
+            .map(|(draft, _)| draft)
+            .or(self.mine.as_ref())
+    }
+}
+
 /// What saving a ballot did: saved, and whether it was the last one expected, which closes the
 /// vote at once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
