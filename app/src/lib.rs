@@ -14,6 +14,7 @@
 
 pub mod accounts;
 mod components;
+pub mod cooks;
 pub mod dates;
 pub mod error;
 pub mod households;

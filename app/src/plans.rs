@@ -5,6 +5,7 @@
 //! household is "not found". A ballot arrives as a rank number per option (`rank-<option id>`),
 //! the same shape from the plain no-JavaScript form and from the ranking board.
 
+mod arrange;
 mod ballots;
 mod board;
 mod domain;
@@ -27,8 +28,10 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use arrange::{ArrangedFrom, PAST_BALLOTS, PastBallot, carry_over, from_past};
 pub use ballots::{
-    BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, MemberBallot, OptionView, VoterView,
+    BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, MemberBallot, OptionView, SAME_FOR_ALL_FIELD,
+    VoterView,
 };
 pub use board::{Board, Row};
 pub use domain::{DEFAULT_DAYS, MAX_DAYS, NewPlan, PlanForm, Ranking, rank_field};
@@ -146,6 +149,8 @@ pub struct SlotSummary {
     pub reopened_deadline_ms: Option<i64>,
     /// Who of the people eating has ranked it, and its latest nudge.
     pub progress: crate::progress::SlotProgress,
+    /// Who cooks it.
+    pub cook: crate::cooks::CookView,
 }
 
 #[server(endpoint = "get_meal_settings")]
@@ -245,14 +250,21 @@ pub async fn edit_slot_options(
     .await
 }
 
+/// A slot's ballot page; `like`, another meal the viewer has ranked ("Same as …"), arranges the
+/// board like that ranking, saving nothing.
 #[server(endpoint = "get_ballot_page")]
 pub async fn get_ballot_page(
     household_id: String,
     slot_id: String,
+    #[server(default)] like: Option<String>,
 ) -> Result<BallotPage, AppError> {
     serve_in(household_id, |plans: Plans, req, household| async move {
+        let like = like
+            .filter(|like| !like.is_empty())
+            .map(SlotId::try_from)
+            .transpose()?;
         plans
-            .ballot_page(&req, household, SlotId::try_from(slot_id)?)
+            .ballot_page(&req, household, SlotId::try_from(slot_id)?, like)
             .await
     })
     .await
@@ -267,7 +279,8 @@ pub async fn cast_ballot(
     household_id: String,
     slot_id: String,
     /// Every other field: `rank-<option id>` → a rank number, or empty for no opinion; and
-    /// `confirm_empty` when a ballot that ranks nothing is meant.
+    /// `confirm_empty` when a ballot that ranks nothing is meant, and `same_for_all` to save the
+    /// same ranking to every other open meal of the plan the viewer eats.
     #[server(flatten)]
     ranks: BTreeMap<String, String>,
 ) -> Result<BallotSaved, AppError> {
@@ -275,13 +288,20 @@ pub async fn cast_ballot(
         let slot = SlotId::try_from(slot_id)?;
         let mut ranks = ranks;
         let confirmed_empty = ranks.remove(CONFIRM_EMPTY_FIELD).is_some();
+        let everywhere = ranks.remove(SAME_FOR_ALL_FIELD).is_some();
         if !confirmed_empty && ranks.values().all(|rank| rank.trim().is_empty()) {
             return Err(AppError::EmptyBallot);
         }
         let page = crate::routes::ballot(&household, &slot);
-        let saved = plans.cast_ballot(&req, household, slot, ranks).await?;
+        let saved = plans
+            .cast_ballot(&req, household, slot, ranks, everywhere)
+            .await?;
         let outcome = if saved.closed { "closed" } else { "1" };
-        crate::service::go_to_after_plain_form(&format!("{page}?saved={outcome}"));
+        let also = match saved.also_saved {
+            0 => String::new(),
+            n => format!("&also={n}"),
+        };
+        crate::service::go_to_after_plain_form(&format!("{page}?saved={outcome}{also}"));
         Ok(saved)
     })
     .await

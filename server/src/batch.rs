@@ -17,6 +17,7 @@ pub use retention::{
 use crate::{
     clock::now_ms,
     closing::{ClosePath, FinalizeReport},
+    cooks::RemindReport,
     db::{Store, StoreError},
     webhooks::{self, DeliveryReport},
 };
@@ -26,6 +27,8 @@ use crate::{
 pub struct BatchReport {
     #[serde(flatten)]
     pub slots: FinalizeReport,
+    /// Cooks reminded of tomorrow's meal (`cooks/reminders.rs`).
+    pub cooks: RemindReport,
     /// Webhook deliveries attempted after closing (all zero when `WEBHOOKS_ENABLED=false`).
     pub webhooks: DeliveryReport,
     /// Rows past their retention that this batch deleted.
@@ -45,6 +48,8 @@ pub async fn run_batch(
 ) -> Result<BatchReport, StoreError> {
     let started = Instant::now();
     let slots = store.finalize_due(path, now_ms(), limit).await?;
+    // After closing, so that a meal decided in this batch is reminded in it.
+    let cooks = store.remind_cooks(now_ms(), limit).await?;
     let deliveries = match webhooks {
         Some(client) => {
             webhooks::deliver_due(store, client, now_ms(), limit.min(webhooks::MAX_PER_BATCH))
@@ -57,6 +62,7 @@ pub async fn run_batch(
     crate::metrics::finalize_due_batch(elapsed);
     if slots.closed > 0
         || slots.remaining > 0
+        || cooks.reminded > 0
         || deliveries != DeliveryReport::default()
         || pruned != PruneReport::default()
     {
@@ -64,6 +70,7 @@ pub async fn run_batch(
             closed = slots.closed,
             already_closed = slots.already_closed,
             remaining = slots.remaining,
+            cooks_reminded = cooks.reminded,
             webhooks_delivered = deliveries.delivered,
             webhooks_failed = deliveries.failed,
             webhooks_abandoned = deliveries.abandoned,
@@ -76,6 +83,7 @@ pub async fn run_batch(
     }
     Ok(BatchReport {
         slots,
+        cooks,
         webhooks: deliveries,
         pruned,
         elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),

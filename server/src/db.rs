@@ -66,6 +66,9 @@ pub enum StoreError {
     /// Two foods cannot be merged this way; the problem names them.
     #[error("the foods cannot be merged: {0:?}")]
     SameFood(app::shopping::SameFoodProblem),
+    /// A change of a meal's cook that its rules refuse; nothing was written.
+    #[error("the cook cannot change this way: {0:?}")]
+    Cook(app::cooks::CookProblem),
     /// A stored value the code cannot read back; names the column.
     #[error("unreadable stored value in {0}")]
     Corrupt(&'static str),

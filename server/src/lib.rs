@@ -17,6 +17,7 @@ pub mod client;
 pub mod clock;
 pub mod closing;
 pub mod config;
+pub mod cooks;
 pub mod db;
 pub mod digest;
 pub mod households;

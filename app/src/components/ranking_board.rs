@@ -20,8 +20,8 @@ use crate::{
     error::AppError,
     ids::OptionId,
     plans::{
-        BallotPage, BallotSaved, Board, CONFIRM_EMPTY_FIELD, CastBallot, OptionView, Row, preview,
-        rank_field,
+        BallotPage, BallotSaved, Board, CONFIRM_EMPTY_FIELD, CastBallot, OptionView, Row,
+        SAME_FOR_ALL_FIELD, preview, rank_field,
     },
 };
 
@@ -37,7 +37,8 @@ enum Status {
 #[island]
 pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     let options: Vec<OptionId> = page.options.iter().map(|o| o.id.clone()).collect();
-    let board = RwSignal::new(Board::new(&options, page.mine.as_ref()));
+    let board = RwSignal::new(Board::new(&options, page.start()));
+    let everywhere = RwSignal::new(false);
     let (live, set_live) = signal(false);
     Effect::new(move || set_live.set(true));
     let status = RwSignal::new(None::<Status>);
@@ -100,6 +101,9 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
         }
         if confirmed {
             ranks.insert(CONFIRM_EMPTY_FIELD.to_owned(), "on".to_owned());
+        }
+        if everywhere.get_untracked() {
+            ranks.insert(SAME_FOR_ALL_FIELD.to_owned(), "on".to_owned());
         }
         let (household, slot) = ids.get_value();
         saving.set(true);
@@ -176,6 +180,11 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                 {move || announcement.get()}
             </p>
             {move || open.get().then(|| view! {
+                <label class="same-for-all">
+                    <input type="checkbox" name=SAME_FOR_ALL_FIELD
+                        on:change=move |ev| everywhere.set(event_target_checked(&ev)) />
+                    " Use this ranking for all meals"
+                </label>
                 <button type="submit" disabled=move || saving.get()>"Save my ranking"</button>
             })}
             <div role="status" class="board-status">

@@ -29,8 +29,21 @@ pub fn notification_text(
             format!("{slot}: {dish}'s ingredients joined the shopping list")
         }
         "slot_nudged" => format!("{actor} nudged you to rank {slot}"),
+        "cook_reminder" => cook_reminder_text(&slot, data),
         "admin_access_ended" => admin_access_ended_text(data),
         other => format!("{actor}: {other}"),
+    }
+}
+
+/// "Tomorrow you're cooking Curry for 5 (Tue 24 Nov · dinner)".
+fn cook_reminder_text(slot: &str, data: &serde_json::Value) -> String {
+    let dish = data
+        .get("dish")
+        .and_then(|dish| dish.as_str())
+        .unwrap_or("the meal");
+    match data.get("eaters").and_then(serde_json::Value::as_u64) {
+        Some(eaters) => format!("Tomorrow you're cooking {dish} for {eaters} ({slot})"),
+        None => format!("Tomorrow you're cooking {dish} ({slot})"),
     }
 }
 
@@ -107,6 +120,16 @@ mod tests {
         assert_eq!(
             notification_text("slot_nudged", Some("Ada"), None, dinner, &none),
             "Ada nudged you to rank Mon 23 Nov · dinner"
+        );
+        assert_eq!(
+            notification_text(
+                "cook_reminder",
+                None,
+                None,
+                dinner,
+                &json!({"dish": "Curry", "eaters": 5})
+            ),
+            "Tomorrow you're cooking Curry for 5 (Mon 23 Nov · dinner)"
         );
     }
 

@@ -6,6 +6,7 @@ use leptos::server_fn::ServerFn;
 use super::{household_item_data, page_data};
 use crate::{
     components::{FormError, LocalTime, PostForm, RankingBoard, posted_error},
+    cooks::{CookErrors, CookLine},
     error::AppError,
     plans::{BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, CastBallot, get_ballot_page},
     progress::{LiveRoot, NudgeSlot, SlotProgressView},
@@ -14,7 +15,13 @@ use crate::{
 
 #[component]
 pub fn Ballot() -> impl IntoView {
-    let page = household_item_data("slot", |(household, slot)| get_ballot_page(household, slot));
+    // "Same as …": the board arranged like another meal's saved ranking (a plain GET form).
+    let like = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("like");
+    let page = household_item_data("slot", move |(household, slot)| {
+        get_ballot_page(household, slot, like.clone())
+    });
     page_data(page, |page| view! { <BallotView page /> })
 }
 
@@ -73,6 +80,13 @@ fn BallotView(page: BallotPage) -> impl IntoView {
             "Ballots in a household are open: every member can see how everyone ranked. "
             "The preview below counts the others' current ballots with yours."
         </p>
+        <section class="card" aria-labelledby="cook-heading" id="cook" data-live-part="">
+            <h2 id="cook-heading">"Who cooks"</h2>
+            <CookErrors />
+            <CookLine household=household.clone() slot_id=slot_id.clone() cook=page.cook.clone() />
+        </section>
+        <SameAs page=page.clone() />
+        {page.draft.as_ref().map(|(_, from)| view! { <p class="notice arranged" role="status">{from.notice()}</p> })}
         <FormError error=posted_error(CastBallot::PATH) />
         <ConfirmEmpty household_id=page.household_id.to_string() slot_id=page.slot_id.to_string() />
         <RankingBoard page />
@@ -106,17 +120,39 @@ fn BallotView(page: BallotPage) -> impl IntoView {
     }
 }
 
+/// "Same as Mon 23 Nov · dinner": a plain GET form back to this page that arranges the board like
+/// one of the viewer's other ranked meals of the plan; nothing is saved until they save.
+#[component]
+fn SameAs(page: BallotPage) -> impl IntoView {
+    if !page.open || page.my_meals.is_empty() {
+        return None;
+    }
+    let action = routes::ballot(&page.household_id, &page.slot_id);
+    Some(view! {
+        <form method="get" action=action class="same-as inline">
+            <label for="same-as">"Same as"</label>
+            <select id="same-as" name="like">
+                {page.my_meals.into_iter().map(|(slot, label)| view! {
+                    <option value=slot.to_string()>{label}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit" class="secondary">"Arrange like this"</button>
+        </form>
+    })
+}
+
 /// After a plain form save (no JavaScript), the page the form went back to says what happened:
 /// saved, or saved as the last ballot expected, which closed the vote.
 #[component]
 fn SavedNotice(results_href: String) -> impl IntoView {
-    let saved = leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("saved")?;
+    let query = leptos_router::hooks::use_query_map();
+    let saved = query.read_untracked().get("saved")?;
+    let also = query.read_untracked().get("also");
     let saved = BallotSaved {
         closed: saved == "closed",
         winner: None,
         results_href,
+        also_saved: also.and_then(|also| also.parse().ok()).unwrap_or(0),
     };
     Some(view! {
         <p class="notice saved" role="status">

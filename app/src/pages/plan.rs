@@ -11,6 +11,7 @@ use crate::{
         FormError, LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_error,
         posted_field_error,
     },
+    cooks::{CookErrors, CookLine},
     error::Field,
     plans::{EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan},
     progress::{LiveRoot, NudgeSlot, SlotProgressView},
@@ -65,6 +66,7 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
             </section>
         })}
         <FormError error=posted_error(NudgeSlot::PATH) />
+        <CookErrors />
         <ul class="list slots" aria-label="Meals to vote on">
             {plan.slots.iter().cloned().map(|slot| view! {
                 <SlotRow household=household.clone() plan=plan.id.to_string() summary=slot editable />
@@ -145,7 +147,10 @@ fn SlotRow(household: String, plan: String, summary: SlotSummary, editable: bool
         <li class="slot-row">
             <a href=href>{slot.label.clone()}</a>
             <span class="muted">{slot.options.join(" · ")}</span>
-            <div class="slot-state" id=format!("progress-{}", slot.id) data-live-part="">{state}</div>
+            <div class="slot-state" id=format!("progress-{}", slot.id) data-live-part="">
+                {state}
+                <CookLine household=household.clone() slot_id=slot.id.to_string() cook=slot.cook.clone() />
+            </div>
             {editable.then(|| view! {
                 <details>
                     <summary>"Edit options"</summary>

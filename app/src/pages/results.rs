@@ -5,6 +5,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
 use super::{household_item_data, page_data};
+use crate::cooks::CookLine;
 use crate::{
     components::LocalTime,
     plans::{
@@ -53,6 +54,7 @@ fn Summary(slots: Vec<SlotResult>) -> impl IntoView {
                         SlotOutcome::Decided(decided) => decided.result.winner.clone(),
                     };
                     let decided = matches!(slot.outcome, SlotOutcome::Decided(_));
+                    let cook = slot.cook.name.is_some().then(|| format!(" · {}", slot.cook.text()));
                     view! {
                         <li class="meal-winner">
                             <a href=format!("#{}", slot_anchor(&slot.id))>{slot.label}</a>
@@ -62,6 +64,7 @@ fn Summary(slots: Vec<SlotResult>) -> impl IntoView {
                             } else {
                                 Either::Right(view! { <span class="muted">{state}</span> })
                             }}
+                            {cook.map(|cook| view! { <span class="cook-name">{cook}</span> })}
                         </li>
                     }
                 }).collect_view()}
@@ -77,6 +80,10 @@ fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl
     let heading = format!("{anchor}-heading");
     let labelled_by = heading.clone();
     let ballot_href = routes::ballot(&household, &slot.id);
+    let cook = view! {
+        <CookLine household=household.clone() slot_id=slot.id.to_string() cook=slot.cook.clone()
+            changeable=false />
+    };
     let body = match slot.outcome {
         SlotOutcome::Open { deadline_ms } => EitherOf3::A(view! {
             <p>
@@ -106,6 +113,7 @@ fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl
         <section class="card result" id=anchor aria-labelledby=labelled_by>
             <h2 id=heading>{slot.label}</h2>
             {body}
+            {cook}
         </section>
     }
 }

@@ -28,6 +28,24 @@ pub struct BallotPage {
     pub progress: crate::progress::SlotProgress,
     /// The page's poll: the slot changes with every ballot, its close and a nudge.
     pub live: crate::progress::LiveKey,
+    /// Who cooks it, with the members the viewer may choose.
+    pub cook: crate::cooks::CookView,
+    /// The board's starting arrangement when it is not the viewer's saved ballot (nothing is
+    /// saved until they save), and where it came from.
+    pub draft: Option<(Ranking, super::ArrangedFrom)>,
+    /// The viewer's other ranked meals of the plan, for "Same as …".
+    pub my_meals: Vec<(SlotId, String)>,
+}
+
+impl BallotPage {
+    /// What the board starts from: a draft ("Same as …", or arranged from past rankings; nothing
+    /// is saved until the viewer saves), else the viewer's saved ballot.
+    pub fn start(&self) -> Option<&Ranking> {
+        self.draft
+            .as_ref()
+            .map(|(draft, _)| draft)
+            .or(self.mine.as_ref())
+    }
 }
 
 /// What saving a ballot did: saved, and whether it was the last one expected, which closes the
@@ -40,11 +58,23 @@ pub struct BallotSaved {
     pub winner: Option<String>,
     /// Where the slot's result is shown.
     pub results_href: String,
+    /// Other meals of the plan the same ranking was saved to ("Use this ranking for all meals").
+    #[serde(default)]
+    pub also_saved: u32,
 }
 
 impl BallotSaved {
     /// What the person is told.
     pub fn message(&self) -> String {
+        let message = self.own_message();
+        match self.also_saved {
+            0 => message,
+            1 => format!("{message} The same ranking was saved for 1 other meal."),
+            n => format!("{message} The same ranking was saved for {n} other meals."),
+        }
+    }
+
+    fn own_message(&self) -> String {
         match (self.closed, &self.winner) {
             (false, _) => "Saved. You can change your ranking until voting closes.".to_owned(),
             (true, Some(winner)) => format!(
@@ -79,6 +109,10 @@ pub struct VoterView {
     /// Counted for an early close: a member when the plan was proposed.
     pub expected: bool,
 }
+
+/// The form field that asks for the same ranking on every other open meal of the plan the viewer
+/// eats ("Use this ranking for all meals").
+pub const SAME_FOR_ALL_FIELD: &str = "same_for_all";
 
 /// The form field that says a ballot ranking nothing is meant.
 pub const CONFIRM_EMPTY_FIELD: &str = "confirm_empty";

@@ -31,6 +31,8 @@ pub struct SlotResult {
     /// "Mon 23 Nov · dinner".
     pub label: String,
     pub outcome: SlotOutcome,
+    /// Who cooks it.
+    pub cook: crate::cooks::CookView,
 }
 
 /// Where a slot's vote stands.

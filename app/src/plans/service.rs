@@ -71,19 +71,24 @@ pub trait PlansService: Send + Sync + 'static {
         slot: SlotId,
         options: OptionNames,
     ) -> Result<(), AppError>;
+    /// The board arranged like the viewer's saved ranking of meal `like`, when given (nothing
+    /// saved).
     async fn ballot_page(
         &self,
         req: &Parts,
         household: HouseholdId,
         slot: SlotId,
+        like: Option<SlotId>,
     ) -> Result<BallotPage, AppError>;
-    /// `ranks` is the ballot form as posted, checked against the slot's options.
+    /// `ranks` is the ballot form as posted, checked against the slot's options; `everywhere`:
+    /// then saved to every other open meal of the plan the viewer eats, by dish.
     async fn cast_ballot(
         &self,
         req: &Parts,
         household: HouseholdId,
         slot: SlotId,
         ranks: std::collections::BTreeMap<String, String>,
+        everywhere: bool,
     ) -> Result<BallotSaved, AppError>;
     /// Every slot of a plan: open, closed without votes, or its re-counted result explained.
     /// A stored result that its own ballots do not reproduce is an internal error, never shown.

@@ -62,8 +62,10 @@ impl Store {
                     day.as_deref().zip(meal.as_deref()),
                     &data,
                 );
+                let recipe = data.get("recipe").and_then(|recipe| recipe.as_str());
                 let href = match (kind.as_str(), plan, slot) {
                     ("slot_nudged", _, Some(slot)) => Some(app::routes::ballot(household, &slot)),
+                    ("cook_reminder", _, _) if recipe.is_some() => recipe.map(str::to_owned),
                     ("slot_closed" | "plan_decided", Some(plan), _) => {
                         Some(app::routes::results(household, &plan))
                     }

@@ -19,6 +19,8 @@ pub enum EventKind {
     /// A member nudged someone eating a meal to rank it: one event per nudged member, for that
     /// member only.
     SlotNudged,
+    /// The evening before a meal, its cook is reminded: for the cook only.
+    CookReminder,
     /// An admin was demoted, removed or left: their invites were withdrawn and the webhook they
     /// set switched off. Admins only.
     AdminAccessEnded,
@@ -33,6 +35,7 @@ impl EventKind {
             Self::PlanDecided => "plan_decided",
             Self::ListChanged => "list_changed",
             Self::SlotNudged => "slot_nudged",
+            Self::CookReminder => "cook_reminder",
             Self::AdminAccessEnded => "admin_access_ended",
         }
     }

@@ -5,6 +5,8 @@
 //! then its options, ballots and voters in one), and a ballot is one transaction of four or five
 //! statements unless it is the one that closes the vote.
 
+mod arrange;
+mod everywhere;
 mod save;
 
 pub use save::SavedBallot;
@@ -12,7 +14,9 @@ pub use save::SavedBallot;
 use std::sync::LazyLock;
 
 use app::{
-    ids::{OptionId, PlanId, SlotId},
+    cooks::{CookCandidate, CookView, manages_cooks},
+    households::Role,
+    ids::{OptionId, PlanId, SlotId, UserId},
     plans::{BallotPage, MemberBallot, OptionView, Ranking, VoterView},
     progress::{LiveKey, NudgeView},
 };
@@ -36,6 +40,10 @@ struct HeaderRow {
     closed: i64,
     /// The slot's live version.
     revision: i64,
+    proposed_by: String,
+    /// The cook, while a member.
+    cook_id: Option<String>,
+    cook: Option<String>,
 }
 
 /// One row of the ballot page's second read: an option (`part` 0), a ballot (1), a person who
@@ -51,25 +59,28 @@ struct PageRow {
     expected: i64,
     /// A person: 1 when eating (`progress::read::expected_for_slot`).
     eating: i64,
+    /// A person: 1 while a member of the household (who may cook).
+    member: i64,
     /// A nudge's member: when it was.
     at: i64,
 }
 
 /// The ballot page's second read: options in their order; ballots and people by name (people
 /// are the current members and the expected voters, who may have left since, each once); and
-/// the names in the slot's latest nudge. `$1` the slot, `$2` the household, `$3` the plan.
+/// the names in the slot's latest nudge; the viewer's other ranked meals of the plan (part 4, day
+/// and meal). `$1` the slot, `$2` the household, `$3` the plan, `$4` the viewer.
 static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
     format!(
         r"select cast(0 as bigint) as part, o.position as pos, '' as sort_name,
                  o.id as id, d.name as name, d.note as detail, d.link as link,
                  cast(0 as bigint) as expected, cast(0 as bigint) as eating,
-                 cast(0 as bigint) as at
+                 cast(0 as bigint) as member, cast(0 as bigint) as at
           from slot_options o join dishes d on d.id = o.dish_id
           where o.slot_id = $1
           union all
           select cast(1 as bigint), cast(0 as bigint), lower(u.display_name),
                  b.user_id, u.display_name, b.ranking, cast(null as text), cast(0 as bigint),
-                 cast(0 as bigint), cast(0 as bigint)
+                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint)
           from ballots b join users u on u.id = b.user_id
           where b.slot_id = $1
           union all
@@ -79,6 +90,8 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
                                         where v.plan_id = $3 and v.user_id = u.id)
                       then 1 else 0 end as bigint),
                  cast(case when u.id in ({eating}) then 1 else 0 end as bigint),
+                 cast(case when u.id in (select user_id from memberships where household_id = $2)
+                      then 1 else 0 end as bigint),
                  cast(0 as bigint)
           from users u
           where u.id in (select user_id from memberships where household_id = $2)
@@ -86,10 +99,15 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
           union all
           select cast(3 as bigint), cast(0 as bigint), lower(u.display_name),
                  u.id, u.display_name, cast(null as text), cast(null as text), cast(0 as bigint),
-                 cast(0 as bigint), n.nudged_at
+                 cast(0 as bigint), cast(0 as bigint), n.nudged_at
           from nudges n join nudged_members nm on nm.nudge_id = n.id
                join users u on u.id = nm.user_id
           where n.slot_id = $1 and {LATEST_NUDGE}
+          union all
+          select cast(4 as bigint), s.position, '', s.id, s.day, s.meal, cast(null as text),
+                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint), cast(0 as bigint)
+          from slots s join ballots b on b.slot_id = s.id and b.user_id = $4
+          where s.plan_id = $3 and s.id <> $1
           order by part, pos, sort_name, id",
         eating = expected_for_slot("$1", "$3", "$2"),
     )
@@ -97,27 +115,27 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
 
 impl Store {
     /// One slot as its ballot page shows it: options, every member's ballot, who voted.
-    #[tracing::instrument(name = "store.ballot_page", skip_all)]
     pub async fn ballot_page(
         &self,
         access: &HouseholdAccess,
         slot: &SlotId,
         now_ms: i64,
     ) -> Result<BallotPage, StoreError> {
+        self.ballot_page_like(access, slot, None, now_ms).await
+    }
+
+    /// [`Self::ballot_page`], its board arranged like the viewer's saved ranking of meal `like`
+    /// ("Same as …"); without it, a meal the viewer has not ranked is arranged from their past
+    /// rankings (`ballots/arrange.rs`: one more statement, only then). Nothing is saved.
+    #[tracing::instrument(name = "store.ballot_page", skip_all)]
+    pub async fn ballot_page_like(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+        like: Option<&SlotId>,
+        now_ms: i64,
+    ) -> Result<BallotPage, StoreError> {
         let mut conn = self.acquire().await?;
-        let header: Option<HeaderRow> = sqlx::query_as(
-            r"select p.id as plan_id, p.title as plan_title, s.day, s.meal,
-                     coalesce(s.deadline_at, p.deadline_at) as deadline_at,
-                     cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
-                          then 1 else 0 end as bigint) as closed,
-                     s.revision
-              from slots s join plans p on p.id = s.plan_id
-              where s.id = $1 and p.household_id = $2",
-        )
-        .bind(slot.as_str())
-        .bind(access.household_id().as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
         let HeaderRow {
             plan_id: plan,
             plan_title,
@@ -126,11 +144,15 @@ impl Store {
             deadline_at: deadline_ms,
             closed,
             revision,
-        } = header.ok_or(StoreError::NotFound)?;
+            proposed_by,
+            cook_id,
+            cook,
+        } = header(&mut conn, access, slot).await?;
         let rows: Vec<PageRow> = sqlx::query_as(PAGE_ROWS.as_str())
             .bind(slot.as_str())
             .bind(access.household_id().as_str())
             .bind(&plan)
+            .bind(access.user_id().as_str())
             .fetch_all(&mut *conn)
             .await?;
 
@@ -141,9 +163,19 @@ impl Store {
             voters,
             attendees,
             nudge,
+            members,
+            my_meals,
         } = parts(rows, access)?;
-        let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
         let open = closed == 0 && deadline_ms > now_ms;
+        let asked = arrange::Asked {
+            like,
+            my_meals: &my_meals,
+            fresh: open && mine.is_none(),
+        };
+        let draft = arrange::draft(&mut conn, access, slot, &plan, asked).await?;
+        drop(conn);
+        let cook = cook_view(access, &proposed_by, cook_id.zip(cook), members);
+        let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
         let progress = slot_progress(&attendees, nudge, access.user_id().as_str(), open, now_ms);
         Ok(BallotPage {
             household_id: access.household_id().clone(),
@@ -164,6 +196,9 @@ impl Store {
                 key: String::new(),
                 version: revision.to_string(),
             },
+            cook,
+            draft,
+            my_meals,
         })
     }
 
@@ -212,6 +247,49 @@ impl Store {
     }
 }
 
+/// The ballot page's first read: the slot and its plan, for a slot of this household.
+async fn header(
+    conn: &mut sqlx::AnyConnection,
+    access: &HouseholdAccess,
+    slot: &SlotId,
+) -> Result<HeaderRow, StoreError> {
+    let header: Option<HeaderRow> = sqlx::query_as(
+        r"select p.id as plan_id, p.title as plan_title, s.day, s.meal,
+                 coalesce(s.deadline_at, p.deadline_at) as deadline_at,
+                 cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
+                      then 1 else 0 end as bigint) as closed,
+                 s.revision, p.proposed_by, cu.id as cook_id, cu.display_name as cook
+          from slots s join plans p on p.id = s.plan_id
+          left join memberships cm on cm.user_id = s.cook_id and cm.household_id = p.household_id
+          left join users cu on cu.id = cm.user_id
+          where s.id = $1 and p.household_id = $2",
+    )
+    .bind(slot.as_str())
+    .bind(access.household_id().as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    header.ok_or(StoreError::NotFound)
+}
+
+/// The meal's cook (id and name, while a member) for the viewer of `access`, with the members
+/// they may choose when they are the plan's proposer or an admin.
+fn cook_view(
+    access: &HouseholdAccess,
+    proposed_by: &str,
+    cook: Option<(String, String)>,
+    members: Vec<CookCandidate>,
+) -> CookView {
+    let i_assign = manages_cooks(
+        proposed_by == access.user_id().as_str(),
+        access.role() == Role::Admin,
+    );
+    let mut view = CookView::new(cook, access.user_id().as_str(), i_assign);
+    if i_assign {
+        view.members = members;
+    }
+    view
+}
+
 /// The ballot page's second read, in its parts.
 struct Parts {
     options: Vec<OptionView>,
@@ -221,6 +299,10 @@ struct Parts {
     /// The people eating, with whether they have ranked.
     attendees: Vec<Attendee>,
     nudge: Option<NudgeView>,
+    /// The household's members, who may cook.
+    members: Vec<CookCandidate>,
+    /// The viewer's other ranked meals of the plan, with their labels.
+    my_meals: Vec<(SlotId, String)>,
 }
 
 /// Sorts the rows of the ballot page's second read into its parts; `access`'s member's ballot
@@ -233,6 +315,8 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
     let mut voters = Vec::new();
     let mut attendees = Vec::new();
     let mut nudge: Option<NudgeView> = None;
+    let mut members = Vec::new();
+    let mut my_meals = Vec::new();
     for row in rows {
         match row.part {
             0 => options.push(OptionView {
@@ -259,6 +343,12 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
             }
             2 => {
                 let ranked = voted.contains(&row.id);
+                if row.member == 1 {
+                    members.push(CookCandidate {
+                        id: UserId::from_stored(row.id.clone()),
+                        name: row.name.clone(),
+                    });
+                }
                 if row.eating == 1 {
                     attendees.push(Attendee {
                         user: row.id.clone(),
@@ -272,6 +362,10 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
                     expected: row.expected == 1,
                 });
             }
+            4 => my_meals.push((
+                SlotId::from_stored(row.id),
+                app::plans::slot_label(&row.name, row.detail.as_deref().unwrap_or_default()),
+            )),
             _ => nudge
                 .get_or_insert_with(|| NudgeView {
                     names: Vec::new(),
@@ -288,5 +382,7 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
         voters,
         attendees,
         nudge,
+        members,
+        my_meals,
     })
 }

@@ -146,9 +146,13 @@ impl PlansService for Services {
         req: &Parts,
         household: HouseholdId,
         slot: SlotId,
+        like: Option<SlotId>,
     ) -> Result<BallotPage, AppError> {
         let access = self.settled_access(req, &household).await?;
-        let mut page = self.store.ballot_page(&access, &slot, now_ms()).await?;
+        let mut page = self
+            .store
+            .ballot_page_like(&access, &slot, like.as_ref(), now_ms())
+            .await?;
         page.live.key = self
             .live_key(req, &access, crate::live::Subject::Slot, slot.as_str())
             .await?;
@@ -161,6 +165,7 @@ impl PlansService for Services {
         household: HouseholdId,
         slot: SlotId,
         ranks: BTreeMap<String, String>,
+        everywhere: bool,
     ) -> Result<BallotSaved, AppError> {
         let access = self.access(req, &household).await?;
         let now = now_ms();
@@ -178,7 +183,13 @@ impl PlansService for Services {
         };
         let saved = self.store.save_ballot(&access, &slot, ranking, now).await?;
         crate::metrics::ballot_cast();
+        let also_saved = if everywhere {
+            self.store.save_everywhere(&access, &slot, now).await?
+        } else {
+            0
+        };
         Ok(BallotSaved {
+            also_saved,
             closed: saved.closed.is_some(),
             winner: saved.closed.and_then(|closed| closed.winner_name),
             results_href: app::routes::slot_results(&household, &saved.plan, &slot),
@@ -207,6 +218,7 @@ impl PlansService for Services {
                     },
                 };
                 Ok(SlotResult {
+                    cook: slot.cook,
                     id: slot.id,
                     label: slot.label,
                     outcome,

@@ -2,6 +2,8 @@
 //! options, who has voted and each slot's state.
 
 use app::{
+    cooks::{CookView, manages_cooks},
+    households::Role,
     ids::{PlanId, SlotId},
     plans::{
         DeadlineChange, PlanSummary, PlanView, SlotBrief, SlotSummary, days_label, slot_label,
@@ -36,6 +38,9 @@ struct SlotRow {
     winner: Option<String>,
     /// Bumped by every ballot, close and nudge: the plan's live version is their sum.
     revision: i64,
+    /// The cook, while a member.
+    cook_id: Option<String>,
+    cook: Option<String>,
 }
 
 /// A plan of the household's list as [`Store::plans`] reads it.
@@ -75,6 +80,14 @@ struct PlanRow {
     proposer: String,
     /// 1 while the proposer is still a member.
     proposer_present: i64,
+}
+
+impl SlotRow {
+    /// The slot's cook, as `viewer` sees it.
+    fn cook_view(&mut self, viewer: &Viewer<'_>) -> CookView {
+        let cook = self.cook_id.take().zip(self.cook.take());
+        CookView::new(cook, viewer.user, viewer.i_assign_cooks)
+    }
 }
 
 /// A change of a plan's deadline.
@@ -200,6 +213,10 @@ impl Store {
         let viewer = Viewer {
             user: access.user_id().as_str(),
             i_manage,
+            i_assign_cooks: manages_cooks(
+                plan_row.proposed_by == access.user_id().as_str(),
+                access.role() == Role::Admin,
+            ),
             deadline_ms,
             now_ms,
         };
@@ -231,6 +248,8 @@ struct Viewer<'a> {
     user: &'a str,
     /// The member may re-open a slot.
     i_manage: bool,
+    /// The member may choose any member as a meal's cook (`app::cooks::manages_cooks`).
+    i_assign_cooks: bool,
     /// The plan's deadline.
     deadline_ms: i64,
     now_ms: i64,
@@ -246,7 +265,8 @@ fn slot_summaries(
     let i_manage = viewer.i_manage;
     slot_rows
         .into_iter()
-        .map(|row| SlotSummary {
+        .map(|mut row| SlotSummary {
+            cook: row.cook_view(viewer),
             progress: {
                 let (attendees, nudge) = progress.remove(&row.id).unwrap_or_default();
                 let open = row.closed == 0
@@ -290,12 +310,15 @@ async fn slot_rows(
                  cast(case when r.slot_id is null then 0 else 1 end as bigint) as closed,
                  (select d.name from slot_options o join dishes d on d.id = o.dish_id
                   where o.id = r.winner_option_id) as winner,
-                 s.revision
+                 s.revision, cu.id as cook_id, cu.display_name as cook
           from slots s left join slot_results r on r.slot_id = s.id
+          left join memberships cm on cm.user_id = s.cook_id and cm.household_id = $3
+          left join users cu on cu.id = cm.user_id
           where s.plan_id = $1 order by s.position",
     )
     .bind(plan.as_str())
     .bind(access.user_id().as_str())
+    .bind(access.household_id().as_str())
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows)

@@ -49,6 +49,7 @@ impl From<StoreError> for AppError {
             StoreError::Quota(quota) => Self::Quota(quota),
             StoreError::Ballot(problem) => Self::Ballot(problem),
             StoreError::SameFood(problem) => Self::Conflict(problem.message()),
+            StoreError::Cook(problem) => problem.error(),
             // No connection within DATABASE_ACQUIRE_TIMEOUT_SECS: a paused Aurora cluster still
             // resuming, or every connection busy. Worth another try in a few seconds.
             StoreError::Database(sqlx::Error::PoolTimedOut) => {

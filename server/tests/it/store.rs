@@ -3,6 +3,7 @@
 
 mod accounts;
 mod closing;
+mod cooks;
 mod deadline_ballots;
 mod households;
 mod notifications;
@@ -12,3 +13,4 @@ mod quotas;
 mod same_foods;
 mod schema;
 mod shopping;
+mod week_ranking;

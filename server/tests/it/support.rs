@@ -675,6 +675,7 @@ impl Person {
         self.fetch_fn(GetBallotPage {
             household_id: household.to_owned(),
             slot_id: slot.to_owned(),
+            like: None,
         })
         .await
     }

@@ -263,6 +263,7 @@ impl Probe<'_> {
                 &GetBallotPage {
                     household_id: household.to_owned(),
                     slot_id: id.clone(),
+                    like: None,
                 },
             )
             .await?

@@ -100,6 +100,22 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
         &[("household_id", "{h}"), ("slot_id", "{slot}")],
     ),
     Probe::ServerFn(
+        "volunteer_to_cook",
+        &[("household_id", "{h}"), ("slot_id", "{slot}")],
+    ),
+    Probe::ServerFn(
+        "step_back_from_cooking",
+        &[("household_id", "{h}"), ("slot_id", "{slot}")],
+    ),
+    Probe::ServerFn(
+        "assign_cook",
+        &[
+            ("household_id", "{h}"),
+            ("slot_id", "{slot}"),
+            ("cook_id", "{m}"),
+        ],
+    ),
+    Probe::ServerFn(
         "get_plan",
         &[("household_id", "{h}"), ("plan_id", "{plan}")],
     ),
