@@ -29,8 +29,28 @@ pub fn notification_text(
             format!("{slot}: {dish}'s ingredients joined the shopping list")
         }
         "slot_nudged" => format!("{actor} nudged you to rank {slot}"),
+        "vote_reminder" => format!("Voting on {slot} closes within 2 hours: rank it now"),
         "admin_access_ended" => admin_access_ended_text(data),
         other => format!("{actor}: {other}"),
+    }
+}
+
+/// Where a notification of `kind` links to: the ballot for a nudge or a reminder, the plan's
+/// results once a meal has closed, otherwise the plan.
+pub fn notification_link(
+    kind: &str,
+    household: &crate::ids::HouseholdId,
+    plan: Option<&str>,
+    slot: Option<&str>,
+) -> Option<String> {
+    match (kind, plan, slot) {
+        ("slot_nudged" | "vote_reminder", _, Some(slot)) => {
+            Some(crate::routes::ballot(household, slot))
+        }
+        ("slot_closed" | "plan_decided", Some(plan), _) => {
+            Some(crate::routes::results(household, plan))
+        }
+        (_, plan, _) => plan.map(|plan| crate::routes::plan(household, plan)),
     }
 }
 
@@ -107,6 +127,10 @@ mod tests {
         assert_eq!(
             notification_text("slot_nudged", Some("Ada"), None, dinner, &none),
             "Ada nudged you to rank Mon 23 Nov · dinner"
+        );
+        assert_eq!(
+            notification_text("vote_reminder", None, None, dinner, &none),
+            "Voting on Mon 23 Nov · dinner closes within 2 hours: rank it now"
         );
     }
 

@@ -19,6 +19,9 @@ pub enum EventKind {
     /// A member nudged someone eating a meal to rank it: one event per nudged member, for that
     /// member only.
     SlotNudged,
+    /// A reminder to rank a meal whose voting closes within 2 hours, for one member who has not
+    /// (written by the background batch for members with a phone subscribed: `crate::push`).
+    VoteReminder,
     /// An admin was demoted, removed or left: their invites were withdrawn and the webhook they
     /// set switched off. Admins only.
     AdminAccessEnded,
@@ -33,8 +36,14 @@ impl EventKind {
             Self::PlanDecided => "plan_decided",
             Self::ListChanged => "list_changed",
             Self::SlotNudged => "slot_nudged",
+            Self::VoteReminder => "vote_reminder",
             Self::AdminAccessEnded => "admin_access_ended",
         }
+    }
+
+    /// Whether the batch pushes it to members' phones (`app::push::PUSHED`, `crate::push`).
+    fn pushed(self) -> bool {
+        app::push::pushed(self.as_str()).is_some()
     }
 
     /// Whether only the household's admins see it among their notifications.
@@ -110,8 +119,8 @@ async fn record(
     sqlx::query(
         r"insert into outbox
               (id, household_id, kind, actor_id, plan_id, slot_id, payload, created_at, admins_only,
-               recipient_id)
-          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+               recipient_id, push_pending)
+          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
     .bind(event.household)
@@ -123,6 +132,7 @@ async fn record(
     .bind(now_ms)
     .bind(i64::from(event.kind.admins_only()))
     .bind(recipient)
+    .bind(i64::from(event.kind.pushed()))
     .execute(&mut **tx)
     .await?;
     if !webhook {

@@ -8,6 +8,7 @@ mod households;
 mod notifications;
 mod plans;
 mod progress;
+mod push;
 mod quotas;
 mod same_foods;
 mod schema;
