@@ -66,7 +66,7 @@ impl Vapid {
                     .map_err(|_| StoreError::Corrupt("server_keys.vapid"))
             })
             .await
-            .map(AsRef::as_ref)
+            .map(|pair| &**pair)
     }
 
     /// The public key, base64url (65 bytes, uncompressed): the page subscribes with it
