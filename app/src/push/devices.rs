@@ -65,10 +65,14 @@ pub fn PushDevices() -> impl IntoView {
                                 <legend>"Send me"</legend>
                                 <input type="hidden" name="shown" value="1" />
                                 {settings.kinds.into_iter().map(|kind| {
-                                    let id = kind_field(&kind.event);
+                                    let (id, name, target) = (
+                                        kind_field(&kind.event),
+                                        kind_field(&kind.event),
+                                        kind_field(&kind.event),
+                                    );
                                     view! {
-                                        <label for=id.clone()>
-                                            <input type="checkbox" id=id.clone() name=id checked=kind.on />
+                                        <label for=target>
+                                            <input type="checkbox" id=id name=name checked=kind.on />
                                             " " {kind.label}
                                         </label>
                                     }

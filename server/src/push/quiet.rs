@@ -19,7 +19,7 @@ pub fn not_before(at_ms: i64, zone: &TimeZone) -> i64 {
     let Ok(at) = Timestamp::from_millisecond(at_ms) else {
         return at_ms;
     };
-    let local = at.to_zoned(zone.clone());
+    let local = at.to_zoned_datetime(zone.clone());
     let hour = local.hour();
     if (QUIET_UNTIL..QUIET_FROM).contains(&hour) {
         return at_ms;
@@ -33,7 +33,7 @@ pub fn not_before(at_ms: i64, zone: &TimeZone) -> i64 {
         local.date()
     };
     day.at(QUIET_UNTIL, 0, 0, 0)
-        .to_zoned(zone.clone())
+        .to_zoned_datetime(zone.clone())
         .map_or(at_ms, |morning| morning.timestamp().as_millisecond())
 }
 
