@@ -75,6 +75,32 @@ impl Pending {
     }
 }
 
+/// What the group's one push says, and when it stops being worth sending (a deadline).
+fn message(claimed: &[Pending], household: &HouseholdId) -> (Message, Option<i64>) {
+    let first = &claimed[0];
+    let texts: Vec<String> = claimed.iter().map(Pending::text).collect();
+    let mut body = texts.join("; ");
+    if first.kind == "slot_closed" {
+        body.push_str(" — see why");
+    }
+    let message = Message {
+        title: first.household_name.clone(),
+        body,
+        url: app::notifications::notification_link(
+            &first.kind,
+            household,
+            first.plan_id.as_deref(),
+            first.slot_id.as_deref(),
+        )
+        .unwrap_or_else(|| app::routes::household(household)),
+    };
+    let expires_at = first
+        .data()
+        .get("deadline_ms")
+        .and_then(serde_json::Value::as_i64);
+    (message, expires_at)
+}
+
 impl Store {
     /// Queues the pushes of up to [`EVENTS_PER_BATCH`] pending events at `now_ms`: how many
     /// pushes were queued. Only the background batch calls this (not household-scoped).
@@ -131,26 +157,7 @@ impl Store {
             return Ok(0);
         };
         let household = HouseholdId::from_stored(first.household_id.clone());
-        let texts: Vec<String> = claimed.iter().map(Pending::text).collect();
-        let mut body = texts.join("; ");
-        if first.kind == "slot_closed" {
-            body.push_str(" — see why");
-        }
-        let message = Message {
-            title: first.household_name.clone(),
-            body,
-            url: app::notifications::notification_link(
-                &first.kind,
-                &household,
-                first.plan_id.as_deref(),
-                first.slot_id.as_deref(),
-            )
-            .unwrap_or_else(|| app::routes::household(&household)),
-        };
-        let expires_at = first
-            .data()
-            .get("deadline_ms")
-            .and_then(serde_json::Value::as_i64);
+        let (message, expires_at) = message(&claimed, &household);
         let devices: Vec<(String, String)> = sqlx::query_as(
             r"select ps.id, ps.time_zone
               from memberships m join push_subscriptions ps on ps.user_id = m.user_id
