@@ -119,8 +119,7 @@ pub async fn ticker(
     let run = async {
         loop {
             ticks.tick().await;
-            if let Err(error) = run_batch(&store, &senders, ClosePath::Ticker, limit).await
-            {
+            if let Err(error) = run_batch(&store, &senders, ClosePath::Ticker, limit).await {
                 tracing::warn!(error = format!("{error:#}"), "finalize tick failed");
             }
         }

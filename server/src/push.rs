@@ -7,8 +7,8 @@
 pub mod crypto;
 pub mod devices;
 mod fanout;
-pub mod quiet;
 pub mod queue;
+pub mod quiet;
 pub mod reminders;
 pub mod send;
 mod service;

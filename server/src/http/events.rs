@@ -28,11 +28,7 @@ struct LambdaEvents {
 }
 
 /// The route, outside the wait for the schema: the migration event is what makes it current.
-pub fn routes<S>(
-    config: &Config,
-    store: Store,
-    senders: crate::batch::Senders,
-) -> Router<S> {
+pub fn routes<S>(config: &Config, store: Store, senders: crate::batch::Senders) -> Router<S> {
     Router::new()
         .route(ROUTE, axum::routing::post(receive))
         .with_state(LambdaEvents {

@@ -70,11 +70,7 @@ pub async fn finalize_due(
 }
 
 /// Runs one trigger batch and answers its report (JSON), or 503 for the scheduler to retry.
-pub(super) async fn run_batch(
-    store: &Store,
-    senders: &batch::Senders,
-    batch: u32,
-) -> Response {
+pub(super) async fn run_batch(store: &Store, senders: &batch::Senders, batch: u32) -> Response {
     match batch::run_batch(store, senders, ClosePath::Trigger, batch).await {
         Ok(report) => Json(report).into_response(),
         Err(error) => {

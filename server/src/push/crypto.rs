@@ -39,8 +39,8 @@ pub fn encrypt(ua_public: &[u8], auth: &[u8], plaintext: &[u8]) -> Result<Vec<u8
     let mut salt = [0_u8; 16];
     ring::rand::SecureRandom::fill(&rng, &mut salt).map_err(|_| SealError::Crypto)?;
     let peer = agreement::UnparsedPublicKey::new(&agreement::ECDH_P256, ua_public);
-    let ecdh_secret = agreement::agree_ephemeral(private, &peer, <[u8]>::to_vec)
-        .map_err(|_| SealError::Key)?;
+    let ecdh_secret =
+        agreement::agree_ephemeral(private, &peer, <[u8]>::to_vec).map_err(|_| SealError::Key)?;
     seal(
         &ecdh_secret,
         ua_public,
@@ -177,13 +177,20 @@ mod tests {
         let rng = SystemRandom::new();
         let device = agreement::EphemeralPrivateKey::generate(&agreement::ECDH_P256, &rng).unwrap();
         let public = device.compute_public_key().unwrap();
-        assert_eq!(encrypt(public.as_ref(), &[0; 15], b"hi"), Err(SealError::Auth));
+        assert_eq!(
+            encrypt(public.as_ref(), &[0; 15], b"hi"),
+            Err(SealError::Auth)
+        );
         assert_eq!(encrypt(&[4; 65], &[0; 16], b"hi"), Err(SealError::Key));
         assert_eq!(
             encrypt(public.as_ref(), &[0; 16], &[b'a'; MAX_PLAINTEXT + 1]),
             Err(SealError::TooLong)
         );
         let body = encrypt(public.as_ref(), &[0; 16], &[b'a'; MAX_PLAINTEXT]).unwrap();
-        assert_eq!(body.len(), 4096, "the longest message fills the push service's limit");
+        assert_eq!(
+            body.len(),
+            4096,
+            "the longest message fills the push service's limit"
+        );
     }
 }

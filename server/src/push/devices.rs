@@ -95,12 +95,11 @@ impl Store {
     #[tracing::instrument(name = "store.remove_push_device", skip_all)]
     pub async fn remove_push_device(&self, user: &UserId, device: &str) -> Result<(), StoreError> {
         let mut conn = self.acquire().await?;
-        let removed =
-            sqlx::query(r"delete from push_subscriptions where id = $1 and user_id = $2")
-                .bind(device)
-                .bind(user.as_str())
-                .execute(&mut *conn)
-                .await?;
+        let removed = sqlx::query(r"delete from push_subscriptions where id = $1 and user_id = $2")
+            .bind(device)
+            .bind(user.as_str())
+            .execute(&mut *conn)
+            .await?;
         if removed.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }

@@ -184,9 +184,8 @@ impl Store {
             );
             let mut insert = sqlx::query(&statement);
             for (device, zone) in chunk {
-                let not_before = quiet::zone(zone).map_or(now_ms, |zone| {
-                    quiet::not_before(now_ms, &zone)
-                });
+                let not_before =
+                    quiet::zone(zone).map_or(now_ms, |zone| quiet::not_before(now_ms, &zone));
                 insert = insert
                     .bind(uuid::Uuid::now_v7().to_string())
                     .bind(device)

@@ -54,7 +54,11 @@ mod tests {
     fn daytime_pushes_go_at_once_and_night_ones_wait_for_seven() {
         let berlin = zone("Europe/Berlin").unwrap();
         // 2026-11-23: Berlin is UTC+1.
-        for now in ["2026-11-23T06:00:00Z", "2026-11-23T12:00:00Z", "2026-11-23T20:59:59Z"] {
+        for now in [
+            "2026-11-23T06:00:00Z",
+            "2026-11-23T12:00:00Z",
+            "2026-11-23T20:59:59Z",
+        ] {
             assert_eq!(not_before(ms(now), &berlin), ms(now), "{now}");
         }
         // 22:00 local is the first quiet minute: held to 07:00 local the next day.

@@ -69,8 +69,8 @@ impl Store {
         // One reminder per (meal, member) with at least one device outside its quiet hours.
         let mut awake: Vec<&Due> = Vec::new();
         for row in &due {
-            let quiet = quiet::zone(&row.time_zone)
-                .is_some_and(|zone| quiet::is_quiet(now_ms, &zone));
+            let quiet =
+                quiet::zone(&row.time_zone).is_some_and(|zone| quiet::is_quiet(now_ms, &zone));
             let seen = awake
                 .iter()
                 .any(|other| other.slot_id == row.slot_id && other.user_id == row.user_id);

@@ -76,7 +76,11 @@ impl Vapid {
     }
 
     /// The `Authorization` header for a push to `endpoint` at `now_ms`.
-    pub async fn authorization(&self, endpoint: &url::Url, now_ms: i64) -> Result<String, StoreError> {
+    pub async fn authorization(
+        &self,
+        endpoint: &url::Url,
+        now_ms: i64,
+    ) -> Result<String, StoreError> {
         let pair = self.pair().await?;
         let audience = endpoint.origin().ascii_serialization();
         let mut claims = serde_json::json!({

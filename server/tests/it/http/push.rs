@@ -48,7 +48,11 @@ impl PushService {
     }
 }
 
-async fn receive(State(service): State<PushService>, headers: HeaderMap, body: Bytes) -> StatusCode {
+async fn receive(
+    State(service): State<PushService>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
     service
         .received
         .lock()
@@ -190,7 +194,10 @@ async fn a_push_carries_the_notification_encrypted_for_the_device_and_signed_by_
     let public_key = settings.public_key.expect("the page subscribes with it");
 
     ada.propose_plan(&household, "Pasta\nCurry").await;
-    assert!(service.received().is_empty(), "a request never waits for a push");
+    assert!(
+        service.received().is_empty(),
+        "a request never waits for a push"
+    );
     let report = batch(&app).await;
     assert_eq!(report["push"]["queued"], 1, "{report}");
     assert_eq!(report["push"]["delivered"], 1, "{report}");
@@ -236,7 +243,13 @@ async fn a_push_carries_the_notification_encrypted_for_the_device_and_signed_by_
         })
         .await;
     assert_eq!(message["body"], page.items[0].text.as_str());
-    assert!(message["body"].as_str().unwrap().starts_with("Ada proposed “"), "{message}");
+    assert!(
+        message["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ada proposed “"),
+        "{message}"
+    );
     assert_eq!(message["title"], "Home");
     assert_eq!(message["url"], page.items[0].href.clone().unwrap().as_str());
 
@@ -262,10 +275,16 @@ async fn a_device_the_push_service_no_longer_knows_is_deleted_and_never_tried_ag
         ada.propose_plan(&household, "Pasta\nCurry").await;
         let report = batch(&app).await;
         assert_eq!(report["push"]["abandoned"], 1, "{gone}: {report}");
-        assert_eq!(row_count(&app.store, "push_subscriptions").await.unwrap(), 0);
+        assert_eq!(
+            row_count(&app.store, "push_subscriptions").await.unwrap(),
+            0
+        );
         assert_eq!(row_count(&app.store, "push_deliveries").await.unwrap(), 0);
         let settings = bob.fetch_fn(app::push::GetPushSettings {}).await;
-        assert!(settings.devices.is_empty(), "the account page no longer lists it");
+        assert!(
+            settings.devices.is_empty(),
+            "the account page no longer lists it"
+        );
 
         ada.propose_plan(&household, "Soup\nSalad").await;
         batch(&app).await;
@@ -281,12 +300,18 @@ async fn bad_subscriptions_are_refused_with_a_message_and_the_devices_kept() {
     let device = Device::new(&service, "phone");
     let refused = device.subscribe(&ada, "UTC").await;
     assert_eq!(refused.status, 400);
-    assert!(refused.error().to_string().contains("https"), "{}", refused.body);
+    assert!(
+        refused.error().to_string().contains("https"),
+        "{}",
+        refused.body
+    );
 
-    let app =
-        TestApp::spawn_with(TestDatabase::sqlite().await, &[LOCAL_PUSH_SERVICE]).await;
+    let app = TestApp::spawn_with(TestDatabase::sqlite().await, &[LOCAL_PUSH_SERVICE]).await;
     let ada = app.signed_up("Ada").await;
-    Device::new(&service, "phone").subscribe(&ada, "UTC").await.assert_ok();
+    Device::new(&service, "phone")
+        .subscribe(&ada, "UTC")
+        .await
+        .assert_ok();
     let bad_key = ada
         .call(
             "subscribe_push",
@@ -299,19 +324,39 @@ async fn bad_subscriptions_are_refused_with_a_message_and_the_devices_kept() {
         )
         .await;
     assert_eq!(bad_key.status, 400);
-    assert!(bad_key.error().to_string().contains("public key"), "{}", bad_key.body);
-    let bad_zone = Device::new(&service, "x").subscribe(&ada, "Mars/Olympus").await;
-    assert!(bad_zone.error().to_string().contains("Mars/Olympus"), "{}", bad_zone.body);
+    assert!(
+        bad_key.error().to_string().contains("public key"),
+        "{}",
+        bad_key.body
+    );
+    let bad_zone = Device::new(&service, "x")
+        .subscribe(&ada, "Mars/Olympus")
+        .await;
+    assert!(
+        bad_zone.error().to_string().contains("Mars/Olympus"),
+        "{}",
+        bad_zone.body
+    );
     for n in 1..app::push::MAX_DEVICES {
         Device::new(&service, &format!("phone-{n}"))
             .subscribe(&ada, "UTC")
             .await
             .assert_ok();
     }
-    let full = Device::new(&service, "one-too-many").subscribe(&ada, "UTC").await;
-    assert!(full.error().to_string().contains("Remove one"), "{}", full.body);
+    let full = Device::new(&service, "one-too-many")
+        .subscribe(&ada, "UTC")
+        .await;
+    assert!(
+        full.error().to_string().contains("Remove one"),
+        "{}",
+        full.body
+    );
     let settings = ada.fetch_fn(app::push::GetPushSettings {}).await;
-    assert_eq!(settings.devices.len(), app::push::MAX_DEVICES, "nothing lost");
+    assert_eq!(
+        settings.devices.len(),
+        app::push::MAX_DEVICES,
+        "nothing lost"
+    );
 }
 
 #[tokio::test]
@@ -322,7 +367,11 @@ async fn with_outbound_none_push_is_off_and_the_page_says_so() {
     assert!(!settings.available);
     assert_eq!(settings.public_key, None);
     let page = ada.open(app::routes::HOUSEHOLDS).await;
-    assert!(page.body.contains("unavailable on this server"), "{}", page.body);
+    assert!(
+        page.body.contains("unavailable on this server"),
+        "{}",
+        page.body
+    );
     let service = PushService::start(&[]).await;
     let refused = Device::new(&service, "phone").subscribe(&ada, "UTC").await;
     assert_eq!(refused.status, 400);

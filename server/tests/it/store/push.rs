@@ -91,16 +91,17 @@ async fn a_member_subscribes_at_most_ten_devices_and_removes_only_their_own(db: 
         .set_push_muted(&user(&ada), &["plan_proposed", "slot_nudged"])
         .await
         .unwrap();
-    store.set_push_muted(&user(&ada), &["slot_nudged"]).await.unwrap();
+    store
+        .set_push_muted(&user(&ada), &["slot_nudged"])
+        .await
+        .unwrap();
     assert_eq!(
         store.push_muted(&user(&ada)).await.unwrap(),
         ["slot_nudged"]
     );
 }
 
-async fn the_vote_reminder_is_written_once_per_member_per_meal_by_two_instances(
-    db: TestDatabase,
-) {
+async fn the_vote_reminder_is_written_once_per_member_per_meal_by_two_instances(db: TestDatabase) {
     let one = db.store().await;
     let two = db.store().await;
     let ada = home(&one).await;
@@ -119,14 +120,21 @@ async fn the_vote_reminder_is_written_once_per_member_per_meal_by_two_instances(
         let (a, b) = tokio::join!(one.remind_voters(now), two.remind_voters(now));
         let _ = (a.unwrap(), b.unwrap());
     }
-    assert_eq!(row_count(&one, "push_reminders").await.unwrap(), 7, "3 for Bob, 4 for Cy");
+    assert_eq!(
+        row_count(&one, "push_reminders").await.unwrap(),
+        7,
+        "3 for Bob, 4 for Cy"
+    );
     let reminders: i64 = sqlx::query_scalar(
         "select cast(count(*) as bigint) from outbox where kind = 'vote_reminder'",
     )
     .fetch_one(one.pool())
     .await
     .unwrap();
-    assert_eq!(reminders, 7, "one event per member per meal, however many batches");
+    assert_eq!(
+        reminders, 7,
+        "one event per member per meal, however many batches"
+    );
 
     // Bob sees his reminder in words; Cy does not see Bob's.
     let texts: Vec<String> = one
@@ -138,7 +146,11 @@ async fn the_vote_reminder_is_written_once_per_member_per_meal_by_two_instances(
         .filter(|text| text.starts_with("Voting on"))
         .collect();
     assert_eq!(texts.len(), 3, "{texts:?}");
-    assert!(texts.contains(&"Voting on Tue 24 Nov · dinner closes within 2 hours: rank it now".to_owned()));
+    assert!(
+        texts.contains(
+            &"Voting on Tue 24 Nov · dinner closes within 2 hours: rank it now".to_owned()
+        )
+    );
 
     // Queued as pushes: one per device (Bob's two phones, Cy's one), once.
     let (a, b) = tokio::join!(one.queue_pushes(now), two.queue_pushes(now));
@@ -150,7 +162,11 @@ async fn the_vote_reminder_is_written_once_per_member_per_meal_by_two_instances(
         .collect();
     assert_eq!(reminder_pushes.len(), 3 * 2 + 4, "{reminder_pushes:?}");
     assert_eq!(pushes, 13, "and the proposal's three, once");
-    assert!(reminder_pushes.iter().all(|(_, m, at)| *at == now && m.url.contains("/slots/")));
+    assert!(
+        reminder_pushes
+            .iter()
+            .all(|(_, m, at)| *at == now && m.url.contains("/slots/"))
+    );
 }
 
 async fn no_reminder_in_quiet_hours_nor_outside_the_two_hours(db: TestDatabase) {
@@ -163,11 +179,26 @@ async fn no_reminder_in_quiet_hours_nor_outside_the_two_hours(db: TestDatabase) 
     subscribe(&store, &user(&bob), 0, "Pacific/Auckland").await;
     // Cy, in Berlin, turned reminders off.
     subscribe(&store, &user(&cy), 0, "Europe/Berlin").await;
-    store.set_push_muted(&user(&cy), &["vote_reminder"]).await.unwrap();
+    store
+        .set_push_muted(&user(&cy), &["vote_reminder"])
+        .await
+        .unwrap();
 
-    assert_eq!(store.remind_voters(DEADLINE - 3 * HOUR).await.unwrap(), 0, "too early");
-    assert_eq!(store.remind_voters(DEADLINE - HOUR).await.unwrap(), 0, "quiet hours");
-    assert_eq!(store.remind_voters(DEADLINE).await.unwrap(), 0, "voting has closed");
+    assert_eq!(
+        store.remind_voters(DEADLINE - 3 * HOUR).await.unwrap(),
+        0,
+        "too early"
+    );
+    assert_eq!(
+        store.remind_voters(DEADLINE - HOUR).await.unwrap(),
+        0,
+        "quiet hours"
+    );
+    assert_eq!(
+        store.remind_voters(DEADLINE).await.unwrap(),
+        0,
+        "voting has closed"
+    );
     assert_eq!(row_count(&store, "push_reminders").await.unwrap(), 0);
 
     // Bob with a phone in Berlin (noon there) is reminded, once per meal; Cy still not.
@@ -186,14 +217,21 @@ async fn pushes_are_queued_per_device_of_who_sees_the_notification(db: TestDatab
     subscribe(&store, &user(&bob), 0, "Europe/Berlin").await;
     subscribe(&store, &user(&bob), 1, "Pacific/Auckland").await;
     subscribe(&store, &user(&cy), 0, "Europe/Berlin").await;
-    store.set_push_muted(&user(&cy), &["plan_proposed"]).await.unwrap();
+    store
+        .set_push_muted(&user(&cy), &["plan_proposed"])
+        .await
+        .unwrap();
     let _ = dee; // no device: nothing queued for her
 
     propose(&store, &ada, "Curry\nSoup").await;
     assert_eq!(store.queue_pushes(NOW).await.unwrap(), 2);
     assert_eq!(store.queue_pushes(NOW).await.unwrap(), 0, "queued once");
     let pushes = queued(&store).await;
-    assert_eq!(pushes.len(), 2, "Bob's two phones; not Ada's own, not Cy's (off)");
+    assert_eq!(
+        pushes.len(),
+        2,
+        "Bob's two phones; not Ada's own, not Cy's (off)"
+    );
     for (owner, message, _) in &pushes {
         assert_eq!(owner, user(&bob).as_str());
         assert_eq!(message.title, "Home");
