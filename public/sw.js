@@ -17,6 +17,10 @@
 // - Assets: hashed JS/WASM/CSS under ASSETS are kept the first time they are fetched (their names
 //   change with their content); unhashed ones (development builds) go to the network first.
 //
+// - Push (docs/notifications.md, "Web Push"): a push's payload is {title, body, url} (the browser
+//   has decrypted it); it is shown as a notification, and a tap focuses (or opens) a window on
+//   its url, which must be a path on this site: anything else opens /households.
+//
 // `Cache-Control: no-store` (server/src/http/no_store.rs) still keeps these pages out of the
 // browser's HTTP cache and out of proxies; this worker's Cache Storage belongs to the site's
 // origin and is deleted as described above.
@@ -255,4 +259,63 @@ async function assetNetworkFirst(request) {
 async function trim(cache, max) {
   const keys = await cache.keys();
   await Promise.all(keys.slice(0, Math.max(0, keys.length - max)).map((key) => cache.delete(key)));
+}
+
+// A push: shown as a notification with the payload's words; pages of this site that are open
+// hear of it (`mealvote:push`), so they can refresh what they show.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = { body: event.data ? event.data.text() : "" };
+  }
+  const url = sitePath(message.url);
+  const shown = self.registration
+    .showNotification(String(message.title || "mealvote"), {
+      body: String(message.body || ""),
+      icon: "/icons/icon-192.png",
+      data: { url },
+    })
+    .then(() => self.clients.matchAll({ type: "window" }))
+    .then((windows) => windows.forEach((client) => client.postMessage({ type: "mealvote:push", url })));
+  event.waitUntil(shown);
+});
+
+// A tap on a notification opens its page.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openPage(event.notification.data && event.notification.data.url));
+});
+
+// Focuses a window of this site already on `path`, or takes one of this site's windows there,
+// or opens a new one.
+async function openPage(path) {
+  const target = new URL(sitePath(path), self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const same = windows.find((client) => client.url === target);
+  if (same) {
+    return same.focus().catch(() => same);
+  }
+  const ours = windows.find((client) => new URL(client.url).origin === self.location.origin);
+  if (ours && "navigate" in ours) {
+    const moved = await ours.navigate(target).catch(() => null);
+    if (moved) {
+      return moved.focus().catch(() => moved);
+    }
+  }
+  return self.clients.openWindow(target);
+}
+
+// `raw` as a path on this site (with its query and fragment), or /households for anything else.
+function sitePath(raw) {
+  try {
+    const url = new URL(String(raw || "/households"), self.location.origin);
+    if (url.origin === self.location.origin) {
+      return url.pathname + url.search + url.hash;
+    }
+  } catch {
+    // Not an address: the fallback below.
+  }
+  return "/households";
 }

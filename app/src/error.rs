@@ -36,6 +36,8 @@ pub enum Field {
     AisleName,
     Food,
     SameAs,
+    /// A device subscribing to push notifications (`crate::push`).
+    PushSubscription,
 }
 
 impl Field {
@@ -67,6 +69,7 @@ impl Field {
             Self::AisleName => "aisle_name",
             Self::Food => "food",
             Self::SameAs => "same_as",
+            Self::PushSubscription => "push_subscription",
         }
     }
 }

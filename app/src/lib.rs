@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod pages;
 pub mod plans;
 pub mod progress;
+pub mod push;
 pub mod quotas;
 pub mod recipes;
 pub mod routes;

@@ -6,7 +6,7 @@
 
 mod wording;
 
-pub use wording::notification_text;
+pub use wording::{notification_link, notification_text};
 
 #[cfg(feature = "ssr")]
 mod service;

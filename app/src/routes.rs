@@ -45,6 +45,9 @@ pub const LIST_SCRIPT: &str = "/list.js";
 /// while it is visible and swaps in what changed.
 pub const LIVE_SCRIPT: &str = "/live.js";
 
+/// The account page's push script (`public/push.js`): subscribes this device.
+pub const PUSH_SCRIPT: &str = "/push.js";
+
 /// `page` with the invite it was opened with (`?invite=`), for the sign-in and sign-up pages;
 /// `page` itself without one.
 pub fn with_invite(page: &str, invite: Option<impl Display>) -> String {
@@ -62,6 +65,11 @@ pub fn signed_out_elsewhere() -> String {
 /// The households page, opened at the account section after a password change.
 pub fn password_changed() -> String {
     format!("{HOUSEHOLDS}?password_changed=1#account")
+}
+
+/// The households page, opened at the member's push devices.
+pub fn push_section() -> String {
+    format!("{HOUSEHOLDS}#push")
 }
 
 /// The households page, opened at the member's calendar link.

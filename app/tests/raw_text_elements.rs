@@ -17,6 +17,8 @@ const ALLOWED: &[(&str, &str)] = &[
     ("<script", "src/pages/shopping.rs"),
     // The live progress script (plan and ballot pages), loaded by address: it holds no text.
     ("<script", "src/progress/view.rs"),
+    // The push script (account section), loaded by address: it holds no text.
+    ("<script", "src/push/devices.rs"),
     // The site's title, a constant.
     ("<Title", "src/lib.rs"),
 ];

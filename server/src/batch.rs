@@ -1,5 +1,6 @@
 //! The background batch (`docs/closing.md`): one batch closes every due slot, delivers pending
-//! webhooks and prunes what is past its retention. `POST /internal/finalize-due` runs a batch for
+//! webhooks and pushes (`crate::push`: vote reminders, pushes queued from new events, due ones
+//! sent) and prunes what is past its retention. `POST /internal/finalize-due` runs a batch for
 //! an external scheduler; the in-process ticker runs one every `TICKER_INTERVAL_SECS` on local and
 //! self-hosted runs. Neither is needed for correctness: pages close overdue slots lazily and a
 //! ballot closes its slot when everyone has voted (docs/architecture.md, decision 2).
@@ -19,8 +20,18 @@ use crate::{
     closing::{ClosePath, FinalizeReport},
     cooks::RemindReport,
     db::{Store, StoreError},
+    push::{self, PushReport},
     webhooks::{self, DeliveryReport},
 };
+
+/// What a batch sends out with: the webhook client, `None` when `WEBHOOKS_ENABLED=false`, and
+/// the push client, `None` when `OUTBOUND=none`. One of each per process: the finalize endpoint,
+/// Lambda's events and the ticker share them.
+#[derive(Clone, Debug, Default)]
+pub struct Senders {
+    pub webhooks: Option<webhooks::Sender>,
+    pub push: Option<push::Sender>,
+}
 
 /// What one batch did: `POST /internal/finalize-due` answers it as JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -31,6 +42,8 @@ pub struct BatchReport {
     pub cooks: RemindReport,
     /// Webhook deliveries attempted after closing (all zero when `WEBHOOKS_ENABLED=false`).
     pub webhooks: DeliveryReport,
+    /// Vote reminders written, pushes queued and sent (all zero when `OUTBOUND=none`).
+    pub push: PushReport,
     /// Rows past their retention that this batch deleted.
     pub pruned: PruneReport,
     pub elapsed_ms: u64,
@@ -38,11 +51,10 @@ pub struct BatchReport {
 
 /// Closes up to `limit` due slots of every household, then sends up to `limit` (at most
 /// [`webhooks::MAX_PER_BATCH`], within [`webhooks::BUDGET`]) due webhook deliveries, the closes'
-/// own events included, with `webhooks`: the delivery client, or `None` when webhooks are
-/// disabled.
+/// own events included, then writes vote reminders and sends due pushes, with `senders`.
 pub async fn run_batch(
     store: &Store,
-    webhooks: Option<&crate::webhooks::Sender>,
+    senders: &Senders,
     path: ClosePath,
     limit: u32,
 ) -> Result<BatchReport, StoreError> {
@@ -50,12 +62,16 @@ pub async fn run_batch(
     let slots = store.finalize_due(path, now_ms(), limit).await?;
     // After closing, so that a meal decided in this batch is reminded in it.
     let cooks = store.remind_cooks(now_ms(), limit).await?;
-    let deliveries = match webhooks {
+    let deliveries = match &senders.webhooks {
         Some(client) => {
             webhooks::deliver_due(store, client, now_ms(), limit.min(webhooks::MAX_PER_BATCH))
                 .await?
         }
         None => DeliveryReport::default(),
+    };
+    let pushes = match &senders.push {
+        Some(sender) => push::send::run(store, sender, now_ms(), limit).await?,
+        None => PushReport::default(),
     };
     let pruned = store.prune(now_ms()).await?;
     let elapsed = started.elapsed();
@@ -64,6 +80,7 @@ pub async fn run_batch(
         || slots.remaining > 0
         || cooks.reminded > 0
         || deliveries != DeliveryReport::default()
+        || pushes != PushReport::default()
         || pruned != PruneReport::default()
     {
         tracing::info!(
@@ -75,6 +92,11 @@ pub async fn run_batch(
             webhooks_failed = deliveries.failed,
             webhooks_abandoned = deliveries.abandoned,
             webhooks_deferred = deliveries.deferred,
+            push_reminded = pushes.reminded,
+            push_queued = pushes.queued,
+            push_delivered = pushes.delivered,
+            push_failed = pushes.failed,
+            push_abandoned = pushes.abandoned,
             pruned_outbox = pruned.outbox,
             elapsed_ms = elapsed.as_millis(),
             path = path.label(),
@@ -85,6 +107,7 @@ pub async fn run_batch(
         slots,
         cooks,
         webhooks: deliveries,
+        push: pushes,
         pruned,
         elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
     })
@@ -94,7 +117,7 @@ pub async fn run_batch(
 /// and retried at the next tick; a batch that overruns delays the next tick instead of piling up.
 pub async fn ticker(
     store: Store,
-    webhooks: Option<crate::webhooks::Sender>,
+    senders: Senders,
     interval: Duration,
     limit: u32,
     stop: impl Future<Output = ()>,
@@ -104,8 +127,7 @@ pub async fn ticker(
     let run = async {
         loop {
             ticks.tick().await;
-            if let Err(error) = run_batch(&store, webhooks.as_ref(), ClosePath::Ticker, limit).await
-            {
+            if let Err(error) = run_batch(&store, &senders, ClosePath::Ticker, limit).await {
                 tracing::warn!(error = format!("{error:#}"), "finalize tick failed");
             }
         }

@@ -80,6 +80,12 @@ pub struct Config {
     /// `WEBHOOKS_ALLOW_PRIVATE`: webhooks may point at loopback and private addresses (local
     /// testing only; off by default, see `webhooks::target`).
     pub webhooks_allow_private: bool,
+    /// Whether Web Push is on: whenever the server can reach the internet (`OUTBOUND` is not
+    /// `none`); see `crate::push`.
+    pub push_enabled: bool,
+    /// `PUSH_ALLOW_PRIVATE`: devices may name a push service on a loopback or private address,
+    /// over `http` too (tests with a local push service only; off by default).
+    pub push_allow_private: bool,
     /// `RECIPE_FETCH` (default false): whether recipes are imported from a page's address (the
     /// server fetches it). Never with `OUTBOUND=none`.
     pub recipe_fetch: bool,
@@ -146,6 +152,8 @@ impl Config {
             webhooks_enabled: outbound.webhooks_enabled,
             webhooks_allow_private: env.parse("WEBHOOKS_ALLOW_PRIVATE", false, "true or false")?,
             recipe_fetch: outbound.recipe_fetch,
+            push_enabled: outbound.outbound != Outbound::None,
+            push_allow_private: env.parse("PUSH_ALLOW_PRIVATE", false, "true or false")?,
             metrics_token: env.secret("METRICS_TOKEN")?,
             finalize_secret: env.secret("FINALIZE_SECRET")?,
             ticker_interval: work::ticker_interval(&env)?,
@@ -160,6 +168,14 @@ impl Config {
             metrics_emf: work::metrics_emf(&env)?,
             leptos: site::leptos_options(&env)?,
         })
+    }
+
+    /// Who push services may contact about this server's pushes (VAPID's `sub`): the site's
+    /// address, when `PUBLIC_BASE_URL` gives one.
+    pub fn push_subject(&self) -> Option<String> {
+        self.public_base_url
+            .as_ref()
+            .map(|url| url.origin().ascii_serialization())
     }
 
     pub fn https(&self) -> bool {

@@ -73,14 +73,14 @@ pub fn routes() -> &'static [AxumRouteListing] {
 }
 
 /// The whole application. `recorder` renders `/metrics`: the process-wide one
-/// ([`crate::metrics::handle`]); `readiness` says whether the schema is current yet; `webhooks`
-/// is the one webhook client, `None` when `WEBHOOKS_ENABLED=false`.
+/// ([`crate::metrics::handle`]); `readiness` says whether the schema is current yet; `senders`
+/// are the one webhook client and push client (`crate::batch::Senders`).
 pub fn router(
     config: &Config,
     store: Store,
     recorder: PrometheusHandle,
     readiness: Readiness,
-    webhooks: Option<crate::webhooks::Sender>,
+    senders: crate::batch::Senders,
 ) -> Router {
     let leptos_options = config.leptos.clone();
     let state = AppState {
@@ -105,7 +105,7 @@ pub fn router(
         state.store.clone(),
         config.finalize_secret.as_ref(),
         config.finalize_batch,
-        webhooks.clone(),
+        senders.clone(),
     );
     let feed = calendar::CalendarFeed {
         store: state.store.clone(),
@@ -135,7 +135,7 @@ pub fn router(
         &readiness,
     ));
     if config.lambda_events {
-        router = router.merge(events::routes(config, state.store.clone(), webhooks));
+        router = router.merge(events::routes(config, state.store.clone(), senders));
     }
     if config.assets_base_url.is_none() {
         let pkg_dir =

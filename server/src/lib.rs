@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod plans;
 pub mod progress;
+pub mod push;
 pub mod recipes;
 pub mod service;
 pub mod shopping;

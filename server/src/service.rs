@@ -62,6 +62,11 @@ pub struct Services {
     pub(crate) operator_secret: Option<[u8; 32]>,
     /// Signs live pages' poll keys (`live`).
     pub(crate) live: crate::live::Keys,
+    /// The VAPID key pushes are signed with; `None` when this server sends no pushes
+    /// (`OUTBOUND=none`).
+    pub(crate) push: Option<crate::push::Vapid>,
+    /// `PUSH_ALLOW_PRIVATE`: devices may name a push service on loopback (tests only).
+    pub(crate) push_allow_private: bool,
     /// Fetches recipe pages from their addresses; `None` unless `RECIPE_FETCH` is on.
     pub(crate) page_fetcher: Option<crate::recipes::fetch::PageFetcher>,
 }
@@ -71,6 +76,10 @@ impl Services {
         Self {
             limits: crate::auth::limits::RateLimits::new(store.clone()),
             live: crate::live::Keys::new(store.clone()),
+            push: config
+                .push_enabled
+                .then(|| crate::push::Vapid::new(store.clone(), config.push_subject())),
+            push_allow_private: config.push_allow_private,
             page_fetcher: config
                 .recipe_fetch
                 .then(|| crate::recipes::fetch::PageFetcher::default().over(config.outbound)),
@@ -225,5 +234,6 @@ impl Services {
         provide_context::<Arc<dyn app::shopping::ShoppingService>>(self.clone());
         provide_context::<Arc<dyn app::progress::ProgressService>>(self.clone());
         provide_context::<Arc<dyn app::cooks::CooksService>>(self.clone());
+        provide_context::<Arc<dyn app::push::PushService>>(self.clone());
     }
 }

@@ -30,7 +30,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Store,
-    ticker: Option<(Duration, u32, Option<crate::webhooks::Sender>)>,
+    ticker: Option<(Duration, u32, crate::batch::Senders)>,
     /// `METRICS_EMF`: how often EMF metric lines are written (`telemetry::emf`).
     emf: Option<Duration>,
     /// Set when the migrations are still to run: [`Self::run_until`] runs them in the
@@ -78,16 +78,32 @@ impl Application {
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| StartupError::Bind { address, source })?;
-        // The one webhook client: the finalize endpoint, Lambda's events and the ticker share it.
-        let webhooks = config
-            .webhooks_enabled
-            .then(|| crate::webhooks::Sender::new(config.webhooks_allow_private, config.outbound));
+        // The one webhook and push client: the finalize endpoint, Lambda's events and the ticker
+        // share them.
+        let senders = crate::batch::Senders {
+            webhooks: config.webhooks_enabled.then(|| {
+                crate::webhooks::Sender::new(config.webhooks_allow_private, config.outbound)
+            }),
+            push: config.push_enabled.then(|| {
+                crate::push::Sender::new(
+                    crate::push::Vapid::new(store.clone(), config.push_subject()),
+                    config.push_allow_private,
+                    config.outbound,
+                )
+            }),
+        };
+        if !config.push_enabled {
+            tracing::warn!(
+                "Web Push is off: OUTBOUND=none says this server cannot reach the internet, so \
+                 no phone gets notifications (the account page says so)"
+            );
+        }
         let router = http::router(
             config,
             store.clone(),
             crate::metrics::handle(),
             readiness,
-            webhooks.clone(),
+            senders.clone(),
         );
         Ok(Self {
             listener,
@@ -95,7 +111,7 @@ impl Application {
             store,
             ticker: config
                 .ticker_interval
-                .map(|interval| (interval, config.finalize_batch, webhooks)),
+                .map(|interval| (interval, config.finalize_batch, senders)),
             emf: config.metrics_emf,
             migrations,
             connections: config.connections,
@@ -189,11 +205,11 @@ impl Application {
     }
 }
 
-/// The in-process ticker `(interval, batch, webhooks)`, started once `schema` (when migrations
+/// The in-process ticker `(interval, batch, senders)`, started once `schema` (when migrations
 /// run in the background) says the schema is current, and stopped when `stopped` turns true.
 fn spawn_ticker(
     store: Store,
-    (interval, batch, webhooks): (Duration, u32, Option<crate::webhooks::Sender>),
+    (interval, batch, senders): (Duration, u32, crate::batch::Senders),
     mut schema: Option<tokio::sync::watch::Receiver<bool>>,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
@@ -212,7 +228,7 @@ fn spawn_ticker(
                 () = &mut stop => return,
             }
         }
-        crate::batch::ticker(store, webhooks, interval, batch, stop).await;
+        crate::batch::ticker(store, senders, interval, batch, stop).await;
     })
 }
 

@@ -30,6 +30,7 @@ pub fn notification_text(
         }
         "slot_nudged" => format!("{actor} nudged you to rank {slot}"),
         "cook_reminder" => cook_reminder_text(&slot, data),
+        "vote_reminder" => format!("Voting on {slot} closes within 2 hours: rank it now"),
         "admin_access_ended" => admin_access_ended_text(data),
         other => format!("{actor}: {other}"),
     }
@@ -44,6 +45,29 @@ fn cook_reminder_text(slot: &str, data: &serde_json::Value) -> String {
     match data.get("eaters").and_then(serde_json::Value::as_u64) {
         Some(eaters) => format!("Tomorrow you're cooking {dish} for {eaters} ({slot})"),
         None => format!("Tomorrow you're cooking {dish} ({slot})"),
+    }
+}
+
+/// Where a notification of `kind` links to: the ballot for a nudge or a reminder, the dish's
+/// recipe for the cook's reminder (when it has one), the plan's results once a meal has closed,
+/// otherwise the plan. `data` is the event's.
+pub fn notification_link(
+    kind: &str,
+    household: &crate::ids::HouseholdId,
+    plan: Option<&str>,
+    slot: Option<&str>,
+    data: &serde_json::Value,
+) -> Option<String> {
+    let recipe = data.get("recipe").and_then(|recipe| recipe.as_str());
+    match (kind, plan, slot) {
+        ("slot_nudged" | "vote_reminder", _, Some(slot)) => {
+            Some(crate::routes::ballot(household, slot))
+        }
+        ("cook_reminder", _, _) if recipe.is_some() => recipe.map(str::to_owned),
+        ("slot_closed" | "plan_decided", Some(plan), _) => {
+            Some(crate::routes::results(household, plan))
+        }
+        (_, plan, _) => plan.map(|plan| crate::routes::plan(household, plan)),
     }
 }
 
@@ -130,6 +154,10 @@ mod tests {
                 &json!({"dish": "Curry", "eaters": 5})
             ),
             "Tomorrow you're cooking Curry for 5 (Mon 23 Nov · dinner)"
+        );
+        assert_eq!(
+            notification_text("vote_reminder", None, None, dinner, &none),
+            "Voting on Mon 23 Nov · dinner closes within 2 hours: rank it now"
         );
     }
 

@@ -58,7 +58,16 @@ impl Store {
         let mut bytes = [0_u8; 32];
         getrandom::fill(&mut bytes)
             .map_err(|_| StoreError::Corrupt("server_keys (no randomness)"))?;
-        let fresh = crate::digest::hex(&bytes);
+        self.server_key_made(name, crate::digest::hex(&bytes)).await
+    }
+
+    /// The server key `name`, stored as `fresh` unless another instance stored one first (a key
+    /// that is not 32 random bytes, such as the VAPID key pair's PKCS#8 document).
+    pub(crate) async fn server_key_made(
+        &self,
+        name: &str,
+        fresh: String,
+    ) -> Result<String, StoreError> {
         let mut conn = self.acquire().await?;
         sqlx::query(
             r"insert into server_keys (name, value, created_at) values ($1, $2, $3)

@@ -10,7 +10,8 @@ use crate::db::{Store, StoreError};
 const DAY_MS: i64 = 86_400_000;
 /// Household events (notifications, webhook bodies) are kept this long.
 pub const OUTBOX_RETENTION_MS: i64 = 90 * DAY_MS;
-/// Finished webhook deliveries (delivered or abandoned) are kept this long, for the record.
+/// Finished webhook deliveries and pushes (delivered or abandoned) are kept this long, for the
+/// record.
 pub const DELIVERY_RETENTION_MS: i64 = 30 * DAY_MS;
 /// Rate-limit counters outlive their longest window (one hour) by this much.
 pub const RATE_LIMIT_RETENTION_MS: i64 = DAY_MS;
@@ -27,11 +28,12 @@ pub struct PruneReport {
     pub sessions: u64,
     pub rate_limits: u64,
     pub invites: u64,
+    pub push_deliveries: u64,
 }
 
 /// `(table, key column, condition)`: a row is past its retention when the condition holds with
 /// the table's cutoff as `$1`.
-const RULES: [(&str, &str, &str); 5] = [
+const RULES: [(&str, &str, &str); 6] = [
     ("outbox", "id", "created_at < $1"),
     (
         "webhook_deliveries",
@@ -41,6 +43,11 @@ const RULES: [(&str, &str, &str); 5] = [
     ("sessions", "id_hash", "expires_at < $1"),
     ("rate_limits", "key", "window_start < $1"),
     ("invites", "id", "coalesce(revoked_at, expires_at) < $1"),
+    (
+        "push_deliveries",
+        "id",
+        "coalesce(delivered_at, abandoned_at) < $1",
+    ),
 ];
 
 impl Store {
@@ -53,8 +60,9 @@ impl Store {
             now_ms,
             now_ms - RATE_LIMIT_RETENTION_MS,
             now_ms - INVITE_RETENTION_MS,
+            now_ms - DELIVERY_RETENTION_MS,
         ];
-        let mut deleted = [0_u64; 5];
+        let mut deleted = [0_u64; 6];
         let mut conn = self.acquire().await?;
         for (((table, key, condition), cutoff), count) in
             RULES.iter().zip(cutoffs).zip(&mut deleted)
@@ -70,13 +78,21 @@ impl Store {
                 .await?
                 .rows_affected();
         }
-        let [outbox, webhook_deliveries, sessions, rate_limits, invites] = deleted;
+        let [
+            outbox,
+            webhook_deliveries,
+            sessions,
+            rate_limits,
+            invites,
+            push_deliveries,
+        ] = deleted;
         Ok(PruneReport {
             outbox,
             webhook_deliveries,
             sessions,
             rate_limits,
             invites,
+            push_deliveries,
         })
     }
 }

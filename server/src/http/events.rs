@@ -23,22 +23,18 @@ pub const ROUTE: &str = "/internal/events";
 struct LambdaEvents {
     store: Store,
     batch: u32,
-    /// The webhook client; `None` when `WEBHOOKS_ENABLED=false`.
-    webhooks: Option<crate::webhooks::Sender>,
+    /// The webhook and push clients.
+    senders: crate::batch::Senders,
 }
 
 /// The route, outside the wait for the schema: the migration event is what makes it current.
-pub fn routes<S>(
-    config: &Config,
-    store: Store,
-    webhooks: Option<crate::webhooks::Sender>,
-) -> Router<S> {
+pub fn routes<S>(config: &Config, store: Store, senders: crate::batch::Senders) -> Router<S> {
     Router::new()
         .route(ROUTE, axum::routing::post(receive))
         .with_state(LambdaEvents {
             store,
             batch: config.finalize_batch,
-            webhooks,
+            senders,
         })
 }
 
@@ -71,7 +67,7 @@ async fn receive(State(events): State<LambdaEvents>, headers: HeaderMap, body: B
             migrate(&events.store, password.as_ref()).await
         }
         "finalize-due" => {
-            super::finalize::run_batch(&events.store, events.webhooks.as_ref(), events.batch).await
+            super::finalize::run_batch(&events.store, &events.senders, events.batch).await
         }
         other => refused(
             StatusCode::BAD_REQUEST,

@@ -24,8 +24,8 @@ use crate::{
 pub struct FinalizeEndpoint {
     store: Store,
     batch: u32,
-    /// The webhook client; `None` when `WEBHOOKS_ENABLED=false`.
-    webhooks: Option<crate::webhooks::Sender>,
+    /// The webhook and push clients.
+    senders: batch::Senders,
     /// SHA-256 of the secret: digests compare in the same time whatever the guess's length.
     /// `None` when no secret is configured: the route then answers 404, like an unknown path.
     secret_digest: Option<[u8; 32]>,
@@ -36,12 +36,12 @@ impl FinalizeEndpoint {
         store: Store,
         secret: Option<&SecretString>,
         batch: u32,
-        webhooks: Option<crate::webhooks::Sender>,
+        senders: batch::Senders,
     ) -> Self {
         Self {
             store,
             batch,
-            webhooks,
+            senders,
             secret_digest: secret.map(|secret| digest(secret.expose_secret())),
         }
     }
@@ -66,16 +66,12 @@ pub async fn finalize_due(
         )
             .into_response();
     }
-    run_batch(&endpoint.store, endpoint.webhooks.as_ref(), endpoint.batch).await
+    run_batch(&endpoint.store, &endpoint.senders, endpoint.batch).await
 }
 
 /// Runs one trigger batch and answers its report (JSON), or 503 for the scheduler to retry.
-pub(super) async fn run_batch(
-    store: &Store,
-    webhooks: Option<&crate::webhooks::Sender>,
-    batch: u32,
-) -> Response {
-    match batch::run_batch(store, webhooks, ClosePath::Trigger, batch).await {
+pub(super) async fn run_batch(store: &Store, senders: &batch::Senders, batch: u32) -> Response {
+    match batch::run_batch(store, senders, ClosePath::Trigger, batch).await {
         Ok(report) => Json(report).into_response(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "finalize-due failed");

@@ -25,6 +25,8 @@ const SERVICE_WORKER: &str = include_str!("../../../public/sw.js");
 const LIST_SCRIPT: &str = include_str!("../../../public/list.js");
 /// Every live page's script (`server/src/live.rs`), which the list's imports: from the site too.
 const LIVE_SCRIPT: &str = include_str!("../../../public/live.js");
+/// The account section's push script (`app::push`): from the site too.
+const PUSH_SCRIPT: &str = include_str!("../../../public/push.js");
 const MANIFEST: &[u8] = include_bytes!("../../../public/manifest.webmanifest");
 
 /// Each icon the manifest or the page head names: path, bytes.
@@ -68,7 +70,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         .route("/manifest.webmanifest", get(manifest))
         .route("/sw.js", get(service_worker).with_state(worker))
         .route(app::routes::LIST_SCRIPT, get(|| script(LIST_SCRIPT)))
-        .route(app::routes::LIVE_SCRIPT, get(|| script(LIVE_SCRIPT)));
+        .route(app::routes::LIVE_SCRIPT, get(|| script(LIVE_SCRIPT)))
+        .route(app::routes::PUSH_SCRIPT, get(|| script(PUSH_SCRIPT)));
     for (path, bytes) in ICONS {
         router = router.route(path, get(move || icon(bytes)));
     }

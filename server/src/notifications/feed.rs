@@ -62,15 +62,13 @@ impl Store {
                     day.as_deref().zip(meal.as_deref()),
                     &data,
                 );
-                let recipe = data.get("recipe").and_then(|recipe| recipe.as_str());
-                let href = match (kind.as_str(), plan, slot) {
-                    ("slot_nudged", _, Some(slot)) => Some(app::routes::ballot(household, &slot)),
-                    ("cook_reminder", _, _) if recipe.is_some() => recipe.map(str::to_owned),
-                    ("slot_closed" | "plan_decided", Some(plan), _) => {
-                        Some(app::routes::results(household, &plan))
-                    }
-                    (_, plan, _) => plan.map(|plan| app::routes::plan(household, &plan)),
-                };
+                let href = app::notifications::notification_link(
+                    &kind,
+                    household,
+                    plan.as_deref(),
+                    slot.as_deref(),
+                    &data,
+                );
                 Ok(Notification {
                     text,
                     at_ms,

@@ -21,6 +21,9 @@ pub enum EventKind {
     SlotNudged,
     /// The evening before a meal, its cook is reminded: for the cook only.
     CookReminder,
+    /// A reminder to rank a meal whose voting closes within 2 hours, for one member who has not
+    /// (written by the background batch for members with a phone subscribed: `crate::push`).
+    VoteReminder,
     /// An admin was demoted, removed or left: their invites were withdrawn and the webhook they
     /// set switched off. Admins only.
     AdminAccessEnded,
@@ -36,8 +39,14 @@ impl EventKind {
             Self::ListChanged => "list_changed",
             Self::SlotNudged => "slot_nudged",
             Self::CookReminder => "cook_reminder",
+            Self::VoteReminder => "vote_reminder",
             Self::AdminAccessEnded => "admin_access_ended",
         }
+    }
+
+    /// Whether the batch pushes it to members' phones (`app::push::PUSHED`, `crate::push`).
+    fn pushed(self) -> bool {
+        app::push::pushed(self.as_str()).is_some()
     }
 
     /// Whether only the household's admins see it among their notifications.
@@ -132,9 +141,9 @@ async fn record_all(
     let sql = format!(
         r"insert into outbox
               (id, household_id, kind, actor_id, plan_id, slot_id, payload, created_at, admins_only,
-               recipient_id)
+               recipient_id, push_pending)
           values {}",
-        placeholders(events.len(), 10)
+        placeholders(events.len(), 11)
     );
     let mut insert = sqlx::query(&sql);
     for (id, (event, recipient)) in ids.iter().zip(events) {
@@ -157,7 +166,8 @@ async fn record_all(
             .bind(payload.to_string())
             .bind(now_ms)
             .bind(i64::from(event.kind.admins_only()))
-            .bind(*recipient);
+            .bind(*recipient)
+            .bind(i64::from(event.kind.pushed()));
     }
     insert.execute(&mut **tx).await?;
     if !webhook {

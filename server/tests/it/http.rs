@@ -24,6 +24,7 @@ mod pages;
 mod plans;
 mod posted_errors;
 mod progress;
+mod push;
 mod recipes;
 mod removal_by_name;
 mod results;

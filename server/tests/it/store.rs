@@ -9,6 +9,7 @@ mod households;
 mod notifications;
 mod plans;
 mod progress;
+mod push;
 mod quotas;
 mod same_foods;
 mod schema;

@@ -306,6 +306,12 @@ const NOT_HOUSEHOLD_SCOPED_FNS: &[&str] = &[
     "delete_calendar_feed",
     // Reads only the caller's own session: a secret that session itself just created.
     "take_new_secret",
+    // The signed-in person's own push devices and switches (`server/tests/it/store/push.rs`:
+    // another's device is not found); pushes reach only the households they belong to.
+    "get_push_settings",
+    "subscribe_push",
+    "remove_push_device",
+    "set_push_kinds",
 ];
 
 /// A household of Ada (admin) and Bob (member) with one pending invite.
