@@ -36,6 +36,7 @@ pub enum Field {
     AisleName,
     Food,
     SameAs,
+    Guests,
 }
 
 impl Field {
@@ -67,6 +68,7 @@ impl Field {
             Self::AisleName => "aisle_name",
             Self::Food => "food",
             Self::SameAs => "same_as",
+            Self::Guests => "guests",
         }
     }
 }

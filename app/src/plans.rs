@@ -8,6 +8,7 @@
 mod ballots;
 mod board;
 mod domain;
+mod eligibility;
 mod explain;
 mod names;
 #[cfg(feature = "ssr")]
@@ -32,6 +33,10 @@ pub use ballots::{
 };
 pub use board::{Board, Row};
 pub use domain::{DEFAULT_DAYS, MAX_DAYS, NewPlan, PlanForm, Ranking, rank_field};
+pub use eligibility::{
+    Eligibility, EligibilityInput, FELL_BACK_SENTENCE, annotate, counted_sentence, eligibility,
+    repeats_sentence,
+};
 pub use names::{
     DEFAULT_MEALS, DishDetails, DishName, MAX_OPTIONS, MIN_OPTIONS, MealNames, OptionNames,
 };
@@ -146,6 +151,8 @@ pub struct SlotSummary {
     pub reopened_deadline_ms: Option<i64>,
     /// Who of the people eating has ranked it, and its latest nudge.
     pub progress: crate::progress::SlotProgress,
+    /// Who is out, the guests, and whether the viewer eats.
+    pub attendance: crate::attendance::SlotAttendance,
 }
 
 #[server(endpoint = "get_meal_settings")]

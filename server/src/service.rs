@@ -224,5 +224,6 @@ impl Services {
         provide_context::<Arc<dyn app::recipes::RecipesService>>(self.clone());
         provide_context::<Arc<dyn app::shopping::ShoppingService>>(self.clone());
         provide_context::<Arc<dyn app::progress::ProgressService>>(self.clone());
+        provide_context::<Arc<dyn app::attendance::AttendanceService>>(self.clone());
     }
 }

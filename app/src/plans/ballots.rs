@@ -26,8 +26,24 @@ pub struct BallotPage {
     pub still_expected: u32,
     /// Who of the people eating has ranked it, and its latest nudge.
     pub progress: crate::progress::SlotProgress,
+    /// Who is out, the guests, and whether the viewer eats.
+    pub attendance: crate::attendance::SlotAttendance,
+    /// Options that cannot win (their dish won an earlier meal of a no-repeat plan,
+    /// [`super::eligibility`]): the live preview leaves them out.
+    pub excluded: Vec<OptionId>,
     /// The page's poll: the slot changes with every ballot, its close and a nudge.
     pub live: crate::progress::LiveKey,
+}
+
+impl BallotPage {
+    /// The ballots the close would count: the others' who are not out (the live preview's).
+    pub fn counted_others(&self) -> Vec<MemberBallot> {
+        self.others
+            .iter()
+            .filter(|ballot| !self.attendance.out.contains(&ballot.member))
+            .cloned()
+            .collect()
+    }
 }
 
 /// What saving a ballot did: saved, and whether it was the last one expected, which closes the

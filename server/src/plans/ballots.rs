@@ -9,16 +9,20 @@ mod save;
 
 pub use save::SavedBallot;
 
-use std::sync::LazyLock;
+use std::{collections::BTreeSet, sync::LazyLock};
 
 use app::{
+    attendance::SlotAttendance,
     ids::{OptionId, PlanId, SlotId},
-    plans::{BallotPage, MemberBallot, OptionView, Ranking, VoterView},
+    plans::{
+        BallotPage, EligibilityInput, MemberBallot, OptionView, Ranking, VoterView, eligibility,
+    },
     progress::{LiveKey, NudgeView},
 };
 
 use crate::{
     access::HouseholdAccess,
+    attendance::is_out,
     db::{Store, StoreError},
     progress::read::{Attendee, LATEST_NUDGE, expected_for_slot, slot_progress},
 };
@@ -36,6 +40,10 @@ struct HeaderRow {
     closed: i64,
     /// The slot's live version.
     revision: i64,
+    guests: i64,
+    proposed_by: String,
+    /// 1 when the plan forbids a dish winning twice.
+    no_repeats: i64,
 }
 
 /// One row of the ballot page's second read: an option (`part` 0), a ballot (1), a person who
@@ -51,6 +59,9 @@ struct PageRow {
     expected: i64,
     /// A person: 1 when eating (`progress::read::expected_for_slot`).
     eating: i64,
+    /// A person: 1 when they said "I'm out"; an option: 1 when its dish won an earlier slot of
+    /// the plan.
+    flag: i64,
     /// A nudge's member: when it was.
     at: i64,
 }
@@ -63,13 +74,19 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
         r"select cast(0 as bigint) as part, o.position as pos, '' as sort_name,
                  o.id as id, d.name as name, d.note as detail, d.link as link,
                  cast(0 as bigint) as expected, cast(0 as bigint) as eating,
+                 cast(case when exists (
+                     select 1 from slot_results r join slots e on e.id = r.slot_id
+                     join slot_options w on w.id = r.winner_option_id
+                     where e.plan_id = $3 and w.dish_id = o.dish_id
+                       and e.position < (select position from slots where id = $1))
+                 then 1 else 0 end as bigint) as flag,
                  cast(0 as bigint) as at
           from slot_options o join dishes d on d.id = o.dish_id
           where o.slot_id = $1
           union all
           select cast(1 as bigint), cast(0 as bigint), lower(u.display_name),
                  b.user_id, u.display_name, b.ranking, cast(null as text), cast(0 as bigint),
-                 cast(0 as bigint), cast(0 as bigint)
+                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint)
           from ballots b join users u on u.id = b.user_id
           where b.slot_id = $1
           union all
@@ -79,6 +96,7 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
                                         where v.plan_id = $3 and v.user_id = u.id)
                       then 1 else 0 end as bigint),
                  cast(case when u.id in ({eating}) then 1 else 0 end as bigint),
+                 cast(case when {out} then 1 else 0 end as bigint),
                  cast(0 as bigint)
           from users u
           where u.id in (select user_id from memberships where household_id = $2)
@@ -86,12 +104,13 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
           union all
           select cast(3 as bigint), cast(0 as bigint), lower(u.display_name),
                  u.id, u.display_name, cast(null as text), cast(null as text), cast(0 as bigint),
-                 cast(0 as bigint), n.nudged_at
+                 cast(0 as bigint), cast(0 as bigint), n.nudged_at
           from nudges n join nudged_members nm on nm.nudge_id = n.id
                join users u on u.id = nm.user_id
           where n.slot_id = $1 and {LATEST_NUDGE}
           order by part, pos, sort_name, id",
         eating = expected_for_slot("$1", "$3", "$2"),
+        out = is_out("$1", "u.id"),
     )
 });
 
@@ -110,7 +129,8 @@ impl Store {
                      coalesce(s.deadline_at, p.deadline_at) as deadline_at,
                      cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
                           then 1 else 0 end as bigint) as closed,
-                     s.revision
+                     s.revision, s.guests, p.proposed_by,
+                     cast(p.no_repeats as bigint) as no_repeats
               from slots s join plans p on p.id = s.plan_id
               where s.id = $1 and p.household_id = $2",
         )
@@ -126,6 +146,9 @@ impl Store {
             deadline_at: deadline_ms,
             closed,
             revision,
+            guests,
+            proposed_by,
+            no_repeats,
         } = header.ok_or(StoreError::NotFound)?;
         let rows: Vec<PageRow> = sqlx::query_as(PAGE_ROWS.as_str())
             .bind(slot.as_str())
@@ -141,9 +164,29 @@ impl Store {
             voters,
             attendees,
             nudge,
+            out,
+            won_earlier,
         } = parts(rows, access)?;
         let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
         let open = closed == 0 && deadline_ms > now_ms;
+        let option_ids: Vec<OptionId> = options.iter().map(|o| o.id.clone()).collect();
+        let excluded = eligibility(&EligibilityInput {
+            options: &option_ids,
+            won_earlier: &won_earlier,
+            vetoed: &BTreeSet::new(),
+            no_repeats: no_repeats == 1,
+        })
+        .repeats_excluded;
+        let me_out = out.iter().any(|(user, _)| user == access.user_id().as_str());
+        let attendance = SlotAttendance {
+            household_id: access.household_id().clone(),
+            slot_id: slot.clone(),
+            out: out.into_iter().map(|(_, name)| name).collect(),
+            me_out,
+            guests: u32::try_from(guests).unwrap_or(0),
+            open,
+            guests_editable: open && proposed_by == access.user_id().as_str(),
+        };
         let progress = slot_progress(&attendees, nudge, access.user_id().as_str(), open, now_ms);
         Ok(BallotPage {
             household_id: access.household_id().clone(),
@@ -159,6 +202,8 @@ impl Store {
             voters,
             still_expected: u32::try_from(still_expected).unwrap_or(u32::MAX),
             progress,
+            attendance,
+            excluded,
             live: LiveKey {
                 url: app::routes::slot_version(access.household_id(), slot),
                 key: String::new(),
@@ -221,6 +266,10 @@ struct Parts {
     /// The people eating, with whether they have ranked.
     attendees: Vec<Attendee>,
     nudge: Option<NudgeView>,
+    /// The members who are out (id, name), by name.
+    out: Vec<(String, String)>,
+    /// The options whose dish won an earlier slot of the plan.
+    won_earlier: BTreeSet<OptionId>,
 }
 
 /// Sorts the rows of the ballot page's second read into its parts; `access`'s member's ballot
@@ -233,14 +282,22 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
     let mut voters = Vec::new();
     let mut attendees = Vec::new();
     let mut nudge: Option<NudgeView> = None;
+    let mut out = Vec::new();
+    let mut won_earlier = BTreeSet::new();
     for row in rows {
         match row.part {
-            0 => options.push(OptionView {
-                id: OptionId::from_stored(row.id),
-                name: row.name,
-                note: row.detail,
-                link: row.link,
-            }),
+            0 => {
+                let id = OptionId::from_stored(row.id);
+                if row.flag == 1 {
+                    won_earlier.insert(id.clone());
+                }
+                options.push(OptionView {
+                    id,
+                    name: row.name,
+                    note: row.detail,
+                    link: row.link,
+                });
+            }
             1 => {
                 let ranking: Ranking = row
                     .detail
@@ -259,6 +316,9 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
             }
             2 => {
                 let ranked = voted.contains(&row.id);
+                if row.flag == 1 {
+                    out.push((row.id.clone(), row.name.clone()));
+                }
                 if row.eating == 1 {
                     attendees.push(Attendee {
                         user: row.id.clone(),
@@ -288,5 +348,7 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
         voters,
         attendees,
         nudge,
+        out,
+        won_earlier,
     })
 }

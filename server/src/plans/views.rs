@@ -2,6 +2,7 @@
 //! options, who has voted and each slot's state.
 
 use app::{
+    attendance::SlotAttendance,
     ids::{PlanId, SlotId},
     plans::{
         DeadlineChange, PlanSummary, PlanView, SlotBrief, SlotSummary, days_label, slot_label,
@@ -36,6 +37,8 @@ struct SlotRow {
     winner: Option<String>,
     /// Bumped by every ballot, close and nudge: the plan's live version is their sum.
     revision: i64,
+    /// Guests at the meal.
+    guests: i64,
 }
 
 /// A plan of the household's list as [`Store::plans`] reads it.
@@ -198,6 +201,7 @@ impl Store {
         let any_ballot = slot_rows.iter().any(|row| row.ballots > 0);
         let version: i64 = slot_rows.iter().map(|row| row.revision).sum();
         let viewer = Viewer {
+            household: access.household_id(),
             user: access.user_id().as_str(),
             i_manage,
             deadline_ms,
@@ -228,6 +232,7 @@ impl Store {
 
 /// Who reads a plan's page, and when.
 struct Viewer<'a> {
+    household: &'a app::ids::HouseholdId,
     user: &'a str,
     /// The member may re-open a slot.
     i_manage: bool,
@@ -246,20 +251,34 @@ fn slot_summaries(
     let i_manage = viewer.i_manage;
     slot_rows
         .into_iter()
-        .map(|row| SlotSummary {
-            progress: {
-                let (attendees, nudge) = progress.remove(&row.id).unwrap_or_default();
-                let open = row.closed == 0
-                    && row.deadline_at.unwrap_or(viewer.deadline_ms) > viewer.now_ms;
-                slot_progress(&attendees, nudge, viewer.user, open, viewer.now_ms)
-            },
+        .map(|row| {
+            let people = progress.remove(&row.id).unwrap_or_default();
+            let open =
+                row.closed == 0 && row.deadline_at.unwrap_or(viewer.deadline_ms) > viewer.now_ms;
+            let id = SlotId::from_stored(row.id.clone());
+            let attendance = SlotAttendance {
+                household_id: viewer.household.clone(),
+                slot_id: id.clone(),
+                me_out: people.out.iter().any(|(user, _)| user == viewer.user),
+                out: people.out.into_iter().map(|(_, name)| name).collect(),
+                guests: u32::try_from(row.guests).unwrap_or(0),
+                open,
+                guests_editable: open && i_manage,
+            };
+            let progress =
+                slot_progress(&people.attendees, people.nudge, viewer.user, open, viewer.now_ms);
+            (row, id, progress, attendance)
+        })
+        .map(|(row, id, progress, attendance)| SlotSummary {
+            progress,
+            attendance,
             options: option_rows
                 .iter()
                 .filter(|(slot, _)| *slot == row.id)
                 .map(|(_, name)| name.clone())
                 .collect(),
             label: slot_label(&row.day, &row.meal),
-            id: SlotId::from_stored(row.id),
+            id,
             ballots: count(row.ballots),
             expected_ballots: count(row.expected_ballots),
             i_voted: row.mine > 0,
@@ -290,7 +309,7 @@ async fn slot_rows(
                  cast(case when r.slot_id is null then 0 else 1 end as bigint) as closed,
                  (select d.name from slot_options o join dishes d on d.id = o.dish_id
                   where o.id = r.winner_option_id) as winner,
-                 s.revision
+                 s.revision, s.guests
           from slots s left join slot_results r on r.slot_id = s.id
           where s.plan_id = $1 order by s.position",
     )

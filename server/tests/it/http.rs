@@ -29,3 +29,4 @@ mod results;
 mod sessions;
 mod shopping;
 mod stolen_session;
+mod week;

@@ -2,6 +2,7 @@
 //! PostgreSQL.
 
 mod accounts;
+mod attendance;
 mod closing;
 mod deadline_ballots;
 mod households;

@@ -641,6 +641,7 @@ impl Person {
                     deadline_date: day_from_now(1),
                     deadline_time: "18:00".to_owned(),
                     utc_offset_minutes: "0".to_owned(),
+                    allow_repeats: String::new(),
                 },
             })
             .await;

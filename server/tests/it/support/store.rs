@@ -42,6 +42,7 @@ pub fn form(options: &str) -> PlanForm {
         deadline_date: "2026-11-23".into(),
         deadline_time: "12:00".into(),
         utc_offset_minutes: "0".into(),
+        allow_repeats: String::new(),
     }
 }
 
