@@ -98,6 +98,21 @@ pub async fn propose(store: &Store, proposer: &HouseholdAccess, options: &str) -
     (id, slot)
 }
 
+/// [`propose`], for a plan that lets a dish win more than one meal: each slot closes on its own,
+/// and the same dish may win them all.
+pub async fn propose_allowing_repeats(
+    store: &Store,
+    proposer: &HouseholdAccess,
+    options: &str,
+) -> (PlanId, SlotId) {
+    let mut allowing = form(options);
+    allowing.allow_repeats = "on".into();
+    let plan = NewPlan::parse(&allowing, NOW).unwrap();
+    let id = store.create_plan(proposer, &plan, NOW).await.unwrap();
+    let slot = first_slot(store, proposer, &id).await;
+    (id, slot)
+}
+
 /// How many rows `table` holds (an error where there is no such table).
 pub async fn row_count(store: &Store, table: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(&format!("select cast(count(*) as bigint) from {table}"))
