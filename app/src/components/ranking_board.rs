@@ -90,20 +90,9 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     };
 
     // Why some options are not in the preview: they cannot win this meal.
-    let excluded_note = (!page.excluded.is_empty()).then(|| {
-        let names: Vec<String> = page
-            .options
-            .iter()
-            .filter(|o| page.excluded.contains(&o.id))
-            .map(|o| o.name.clone())
-            .collect();
-        let verb = if names.len() == 1 { "has" } else { "have" };
-        let note = format!(
-            "{} {verb} already won this week, so cannot win this meal.",
-            crate::progress::names_text(&names)
-        );
-        view! { <p class="hint excluded-note">{note}</p> }
-    });
+    let excluded_note = page
+        .excluded_note()
+        .map(|note| view! { <p class="hint excluded-note">{note}</p> });
 
     // Options move only while hydrated and while voting is open.
     let movable = Signal::derive(move || live.get() && open.get());

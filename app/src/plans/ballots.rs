@@ -36,6 +36,25 @@ pub struct BallotPage {
 }
 
 impl BallotPage {
+    /// "Curry has already won this week, so cannot win this meal." when options are excluded.
+    pub fn excluded_note(&self) -> Option<String> {
+        let names: Vec<String> = self
+            .options
+            .iter()
+            .filter(|o| self.excluded.contains(&o.id))
+            .map(|o| o.name.clone())
+            .collect();
+        let verb = match names.len() {
+            0 => return None,
+            1 => "has",
+            _ => "have",
+        };
+        Some(format!(
+            "{} {verb} already won this week, so cannot win this meal.",
+            crate::progress::names_text(&names)
+        ))
+    }
+
     /// The ballots the close would count: the others' who are not out (the live preview's).
     pub fn counted_others(&self) -> Vec<MemberBallot> {
         self.others

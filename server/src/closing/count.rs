@@ -170,11 +170,10 @@ pub(crate) fn count_ballots(
     let (order, tie_break, by_lot) = if input.ballots.is_empty() || counted.candidates.is_empty() {
         (Vec::new(), "null".to_owned(), false)
     } else {
-        let election = Election::try_from(&counted).map_err(|error| {
-            tracing::error!(%error, slot, "the eligible options do not make an election");
-            StoreError::Corrupt("slot_results.export")
-        })?;
-        let result = election.tally(VARIANT).finalize(seed);
+        let result = Election::try_from(&counted)
+            .map_err(|_| StoreError::Corrupt("slot_results.export"))?
+            .tally(VARIANT)
+            .finalize(seed);
         let tie_break = serde_json::to_string(&result.tie_break)
             .map_err(|_| StoreError::Corrupt("slot_results.tie_break"))?;
         let order = result

@@ -59,25 +59,21 @@ static PEOPLE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// Counts the slot's ballots as they stand, stores the result closed at `closed_at_ms` for
-/// `path`, and records its events at `now_ms`.
-pub(super) async fn store(
+/// The attendees' ballots (member, ranking), and who ate: attendees, who was out, the guests.
+async fn people(
     tx: &mut Transaction<'_, Any>,
     slot: &SlotRow,
-    path: ClosePath,
-    closed_at_ms: i64,
-    now_ms: i64,
-) -> Result<Closed, StoreError> {
+) -> Result<(Vec<(String, String)>, Attendance), StoreError> {
     let people: Vec<PersonRow> = sqlx::query_as(PEOPLE.as_str())
         .bind(&slot.id)
         .bind(&slot.plan)
         .bind(&slot.household)
         .fetch_all(&mut **tx)
         .await?;
-    let mut ballots: Vec<(String, String)> = Vec::new();
+    let attendees = people.iter().filter(|p| p.part == 2).count();
+    let mut ballots = Vec::new();
     let mut attendance = Attendance {
-        guests: slot.eaters - i64::try_from(people.iter().filter(|p| p.part == 2).count())
-            .unwrap_or(0),
+        guests: slot.eaters - i64::try_from(attendees).unwrap_or(0),
         ..Attendance::default()
     };
     for person in people {
@@ -89,8 +85,16 @@ pub(super) async fn store(
             _ => attendance.attendees.push(person.user_id),
         }
     }
-    // With each dish's recipe, for the shopping list the winner joins.
-    let dishes: Vec<OptionRow> = sqlx::query_as(
+    Ok((ballots, attendance))
+}
+
+/// The slot's options with their dishes' recipes (for the shopping list the winner joins), and
+/// whether each dish won an earlier slot of the plan.
+async fn options_of(
+    tx: &mut Transaction<'_, Any>,
+    slot: &SlotRow,
+) -> Result<Vec<OptionRow>, StoreError> {
+    Ok(sqlx::query_as(
         r"select o.id, d.name, cast(d.serves as bigint) as serves, d.ingredients,
                  cast(case when exists (
                      select 1 from slot_results r join slots e on e.id = r.slot_id
@@ -104,7 +108,20 @@ pub(super) async fn store(
     .bind(&slot.plan)
     .bind(slot.position)
     .fetch_all(&mut **tx)
-    .await?;
+    .await?)
+}
+
+/// Counts the slot's ballots as they stand, stores the result closed at `closed_at_ms` for
+/// `path`, and records its events at `now_ms`.
+pub(super) async fn store(
+    tx: &mut Transaction<'_, Any>,
+    slot: &SlotRow,
+    path: ClosePath,
+    closed_at_ms: i64,
+    now_ms: i64,
+) -> Result<Closed, StoreError> {
+    let (ballots, attendance) = people(tx, slot).await?;
+    let dishes = options_of(tx, slot).await?;
     let options: Vec<(String, String)> = dishes
         .iter()
         .map(|dish| (dish.id.clone(), dish.recipe.name.clone()))

@@ -138,22 +138,11 @@ impl Store {
         .bind(access.household_id().as_str())
         .fetch_optional(&mut *conn)
         .await?;
-        let HeaderRow {
-            plan_id: plan,
-            plan_title,
-            day,
-            meal,
-            deadline_at: deadline_ms,
-            closed,
-            revision,
-            guests,
-            proposed_by,
-            no_repeats,
-        } = header.ok_or(StoreError::NotFound)?;
+        let header = header.ok_or(StoreError::NotFound)?;
         let rows: Vec<PageRow> = sqlx::query_as(PAGE_ROWS.as_str())
             .bind(slot.as_str())
             .bind(access.household_id().as_str())
-            .bind(&plan)
+            .bind(&header.plan_id)
             .fetch_all(&mut *conn)
             .await?;
 
@@ -168,33 +157,25 @@ impl Store {
             won_earlier,
         } = parts(rows, access)?;
         let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
-        let open = closed == 0 && deadline_ms > now_ms;
-        let option_ids: Vec<OptionId> = options.iter().map(|o| o.id.clone()).collect();
-        let excluded = eligibility(&EligibilityInput {
-            options: &option_ids,
-            won_earlier: &won_earlier,
-            vetoed: &BTreeSet::new(),
-            no_repeats: no_repeats == 1,
-        })
-        .repeats_excluded;
-        let me_out = out.iter().any(|(user, _)| user == access.user_id().as_str());
+        let open = header.closed == 0 && header.deadline_at > now_ms;
+        let progress = slot_progress(&attendees, nudge, access.user_id().as_str(), open, now_ms);
+        let excluded = repeats_excluded(&options, &won_earlier, header.no_repeats == 1);
         let attendance = SlotAttendance {
             household_id: access.household_id().clone(),
             slot_id: slot.clone(),
+            me_out: out.iter().any(|(user, _)| user == access.user_id().as_str()),
             out: out.into_iter().map(|(_, name)| name).collect(),
-            me_out,
-            guests: u32::try_from(guests).unwrap_or(0),
+            guests: u32::try_from(header.guests).unwrap_or(0),
             open,
-            guests_editable: open && proposed_by == access.user_id().as_str(),
+            guests_editable: open && header.proposed_by == access.user_id().as_str(),
         };
-        let progress = slot_progress(&attendees, nudge, access.user_id().as_str(), open, now_ms);
         Ok(BallotPage {
             household_id: access.household_id().clone(),
-            plan_id: PlanId::from_stored(plan),
-            plan_title,
+            plan_id: PlanId::from_stored(header.plan_id),
+            plan_title: header.plan_title,
             slot_id: slot.clone(),
-            slot_label: app::plans::slot_label(&day, &meal),
-            deadline_ms,
+            slot_label: app::plans::slot_label(&header.day, &header.meal),
+            deadline_ms: header.deadline_at,
             open,
             options,
             mine,
@@ -207,7 +188,7 @@ impl Store {
             live: LiveKey {
                 url: app::routes::slot_version(access.household_id(), slot),
                 key: String::new(),
-                version: revision.to_string(),
+                version: header.revision.to_string(),
             },
         })
     }
@@ -255,6 +236,23 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// The options that cannot win now: in a no-repeat plan, those whose dish won an earlier slot
+/// (unless every option has, `app::plans::eligibility`).
+fn repeats_excluded(
+    options: &[OptionView],
+    won_earlier: &BTreeSet<OptionId>,
+    no_repeats: bool,
+) -> Vec<OptionId> {
+    let ids: Vec<OptionId> = options.iter().map(|o| o.id.clone()).collect();
+    eligibility(&EligibilityInput {
+        options: &ids,
+        won_earlier,
+        vetoed: &BTreeSet::new(),
+        no_repeats,
+    })
+    .repeats_excluded
 }
 
 /// The ballot page's second read, in its parts.
