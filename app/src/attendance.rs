@@ -19,12 +19,12 @@ pub use view::AttendanceView;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::service::serve_in;
 use crate::{
     error::{AppError, Field},
     ids::{HouseholdId, SlotId},
 };
-#[cfg(feature = "ssr")]
-use crate::service::serve_in;
 
 /// The most guests a meal can have.
 pub const MAX_GUESTS: u32 = 20;

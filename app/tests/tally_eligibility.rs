@@ -16,7 +16,10 @@ use proptest::{collection::vec, option, prelude::*};
 
 /// Candidate names whose sorted order is not their index order.
 fn name(c: usize) -> String {
-    format!("{}-{c}", ["kale", "bean", "rice", "corn", "fish", "tofu"][c])
+    format!(
+        "{}-{c}",
+        ["kale", "bean", "rice", "corn", "fish", "tofu"][c]
+    )
 }
 
 /// Each vote gives a candidate a rank (smaller is better) or leaves it out.

@@ -8,8 +8,8 @@
 //! floor under them all. The layout and the files a new feature touches: `docs/architecture.md`.
 
 pub mod access;
-pub mod attendance;
 pub mod accounts;
+pub mod attendance;
 pub mod auth;
 pub mod batch;
 pub mod calendar;

@@ -111,18 +111,15 @@ pub fn repeats_sentence(dishes: &[String]) -> Option<String> {
 
 /// A decided slot's explanation with who was out and what could not win: the first sentence
 /// ([`counted_sentence`]) names the members who were out, and the no-repeat sentences follow it.
-pub fn annotate(
-    decided: &mut super::Decided,
-    out: &[String],
-    repeats: &[String],
-    fell_back: bool,
-) {
+pub fn annotate(decided: &mut super::Decided, out: &[String], repeats: &[String], fell_back: bool) {
     let mut notes = vec![counted_sentence(decided.ballots, out)];
     notes.extend(repeats_sentence(repeats));
     if fell_back {
         notes.push(FELL_BACK_SENTENCE.to_owned());
     }
-    let rest = decided.explanation.split_off(decided.explanation.len().min(1));
+    let rest = decided
+        .explanation
+        .split_off(decided.explanation.len().min(1));
     decided.explanation = notes;
     decided.explanation.extend(rest);
 }

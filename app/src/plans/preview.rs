@@ -107,7 +107,10 @@ mod tests {
         let pick = |i: usize| Ranking(vec![vec![options[i].id.clone()]]);
         let others = vec![MemberBallot {
             member: "Ann".into(),
-            ranking: Ranking(vec![vec![options[1].id.clone()], vec![options[2].id.clone()]]),
+            ranking: Ranking(vec![
+                vec![options[1].id.clone()],
+                vec![options[2].id.clone()],
+            ]),
         }];
         // Curry won an earlier meal: Soup, Ann's next choice, leads; Curry is not listed.
         let excluded = [options[1].id.clone()];

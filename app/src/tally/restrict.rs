@@ -12,7 +12,12 @@ impl TallyInput {
     pub fn restricted_to<S: AsRef<str>>(&self, eligible: &[S]) -> TallyInput {
         let keep = |id: &String| eligible.iter().any(|e| e.as_ref() == id);
         TallyInput {
-            candidates: self.candidates.iter().filter(|c| keep(c)).cloned().collect(),
+            candidates: self
+                .candidates
+                .iter()
+                .filter(|c| keep(c))
+                .cloned()
+                .collect(),
             ballots: self
                 .ballots
                 .iter()
@@ -51,13 +56,22 @@ mod tests {
     fn a_restricted_ballot_keeps_its_order_among_the_kept_options() {
         let input = TallyInput {
             candidates: vec!["A".into(), "B".into(), "C".into()],
-            ballots: vec![ballot("ann", &[&["B"], &["A", "C"]]), ballot("bob", &[&["B"]])],
+            ballots: vec![
+                ballot("ann", &[&["B"], &["A", "C"]]),
+                ballot("bob", &[&["B"]]),
+            ],
             variant: None,
         };
         let restricted = input.restricted_to(&["A", "C"]);
         assert_eq!(restricted.candidates, ["A", "C"]);
-        assert_eq!(restricted.ballots[0].ranking, [vec!["A".to_owned(), "C".to_owned()]]);
-        assert!(restricted.ballots[1].ranking.is_empty(), "bob ranked only B");
+        assert_eq!(
+            restricted.ballots[0].ranking,
+            [vec!["A".to_owned(), "C".to_owned()]]
+        );
+        assert!(
+            restricted.ballots[1].ranking.is_empty(),
+            "bob ranked only B"
+        );
         assert_eq!(input.restricted_to(&["A", "B", "C"]), input);
     }
 }

@@ -163,7 +163,9 @@ impl Store {
         let attendance = SlotAttendance {
             household_id: access.household_id().clone(),
             slot_id: slot.clone(),
-            me_out: out.iter().any(|(user, _)| user == access.user_id().as_str()),
+            me_out: out
+                .iter()
+                .any(|(user, _)| user == access.user_id().as_str()),
             out: out.into_iter().map(|(_, name)| name).collect(),
             guests: u32::try_from(header.guests).unwrap_or(0),
             open,

@@ -265,8 +265,13 @@ fn slot_summaries(
                 open,
                 guests_editable: open && i_manage,
             };
-            let progress =
-                slot_progress(&people.attendees, people.nudge, viewer.user, open, viewer.now_ms);
+            let progress = slot_progress(
+                &people.attendees,
+                people.nudge,
+                viewer.user,
+                open,
+                viewer.now_ms,
+            );
             (row, id, progress, attendance)
         })
         .map(|(row, id, progress, attendance)| SlotSummary {

@@ -276,8 +276,10 @@ impl TestApp {
 /// The `mealvote` binary built for these tests, or `MEALVOTE_BIN` when set (as the browser tests
 /// read it): a worktree sharing its build directory with others can point at its own copy.
 pub fn mealvote_bin() -> PathBuf {
-    std::env::var_os("MEALVOTE_BIN")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_mealvote")), PathBuf::from)
+    std::env::var_os("MEALVOTE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_mealvote")),
+        PathBuf::from,
+    )
 }
 
 /// The password every simulated person uses (long enough for the documented minimum).

@@ -66,7 +66,10 @@ async fn rank(who: &Person, household: &str, slot: &str, dishes: &[&str]) {
             (option.id.to_string(), (rank + 1).to_string())
         })
         .collect();
-    let ranks: Vec<(&str, &str)> = ranks.iter().map(|(o, r)| (o.as_str(), r.as_str())).collect();
+    let ranks: Vec<(&str, &str)> = ranks
+        .iter()
+        .map(|(o, r)| (o.as_str(), r.as_str()))
+        .collect();
     who.cast_ballot(household, slot, &ranks).await.assert_ok();
 }
 
@@ -101,7 +104,12 @@ fn decided(page: &ResultsPage, slot: usize) -> &DecidedSlot {
 
 /// The slot's ballot file, downloaded, re-counted by the real binary with the seed the page
 /// shows: the order it prints, as dish names.
-async fn recount_with_the_binary(who: &Person, household: &str, slot: &str, seed: &str) -> Vec<String> {
+async fn recount_with_the_binary(
+    who: &Person,
+    household: &str,
+    slot: &str,
+    seed: &str,
+) -> Vec<String> {
     let download = who.get(&routes::export(household, slot)).await;
     assert_eq!(download.status(), StatusCode::OK);
     let bytes = download.bytes().await.unwrap();
@@ -118,17 +126,29 @@ async fn recount_with_the_binary(who: &Person, household: &str, slot: &str, seed
             .output()
             .await
             .expect("run mealvote tally");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let recount: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         if flags.len() == 1 {
-            assert_eq!(recount["tie_break"]["seed"], seed, "the seed derives from the file");
+            assert_eq!(
+                recount["tie_break"]["seed"], seed,
+                "the seed derives from the file"
+            );
             continue;
         }
         return recount["order"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|id| file["options"][id.as_str().unwrap()].as_str().unwrap().to_owned())
+            .map(|id| {
+                file["options"][id.as_str().unwrap()]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect();
     }
     unreachable!("the --seed run returns")
@@ -165,16 +185,29 @@ async fn bob_out_for_wednesday_dinner_closes_it_on_the_other_three_and_the_list_
     rank(bob, &household, &wednesday, &["Pasta", "Curry"]).await;
     attend(bob, &household, &wednesday, "out").await.assert_ok();
     let page = cy.ballot_page(&household, &wednesday).await;
-    assert_eq!(page.attendance.out, ["Bob"], "the household sees who is out");
+    assert_eq!(
+        page.attendance.out,
+        ["Bob"],
+        "the household sees who is out"
+    );
     assert!(!page.attendance.me_out);
     assert_eq!(page.progress.summary(), "0 of 3 eating have ranked");
-    assert!(bob.ballot_page(&household, &wednesday).await.attendance.me_out);
+    assert!(
+        bob.ballot_page(&household, &wednesday)
+            .await
+            .attendance
+            .me_out
+    );
 
     // Guests: the proposer's, a bounded whole number, with a message naming the problem.
     let too_many = ada
         .call(
             "set_guests",
-            &[("household_id", &household), ("slot_id", &wednesday), ("guests", "21")],
+            &[
+                ("household_id", &household),
+                ("slot_id", &wednesday),
+                ("guests", "21"),
+            ],
         )
         .await;
     assert_eq!(too_many.status, StatusCode::BAD_REQUEST);
@@ -185,23 +218,40 @@ async fn bob_out_for_wednesday_dinner_closes_it_on_the_other_three_and_the_list_
     let not_proposer = bob
         .call(
             "set_guests",
-            &[("household_id", &household), ("slot_id", &wednesday), ("guests", "2")],
+            &[
+                ("household_id", &household),
+                ("slot_id", &wednesday),
+                ("guests", "2"),
+            ],
         )
         .await;
     assert_eq!(not_proposer.status, StatusCode::CONFLICT);
     ada.call(
         "set_guests",
-        &[("household_id", &household), ("slot_id", &wednesday), ("guests", "2")],
+        &[
+            ("household_id", &household),
+            ("slot_id", &wednesday),
+            ("guests", "2"),
+        ],
     )
     .await
     .assert_ok();
-    assert_eq!(ada.ballot_page(&household, &wednesday).await.attendance.guests, 2);
+    assert_eq!(
+        ada.ballot_page(&household, &wednesday)
+            .await
+            .attendance
+            .guests,
+        2
+    );
 
     rank(ada, &household, &wednesday, &["Curry", "Pasta"]).await;
     rank(cy, &household, &wednesday, &["Curry", "Soup"]).await;
     let view = ada.plan(&household, &plan).await;
     assert!(!view.slots[2].closed, "Dee has not ranked yet");
-    assert_eq!(view.slots[2].progress.summary(), "2 of 3 eating have ranked");
+    assert_eq!(
+        view.slots[2].progress.summary(),
+        "2 of 3 eating have ranked"
+    );
     rank(dee, &household, &wednesday, &["Pasta", "Curry"]).await;
     let view = ada.plan(&household, &plan).await;
     assert!(view.slots[2].closed, "the third of three eating closed it");
@@ -267,14 +317,23 @@ async fn five_dinners_go_to_five_dishes_until_every_option_has_won_and_each_reco
     // closes Monday and, after it, each later night in turn.
     for slot in slots.iter().rev() {
         let view = people[0].plan(&household, &plan).await;
-        assert!(view.slots.iter().all(|s| !s.closed), "nothing closes before Monday");
+        assert!(
+            view.slots.iter().all(|s| !s.closed),
+            "nothing closes before Monday"
+        );
         rank(&people[3], &household, slot, &reverse).await;
     }
     let view = people[0].plan(&household, &plan).await;
     let winners: Vec<Option<&str>> = view.slots.iter().map(|s| s.winner.as_deref()).collect();
     assert_eq!(
         winners,
-        [Some("Curry"), Some("Pasta"), Some("Soup"), Some("Risotto"), Some("Curry")]
+        [
+            Some("Curry"),
+            Some("Pasta"),
+            Some("Soup"),
+            Some("Risotto"),
+            Some("Curry")
+        ]
     );
     // Tuesday's preview had left Curry out: the ballot page says what cannot win.
     let page = results(&people[1], &household, &plan).await;
@@ -289,7 +348,10 @@ async fn five_dinners_go_to_five_dishes_until_every_option_has_won_and_each_reco
     );
     let friday = decided(&page, 4);
     assert!(
-        friday.result.explanation.contains(&FELL_BACK_SENTENCE.to_owned()),
+        friday
+            .result
+            .explanation
+            .contains(&FELL_BACK_SENTENCE.to_owned()),
         "{:?}",
         friday.result.explanation
     );
@@ -300,5 +362,9 @@ async fn five_dinners_go_to_five_dishes_until_every_option_has_won_and_each_reco
         assert_eq!(order, shown_order, "night {i} re-counts from its file");
         assert_eq!(order[0], shown.result.winner);
     }
-    assert_eq!(decided(&page, 3).result.order.len(), 1, "only Risotto was left on Thursday");
+    assert_eq!(
+        decided(&page, 3).result.order.len(),
+        1,
+        "only Risotto was left on Thursday"
+    );
 }

@@ -14,8 +14,7 @@ use server::{
 use crate::support::{
     TestDatabase,
     store::{
-        DEADLINE, HOUR, NOW, form, home, member, propose, rank_first, row_count, save_ballot,
-        vote,
+        DEADLINE, HOUR, NOW, form, home, member, propose, rank_first, row_count, save_ballot, vote,
     },
 };
 
@@ -28,7 +27,11 @@ crate::on_both_engines!(
     a_plan_that_allows_repeats_closes_each_meal_on_its_own,
 );
 
-async fn slots(store: &Store, access: &server::access::HouseholdAccess, plan: &app::ids::PlanId) -> Vec<SlotId> {
+async fn slots(
+    store: &Store,
+    access: &server::access::HouseholdAccess,
+    plan: &app::ids::PlanId,
+) -> Vec<SlotId> {
     store
         .plan(access, plan, NOW)
         .await
@@ -39,7 +42,11 @@ async fn slots(store: &Store, access: &server::access::HouseholdAccess, plan: &a
         .collect()
 }
 
-async fn file(store: &Store, access: &server::access::HouseholdAccess, slot: &SlotId) -> BallotFile {
+async fn file(
+    store: &Store,
+    access: &server::access::HouseholdAccess,
+    slot: &SlotId,
+) -> BallotFile {
     store
         .slot_outcome(access, slot)
         .await
@@ -49,7 +56,11 @@ async fn file(store: &Store, access: &server::access::HouseholdAccess, slot: &Sl
         .unwrap()
 }
 
-async fn winner_name(store: &Store, access: &server::access::HouseholdAccess, slot: &SlotId) -> Option<String> {
+async fn winner_name(
+    store: &Store,
+    access: &server::access::HouseholdAccess,
+    slot: &SlotId,
+) -> Option<String> {
     let file = file(store, access, slot).await;
     let outcome = store.slot_outcome(access, slot).await.unwrap().unwrap();
     outcome.winner.map(|w| file.options[w.as_str()].clone())
@@ -79,8 +90,15 @@ async fn marking_out_completes_the_vote_and_an_out_members_ballot_is_kept_but_no
     assert_eq!(file.options[outcome.winner.unwrap().as_str()], "Curry");
     let attendance = file.attendance.expect("format 2");
     assert_eq!(attendance.attendees, [ada.user_id().to_string()]);
-    assert_eq!(attendance.out.values().cloned().collect::<Vec<_>>(), ["Bob", "Cy"]);
-    assert_eq!(row_count(&store, "ballots").await.unwrap(), 2, "Bob's ballot is kept");
+    assert_eq!(
+        attendance.out.values().cloned().collect::<Vec<_>>(),
+        ["Bob", "Cy"]
+    );
+    assert_eq!(
+        row_count(&store, "ballots").await.unwrap(),
+        2,
+        "Bob's ballot is kept"
+    );
 }
 
 async fn progress_and_nudges_follow_the_people_eating(db: TestDatabase) {
@@ -91,9 +109,15 @@ async fn progress_and_nudges_follow_the_people_eating(db: TestDatabase) {
     let (plan, slot) = propose(&store, &ada, "Curry\nSoup").await;
     store.set_eating(&bob, &slot, false, NOW + 1).await.unwrap();
     let view = store.plan(&cy, &plan, NOW + 2).await.unwrap();
-    assert_eq!(view.slots[0].progress.summary(), "0 of 2 eating have ranked");
+    assert_eq!(
+        view.slots[0].progress.summary(),
+        "0 of 2 eating have ranked"
+    );
     assert_eq!(view.slots[0].attendance.out, ["Bob"]);
-    assert_eq!(view.slots[1].progress.summary(), "0 of 3 eating have ranked");
+    assert_eq!(
+        view.slots[1].progress.summary(),
+        "0 of 3 eating have ranked"
+    );
     match store.nudge(&cy, &slot, NOW + 3).await.unwrap() {
         Nudged::Sent(names) => assert_eq!(names, ["Ada"], "Bob is out, Cy pressed"),
         other => panic!("{other:?}"),
@@ -113,7 +137,9 @@ async fn attendance_after_the_close_changes_nothing_stored(db: TestDatabase) {
     let (plan, slot) = propose(&store, &ada, "Curry\nSoup").await;
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
-    vote(&store, &bob, &slot, &page, 1, NOW + 2).await.expect("closes");
+    vote(&store, &bob, &slot, &page, 1, NOW + 2)
+        .await
+        .expect("closes");
     let before = store.slot_outcome(&ada, &slot).await.unwrap().unwrap();
     for (who, eating) in [(&bob, false), (&ada, false), (&bob, true)] {
         let refused = store.set_eating(who, &slot, eating, NOW + 3).await;
@@ -149,18 +175,35 @@ async fn a_later_meal_of_a_no_repeat_plan_waits_for_the_earlier_one_and_skips_it
         vec![page.options[0].id.clone()],
         vec![page.options[1].id.clone()],
     ]);
-    save_ballot(&store, &ada, &slots[1], &curry, NOW + 1).await.unwrap();
-    let held = save_ballot(&store, &bob, &slots[1], &curry, NOW + 2).await.unwrap();
+    save_ballot(&store, &ada, &slots[1], &curry, NOW + 1)
+        .await
+        .unwrap();
+    let held = save_ballot(&store, &bob, &slots[1], &curry, NOW + 2)
+        .await
+        .unwrap();
     assert_eq!(held, None, "the first meal has no result yet");
     // The preview on the second meal leaves nothing out yet.
-    assert!(store.ballot_page(&ada, &slots[1], NOW + 2).await.unwrap().excluded.is_empty());
+    assert!(
+        store
+            .ballot_page(&ada, &slots[1], NOW + 2)
+            .await
+            .unwrap()
+            .excluded
+            .is_empty()
+    );
     let first = store.ballot_page(&ada, &slots[0], NOW).await.unwrap();
     vote(&store, &ada, &slots[0], &first, 0, NOW + 3).await;
     let closed = vote(&store, &bob, &slots[0], &first, 0, NOW + 4).await;
     assert!(closed.is_some(), "the first meal closes");
-    assert_eq!(winner_name(&store, &ada, &slots[0]).await.as_deref(), Some("Curry"));
+    assert_eq!(
+        winner_name(&store, &ada, &slots[0]).await.as_deref(),
+        Some("Curry")
+    );
     // … and the second closed right after it, in the same transaction, without Curry.
-    assert_eq!(winner_name(&store, &ada, &slots[1]).await.as_deref(), Some("Soup"));
+    assert_eq!(
+        winner_name(&store, &ada, &slots[1]).await.as_deref(),
+        Some("Soup")
+    );
     let record = file(&store, &ada, &slots[1]).await.eligibility.unwrap();
     assert_eq!(record.repeats_excluded, [page.options[0].id.to_string()]);
     assert!(!record.fell_back);
@@ -169,7 +212,15 @@ async fn a_later_meal_of_a_no_repeat_plan_waits_for_the_earlier_one_and_skips_it
     let excluded: Vec<&str> = third
         .excluded
         .iter()
-        .map(|id| third.options.iter().find(|o| &o.id == id).unwrap().name.as_str())
+        .map(|id| {
+            third
+                .options
+                .iter()
+                .find(|o| &o.id == id)
+                .unwrap()
+                .name
+                .as_str()
+        })
         .collect();
     assert_eq!(excluded, ["Curry", "Soup"]);
 }
@@ -183,7 +234,9 @@ async fn a_deadline_batch_closes_a_no_repeat_plans_meals_in_order(db: TestDataba
     for slot in slots.iter().rev() {
         let page = store.ballot_page(&ada, slot, NOW).await.unwrap();
         let ranking = rank_first(&page, 0);
-        save_ballot(&store, &ada, slot, &ranking, NOW + 1).await.unwrap();
+        save_ballot(&store, &ada, slot, &ranking, NOW + 1)
+            .await
+            .unwrap();
     }
     // Ada is the only one eating: each vote was complete, but each meal waits for the first,
     // which closed at Ada's first ballot on it, then took the others along.
@@ -209,7 +262,9 @@ async fn a_deadline_batch_closes_a_no_repeat_plans_meals_in_order(db: TestDataba
     let later = self::slots(&store, &ada, &second).await;
     for slot in later.iter().rev() {
         let page = store.ballot_page(&ada, slot, NOW).await.unwrap();
-        save_ballot(&store, &ada, slot, &rank_first(&page, 0), NOW + 1).await.unwrap();
+        save_ballot(&store, &ada, slot, &rank_first(&page, 0), NOW + 1)
+            .await
+            .unwrap();
     }
     let report = store
         .finalize_due(ClosePath::Trigger, DEADLINE + HOUR, 100)
@@ -232,7 +287,11 @@ async fn a_plan_that_allows_repeats_closes_each_meal_on_its_own(db: TestDatabase
     let mut allowing = form("Curry\nSoup");
     allowing.allow_repeats = "on".into();
     let plan = store
-        .create_plan(&ada, &app::plans::NewPlan::parse(&allowing, NOW).unwrap(), NOW)
+        .create_plan(
+            &ada,
+            &app::plans::NewPlan::parse(&allowing, NOW).unwrap(),
+            NOW,
+        )
         .await
         .unwrap();
     let slots = slots(&store, &ada, &plan).await;
@@ -242,6 +301,9 @@ async fn a_plan_that_allows_repeats_closes_each_meal_on_its_own(db: TestDatabase
             .await
             .unwrap();
         assert!(closed.is_some(), "nothing waits");
-        assert_eq!(winner_name(&store, &ada, slot).await.as_deref(), Some("Curry"));
+        assert_eq!(
+            winner_name(&store, &ada, slot).await.as_deref(),
+            Some("Curry")
+        );
     }
 }
