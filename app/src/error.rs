@@ -38,6 +38,7 @@ pub enum Field {
     SameAs,
     /// A device subscribing to push notifications (`crate::push`).
     PushSubscription,
+    Guests,
 }
 
 impl Field {
@@ -70,6 +71,7 @@ impl Field {
             Self::Food => "food",
             Self::SameAs => "same_as",
             Self::PushSubscription => "push_subscription",
+            Self::Guests => "guests",
         }
     }
 }

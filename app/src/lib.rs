@@ -13,6 +13,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod attendance;
 mod components;
 pub mod cooks;
 pub mod dates;

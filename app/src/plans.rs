@@ -9,6 +9,7 @@ mod arrange;
 mod ballots;
 mod board;
 mod domain;
+mod eligibility;
 mod explain;
 mod names;
 #[cfg(feature = "ssr")]
@@ -35,6 +36,10 @@ pub use ballots::{
 };
 pub use board::{Board, Row};
 pub use domain::{DEFAULT_DAYS, MAX_DAYS, NewPlan, PlanForm, Ranking, rank_field};
+pub use eligibility::{
+    Eligibility, EligibilityInput, FELL_BACK_SENTENCE, annotate, counted_sentence, eligibility,
+    repeats_sentence,
+};
 pub use names::{
     DEFAULT_MEALS, DishDetails, DishName, MAX_OPTIONS, MIN_OPTIONS, MealNames, OptionNames,
 };
@@ -151,6 +156,8 @@ pub struct SlotSummary {
     pub progress: crate::progress::SlotProgress,
     /// Who cooks it.
     pub cook: crate::cooks::CookView,
+    /// Who is out, the guests, and whether the viewer eats.
+    pub attendance: crate::attendance::SlotAttendance,
 }
 
 #[server(endpoint = "get_meal_settings")]

@@ -34,8 +34,8 @@ pub struct LiveKey {
 /// How long after a nudge a meal cannot be nudged again, whoever asks.
 pub const NUDGE_INTERVAL_MS: i64 = 12 * 60 * 60 * 1000;
 
-/// One meal's participation: the people eating (today the plan's expected voters who are still
-/// members), by name, split into those who have ranked it and those who have not.
+/// One meal's participation: the people eating (its attendees, `crate::attendance`), by name,
+/// split into those who have ranked it and those who have not.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlotProgress {
     pub ranked: Vec<String>,

@@ -39,6 +39,7 @@ mod order;
 mod pairwise;
 mod paths;
 mod recount;
+mod restrict;
 mod seed;
 mod siphash;
 mod strength;

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod attendance;
 pub mod auth;
 pub mod batch;
 pub mod calendar;

@@ -12,3 +12,4 @@ mod views;
 pub use ballots::SavedBallot;
 pub use outcomes::StoredOutcome;
 pub use store::PlanTiming;
+pub(crate) use store::require_manager;

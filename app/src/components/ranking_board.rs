@@ -51,10 +51,18 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     let _ = window_event_listener_untyped("mealvote:closed", move |_| open.set(false));
 
     let info = StoredValue::new(page.options.clone());
-    let others = StoredValue::new(page.others.clone());
+    // As the close counts: the ballots of the people eating, over the options that can win.
+    let others = StoredValue::new(page.counted_others());
+    let excluded = StoredValue::new(page.excluded.clone());
+    let me_out = page.attendance.me_out;
     let tiers = Memo::new(move |_| {
         let draft = board.read().ranking();
-        info.with_value(|options| others.with_value(|others| preview(options, others, &draft)))
+        let draft = if me_out { Default::default() } else { draft };
+        info.with_value(|options| {
+            others.with_value(|others| {
+                excluded.with_value(|excluded| preview(options, others, &draft, excluded))
+            })
+        })
     });
 
     // What a screen reader hears after a move: where the moved option now stands.
@@ -85,6 +93,11 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
             }
         }
     };
+
+    // Why some options are not in the preview: they cannot win this meal.
+    let excluded_note = page
+        .excluded_note()
+        .map(|note| view! { <p class="hint excluded-note">{note}</p> });
 
     // Options move only while hydrated and while voting is open.
     let movable = Signal::derive(move || live.get() && open.get());
@@ -210,6 +223,7 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
             </div>
             <section class="preview card" aria-labelledby="preview-heading" hidden=move || !open.get()>
                 <h2 id="preview-heading">"If voting closed now"</h2>
+                {excluded_note}
                 <ol class="tiers" aria-live="polite">
                     {move || tiers.get().into_iter().map(|tier| {
                         let names: Vec<String> = info.with_value(|o| tier.iter().map(|&i| o[i].name.clone()).collect());

@@ -5,9 +5,10 @@ use leptos::server_fn::ServerFn;
 
 use super::{household_item_data, page_data};
 use crate::{
-    components::{FormError, LocalTime, PostForm, RankingBoard, posted_error},
+    attendance::{AttendanceView, SetAttendance, SetGuests},
+    components::{FormError, LocalTime, PostForm, RankingBoard, posted_error, posted_field_error},
     cooks::{CookErrors, CookLine},
-    error::AppError,
+    error::{AppError, Field},
     plans::{BallotPage, BallotSaved, CONFIRM_EMPTY_FIELD, CastBallot, get_ballot_page},
     progress::{LiveRoot, NudgeSlot, SlotProgressView},
     routes,
@@ -32,6 +33,7 @@ fn BallotView(page: BallotPage) -> impl IntoView {
     let voters = page.voters.clone();
     let progress = page.progress.clone();
     let live = page.live.clone();
+    let attendance = page.attendance.clone();
     let (household, slot_id) = (page.household_id.to_string(), page.slot_id.to_string());
     // The others' ballots as dish names, tier by tier (ties joined by "=", in the slot's order).
     let position = |id: &crate::ids::OptionId| page.options.iter().position(|o| &o.id == id);
@@ -90,6 +92,13 @@ fn BallotView(page: BallotPage) -> impl IntoView {
         <FormError error=posted_error(CastBallot::PATH) />
         <ConfirmEmpty household_id=page.household_id.to_string() slot_id=page.slot_id.to_string() />
         <RankingBoard page />
+        <section class="card" aria-labelledby="eating-heading" id="eating" data-live-part="">
+            <h2 id="eating-heading">"Who eats"</h2>
+            <FormError error=posted_error(SetAttendance::PATH) />
+            <FormError error=posted_error(SetGuests::PATH) />
+            <FormError error=posted_field_error(SetGuests::PATH, Field::Guests) />
+            <AttendanceView attendance />
+        </section>
         <div id="others" data-live-part="">
         {(!others.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="others-heading">

@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn;
 
 use super::{household_item_data, page_data};
 use crate::{
+    attendance::{AttendanceView, SetAttendance, SetGuests},
     components::{
         FormError, LocalTime, StackForm, TextArea, TextField, UtcOffsetField, posted_error,
         posted_field_error,
@@ -67,6 +68,9 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
         })}
         <FormError error=posted_error(NudgeSlot::PATH) />
         <CookErrors />
+        <FormError error=posted_error(SetAttendance::PATH) />
+        <FormError error=posted_error(SetGuests::PATH) />
+        <FormError error=posted_field_error(SetGuests::PATH, Field::Guests) />
         <ul class="list slots" aria-label="Meals to vote on">
             {plan.slots.iter().cloned().map(|slot| view! {
                 <SlotRow household=household.clone() plan=plan.id.to_string() summary=slot editable />
@@ -141,6 +145,7 @@ fn SlotRow(household: String, plan: String, summary: SlotSummary, editable: bool
             <span class="badge">"Open · " {status}</span>
             <SlotProgressView household=household.clone() slot_id=slot.id.to_string()
                 progress=slot.progress.clone() />
+            <AttendanceView attendance=slot.attendance.clone() />
         }),
     };
     view! {

@@ -136,6 +136,10 @@ fn ProposeForm(settings: MealSettings) -> impl IntoView {
                     <TextField label="Date" field=Field::DeadlineDate input_type="date" error=error(Field::DeadlineDate) />
                     <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00" error=error(Field::DeadlineTime) />
                 </fieldset>
+                <div class="check">
+                    <input type="checkbox" id="allow_repeats" name="allow_repeats" value="on" />
+                    <label for="allow_repeats">"Let a dish win more than one meal (unticked, a dish that won an earlier meal of this plan cannot win a later one)"</label>
+                </div>
                 <button type="submit">"Propose plan"</button>
             </StackForm>
         </section>

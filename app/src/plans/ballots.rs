@@ -26,6 +26,11 @@ pub struct BallotPage {
     pub still_expected: u32,
     /// Who of the people eating has ranked it, and its latest nudge.
     pub progress: crate::progress::SlotProgress,
+    /// Who is out, the guests, and whether the viewer eats.
+    pub attendance: crate::attendance::SlotAttendance,
+    /// Options that cannot win (their dish won an earlier meal of a no-repeat plan,
+    /// [`super::eligibility`]): the live preview leaves them out.
+    pub excluded: Vec<OptionId>,
     /// The page's poll: the slot changes with every ballot, its close and a nudge.
     pub live: crate::progress::LiveKey,
     /// Who cooks it, with the members the viewer may choose.
@@ -45,6 +50,36 @@ impl BallotPage {
             .as_ref()
             .map(|(draft, _)| draft)
             .or(self.mine.as_ref())
+    }
+}
+
+impl BallotPage {
+    /// "Curry has already won this week, so cannot win this meal." when options are excluded.
+    pub fn excluded_note(&self) -> Option<String> {
+        let names: Vec<String> = self
+            .options
+            .iter()
+            .filter(|o| self.excluded.contains(&o.id))
+            .map(|o| o.name.clone())
+            .collect();
+        let verb = match names.len() {
+            0 => return None,
+            1 => "has",
+            _ => "have",
+        };
+        Some(format!(
+            "{} {verb} already won this week, so cannot win this meal.",
+            crate::progress::names_text(&names)
+        ))
+    }
+
+    /// The ballots the close would count: the others' who are not out (the live preview's).
+    pub fn counted_others(&self) -> Vec<MemberBallot> {
+        self.others
+            .iter()
+            .filter(|ballot| !self.attendance.out.contains(&ballot.member))
+            .cloned()
+            .collect()
     }
 }
 

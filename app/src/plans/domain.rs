@@ -35,6 +35,9 @@ pub struct PlanForm {
     /// The proposer's offset from UTC in minutes (east positive), filled in by the browser;
     /// empty without JavaScript, which means UTC.
     pub utc_offset_minutes: String,
+    /// The "Let a dish win more than one meal" checkbox: `on` when ticked. Unticked (absent),
+    /// a dish that won an earlier meal of the plan cannot win a later one.
+    pub allow_repeats: String,
 }
 
 /// A valid proposal.
@@ -47,6 +50,8 @@ pub struct NewPlan {
     pub options: OptionNames,
     pub deadline_ms: i64,
     pub utc_offset_minutes: i32,
+    /// A dish that won an earlier meal of the plan cannot win a later one.
+    pub no_repeats: bool,
 }
 
 impl NewPlan {
@@ -117,6 +122,7 @@ impl NewPlan {
             options,
             deadline_ms,
             utc_offset_minutes: offset.0,
+            no_repeats: form.allow_repeats.trim().is_empty(),
         })
     }
 }
@@ -209,6 +215,7 @@ mod tests {
             deadline_date: "2026-11-22".into(),
             deadline_time: "18:00".into(),
             utc_offset_minutes: "60".into(),
+            allow_repeats: String::new(),
         }
     }
 

@@ -5,21 +5,28 @@
 use crate::tally::{Ballot, BallotId, CandidateId, Election, Variant};
 
 use super::{MemberBallot, OptionView, Ranking};
+use crate::ids::OptionId;
 
-/// The options' tiers, best first, as indices into `options`; options in one tier are tied and
-/// listed in the slot's order.
-/// Ballot entries naming no option of the slot are ignored.
+/// The eligible options' tiers, best first, as indices into `options`; options in one tier are
+/// tied and listed in the slot's order. `excluded` options cannot win (an earlier meal of a
+/// no-repeat plan won them, `super::eligibility`): they are left out and every ballot is
+/// restricted to the others, as the close counts them. Ballot entries naming no option of the
+/// slot are ignored.
 pub fn preview(
     options: &[OptionView],
     others: &[MemberBallot],
     draft: &Ranking,
+    excluded: &[OptionId],
 ) -> Vec<Vec<usize>> {
-    let Ok(candidates) = options
+    let eligible: Vec<usize> = (0..options.len())
+        .filter(|&i| !excluded.contains(&options[i].id))
+        .collect();
+    let Ok(candidates) = eligible
         .iter()
-        .map(|option| CandidateId::new(option.id.as_str()))
+        .map(|&i| CandidateId::new(options[i].id.as_str()))
         .collect::<Result<Vec<_>, _>>()
     else {
-        return vec![(0..options.len()).collect()];
+        return vec![eligible];
     };
     let ballot = |id: String, ranking: &Ranking| Ballot {
         id: BallotId::new(id),
@@ -43,7 +50,7 @@ pub fn preview(
         .chain(std::iter::once(ballot("draft".to_owned(), draft)))
         .collect();
     let Ok(election) = Election::new(candidates.clone(), &ballots) else {
-        return vec![(0..options.len()).collect()];
+        return vec![eligible];
     };
     election
         .tally(Variant::WinningLex)
@@ -64,7 +71,6 @@ pub fn preview(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::OptionId;
 
     fn option(name: &str, i: usize) -> OptionView {
         OptionView {
@@ -85,13 +91,36 @@ mod tests {
         }];
         // Ann prefers curry; a draft for pasta makes it a tie between the two, above soup.
         assert_eq!(
-            preview(&options, &others, &pick(0)),
+            preview(&options, &others, &pick(0), &[]),
             vec![vec![0, 1], vec![2]]
         );
         // Agreeing with Ann makes curry win outright.
         assert_eq!(
-            preview(&options, &others, &pick(1)),
+            preview(&options, &others, &pick(1), &[]),
             vec![vec![1], vec![0, 2]]
+        );
+    }
+
+    #[test]
+    fn an_excluded_option_never_shows_as_a_winner_and_lends_no_path() {
+        let options = vec![option("Pasta", 0), option("Curry", 1), option("Soup", 2)];
+        let pick = |i: usize| Ranking(vec![vec![options[i].id.clone()]]);
+        let others = vec![MemberBallot {
+            member: "Ann".into(),
+            ranking: Ranking(vec![
+                vec![options[1].id.clone()],
+                vec![options[2].id.clone()],
+            ]),
+        }];
+        // Curry won an earlier meal: Soup, Ann's next choice, leads; Curry is not listed.
+        let excluded = [options[1].id.clone()];
+        assert_eq!(
+            preview(&options, &others, &Ranking::default(), &excluded),
+            vec![vec![2], vec![0]]
+        );
+        assert_eq!(
+            preview(&options, &others, &pick(0), &excluded),
+            vec![vec![0, 2]]
         );
     }
 
@@ -99,7 +128,7 @@ mod tests {
     fn with_no_ballots_every_option_ties() {
         let options = vec![option("Pasta", 0), option("Curry", 1)];
         assert_eq!(
-            preview(&options, &[], &Ranking::default()),
+            preview(&options, &[], &Ranking::default(), &[]),
             vec![vec![0, 1]]
         );
     }

@@ -115,12 +115,17 @@ fn count(
     seed: SeedFrom,
 ) -> Result<RecountOutput, InputError> {
     let json = |error| InputError::Json { source_name, error };
+    let parse = |text: &str| -> Result<TallyInput, serde_json::Error> {
+        let envelope: Envelope = serde_json::from_str(text)?;
+        let input: TallyInput = serde_json::from_str(text)?;
+        Ok(match envelope.eligibility {
+            Some(eligibility) => input.restricted_to(&eligibility.eligible),
+            None => input,
+        })
+    };
     let (input, seed) = match seed {
-        SeedFrom::None => (
-            serde_json::from_str::<TallyInput>(text).map_err(json)?,
-            None,
-        ),
-        SeedFrom::Given(seed) => (serde_json::from_str(text).map_err(json)?, Some(seed)),
+        SeedFrom::None => (parse(text).map_err(json)?, None),
+        SeedFrom::Given(seed) => (parse(text).map_err(json)?, Some(seed)),
         SeedFrom::File => {
             let file: BallotFile = serde_json::from_str(text).map_err(json)?;
             let derived = file.derived_seed()?;
@@ -130,10 +135,24 @@ fn count(
                     derived,
                 });
             }
-            (file.input, Some(derived))
+            (file.counted_input(), Some(derived))
         }
     };
     Ok(tally::recount(&input, variant, seed)?)
+}
+
+/// What a ballot file says beside the tally's input: a format-2 file is counted over its
+/// eligible options only (docs/tally.md, "Eligibility"); a test vector or a format-1 file has
+/// no `eligibility` and is counted as it is.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    eligibility: Option<EligibleOnly>,
+}
+
+#[derive(serde::Deserialize)]
+struct EligibleOnly {
+    eligible: Vec<String>,
 }
 
 fn print(output: &RecountOutput) -> io::Result<()> {
@@ -216,6 +235,46 @@ mod tests {
             error.starts_with("f is not a ballot file: missing field"),
             "{error}"
         );
+    }
+
+    /// A format-2 file is counted over its eligible options only, every ballot restricted to
+    /// them; the same ballots without `eligibility` (format 1) are counted as they are.
+    #[test]
+    fn a_format_2_file_is_counted_over_its_eligible_options_and_format_1_as_before() {
+        let mut file = json!({
+            "format": 2,
+            "candidates": ["A", "B", "C"],
+            "ballots": [
+                {"id": "ann", "ranking": [["A"], ["C"], ["B"]]},
+                {"id": "bob", "ranking": [["A"], ["C"], ["B"]]},
+                {"id": "cy", "ranking": [["B"], ["C"], ["A"]]},
+            ],
+            "variant": "winning_lex",
+            "slot": "slot-2",
+            "closed_at_ms": 1_700_000_000_000_i64,
+            "seed": "00000000000000000000000000000000",
+            "salt": "00112233445566778899aabbccddeeff",
+            "options": {"A": "Curry", "B": "Pasta", "C": "Soup"},
+            "attendance": {"attendees": ["ann", "bob", "cy"], "out": {"dee": "Dee"}, "guests": 0},
+            "eligibility": {"eligible": ["B", "C"], "repeats_excluded": ["A"], "fell_back": false},
+        });
+        let parsed: BallotFile = serde_json::from_value(file.clone()).unwrap();
+        file["seed"] = json!(parsed.derived_seed().unwrap().to_string());
+        for seed in [SeedFrom::File, SeedFrom::None] {
+            let output = count("f".into(), &file.to_string(), None, seed).expect("counts");
+            let json = serde_json::to_value(output).unwrap();
+            assert_eq!(json["winners"], json!(["C"]), "Curry could not win");
+            assert_eq!(json["ranking"], json!([["C"], ["B"]]));
+        }
+        let mut version_one = file.clone();
+        let object = version_one.as_object_mut().unwrap();
+        for field in ["format", "attendance", "eligibility"] {
+            object.remove(field);
+        }
+        let output = count("f".into(), &version_one.to_string(), None, SeedFrom::File);
+        let json = serde_json::to_value(output.expect("a format-1 file")).unwrap();
+        assert_eq!(json["winners"], json!(["A"]));
+        assert_eq!(json["order"], json!(["A", "C", "B"]));
     }
 
     #[test]

@@ -57,42 +57,70 @@ pub(crate) async fn lock_slot(
 /// Closes the slot at its deadline if that has passed, inside the caller's transaction, which has
 /// taken the slot's turn ([`lock_slot`]), with the ballots and options it had then. `path` says
 /// who noticed ([`ClosePath::Lazy`], [`ClosePath::Trigger`] or [`ClosePath::Ticker`]); the seed
-/// does not depend on it. `None`: not due, or closed already.
+/// does not depend on it. Empty: not due (or held by an earlier slot of a no-repeat plan), or
+/// closed already; otherwise this slot first, then any it let close ([`then_ready`]).
 pub(crate) async fn close_due(
     tx: &mut Transaction<'_, Any>,
     slot: &str,
     path: ClosePath,
     now_ms: i64,
-) -> Result<Option<Closed>, StoreError> {
+) -> Result<Vec<Closed>, StoreError> {
     debug_assert!(
         path != ClosePath::EveryoneVoted,
         "a deadline close says who noticed"
     );
     let row = read_slot(tx, slot).await?;
     if !row.due(now_ms) {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     let closed_at_ms = row.deadline_ms;
-    Ok(Some(
-        outcome::store(tx, &row, path, closed_at_ms, now_ms).await?,
-    ))
+    let mut closed = vec![outcome::store(tx, &row, path, closed_at_ms, now_ms).await?];
+    then_ready(tx, row.next_ready, now_ms, &mut closed).await?;
+    Ok(closed)
 }
 
 /// Closes the slot now, before its deadline, if every expected voter who is still a member has a
 /// ballot for it ([`ClosePath::EveryoneVoted`]); inside the caller's transaction, which has taken
 /// the slot's turn. A slot nobody voted on does not close early. `None`: still open, past its
-/// deadline (that close is [`close_due`]'s), or closed already.
+/// deadline (that close is [`close_due`]'s), held by an earlier slot of a no-repeat plan, or
+/// closed already. Otherwise this slot first, then any it let close ([`then_ready`]).
 pub(crate) async fn close_if_everyone_voted(
     tx: &mut Transaction<'_, Any>,
     slot: &str,
     now_ms: i64,
-) -> Result<Option<Closed>, StoreError> {
+) -> Result<Vec<Closed>, StoreError> {
     let row = read_slot(tx, slot).await?;
     if !row.everyone_voted(now_ms) {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     let path = ClosePath::EveryoneVoted;
-    Ok(Some(outcome::store(tx, &row, path, now_ms, now_ms).await?))
+    let mut closed = vec![outcome::store(tx, &row, path, now_ms, now_ms).await?];
+    then_ready(tx, row.next_ready, now_ms, &mut closed).await?;
+    Ok(closed)
+}
+
+/// The closes a close lets happen, in the same transaction: in a no-repeat plan a later slot
+/// that every attendee has ranked waits for the earlier ones (`due.rs`, `HELD`), so once this
+/// one has its result the next such slot closes early, counted knowing this winner, and so on
+/// down the plan. Slot turns are taken in the plan's order, as every closing path takes them,
+/// so two closes never wait on each other.
+async fn then_ready(
+    tx: &mut Transaction<'_, Any>,
+    mut next: Option<String>,
+    now_ms: i64,
+    closed: &mut Vec<Closed>,
+) -> Result<(), StoreError> {
+    while let Some(slot) = next.take() {
+        lock_slot(tx, &slot, None).await?;
+        let row = read_slot(tx, &slot).await?;
+        if !row.everyone_voted(now_ms) {
+            break;
+        }
+        let path = ClosePath::EveryoneVoted;
+        closed.push(outcome::store(tx, &row, path, now_ms, now_ms).await?);
+        next = row.next_ready;
+    }
+    Ok(())
 }
 
 /// Closes every slot of `household` that is past its deadline and has no result yet, inside the
@@ -120,19 +148,19 @@ pub(crate) async fn settle_due_in(
 }
 
 impl Store {
-    /// Closes one slot if it is due, in a transaction of its own.
+    /// Closes one slot if it is due, in a transaction of its own (with any it let close).
     async fn close_slot(
         &self,
         slot: &str,
         path: ClosePath,
         now_ms: i64,
-    ) -> Result<Option<Closed>, StoreError> {
+    ) -> Result<Vec<Closed>, StoreError> {
         let mut tx = self.begin().await?;
         if !lock_slot(&mut tx, slot, None).await? {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let closed = close_due(&mut tx, slot, path, now_ms).await?;
-        commit(tx, closed.as_slice()).await?;
+        commit(tx, &closed).await?;
         Ok(closed)
     }
 
@@ -189,9 +217,9 @@ impl Store {
             ..FinalizeReport::default()
         };
         for slot in due.iter().take(limit as usize) {
-            match self.close_slot(slot, path, now_ms).await? {
-                Some(_) => report.closed += 1,
-                None => report.already_closed += 1,
+            match self.close_slot(slot, path, now_ms).await?.len() {
+                0 => report.already_closed += 1,
+                n => report.closed += u32::try_from(n).unwrap_or(u32::MAX),
             }
         }
         tracing::Span::current().record("closed", report.closed);

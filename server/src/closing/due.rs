@@ -7,19 +7,28 @@ use std::sync::LazyLock;
 
 use sqlx::{Any, Transaction};
 
-use crate::db::StoreError;
+use crate::{attendance::attendees_of_slot, db::StoreError};
 
-/// The SQL expression counting slot `s`'s expected voters (of plan `p`) who are still members of
-/// its household and have no ballot for it, leaving out the member `besides` (an SQL expression;
-/// `''` leaves out nobody). Everyone has voted when it is 0.
+/// The SQL expression counting slot `s`'s attendees (of plan `p`,
+/// [`attendees_of_slot`]) who have no ballot for it, leaving out the member `besides` (an SQL
+/// expression; `''` leaves out nobody). Everyone has voted when it is 0.
 pub(crate) fn still_missing(besides: &str) -> String {
     format!(
-        r"(select cast(count(*) as bigint) from plan_voters v
-          join memberships m on m.user_id = v.user_id and m.household_id = p.household_id
-          where v.plan_id = p.id and v.user_id <> {besides}
-            and not exists (select 1 from ballots b where b.slot_id = s.id and b.user_id = v.user_id))"
+        r"(select cast(count(*) as bigint) from ({attendees}) mv
+          where mv.user_id <> {besides}
+            and not exists (select 1 from ballots b where b.slot_id = s.id and b.user_id = mv.user_id))",
+        attendees = attendees_of_slot("s.id", "p.id", "p.household_id"),
     )
 }
+
+/// The SQL condition that slot `s` of plan `p` waits for an earlier slot: the plan forbids
+/// repeats and an earlier slot (by day, then meal) has no result and a deadline no later than
+/// `s`'s. Such a slot closes neither early nor at its deadline until the earlier one has, so it
+/// is counted knowing every earlier winner (docs/closing.md, "No repeats within a plan").
+const HELD: &str = r"p.no_repeats = 1 and exists (
+      select 1 from slots e where e.plan_id = p.id and e.position < s.position
+        and coalesce(e.deadline_at, p.deadline_at) <= coalesce(s.deadline_at, p.deadline_at)
+        and not exists (select 1 from slot_results er where er.slot_id = e.id))";
 
 /// A slot being closed, with its plan and what decides whether it closes.
 #[derive(sqlx::FromRow)]
@@ -33,37 +42,68 @@ pub(super) struct SlotRow {
     pub meal: String,
     /// 1 once the slot has a result.
     pub closed: i64,
+    /// Ballots that count: the attendees'.
     pub ballots: i64,
     /// [`still_missing`], nobody left out.
     pub missing: i64,
-    /// The people eating: the plan's expected voters (the shopping list scales to them).
+    /// The people eating: the attendees and the meal's guests (the shopping list scales to them).
     pub eaters: i64,
+    /// 1 when the plan forbids a dish winning twice.
+    pub no_repeats: i64,
+    /// The slot's place in its plan (day, then meal).
+    pub position: i64,
+    /// 1 while an earlier slot holds it ([`HELD`]).
+    pub held: i64,
+    /// The plan's next open slot, when every attendee of it has ranked it already: it closes
+    /// right after this one ([`super::close`]'s cascade). Only in a no-repeat plan.
+    pub next_ready: Option<String>,
 }
 
 impl SlotRow {
     /// Past its deadline at `now_ms` and still without a result.
     pub fn due(&self, now_ms: i64) -> bool {
-        self.closed == 0 && self.deadline_ms <= now_ms
+        self.closed == 0 && self.deadline_ms <= now_ms && self.held == 0
     }
 
     /// Open before its deadline, with at least one ballot and nobody expected still missing.
     pub fn everyone_voted(&self, now_ms: i64) -> bool {
-        self.closed == 0 && self.deadline_ms > now_ms && self.ballots > 0 && self.missing == 0
+        self.closed == 0
+            && self.deadline_ms > now_ms
+            && self.ballots > 0
+            && self.missing == 0
+            && self.held == 0
     }
 }
 
 static SLOT: LazyLock<String> = LazyLock::new(|| {
+    let attendees = attendees_of_slot("s.id", "p.id", "p.household_id");
+    let next_attendees = attendees_of_slot("n.id", "p.id", "p.household_id");
     format!(
         r"select s.id, p.id as plan, p.household_id as household,
                  coalesce(s.deadline_at, p.deadline_at) as deadline_ms, s.day, s.meal,
                  cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
                       then 1 else 0 end as bigint) as closed,
-                 (select cast(count(*) as bigint) from ballots b where b.slot_id = s.id) as ballots,
-                 {} as missing,
-                 (select cast(count(*) as bigint) from plan_voters v where v.plan_id = p.id)
-                     as eaters
+                 (select cast(count(*) as bigint) from ballots b
+                  where b.slot_id = s.id and b.user_id in ({attendees})) as ballots,
+                 {missing} as missing,
+                 (select cast(count(*) as bigint) from ({attendees}) ea) + s.guests as eaters,
+                 cast(p.no_repeats as bigint) as no_repeats, s.position,
+                 cast(case when {HELD} then 1 else 0 end as bigint) as held,
+                 (select n.id from slots n
+                  where p.no_repeats = 1 and n.plan_id = p.id and n.position > s.position
+                    and not exists (select 1 from slot_results nr where nr.slot_id = n.id)
+                    and exists (select 1 from ballots nb where nb.slot_id = n.id
+                                and nb.user_id in ({next_attendees}))
+                    and not exists (select 1 from ({next_attendees}) nv
+                                    where not exists (select 1 from ballots nb2
+                                                      where nb2.slot_id = n.id
+                                                        and nb2.user_id = nv.user_id))
+                    and n.position = (select min(n2.position) from slots n2
+                                      where n2.plan_id = p.id and n2.position > s.position
+                                        and not exists (select 1 from slot_results nr2
+                                                        where nr2.slot_id = n2.id))) as next_ready
           from slots s join plans p on p.id = s.plan_id where s.id = $1",
-        still_missing("''")
+        missing = still_missing("''"),
     )
 });
 
@@ -79,10 +119,11 @@ pub(super) async fn read_slot(
         .ok_or(StoreError::NotFound)
 }
 
-/// Slots past their deadline without a result, soonest deadline first; `household` narrows it.
+/// Slots past their deadline without a result, soonest deadline first, then each plan's in day
+/// and meal order (so that a no-repeat plan's earlier slot closes first); `household` narrows it.
 pub(super) const DUE_SLOTS: &str = r"select s.id from slots s join plans p on p.id = s.plan_id
     where coalesce(s.deadline_at, p.deadline_at) <= $1
       and ($2 = '' or p.household_id = $2)
       and not exists (select 1 from slot_results r where r.slot_id = s.id)
-    order by coalesce(s.deadline_at, p.deadline_at), s.id
+    order by coalesce(s.deadline_at, p.deadline_at), p.id, s.position, s.id
     limit $3";

@@ -4,27 +4,111 @@
 
 use app::{
     ids::{HouseholdId, OptionId, PlanId, SlotId},
-    plans::slot_label,
+    plans::{EligibilityInput, eligibility, slot_label},
 };
+use std::{collections::BTreeSet, sync::LazyLock};
+
 use sqlx::{Any, Transaction};
 
 use super::{
     ClosePath, Closed,
-    count::{count_ballots, new_salt},
+    count::{Attendance, Context, EligibilityRecord, count_ballots, new_salt},
     due::SlotRow,
 };
 use crate::{
+    attendance::attendees_of_slot,
     db::StoreError,
     notifications::outbox::{Event, EventKind, record_events},
     shopping::forming::{ClosedWinner, WinnerRecipe, join_list},
 };
 
-/// One of the slot's options, with its dish's recipe.
+/// One of the slot's options, with its dish's recipe, and whether that dish already won an
+/// earlier slot of the plan.
 #[derive(sqlx::FromRow)]
 struct OptionRow {
     id: String,
     #[sqlx(flatten)]
     recipe: WinnerRecipe,
+    won_earlier: i64,
+}
+
+/// One row of who ate: a counted ballot (`part` 0: member, ranking), a member who is out (1:
+/// member, name) or an attendee (2: member).
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    part: i64,
+    user_id: String,
+    detail: String,
+}
+
+/// The attendees' ballots, who is out, and the attendees; `$1` the slot, `$2` its plan, `$3`
+/// the household.
+static PEOPLE: LazyLock<String> = LazyLock::new(|| {
+    let attendees = attendees_of_slot("$1", "$2", "$3");
+    format!(
+        r"select cast(0 as bigint) as part, b.user_id, b.ranking as detail from ballots b
+          where b.slot_id = $1 and b.user_id in ({attendees})
+          union all
+          select cast(1 as bigint), u.id, u.display_name from slot_absences a
+          join users u on u.id = a.user_id
+          join memberships m on m.user_id = a.user_id and m.household_id = $3
+          where a.slot_id = $1
+          union all
+          select cast(2 as bigint), t.user_id, '' from ({attendees}) t
+          order by 1, 2"
+    )
+});
+
+/// The attendees' ballots (member, ranking), and who ate: attendees, who was out, the guests.
+async fn people(
+    tx: &mut Transaction<'_, Any>,
+    slot: &SlotRow,
+) -> Result<(Vec<(String, String)>, Attendance), StoreError> {
+    let people: Vec<PersonRow> = sqlx::query_as(PEOPLE.as_str())
+        .bind(&slot.id)
+        .bind(&slot.plan)
+        .bind(&slot.household)
+        .fetch_all(&mut **tx)
+        .await?;
+    let attendees = people.iter().filter(|p| p.part == 2).count();
+    let mut ballots = Vec::new();
+    let mut attendance = Attendance {
+        guests: slot.eaters - i64::try_from(attendees).unwrap_or(0),
+        ..Attendance::default()
+    };
+    for person in people {
+        match person.part {
+            0 => ballots.push((person.user_id, person.detail)),
+            1 => {
+                attendance.out.insert(person.user_id, person.detail);
+            }
+            _ => attendance.attendees.push(person.user_id),
+        }
+    }
+    Ok((ballots, attendance))
+}
+
+/// The slot's options with their dishes' recipes (for the shopping list the winner joins), and
+/// whether each dish won an earlier slot of the plan.
+async fn options_of(
+    tx: &mut Transaction<'_, Any>,
+    slot: &SlotRow,
+) -> Result<Vec<OptionRow>, StoreError> {
+    Ok(sqlx::query_as(
+        r"select o.id, d.name, cast(d.serves as bigint) as serves, d.ingredients,
+                 cast(case when exists (
+                     select 1 from slot_results r join slots e on e.id = r.slot_id
+                     join slot_options w on w.id = r.winner_option_id
+                     where e.plan_id = $2 and e.position < $3 and w.dish_id = o.dish_id)
+                 then 1 else 0 end as bigint) as won_earlier
+          from slot_options o join dishes d on d.id = o.dish_id
+          where o.slot_id = $1 order by o.position",
+    )
+    .bind(&slot.id)
+    .bind(&slot.plan)
+    .bind(slot.position)
+    .fetch_all(&mut **tx)
+    .await?)
 }
 
 /// Counts the slot's ballots as they stand, stores the result closed at `closed_at_ms` for
@@ -36,25 +120,24 @@ pub(super) async fn store(
     closed_at_ms: i64,
     now_ms: i64,
 ) -> Result<Closed, StoreError> {
-    let ballots: Vec<(String, String)> =
-        sqlx::query_as(r"select user_id, ranking from ballots where slot_id = $1 order by user_id")
-            .bind(&slot.id)
-            .fetch_all(&mut **tx)
-            .await?;
-    // With each dish's recipe, for the shopping list the winner joins.
-    let dishes: Vec<OptionRow> = sqlx::query_as(
-        r"select o.id, d.name, cast(d.serves as bigint) as serves, d.ingredients
-          from slot_options o join dishes d on d.id = o.dish_id
-          where o.slot_id = $1 order by o.position",
-    )
-    .bind(&slot.id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let (ballots, attendance) = people(tx, slot).await?;
+    let dishes = options_of(tx, slot).await?;
     let options: Vec<(String, String)> = dishes
         .iter()
         .map(|dish| (dish.id.clone(), dish.recipe.name.clone()))
         .collect();
-    let counted = count_ballots(&slot.id, closed_at_ms, &new_salt()?, &options, &ballots)?;
+    let context = Context {
+        attendance,
+        eligibility: eligible_options(&dishes, slot.no_repeats == 1),
+    };
+    let counted = count_ballots(
+        &slot.id,
+        closed_at_ms,
+        &new_salt()?,
+        &options,
+        &ballots,
+        context,
+    )?;
     let winner = counted.order.first().cloned();
     let order_json = serde_json::to_string(&counted.order)
         .map_err(|_| StoreError::Corrupt("slot_results.final_order"))?;
@@ -101,6 +184,33 @@ pub(super) async fn store(
         winner_name,
         by_lot: counted.by_lot,
     })
+}
+
+/// Which options may win ([`app::plans::eligibility`]): in a no-repeat plan not the dishes
+/// that won an earlier slot. Nothing is vetoed here.
+fn eligible_options(dishes: &[OptionRow], no_repeats: bool) -> EligibilityRecord {
+    let options: Vec<OptionId> = dishes
+        .iter()
+        .map(|dish| OptionId::from_stored(dish.id.clone()))
+        .collect();
+    let won_earlier: BTreeSet<OptionId> = dishes
+        .iter()
+        .filter(|dish| dish.won_earlier == 1)
+        .map(|dish| OptionId::from_stored(dish.id.clone()))
+        .collect();
+    let result = eligibility(&EligibilityInput {
+        options: &options,
+        won_earlier: &won_earlier,
+        vetoed: &BTreeSet::new(),
+        no_repeats,
+    });
+    let ids = |ids: Vec<OptionId>| ids.iter().map(|id| id.as_str().to_owned()).collect();
+    EligibilityRecord {
+        eligible: ids(result.eligible),
+        repeats_excluded: ids(result.repeats_excluded),
+        vetoed_count: result.vetoed_count,
+        fell_back: result.fell_back,
+    }
 }
 
 /// Records `slot_closed`; the winner's ingredients join the plan's shopping list (recording

@@ -4,10 +4,33 @@
 use app::{
     error::AppError,
     ids::{HouseholdId, OptionId},
-    plans::{DecidedSlot, SlotOutcome, Verdict, verdict, verify_command},
+    plans::{Decided, DecidedSlot, SlotOutcome, Verdict, annotate, verdict, verify_command},
 };
 
+use super::count::BallotFile;
 use crate::{digest::sha256_hex, plans::StoredOutcome};
+
+/// Adds who was out and what could not win (a format-2 file) to the explanation.
+fn explain_eligibility(result: &mut Decided, file: &BallotFile) {
+    let mut out: Vec<String> = file
+        .attendance
+        .iter()
+        .flat_map(|attendance| attendance.out.values().cloned())
+        .collect();
+    out.sort_by_key(|name| name.to_lowercase());
+    let (repeats, fell_back) = match &file.eligibility {
+        Some(record) => (
+            record
+                .repeats_excluded
+                .iter()
+                .filter_map(|id| file.options.get(id).cloned())
+                .collect(),
+            record.fell_back,
+        ),
+        None => (Vec::new(), false),
+    };
+    annotate(result, &out, &repeats, fell_back);
+}
 
 /// A closed slot as the results page shows it: re-counted from its stored ballot file, which
 /// must match its digest, seed, order and winner. Anything else is logged and answered as an
@@ -35,12 +58,13 @@ pub fn outcome_view(
     if stored.winner.as_ref().map(OptionId::as_str) != order.first().copied() {
         return Err(disagrees("the winner is not first in the order"));
     }
-    match verdict(&file.input, stored.seed, &file.options, &order) {
+    match verdict(&file.counted_input(), stored.seed, &file.options, &order) {
         Ok(Verdict::NoVotes) => Ok(SlotOutcome::NoVotes {
             closed_at_ms: stored.closed_at_ms,
             reopenable,
         }),
-        Ok(Verdict::Decided(result)) => {
+        Ok(Verdict::Decided(mut result)) => {
+            explain_eligibility(&mut result, &file);
             let seed = stored.seed.to_string();
             Ok(SlotOutcome::Decided(Box::new(DecidedSlot {
                 closed_at_ms: stored.closed_at_ms,

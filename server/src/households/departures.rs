@@ -234,7 +234,7 @@ pub(crate) async fn drop_open_ballots(
             and coalesce(s.deadline_at, p.deadline_at) > $2
             and not exists (select 1 from slot_results r where r.slot_id = s.id)
             and exists (select 1 from ballots b where b.slot_id = s.id)
-          order by s.id",
+          order by p.id, s.position, s.id",
     )
     .bind(departure.household)
     .bind(now_ms)

@@ -11,18 +11,22 @@ mod save;
 
 pub use save::SavedBallot;
 
-use std::sync::LazyLock;
+use std::{collections::BTreeSet, sync::LazyLock};
 
 use app::{
+    attendance::SlotAttendance,
     cooks::{CookCandidate, CookView, manages_cooks},
     households::Role,
     ids::{OptionId, PlanId, SlotId, UserId},
-    plans::{BallotPage, MemberBallot, OptionView, Ranking, VoterView},
+    plans::{
+        BallotPage, EligibilityInput, MemberBallot, OptionView, Ranking, VoterView, eligibility,
+    },
     progress::{LiveKey, NudgeView},
 };
 
 use crate::{
     access::HouseholdAccess,
+    attendance::is_out,
     db::{Store, StoreError},
     progress::read::{Attendee, LATEST_NUDGE, expected_for_slot, slot_progress},
 };
@@ -40,7 +44,10 @@ struct HeaderRow {
     closed: i64,
     /// The slot's live version.
     revision: i64,
+    guests: i64,
     proposed_by: String,
+    /// 1 when the plan forbids a dish winning twice.
+    no_repeats: i64,
     /// The cook, while a member.
     cook_id: Option<String>,
     cook: Option<String>,
@@ -61,6 +68,9 @@ struct PageRow {
     eating: i64,
     /// A person: 1 while a member of the household (who may cook).
     member: i64,
+    /// A person: 1 when they said "I'm out"; an option: 1 when its dish won an earlier slot of
+    /// the plan.
+    flag: i64,
     /// A nudge's member: when it was.
     at: i64,
 }
@@ -74,13 +84,20 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
         r"select cast(0 as bigint) as part, o.position as pos, '' as sort_name,
                  o.id as id, d.name as name, d.note as detail, d.link as link,
                  cast(0 as bigint) as expected, cast(0 as bigint) as eating,
-                 cast(0 as bigint) as member, cast(0 as bigint) as at
+                 cast(0 as bigint) as member,
+                 cast(case when exists (
+                     select 1 from slot_results r join slots e on e.id = r.slot_id
+                     join slot_options w on w.id = r.winner_option_id
+                     where e.plan_id = $3 and w.dish_id = o.dish_id
+                       and e.position < (select position from slots where id = $1))
+                 then 1 else 0 end as bigint) as flag,
+                 cast(0 as bigint) as at
           from slot_options o join dishes d on d.id = o.dish_id
           where o.slot_id = $1
           union all
           select cast(1 as bigint), cast(0 as bigint), lower(u.display_name),
                  b.user_id, u.display_name, b.ranking, cast(null as text), cast(0 as bigint),
-                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint)
+                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint), cast(0 as bigint)
           from ballots b join users u on u.id = b.user_id
           where b.slot_id = $1
           union all
@@ -92,6 +109,7 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
                  cast(case when u.id in ({eating}) then 1 else 0 end as bigint),
                  cast(case when u.id in (select user_id from memberships where household_id = $2)
                       then 1 else 0 end as bigint),
+                 cast(case when {out} then 1 else 0 end as bigint),
                  cast(0 as bigint)
           from users u
           where u.id in (select user_id from memberships where household_id = $2)
@@ -99,17 +117,19 @@ static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
           union all
           select cast(3 as bigint), cast(0 as bigint), lower(u.display_name),
                  u.id, u.display_name, cast(null as text), cast(null as text), cast(0 as bigint),
-                 cast(0 as bigint), cast(0 as bigint), n.nudged_at
+                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint), n.nudged_at
           from nudges n join nudged_members nm on nm.nudge_id = n.id
                join users u on u.id = nm.user_id
           where n.slot_id = $1 and {LATEST_NUDGE}
           union all
           select cast(4 as bigint), s.position, '', s.id, s.day, s.meal, cast(null as text),
-                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint), cast(0 as bigint)
+                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint), cast(0 as bigint),
+                 cast(0 as bigint)
           from slots s join ballots b on b.slot_id = s.id and b.user_id = $4
           where s.plan_id = $3 and s.id <> $1
           order by part, pos, sort_name, id",
         eating = expected_for_slot("$1", "$3", "$2"),
+        out = is_out("$1", "u.id"),
     )
 });
 
@@ -136,22 +156,11 @@ impl Store {
         now_ms: i64,
     ) -> Result<BallotPage, StoreError> {
         let mut conn = self.acquire().await?;
-        let HeaderRow {
-            plan_id: plan,
-            plan_title,
-            day,
-            meal,
-            deadline_at: deadline_ms,
-            closed,
-            revision,
-            proposed_by,
-            cook_id,
-            cook,
-        } = header(&mut conn, access, slot).await?;
+        let header = header(&mut conn, access, slot).await?;
         let rows: Vec<PageRow> = sqlx::query_as(PAGE_ROWS.as_str())
             .bind(slot.as_str())
             .bind(access.household_id().as_str())
-            .bind(&plan)
+            .bind(&header.plan_id)
             .bind(access.user_id().as_str())
             .fetch_all(&mut *conn)
             .await?;
@@ -165,25 +174,44 @@ impl Store {
             nudge,
             members,
             my_meals,
+            out,
+            won_earlier,
         } = parts(rows, access)?;
-        let open = closed == 0 && deadline_ms > now_ms;
+        let open = header.closed == 0 && header.deadline_at > now_ms;
         let asked = arrange::Asked {
             like,
             my_meals: &my_meals,
             fresh: open && mine.is_none(),
         };
-        let draft = arrange::draft(&mut conn, access, slot, &plan, asked).await?;
+        let draft = arrange::draft(&mut conn, access, slot, &header.plan_id, asked).await?;
         drop(conn);
-        let cook = cook_view(access, &proposed_by, cook_id.zip(cook), members);
+        let cook = cook_view(
+            access,
+            &header.proposed_by,
+            header.cook_id.clone().zip(header.cook.clone()),
+            members,
+        );
         let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
         let progress = slot_progress(&attendees, nudge, access.user_id().as_str(), open, now_ms);
+        let excluded = repeats_excluded(&options, &won_earlier, header.no_repeats == 1);
+        let attendance = SlotAttendance {
+            household_id: access.household_id().clone(),
+            slot_id: slot.clone(),
+            me_out: out
+                .iter()
+                .any(|(user, _)| user == access.user_id().as_str()),
+            out: out.into_iter().map(|(_, name)| name).collect(),
+            guests: u32::try_from(header.guests).unwrap_or(0),
+            open,
+            guests_editable: open && header.proposed_by == access.user_id().as_str(),
+        };
         Ok(BallotPage {
             household_id: access.household_id().clone(),
-            plan_id: PlanId::from_stored(plan),
-            plan_title,
+            plan_id: PlanId::from_stored(header.plan_id),
+            plan_title: header.plan_title,
             slot_id: slot.clone(),
-            slot_label: app::plans::slot_label(&day, &meal),
-            deadline_ms,
+            slot_label: app::plans::slot_label(&header.day, &header.meal),
+            deadline_ms: header.deadline_at,
             open,
             options,
             mine,
@@ -191,10 +219,12 @@ impl Store {
             voters,
             still_expected: u32::try_from(still_expected).unwrap_or(u32::MAX),
             progress,
+            attendance,
+            excluded,
             live: LiveKey {
                 url: app::routes::slot_version(access.household_id(), slot),
                 key: String::new(),
-                version: revision.to_string(),
+                version: header.revision.to_string(),
             },
             cook,
             draft,
@@ -258,7 +288,8 @@ async fn header(
                  coalesce(s.deadline_at, p.deadline_at) as deadline_at,
                  cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
                       then 1 else 0 end as bigint) as closed,
-                 s.revision, p.proposed_by, cu.id as cook_id, cu.display_name as cook
+                 s.revision, s.guests, p.proposed_by, cast(p.no_repeats as bigint) as no_repeats,
+                 cu.id as cook_id, cu.display_name as cook
           from slots s join plans p on p.id = s.plan_id
           left join memberships cm on cm.user_id = s.cook_id and cm.household_id = p.household_id
           left join users cu on cu.id = cm.user_id
@@ -290,6 +321,23 @@ fn cook_view(
     view
 }
 
+/// The options that cannot win now: in a no-repeat plan, those whose dish won an earlier slot
+/// (unless every option has, `app::plans::eligibility`).
+fn repeats_excluded(
+    options: &[OptionView],
+    won_earlier: &BTreeSet<OptionId>,
+    no_repeats: bool,
+) -> Vec<OptionId> {
+    let ids: Vec<OptionId> = options.iter().map(|o| o.id.clone()).collect();
+    eligibility(&EligibilityInput {
+        options: &ids,
+        won_earlier,
+        vetoed: &BTreeSet::new(),
+        no_repeats,
+    })
+    .repeats_excluded
+}
+
 /// The ballot page's second read, in its parts.
 struct Parts {
     options: Vec<OptionView>,
@@ -303,6 +351,10 @@ struct Parts {
     members: Vec<CookCandidate>,
     /// The viewer's other ranked meals of the plan, with their labels.
     my_meals: Vec<(SlotId, String)>,
+    /// The members who are out (id, name), by name.
+    out: Vec<(String, String)>,
+    /// The options whose dish won an earlier slot of the plan.
+    won_earlier: BTreeSet<OptionId>,
 }
 
 /// Sorts the rows of the ballot page's second read into its parts; `access`'s member's ballot
@@ -317,14 +369,22 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
     let mut nudge: Option<NudgeView> = None;
     let mut members = Vec::new();
     let mut my_meals = Vec::new();
+    let mut out = Vec::new();
+    let mut won_earlier = BTreeSet::new();
     for row in rows {
         match row.part {
-            0 => options.push(OptionView {
-                id: OptionId::from_stored(row.id),
-                name: row.name,
-                note: row.detail,
-                link: row.link,
-            }),
+            0 => {
+                let id = OptionId::from_stored(row.id);
+                if row.flag == 1 {
+                    won_earlier.insert(id.clone());
+                }
+                options.push(OptionView {
+                    id,
+                    name: row.name,
+                    note: row.detail,
+                    link: row.link,
+                });
+            }
             1 => {
                 let ranking: Ranking = row
                     .detail
@@ -348,6 +408,9 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
                         id: UserId::from_stored(row.id.clone()),
                         name: row.name.clone(),
                     });
+                }
+                if row.flag == 1 {
+                    out.push((row.id.clone(), row.name.clone()));
                 }
                 if row.eating == 1 {
                     attendees.push(Attendee {
@@ -384,5 +447,7 @@ fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreErr
         nudge,
         members,
         my_meals,
+        out,
+        won_earlier,
     })
 }

@@ -92,8 +92,8 @@ impl Store {
         require_room_for_a_plan(&mut tx, household, now_ms).await?;
         sqlx::query(
             r"insert into plans (id, household_id, proposed_by, title, first_day, last_day,
-                                 utc_offset_minutes, deadline_at, created_at)
-              values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                 utc_offset_minutes, deadline_at, created_at, no_repeats)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(id.as_str())
         .bind(household)
@@ -104,6 +104,7 @@ impl Store {
         .bind(i64::from(plan.utc_offset_minutes))
         .bind(plan.deadline_ms)
         .bind(now_ms)
+        .bind(i32::from(plan.no_repeats))
         .execute(&mut *tx)
         .await?;
         sqlx::query(

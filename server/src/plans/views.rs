@@ -2,6 +2,7 @@
 //! options, who has voted and each slot's state.
 
 use app::{
+    attendance::SlotAttendance,
     cooks::{CookView, manages_cooks},
     households::Role,
     ids::{PlanId, SlotId},
@@ -41,6 +42,8 @@ struct SlotRow {
     /// The cook, while a member.
     cook_id: Option<String>,
     cook: Option<String>,
+    /// Guests at the meal.
+    guests: i64,
 }
 
 /// A plan of the household's list as [`Store::plans`] reads it.
@@ -211,6 +214,7 @@ impl Store {
         let any_ballot = slot_rows.iter().any(|row| row.ballots > 0);
         let version: i64 = slot_rows.iter().map(|row| row.revision).sum();
         let viewer = Viewer {
+            household: access.household_id(),
             user: access.user_id().as_str(),
             i_manage,
             i_assign_cooks: manages_cooks(
@@ -245,6 +249,7 @@ impl Store {
 
 /// Who reads a plan's page, and when.
 struct Viewer<'a> {
+    household: &'a app::ids::HouseholdId,
     user: &'a str,
     /// The member may re-open a slot.
     i_manage: bool,
@@ -265,21 +270,41 @@ fn slot_summaries(
     let i_manage = viewer.i_manage;
     slot_rows
         .into_iter()
-        .map(|mut row| SlotSummary {
-            cook: row.cook_view(viewer),
-            progress: {
-                let (attendees, nudge) = progress.remove(&row.id).unwrap_or_default();
-                let open = row.closed == 0
-                    && row.deadline_at.unwrap_or(viewer.deadline_ms) > viewer.now_ms;
-                slot_progress(&attendees, nudge, viewer.user, open, viewer.now_ms)
-            },
+        .map(|mut row| {
+            let cook = row.cook_view(viewer);
+            let people = progress.remove(&row.id).unwrap_or_default();
+            let open =
+                row.closed == 0 && row.deadline_at.unwrap_or(viewer.deadline_ms) > viewer.now_ms;
+            let id = SlotId::from_stored(row.id.clone());
+            let attendance = SlotAttendance {
+                household_id: viewer.household.clone(),
+                slot_id: id.clone(),
+                me_out: people.out.iter().any(|(user, _)| user == viewer.user),
+                out: people.out.into_iter().map(|(_, name)| name).collect(),
+                guests: u32::try_from(row.guests).unwrap_or(0),
+                open,
+                guests_editable: open && i_manage,
+            };
+            let progress = slot_progress(
+                &people.attendees,
+                people.nudge,
+                viewer.user,
+                open,
+                viewer.now_ms,
+            );
+            (row, id, progress, attendance, cook)
+        })
+        .map(|(row, id, progress, attendance, cook)| SlotSummary {
+            cook,
+            progress,
+            attendance,
             options: option_rows
                 .iter()
                 .filter(|(slot, _)| *slot == row.id)
                 .map(|(_, name)| name.clone())
                 .collect(),
             label: slot_label(&row.day, &row.meal),
-            id: SlotId::from_stored(row.id),
+            id,
             ballots: count(row.ballots),
             expected_ballots: count(row.expected_ballots),
             i_voted: row.mine > 0,
@@ -310,7 +335,7 @@ async fn slot_rows(
                  cast(case when r.slot_id is null then 0 else 1 end as bigint) as closed,
                  (select d.name from slot_options o join dishes d on d.id = o.dish_id
                   where o.id = r.winner_option_id) as winner,
-                 s.revision, cu.id as cook_id, cu.display_name as cook
+                 s.revision, s.guests, cu.id as cook_id, cu.display_name as cook
           from slots s left join slot_results r on r.slot_id = s.id
           left join memberships cm on cm.user_id = s.cook_id and cm.household_id = $3
           left join users cu on cu.id = cm.user_id

@@ -6,18 +6,13 @@ use std::{collections::HashMap, sync::LazyLock};
 
 use app::progress::{NUDGE_INTERVAL_MS, NudgeView, SlotProgress};
 
-use crate::{access::HouseholdAccess, db::StoreError};
+use crate::{access::HouseholdAccess, attendance::attendees_of_slot, db::StoreError};
 
 /// The SQL (a `select` of user ids) for the people eating meal `slot` of plan `plan` in household
-/// `household` (SQL expressions): today the plan's expected voters who are still members, the
-/// same people a vote waits for (`closing::still_missing`). Attendance per meal narrows it here.
+/// `household` (SQL expressions): [`attendees_of_slot`], the same people a vote waits for
+/// (`closing::still_missing`) and whose ballots it counts.
 pub(crate) fn expected_for_slot(slot: &str, plan: &str, household: &str) -> String {
-    let _ = slot;
-    format!(
-        r"select v.user_id from plan_voters v
-          join memberships em on em.user_id = v.user_id and em.household_id = {household}
-          where v.plan_id = {plan}"
-    )
+    attendees_of_slot(slot, plan, household)
 }
 
 /// The SQL condition that nudge `n` is its meal's latest.
@@ -68,8 +63,8 @@ pub(crate) fn slot_progress(
     }
 }
 
-/// One row of [`plan_progress`]: an attendee (`part` 0) or a member of the latest nudge
-/// (1, nudged at `at`).
+/// One row of [`plan_progress`]: an attendee (`part` 0), a member of the latest nudge (1,
+/// nudged at `at`) or a member who is out (2).
 #[derive(sqlx::FromRow)]
 struct ProgressRow {
     slot_id: String,
@@ -80,11 +75,19 @@ struct ProgressRow {
     at: i64,
 }
 
-/// Each meal's attendees and latest nudge.
-pub(crate) type PlanProgress = HashMap<String, (Vec<Attendee>, Option<NudgeView>)>;
+/// One meal's people: its attendees, its latest nudge, and who is out (id, name).
+#[derive(Default)]
+pub(crate) struct SlotPeople {
+    pub attendees: Vec<Attendee>,
+    pub nudge: Option<NudgeView>,
+    pub out: Vec<(String, String)>,
+}
 
-/// Every meal of `plan`: who is eating, whether they have ranked it, and its latest nudge; one
-/// statement on the caller's connection.
+/// Each meal's people.
+pub(crate) type PlanProgress = HashMap<String, SlotPeople>;
+
+/// Every meal of `plan`: who is eating, whether they have ranked it, its latest nudge, and who
+/// is out; one statement on the caller's connection.
 pub(crate) async fn plan_progress(
     conn: &mut sqlx::AnyConnection,
     access: &HouseholdAccess,
@@ -107,6 +110,13 @@ pub(crate) async fn plan_progress(
           from nudges n join slots s on s.id = n.slot_id join plans p on p.id = s.plan_id
           join nudged_members nm on nm.nudge_id = n.id join users u on u.id = nm.user_id
           where s.plan_id = $1 and p.household_id = $2 and {LATEST_NUDGE}
+          union all
+          select a.slot_id, cast(2 as bigint), u.id, u.display_name, lower(u.display_name),
+                 cast(0 as bigint), cast(0 as bigint)
+          from slot_absences a join slots s on s.id = a.slot_id join plans p on p.id = s.plan_id
+          join memberships m on m.user_id = a.user_id and m.household_id = p.household_id
+          join users u on u.id = a.user_id
+          where s.plan_id = $1 and p.household_id = $2
           order by slot_id, part, sort_name, user_id",
             expected = expected_for_slot("s.id", "p.id", "p.household_id"),
         )
@@ -118,21 +128,22 @@ pub(crate) async fn plan_progress(
         .await?;
     let mut progress = PlanProgress::new();
     for row in rows {
-        let (attendees, nudge) = progress.entry(row.slot_id).or_default();
-        if row.part == 0 {
-            attendees.push(Attendee {
+        let people = progress.entry(row.slot_id).or_default();
+        match row.part {
+            0 => people.attendees.push(Attendee {
                 user: row.user_id,
                 name: row.name,
                 ranked: row.ranked == 1,
-            });
-        } else {
-            nudge
+            }),
+            1 => people
+                .nudge
                 .get_or_insert_with(|| NudgeView {
                     names: Vec::new(),
                     at_ms: row.at,
                 })
                 .names
-                .push(row.name);
+                .push(row.name),
+            _ => people.out.push((row.user_id, row.name)),
         }
     }
     Ok(progress)

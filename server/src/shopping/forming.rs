@@ -44,7 +44,7 @@ pub struct ClosedWinner<'a> {
     /// "Wed dinner".
     pub slot_label: String,
     pub winner: &'a WinnerRecipe,
-    /// The people eating: the plan's expected voters.
+    /// The people eating: the meal's attendees and its guests.
     pub eaters: i64,
 }
 

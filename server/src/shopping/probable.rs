@@ -2,6 +2,8 @@
 //! to the list ("if Curry keeps leading"), from the same tally as the ballot's preview. Not part
 //! of the list. One statement: the open slots' options with their recipes, and their ballots.
 
+use std::sync::LazyLock;
+
 use app::{
     ids::{OptionId, PlanId},
     plans::{MemberBallot, OptionView, Ranking, preview, slot_label},
@@ -11,6 +13,7 @@ use app::{
 
 use crate::{
     access::HouseholdAccess,
+    attendance::attendees_of_slot,
     db::{Store, StoreError},
 };
 
@@ -27,10 +30,11 @@ struct OpenRow {
     ranking: Option<String>,
 }
 
-const OPEN_MEALS: &str = r"
+static OPEN_MEALS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r"
     select s.id as slot, s.day, s.meal, o.id as option_id, d.name, d.serves, d.ingredients,
-           (select cast(count(*) as bigint) from plan_voters v where v.plan_id = s.plan_id)
-               as eaters,
+           (select cast(count(*) as bigint) from ({attendees}) ea) + s.guests as eaters,
            cast(null as text) as ranking, s.position, o.position as option_position
       from slots s
       join plans p on p.id = s.plan_id and p.household_id = $2
@@ -43,7 +47,11 @@ const OPEN_MEALS: &str = r"
       join slots s on s.id = b.slot_id
       join plans p on p.id = s.plan_id and p.household_id = $2
      where s.plan_id = $1 and not exists (select 1 from slot_results r where r.slot_id = s.id)
-    order by 10, 11";
+       and b.user_id in ({attendees})
+    order by 10, 11",
+        attendees = attendees_of_slot("s.id", "s.plan_id", "p.household_id"),
+    )
+});
 
 /// One open slot as read: its options (with recipes) and ballots.
 #[derive(Default)]
@@ -65,7 +73,7 @@ impl Store {
         plan: &PlanId,
         same_foods: &SameFoods,
     ) -> Result<Vec<ProbableMeal>, StoreError> {
-        let rows: Vec<OpenRow> = sqlx::query_as(OPEN_MEALS)
+        let rows: Vec<OpenRow> = sqlx::query_as(OPEN_MEALS.as_str())
             .bind(plan.as_str())
             .bind(access.household_id().as_str())
             .fetch_all(&mut *self.acquire().await?)
@@ -118,7 +126,7 @@ impl Store {
 /// The slot's leader's lines, if one option leads alone.
 fn leader(slot: OpenSlot, same_foods: &SameFoods) -> Result<Option<ProbableMeal>, StoreError> {
     let views: Vec<OptionView> = slot.options.iter().map(|(view, ..)| view.clone()).collect();
-    let tiers = preview(&views, &slot.ballots, &Ranking::default());
+    let tiers = preview(&views, &slot.ballots, &Ranking::default(), &[]);
     let Some(&[first]) = tiers.first().map(Vec::as_slice) else {
         return Ok(None);
     };

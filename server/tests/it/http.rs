@@ -31,4 +31,5 @@ mod results;
 mod sessions;
 mod shopping;
 mod stolen_session;
+mod week;
 mod week_ranking;

@@ -2,6 +2,7 @@
 //! PostgreSQL.
 
 mod accounts;
+mod attendance;
 mod closing;
 mod cooks;
 mod deadline_ballots;

@@ -273,9 +273,13 @@ impl TestApp {
     }
 }
 
-/// The `mealvote` binary built for these tests.
+/// The `mealvote` binary built for these tests, or `MEALVOTE_BIN` when set (as the browser tests
+/// read it): a worktree sharing its build directory with others can point at its own copy.
 pub fn mealvote_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_mealvote"))
+    std::env::var_os("MEALVOTE_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_mealvote")),
+        PathBuf::from,
+    )
 }
 
 /// The password every simulated person uses (long enough for the documented minimum).
@@ -641,6 +645,7 @@ impl Person {
                     deadline_date: day_from_now(1),
                     deadline_time: "18:00".to_owned(),
                     utc_offset_minutes: "0".to_owned(),
+                    allow_repeats: String::new(),
                 },
             })
             .await;

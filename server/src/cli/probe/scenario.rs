@@ -180,6 +180,7 @@ impl Probe<'_> {
                                 deadline_date: date.clone(),
                                 deadline_time: time.clone(),
                                 utc_offset_minutes: "0".to_owned(),
+                                allow_repeats: String::new(),
                             },
                         },
                         self.secret,

@@ -94,7 +94,7 @@ impl Store {
         }
         if deadline_ms <= now_ms {
             let closed = close_due(&mut tx, slot.as_str(), ClosePath::Lazy, now_ms).await?;
-            closing::commit(tx, closed.as_slice()).await?;
+            closing::commit(tx, &closed).await?;
             return Err(StoreError::Rule(PlanRule::Closed));
         }
         let options: Vec<(OptionId, String)> = rows
@@ -129,12 +129,12 @@ impl Store {
         let closed = if others_missing == 0 {
             close_if_everyone_voted(&mut tx, slot.as_str(), now_ms).await?
         } else {
-            None
+            Vec::new()
         };
-        closing::commit(tx, closed.as_slice()).await?;
+        closing::commit(tx, &closed).await?;
         Ok(SavedBallot {
             plan: PlanId::from_stored(plan),
-            closed,
+            closed: closed.into_iter().next(),
         })
     }
 }

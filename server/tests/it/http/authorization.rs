@@ -116,6 +116,22 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
         ],
     ),
     Probe::ServerFn(
+        "set_attendance",
+        &[
+            ("household_id", "{h}"),
+            ("slot_id", "{slot}"),
+            ("eating", "out"),
+        ],
+    ),
+    Probe::ServerFn(
+        "set_guests",
+        &[
+            ("household_id", "{h}"),
+            ("slot_id", "{slot}"),
+            ("guests", "2"),
+        ],
+    ),
+    Probe::ServerFn(
         "get_plan",
         &[("household_id", "{h}"), ("plan_id", "{plan}")],
     ),

@@ -29,6 +29,7 @@ fn form(first_day: &str) -> PlanForm {
         deadline_date: day_from_now(1),
         deadline_time: "12:00".into(),
         utc_offset_minutes: "0".into(),
+        allow_repeats: String::new(),
     }
 }
 

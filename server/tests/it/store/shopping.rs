@@ -16,7 +16,7 @@ use server::{
 
 use crate::support::{
     TestDatabase,
-    store::{DEADLINE, NOW, home, member, propose, vote},
+    store::{DEADLINE, NOW, home, member, propose_allowing_repeats, vote},
 };
 
 crate::on_both_engines!(
@@ -67,7 +67,8 @@ pub(super) async fn household_of_four(
     let bob = member(store, &ada, "Bob").await;
     let cy = member(store, &ada, "Cy").await;
     let di = member(store, &ada, "Di").await;
-    let (plan, _) = propose(store, &ada, "Curry\nStir-fry\nSoup").await;
+    // Repeats allowed: every slot may go to Curry.
+    let (plan, _) = propose_allowing_repeats(store, &ada, "Curry\nStir-fry\nSoup").await;
     let slots = store
         .plan(&ada, &plan, NOW)
         .await

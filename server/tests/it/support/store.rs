@@ -42,6 +42,7 @@ pub fn form(options: &str) -> PlanForm {
         deadline_date: "2026-11-23".into(),
         deadline_time: "12:00".into(),
         utc_offset_minutes: "0".into(),
+        allow_repeats: String::new(),
     }
 }
 
@@ -93,6 +94,21 @@ pub async fn propose(store: &Store, proposer: &HouseholdAccess, options: &str) -
         .create_plan(proposer, &plan(options), NOW)
         .await
         .unwrap();
+    let slot = first_slot(store, proposer, &id).await;
+    (id, slot)
+}
+
+/// [`propose`], for a plan that lets a dish win more than one meal: each slot closes on its own,
+/// and the same dish may win them all.
+pub async fn propose_allowing_repeats(
+    store: &Store,
+    proposer: &HouseholdAccess,
+    options: &str,
+) -> (PlanId, SlotId) {
+    let mut allowing = form(options);
+    allowing.allow_repeats = "on".into();
+    let plan = NewPlan::parse(&allowing, NOW).unwrap();
+    let id = store.create_plan(proposer, &plan, NOW).await.unwrap();
     let slot = first_slot(store, proposer, &id).await;
     (id, slot)
 }
