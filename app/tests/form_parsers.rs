@@ -69,10 +69,11 @@ proptest! {
     fn a_plan_form_of_anything(
         title in text(), first_day in text(), days in text(), meals in text(),
         options in text(), deadline_date in text(), deadline_time in text(), offset in text(),
+        allow_repeats in text(),
     ) {
         let form = PlanForm {
             title, first_day, days, meals, options, deadline_date, deadline_time,
-            utc_offset_minutes: offset,
+            utc_offset_minutes: offset, allow_repeats,
         };
         clear(NewPlan::parse(&form, NOW))?;
         clear(parse_new_deadline(

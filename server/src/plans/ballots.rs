@@ -7,28 +7,27 @@
 
 mod arrange;
 mod everywhere;
+mod page_rows;
 mod save;
 
 pub use save::SavedBallot;
 
-use std::{collections::BTreeSet, sync::LazyLock};
+use std::collections::BTreeSet;
 
 use app::{
     attendance::SlotAttendance,
     cooks::{CookCandidate, CookView, manages_cooks},
     households::Role,
-    ids::{OptionId, PlanId, SlotId, UserId},
-    plans::{
-        BallotPage, EligibilityInput, MemberBallot, OptionView, Ranking, VoterView, eligibility,
-    },
-    progress::{LiveKey, NudgeView},
+    ids::{OptionId, PlanId, SlotId},
+    plans::{BallotPage, EligibilityInput, OptionView, eligibility},
+    progress::LiveKey,
 };
 
+use self::page_rows::{PAGE_ROWS, PageRow, Parts, parts};
 use crate::{
     access::HouseholdAccess,
-    attendance::is_out,
     db::{Store, StoreError},
-    progress::read::{Attendee, LATEST_NUDGE, expected_for_slot, slot_progress},
+    progress::read::slot_progress,
 };
 
 /// The slot and its plan, as the ballot page heads them.
@@ -52,86 +51,6 @@ struct HeaderRow {
     cook_id: Option<String>,
     cook: Option<String>,
 }
-
-/// One row of the ballot page's second read: an option (`part` 0), a ballot (1), a person who
-/// may vote (2) or a member of the slot's latest nudge (3), in display order.
-#[derive(sqlx::FromRow)]
-struct PageRow {
-    part: i64,
-    id: String,
-    name: String,
-    /// An option's note, or a ballot's ranking (JSON).
-    detail: Option<String>,
-    link: Option<String>,
-    expected: i64,
-    /// A person: 1 when eating (`progress::read::expected_for_slot`).
-    eating: i64,
-    /// A person: 1 while a member of the household (who may cook).
-    member: i64,
-    /// A person: 1 when they said "I'm out"; an option: 1 when its dish won an earlier slot of
-    /// the plan.
-    flag: i64,
-    /// A nudge's member: when it was.
-    at: i64,
-}
-
-/// The ballot page's second read: options in their order; ballots and people by name (people
-/// are the current members and the expected voters, who may have left since, each once); and
-/// the names in the slot's latest nudge; the viewer's other ranked meals of the plan (part 4, day
-/// and meal). `$1` the slot, `$2` the household, `$3` the plan, `$4` the viewer.
-static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        r"select cast(0 as bigint) as part, o.position as pos, '' as sort_name,
-                 o.id as id, d.name as name, d.note as detail, d.link as link,
-                 cast(0 as bigint) as expected, cast(0 as bigint) as eating,
-                 cast(0 as bigint) as member,
-                 cast(case when exists (
-                     select 1 from slot_results r join slots e on e.id = r.slot_id
-                     join slot_options w on w.id = r.winner_option_id
-                     where e.plan_id = $3 and w.dish_id = o.dish_id
-                       and e.position < (select position from slots where id = $1))
-                 then 1 else 0 end as bigint) as flag,
-                 cast(0 as bigint) as at
-          from slot_options o join dishes d on d.id = o.dish_id
-          where o.slot_id = $1
-          union all
-          select cast(1 as bigint), cast(0 as bigint), lower(u.display_name),
-                 b.user_id, u.display_name, b.ranking, cast(null as text), cast(0 as bigint),
-                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint), cast(0 as bigint)
-          from ballots b join users u on u.id = b.user_id
-          where b.slot_id = $1
-          union all
-          select cast(2 as bigint), cast(0 as bigint), lower(u.display_name),
-                 u.id, u.display_name, cast(null as text), cast(null as text),
-                 cast(case when exists (select 1 from plan_voters v
-                                        where v.plan_id = $3 and v.user_id = u.id)
-                      then 1 else 0 end as bigint),
-                 cast(case when u.id in ({eating}) then 1 else 0 end as bigint),
-                 cast(case when u.id in (select user_id from memberships where household_id = $2)
-                      then 1 else 0 end as bigint),
-                 cast(case when {out} then 1 else 0 end as bigint),
-                 cast(0 as bigint)
-          from users u
-          where u.id in (select user_id from memberships where household_id = $2)
-             or u.id in (select user_id from plan_voters where plan_id = $3)
-          union all
-          select cast(3 as bigint), cast(0 as bigint), lower(u.display_name),
-                 u.id, u.display_name, cast(null as text), cast(null as text), cast(0 as bigint),
-                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint), n.nudged_at
-          from nudges n join nudged_members nm on nm.nudge_id = n.id
-               join users u on u.id = nm.user_id
-          where n.slot_id = $1 and {LATEST_NUDGE}
-          union all
-          select cast(4 as bigint), s.position, '', s.id, s.day, s.meal, cast(null as text),
-                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint), cast(0 as bigint),
-                 cast(0 as bigint)
-          from slots s join ballots b on b.slot_id = s.id and b.user_id = $4
-          where s.plan_id = $3 and s.id <> $1
-          order by part, pos, sort_name, id",
-        eating = expected_for_slot("$1", "$3", "$2"),
-        out = is_out("$1", "u.id"),
-    )
-});
 
 impl Store {
     /// One slot as its ballot page shows it: options, every member's ballot, who voted.
@@ -176,6 +95,7 @@ impl Store {
             my_meals,
             out,
             won_earlier,
+            ..
         } = parts(rows, access)?;
         let open = header.closed == 0 && header.deadline_at > now_ms;
         let asked = arrange::Asked {
@@ -194,17 +114,7 @@ impl Store {
         let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
         let progress = slot_progress(&attendees, nudge, access.user_id().as_str(), open, now_ms);
         let excluded = repeats_excluded(&options, &won_earlier, header.no_repeats == 1);
-        let attendance = SlotAttendance {
-            household_id: access.household_id().clone(),
-            slot_id: slot.clone(),
-            me_out: out
-                .iter()
-                .any(|(user, _)| user == access.user_id().as_str()),
-            out: out.into_iter().map(|(_, name)| name).collect(),
-            guests: u32::try_from(header.guests).unwrap_or(0),
-            open,
-            guests_editable: open && header.proposed_by == access.user_id().as_str(),
-        };
+        let attendance = attendance(access, slot, &header, out, open);
         Ok(BallotPage {
             household_id: access.household_id().clone(),
             plan_id: PlanId::from_stored(header.plan_id),
@@ -277,6 +187,26 @@ impl Store {
     }
 }
 
+/// Who is out of the meal and its guests, as the viewer of `access` sees them.
+fn attendance(
+    access: &HouseholdAccess,
+    slot: &SlotId,
+    header: &HeaderRow,
+    out: Vec<(String, String)>,
+    open: bool,
+) -> SlotAttendance {
+    let viewer = access.user_id().as_str();
+    SlotAttendance {
+        household_id: access.household_id().clone(),
+        slot_id: slot.clone(),
+        me_out: out.iter().any(|(user, _)| user == viewer),
+        out: out.into_iter().map(|(_, name)| name).collect(),
+        guests: u32::try_from(header.guests).unwrap_or(0),
+        open,
+        guests_editable: open && header.proposed_by == viewer,
+    }
+}
+
 /// The ballot page's first read: the slot and its plan, for a slot of this household.
 async fn header(
     conn: &mut sqlx::AnyConnection,
@@ -336,118 +266,4 @@ fn repeats_excluded(
         no_repeats,
     })
     .repeats_excluded
-}
-
-/// The ballot page's second read, in its parts.
-struct Parts {
-    options: Vec<OptionView>,
-    mine: Option<Ranking>,
-    others: Vec<MemberBallot>,
-    voters: Vec<VoterView>,
-    /// The people eating, with whether they have ranked.
-    attendees: Vec<Attendee>,
-    nudge: Option<NudgeView>,
-    /// The household's members, who may cook.
-    members: Vec<CookCandidate>,
-    /// The viewer's other ranked meals of the plan, with their labels.
-    my_meals: Vec<(SlotId, String)>,
-    /// The members who are out (id, name), by name.
-    out: Vec<(String, String)>,
-    /// The options whose dish won an earlier slot of the plan.
-    won_earlier: BTreeSet<OptionId>,
-}
-
-/// Sorts the rows of the ballot page's second read into its parts; `access`'s member's ballot
-/// is theirs, the others' are listed by name.
-fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Parts, StoreError> {
-    let mut options = Vec::new();
-    let mut voted = Vec::new();
-    let mut mine = None;
-    let mut others = Vec::new();
-    let mut voters = Vec::new();
-    let mut attendees = Vec::new();
-    let mut nudge: Option<NudgeView> = None;
-    let mut members = Vec::new();
-    let mut my_meals = Vec::new();
-    let mut out = Vec::new();
-    let mut won_earlier = BTreeSet::new();
-    for row in rows {
-        match row.part {
-            0 => {
-                let id = OptionId::from_stored(row.id);
-                if row.flag == 1 {
-                    won_earlier.insert(id.clone());
-                }
-                options.push(OptionView {
-                    id,
-                    name: row.name,
-                    note: row.detail,
-                    link: row.link,
-                });
-            }
-            1 => {
-                let ranking: Ranking = row
-                    .detail
-                    .as_deref()
-                    .and_then(|json| serde_json::from_str(json).ok())
-                    .ok_or(StoreError::Corrupt("ballots.ranking"))?;
-                if row.id == access.user_id().as_str() {
-                    mine = Some(ranking);
-                } else {
-                    others.push(MemberBallot {
-                        member: row.name,
-                        ranking,
-                    });
-                }
-                voted.push(row.id);
-            }
-            2 => {
-                let ranked = voted.contains(&row.id);
-                if row.member == 1 {
-                    members.push(CookCandidate {
-                        id: UserId::from_stored(row.id.clone()),
-                        name: row.name.clone(),
-                    });
-                }
-                if row.flag == 1 {
-                    out.push((row.id.clone(), row.name.clone()));
-                }
-                if row.eating == 1 {
-                    attendees.push(Attendee {
-                        user: row.id.clone(),
-                        name: row.name.clone(),
-                        ranked,
-                    });
-                }
-                voters.push(VoterView {
-                    voted: ranked,
-                    name: row.name,
-                    expected: row.expected == 1,
-                });
-            }
-            4 => my_meals.push((
-                SlotId::from_stored(row.id),
-                app::plans::slot_label(&row.name, row.detail.as_deref().unwrap_or_default()),
-            )),
-            _ => nudge
-                .get_or_insert_with(|| NudgeView {
-                    names: Vec::new(),
-                    at_ms: row.at,
-                })
-                .names
-                .push(row.name),
-        }
-    }
-    Ok(Parts {
-        options,
-        mine,
-        others,
-        voters,
-        attendees,
-        nudge,
-        members,
-        my_meals,
-        out,
-        won_earlier,
-    })
 }
