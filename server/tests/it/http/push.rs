@@ -23,9 +23,12 @@ use crate::support::{Person, TestApp, TestDatabase, store::row_count};
 const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
 const LOCAL_PUSH_SERVICE: (&str, &str) = ("PUSH_ALLOW_PRIVATE", "true");
 
+/// Each push received: its headers and body.
+type Received = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
+
 #[derive(Clone, Default)]
 struct PushService {
-    received: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    received: Received,
     statuses: Arc<Mutex<VecDeque<u16>>>,
     origin: String,
 }
