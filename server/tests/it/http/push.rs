@@ -23,7 +23,7 @@ use crate::support::{Person, TestApp, TestDatabase, store::row_count};
 const SECRET: &str = "a-finalize-secret-for-tests-0123456789";
 const LOCAL_PUSH_SERVICE: (&str, &str) = ("PUSH_ALLOW_PRIVATE", "true");
 
-/// What the push service received: each request's headers and body.
+/// Each push received: its headers and body.
 type Received = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
 
 #[derive(Clone, Default)]
