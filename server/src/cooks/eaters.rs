@@ -1,11 +1,8 @@
-//! Who eats a meal, for the cook's reminder ("for 5"): one SQL function, so that attendance per
-//! meal, when it exists, changes it in one place.
-
-use crate::progress::read::expected_for_slot;
+//! Who eats a meal, for the cook's reminder ("for 5", with the meal's guests added there) and for
+//! "Use this ranking for all meals": the meal's attendees, asked in the one place attendance is.
 
 /// The SQL (a `select` of user ids) for the people eating meal `slot` of plan `plan` in household
-/// `household` (SQL expressions): today the people the meal's progress counts
-/// ([`expected_for_slot`]).
+/// `household` (SQL expressions): its attendees ([`crate::attendance::attendees_of_slot`]).
 pub(crate) fn eaters_of_slot(slot: &str, plan: &str, household: &str) -> String {
-    expected_for_slot(slot, plan, household)
+    crate::attendance::attendees_of_slot(slot, plan, household)
 }

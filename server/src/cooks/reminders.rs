@@ -53,7 +53,7 @@ static CANDIDATES: LazyLock<String> = LazyLock::new(|| {
                  s.cook_id, d.id as dish_id, d.name as dish,
                  cast(case when coalesce(d.ingredients, '') <> '' or coalesce(d.steps, '') <> ''
                       then 1 else 0 end as bigint) as has_recipe,
-                 cast((select count(*) from users u where u.id in ({eaters})) as bigint) as eaters,
+                 cast((select count(*) from users u where u.id in ({eaters})) + s.guests as bigint) as eaters,
                  cast(case when exists (select 1 from webhooks w
                                         where w.household_id = p.household_id)
                       then 1 else 0 end as bigint) as webhook
