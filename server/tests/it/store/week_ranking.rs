@@ -8,7 +8,7 @@ use server::closing::ClosePath;
 
 use crate::support::{
     TestDatabase,
-    store::{DEADLINE, NOW, home, member, propose, row_count, save_ballot},
+    store::{DEADLINE, NOW, home, member, propose_allowing_repeats, row_count, save_ballot},
 };
 
 crate::on_both_engines!(
@@ -42,7 +42,8 @@ async fn a_ranking_is_saved_to_every_other_open_meal_by_dish_and_closes_what_it_
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let (plan, lunch) = propose(&store, &ada, "Curry\nSoup\nPasta").await;
+    // Repeats allowed, so each meal closes on its own (no-repeat plans close in day × meal order).
+    let (plan, lunch) = propose_allowing_repeats(&store, &ada, "Curry\nSoup\nPasta").await;
     let slots: Vec<_> = store.plan(&ada, &plan, NOW).await.unwrap().slots;
     assert_eq!(slots.len(), 4);
     // The second day's lunch offers other dishes: Soup, Salad and Rice (no Curry, no Pasta).
@@ -119,7 +120,8 @@ async fn same_as_and_past_rankings_arrange_the_board_and_save_nothing(db: TestDa
     let store = db.store().await;
     let ada = home(&store).await;
     let bob = member(&store, &ada, "Bob").await;
-    let (plan, lunch) = propose(&store, &ada, "Curry\nSoup\nPasta").await;
+    // Repeats allowed, so each meal closes on its own (no-repeat plans close in day × meal order).
+    let (plan, lunch) = propose_allowing_repeats(&store, &ada, "Curry\nSoup\nPasta").await;
     let page = store.ballot_page(&ada, &lunch, NOW).await.unwrap();
     assert_eq!(page.draft, None, "no past ranking to go on");
     assert!(page.my_meals.is_empty());
