@@ -93,7 +93,7 @@ fn the_ranking_boards_preview_of_20_ballots_by_20_options_is_timed() {
         .collect();
     let draft = ranking(3);
     let micros = micros_per_run(|| {
-        std::hint::black_box(preview(&options, &others, &draft));
+        std::hint::black_box(preview(&options, &others, &draft, &[]));
     });
     let build = build();
     console_log!(
