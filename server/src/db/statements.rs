@@ -125,4 +125,33 @@ mod tests {
             );
         });
     }
+
+    /// Whether a request finds a pooled connection or has to open one depends on what else holds
+    /// connections at the time: the opening (SQLite's pragmas) is the pool's, never the request's.
+    #[tokio::test]
+    async fn a_request_that_opens_a_connection_counts_only_its_own_statements() {
+        use tracing::Instrument;
+
+        use crate::{
+            config::{DatabaseConfig, DatabaseUrl},
+            db::Store,
+        };
+
+        // sqlx's SQLite worker thread emits its events under the process's subscriber.
+        tracing::subscriber::set_global_default(
+            tracing_subscriber::registry().with(StatementCounter::layer()),
+        )
+        .expect("the only test that sets the process's subscriber");
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("count.db").display());
+        let store =
+            Store::connect_lazy(&DatabaseConfig::with_defaults(DatabaseUrl::parse(&url).unwrap()))
+                .unwrap();
+        assert_eq!(store.connections_opened(), 0);
+
+        let request = tracing::info_span!("request");
+        store.ping().instrument(request.clone()).await.unwrap();
+        assert_eq!(store.connections_opened(), 1, "the request opened a connection");
+        assert_eq!(statements_in(&request), Some(1), "its one statement");
+    }
 }
