@@ -1,7 +1,8 @@
 //! Changing a meal's cook: one transaction that first takes the slot's turn
 //! (`closing::lock_slot`, which also moves the plan's and slot's live version, so open pages show
 //! the new cook), reads the proposer, the current cook and whether the chosen person is a member
-//! in one statement, applies the one rule (`app::cooks::decide`) and writes the slot.
+//! in one statement, applies the one rule (`app::cooks::decide`) and writes the slot, forgetting a
+//! reminder sent to the cook it replaces.
 
 use app::{
     cooks::{CookChange, decide, manages_cooks},
@@ -72,9 +73,19 @@ impl Store {
             row.chosen_is_member == 1,
         )
         .map_err(StoreError::Cook)?;
+        if cook.as_deref() == row.cook_id.as_deref() {
+            // Nothing changes: the slot's turn rolls back, no live version moves.
+            return Ok(());
+        }
         sqlx::query("update slots set cook_id = $2 where id = $1")
             .bind(slot.as_str())
-            .bind(cook)
+            .bind(&cook)
+            .execute(&mut *tx)
+            .await?;
+        // A reminder already sent was the previous cook's: the new one is reminded by the next
+        // sweep while the evening lasts (`cooks::reminders`).
+        sqlx::query("delete from cook_reminders where slot_id = $1")
+            .bind(slot.as_str())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -1,7 +1,8 @@
 //! A meal's cook and the evening-before reminder in the store, on both engines: two sweeps at
 //! once (two store handles, as two server instances) remind the cook exactly once; a meal closed
 //! without a winner, or not yet decided, is not reminded; nothing before 18:00 the evening
-//! before, nothing once the meal's day has begun.
+//! before, nothing once the meal's day has begun; a cook who takes over after the reminder is
+//! reminded in their turn.
 
 use app::{
     cooks::{CookChange, CookProblem},
@@ -23,6 +24,7 @@ crate::on_both_engines!(
     a_meal_closed_without_a_winner_is_not_reminded,
     a_meal_decided_after_six_is_reminded_once_decided_until_midnight,
     the_cook_changes_by_the_rules_and_only_members_cook,
+    a_cook_chosen_after_the_reminder_is_reminded_too,
 );
 
 /// 2026-11-23T18:00:00Z: the evening before the plan's first day (its offset is UTC).
@@ -218,4 +220,41 @@ async fn the_cook_changes_by_the_rules_and_only_members_cook(db: TestDatabase) {
     assert_eq!(page.cook.name, None);
     let names: Vec<&str> = page.cook.members.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["Ada", "Bob", "Cy"], "who Ada may choose");
+}
+
+async fn a_cook_chosen_after_the_reminder_is_reminded_too(db: TestDatabase) {
+    let store = db.store().await;
+    let ada = home(&store).await;
+    let bob = member(&store, &ada, "Bob").await;
+    let (_, slot) = propose(&store, &ada, "Curry\nSoup").await;
+    store
+        .set_cook(&bob, &slot, &CookChange::Volunteer)
+        .await
+        .unwrap();
+    let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
+    vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
+    assert!(vote(&store, &bob, &slot, &page, 0, NOW + 2).await.is_some());
+    assert_eq!(store.remind_cooks(EVENING + 1, 100).await.unwrap().reminded, 1);
+
+    // Bob cannot cook after all: Ada takes the meal over at eight.
+    store
+        .set_cook(&bob, &slot, &CookChange::StepBack)
+        .await
+        .unwrap();
+    store
+        .set_cook(&ada, &slot, &CookChange::Volunteer)
+        .await
+        .unwrap();
+    let sweep = store.remind_cooks(EVENING + 2 * HOUR, 100).await.unwrap();
+    assert_eq!(sweep.reminded, 1, "the new cook's reminder");
+    assert_eq!(reminders(&store, &ada).await.len(), 1);
+    assert_eq!(reminders(&store, &bob).await.len(), 1, "Bob's first, no more");
+    // Volunteering again changes nothing, and reminds nobody twice.
+    store
+        .set_cook(&ada, &slot, &CookChange::Volunteer)
+        .await
+        .unwrap();
+    let again = store.remind_cooks(EVENING + 3 * HOUR, 100).await.unwrap();
+    assert_eq!(again.reminded, 0, "{again:?}");
+    assert_eq!(reminders(&store, &ada).await.len(), 1);
 }
