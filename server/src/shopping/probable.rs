@@ -1,12 +1,18 @@
 //! "Probably needed": while a plan's slots are open, what each one's current leader would add
 //! to the list ("if Curry keeps leading"), from the same tally as the ballot's preview. Not part
 //! of the list. One statement: the open slots' options with their recipes, and their ballots.
+//!
+//! In a plan without repeats the leader is found as the close would find it
+//! (`app::plans::eligibility`): not a dish that already won an earlier meal, nor one that an
+//! earlier open meal's leader would take first (the meals close in order).
 
-use std::sync::LazyLock;
+use std::{collections::BTreeSet, sync::LazyLock};
 
 use app::{
     ids::{OptionId, PlanId},
-    plans::{MemberBallot, OptionView, Ranking, preview, slot_label},
+    plans::{
+        EligibilityInput, MemberBallot, OptionView, Ranking, eligibility, preview, slot_label,
+    },
     recipes::Ingredient,
     shopping::{ProbableMeal, SameFoods, ShoppingList, additions_for_winner},
 };
@@ -28,6 +34,10 @@ struct OpenRow {
     ingredients: Option<String>,
     eaters: Option<i64>,
     ranking: Option<String>,
+    dish_id: Option<String>,
+    /// 1 when the dish won an earlier (closed) slot of the plan.
+    won_earlier: Option<i64>,
+    no_repeats: Option<i64>,
 }
 
 static OPEN_MEALS: LazyLock<String> = LazyLock::new(|| {
@@ -35,14 +45,22 @@ static OPEN_MEALS: LazyLock<String> = LazyLock::new(|| {
         r"
     select s.id as slot, s.day, s.meal, o.id as option_id, d.name, d.serves, d.ingredients,
            (select cast(count(*) as bigint) from ({attendees}) ea) + s.guests as eaters,
-           cast(null as text) as ranking, s.position, o.position as option_position
+           cast(null as text) as ranking, s.position, o.position as option_position,
+           o.dish_id,
+           cast(case when exists (
+               select 1 from slot_results r join slots e on e.id = r.slot_id
+               join slot_options w on w.id = r.winner_option_id
+               where e.plan_id = s.plan_id and e.position < s.position and w.dish_id = o.dish_id)
+           then 1 else 0 end as bigint) as won_earlier,
+           cast(p.no_repeats as bigint) as no_repeats
       from slots s
       join plans p on p.id = s.plan_id and p.household_id = $2
       join slot_options o on o.slot_id = s.id
       join dishes d on d.id = o.dish_id
      where s.plan_id = $1 and not exists (select 1 from slot_results r where r.slot_id = s.id)
     union all
-    select b.slot_id, null, null, null, null, null, null, null, b.ranking, s.position, null
+    select b.slot_id, null, null, null, null, null, null, null, b.ranking, s.position, null,
+           null, null, null
       from ballots b
       join slots s on s.id = b.slot_id
       join plans p on p.id = s.plan_id and p.household_id = $2
@@ -59,6 +77,11 @@ struct OpenSlot {
     label: String,
     eaters: u32,
     options: Vec<(OptionView, Option<i64>, Option<String>)>,
+    /// Each option's dish, in the options' order.
+    dishes: Vec<String>,
+    /// Options whose dish won an earlier, closed slot.
+    won_earlier: BTreeSet<OptionId>,
+    no_repeats: bool,
     ballots: Vec<MemberBallot>,
 }
 
@@ -102,12 +125,18 @@ impl Store {
                 row.meal.as_deref().unwrap_or_default(),
             );
             slot.eaters = u32::try_from(row.eaters.unwrap_or(0)).unwrap_or(0);
+            slot.no_repeats = row.no_repeats == Some(1);
+            let id = OptionId::from_stored(
+                row.option_id
+                    .ok_or(StoreError::Corrupt("slot_options.id"))?,
+            );
+            if row.won_earlier == Some(1) {
+                slot.won_earlier.insert(id.clone());
+            }
+            slot.dishes.push(row.dish_id.unwrap_or_default());
             slot.options.push((
                 OptionView {
-                    id: OptionId::from_stored(
-                        row.option_id
-                            .ok_or(StoreError::Corrupt("slot_options.id"))?,
-                    ),
+                    id,
                     name: row.name.unwrap_or_default(),
                     note: None,
                     link: None,
@@ -116,23 +145,53 @@ impl Store {
                 row.ingredients,
             ));
         }
-        slots
-            .into_iter()
-            .filter_map(|(_, slot)| leader(slot, same_foods).transpose())
-            .collect()
+        // The dishes earlier open meals' leaders would win first, in the plan's order.
+        let mut leading: BTreeSet<String> = BTreeSet::new();
+        let mut meals = Vec::new();
+        for (_, mut slot) in slots {
+            for (dish, (view, ..)) in slot.dishes.iter().zip(&slot.options) {
+                if leading.contains(dish) {
+                    slot.won_earlier.insert(view.id.clone());
+                }
+            }
+            let Some(first) = leader(&slot) else {
+                continue;
+            };
+            leading.insert(slot.dishes[first].clone());
+            meals.push(lines_of(slot, first, same_foods)?);
+        }
+        Ok(meals)
     }
 }
 
-/// The slot's leader's lines, if one option leads alone.
-fn leader(slot: OpenSlot, same_foods: &SameFoods) -> Result<Option<ProbableMeal>, StoreError> {
-    let views: Vec<OptionView> = slot.options.iter().map(|(view, ..)| view.clone()).collect();
-    let tiers = preview(&views, &slot.ballots, &Ranking::default(), &[]);
-    let Some(&[first]) = tiers.first().map(Vec::as_slice) else {
-        return Ok(None);
-    };
+/// The option that would win the slot if it closed now, if one leads alone among those that may
+/// win.
+fn leader(slot: &OpenSlot) -> Option<usize> {
     if slot.ballots.is_empty() {
-        return Ok(None);
+        return None;
     }
+    let views: Vec<OptionView> = slot.options.iter().map(|(view, ..)| view.clone()).collect();
+    let ids: Vec<OptionId> = views.iter().map(|view| view.id.clone()).collect();
+    let excluded = eligibility(&EligibilityInput {
+        options: &ids,
+        won_earlier: &slot.won_earlier,
+        vetoed: &BTreeSet::new(),
+        no_repeats: slot.no_repeats,
+    })
+    .repeats_excluded;
+    let tiers = preview(&views, &slot.ballots, &Ranking::default(), &excluded);
+    match tiers.first().map(Vec::as_slice) {
+        Some(&[first]) => Some(first),
+        _ => None,
+    }
+}
+
+/// What the slot's option `first` would add to the list.
+fn lines_of(
+    slot: OpenSlot,
+    first: usize,
+    same_foods: &SameFoods,
+) -> Result<ProbableMeal, StoreError> {
     let (view, serves, ingredients) = &slot.options[first];
     let lines: Vec<Ingredient> = match ingredients {
         Some(json) => {
@@ -149,9 +208,9 @@ fn leader(slot: OpenSlot, same_foods: &SameFoods) -> Result<Option<ProbableMeal>
         serves,
         slot.eaters,
     )));
-    Ok(Some(ProbableMeal {
+    Ok(ProbableMeal {
         slot: slot.label,
         dish: view.name.clone(),
         lines: list.lines.iter().map(ToString::to_string).collect(),
-    }))
+    })
 }

@@ -1,6 +1,7 @@
 //! The shopping list in the store, on both engines: it forms as slots close (scaled to the
 //! people eating, merged by food and compatible unit, with where each part came from), exactly
-//! once whatever races the close, and check-offs are states set by operation id.
+//! once whatever races the close, and check-offs are states set by operation id. "Probably
+//! needed" finds each open meal's leader as the close would, no repeats included.
 
 use app::{
     ids::{DishId, PlanId},
@@ -16,7 +17,7 @@ use server::{
 
 use crate::support::{
     TestDatabase,
-    store::{DEADLINE, NOW, home, member, propose_allowing_repeats, vote},
+    store::{DEADLINE, NOW, home, member, propose, propose_allowing_repeats, save_ballot, vote},
 };
 
 crate::on_both_engines!(
@@ -25,6 +26,7 @@ crate::on_both_engines!(
     a_winner_without_ingredients_adds_one_line_saying_so,
     a_check_is_a_state_a_replay_changes_nothing_and_an_addition_never_unchecks,
     a_list_of_another_household_is_not_found,
+    probably_needed_leaves_out_what_an_earlier_meal_wins_first,
 );
 
 async fn dish(store: &Store, access: &HouseholdAccess, name: &str) -> DishId {
@@ -276,4 +278,60 @@ async fn a_list_of_another_household_is_not_found(db: TestDatabase) {
         Err(StoreError::NotFound)
     ));
     assert!(lines(&store, &people[0], &plan).await.is_empty());
+}
+
+/// The open meals' leaders on the list page's "Probably needed": (meal, dish).
+async fn probably(store: &Store, access: &HouseholdAccess, plan: &PlanId) -> Vec<(String, String)> {
+    store
+        .probable_meals(access, plan, &app::shopping::SameFoods::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|meal| (meal.slot, meal.dish))
+        .collect()
+}
+
+async fn probably_needed_leaves_out_what_an_earlier_meal_wins_first(db: TestDatabase) {
+    let store = db.store().await;
+    let ada = home(&store).await;
+    let bob = member(&store, &ada, "Bob").await;
+    for (plan, no_repeats) in [
+        (propose(&store, &ada, "Curry\nSoup\nPasta").await.0, true),
+        (
+            propose_allowing_repeats(&store, &ada, "Curry\nSoup\nPasta").await.0,
+            false,
+        ),
+    ] {
+        let slots = store.plan(&ada, &plan, NOW).await.unwrap().slots;
+        let (lunch, dinner) = (&slots[0].id, &slots[1].id);
+        // Ada likes Curry best at both meals, Soup next at dinner; Bob has not ranked yet.
+        let page = store.ballot_page(&ada, lunch, NOW).await.unwrap();
+        vote(&store, &ada, lunch, &page, 0, NOW + 1).await;
+        let page = store.ballot_page(&ada, dinner, NOW).await.unwrap();
+        let curry_then_soup = app::plans::Ranking(vec![
+            vec![page.options[0].id.clone()],
+            vec![page.options[1].id.clone()],
+        ]);
+        save_ballot(&store, &ada, dinner, &curry_then_soup, NOW + 2)
+            .await
+            .unwrap();
+        let dinner_leads = if no_repeats { "Soup" } else { "Curry" };
+        let expected = vec![
+            ("Tue 24 Nov · lunch".to_owned(), "Curry".to_owned()),
+            ("Tue 24 Nov · dinner".to_owned(), dinner_leads.to_owned()),
+        ];
+        assert_eq!(
+            probably(&store, &ada, &plan).await,
+            expected,
+            "lunch would close first and take Curry (no repeats: {no_repeats})"
+        );
+        // Bob agrees at lunch: it closes with Curry, and dinner still cannot have it.
+        let page = store.ballot_page(&bob, lunch, NOW).await.unwrap();
+        assert!(vote(&store, &bob, lunch, &page, 0, NOW + 3).await.is_some());
+        assert_eq!(
+            probably(&store, &ada, &plan).await,
+            expected[1..],
+            "lunch decided (no repeats: {no_repeats})"
+        );
+    }
 }
