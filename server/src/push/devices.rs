@@ -30,9 +30,9 @@ pub enum Subscribed {
 impl Store {
     /// Subscribes a device for `user`, replacing an earlier subscription of the same endpoint
     /// (the same browser subscribing again, perhaps for another person), unless the member has
-    /// [`MAX_DEVICES`] devices already. One transaction: the count and the insert are one
-    /// statement, so the limit holds for one person's two tabs at once on SQLite; on PostgreSQL
-    /// two simultaneous subscriptions of one person can exceed it by one at most.
+    /// [`MAX_DEVICES`] devices already. One transaction under the member's row lock, so two
+    /// subscriptions of one person at once (two tabs, two phones) count one after the other and
+    /// the limit holds on PostgreSQL too (SQLite allows one writer at a time anyway).
     #[tracing::instrument(name = "store.subscribe_push", skip_all)]
     pub async fn subscribe_push(
         &self,
@@ -41,6 +41,13 @@ impl Store {
         now_ms: i64,
     ) -> Result<Subscribed, StoreError> {
         let mut tx = self.begin().await?;
+        let locked = sqlx::query(r"update users set display_name = display_name where id = $1")
+            .bind(user.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if locked.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
         sqlx::query(r"delete from push_subscriptions where endpoint = $1")
             .bind(&device.endpoint)
             .execute(&mut *tx)

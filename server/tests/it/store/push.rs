@@ -18,6 +18,7 @@ use crate::support::{
 
 crate::on_both_engines!(
     a_member_subscribes_at_most_ten_devices_and_removes_only_their_own,
+    subscriptions_at_once_never_pass_the_limit,
     the_vote_reminder_is_written_once_per_member_per_meal_by_two_instances,
     no_reminder_in_quiet_hours_nor_outside_the_two_hours,
     pushes_are_queued_per_device_of_who_sees_the_notification,
@@ -35,6 +36,31 @@ async fn subscribe(store: &Store, user: &UserId, n: usize, zone: &str) -> Subscr
         time_zone: zone.to_owned(),
     };
     store.subscribe_push(user, &device, NOW).await.unwrap()
+}
+
+/// Eight of Ada's phones subscribe at once with one place left: one is added, the others are
+/// refused (the member's row lock; without it PostgreSQL let two through).
+async fn subscriptions_at_once_never_pass_the_limit(db: TestDatabase) {
+    let store = db.store().await;
+    let ada = home(&store).await;
+    for n in 0..app::push::MAX_DEVICES - 1 {
+        subscribe(&store, &user(&ada), n, "UTC").await;
+    }
+    let at_once = (100..108).map(|n| {
+        let (store, ada) = (store.clone(), user(&ada));
+        tokio::spawn(async move { subscribe(&store, &ada, n, "UTC").await })
+    });
+    let mut added = 0;
+    for joined in at_once.collect::<Vec<_>>() {
+        if joined.await.unwrap() == Subscribed::Added {
+            added += 1;
+        }
+    }
+    assert_eq!(added, 1);
+    assert_eq!(
+        store.push_devices(&user(&ada)).await.unwrap().len(),
+        app::push::MAX_DEVICES
+    );
 }
 
 fn user(access: &HouseholdAccess) -> UserId {
