@@ -9,6 +9,8 @@ set -euo pipefail
 stamp=$1
 target="${CARGO_TARGET_DIR:?CARGO_TARGET_DIR is not set}"
 [ -f "$stamp" ] || { echo "prune-target: no stamp file $stamp" >&2; exit 1; }
+# A fresh machine has built nothing yet: nothing to prune.
+[ -d "$target" ] || { echo "prune-target: $target does not exist yet"; exit 0; }
 
 # Every target of the workspace's packages, as cargo names its artifacts (dashes become underscores).
 mapfile -t names < <(cargo metadata --no-deps --format-version 1 --locked | python3 -c '
