@@ -234,7 +234,10 @@ async fn a_cook_chosen_after_the_reminder_is_reminded_too(db: TestDatabase) {
     let page = store.ballot_page(&ada, &slot, NOW).await.unwrap();
     vote(&store, &ada, &slot, &page, 0, NOW + 1).await;
     assert!(vote(&store, &bob, &slot, &page, 0, NOW + 2).await.is_some());
-    assert_eq!(store.remind_cooks(EVENING + 1, 100).await.unwrap().reminded, 1);
+    assert_eq!(
+        store.remind_cooks(EVENING + 1, 100).await.unwrap().reminded,
+        1
+    );
 
     // Bob cannot cook after all: Ada takes the meal over at eight.
     store
@@ -248,7 +251,11 @@ async fn a_cook_chosen_after_the_reminder_is_reminded_too(db: TestDatabase) {
     let sweep = store.remind_cooks(EVENING + 2 * HOUR, 100).await.unwrap();
     assert_eq!(sweep.reminded, 1, "the new cook's reminder");
     assert_eq!(reminders(&store, &ada).await.len(), 1);
-    assert_eq!(reminders(&store, &bob).await.len(), 1, "Bob's first, no more");
+    assert_eq!(
+        reminders(&store, &bob).await.len(),
+        1,
+        "Bob's first, no more"
+    );
     // Volunteering again changes nothing, and reminds nobody twice.
     store
         .set_cook(&ada, &slot, &CookChange::Volunteer)

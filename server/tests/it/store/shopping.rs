@@ -298,7 +298,9 @@ async fn probably_needed_leaves_out_what_an_earlier_meal_wins_first(db: TestData
     for (plan, no_repeats) in [
         (propose(&store, &ada, "Curry\nSoup\nPasta").await.0, true),
         (
-            propose_allowing_repeats(&store, &ada, "Curry\nSoup\nPasta").await.0,
+            propose_allowing_repeats(&store, &ada, "Curry\nSoup\nPasta")
+                .await
+                .0,
             false,
         ),
     ] {
