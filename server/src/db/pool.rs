@@ -20,7 +20,6 @@ use std::{
 };
 
 use sqlx::{AnyConnection, Connection, Executor, any::AnyPoolOptions};
-use tracing::Instrument;
 
 use crate::config::{DatabaseConfig, Engine};
 
@@ -110,11 +109,7 @@ pub(super) fn options(config: &DatabaseConfig, health: &Arc<PoolHealth>) -> AnyP
         })
         .after_connect(move |conn, _meta| {
             connected.opened.fetch_add(1, Ordering::Relaxed);
-            // A span of its own, with no parent: setting up a new connection is the pool's
-            // cost, not the statements of the request that happened to need it (whether a
-            // request opens one depends on what else holds connections at the time).
-            let span = tracing::info_span!(parent: None, "db.connect");
-            Box::pin(prepare_connection(conn, engine).instrument(span))
+            Box::pin(prepare_connection(conn, engine))
         })
         .before_acquire(move |conn, meta| {
             let now = acquiring.epoch.elapsed();

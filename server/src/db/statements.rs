@@ -6,10 +6,19 @@
 //! [`statements_in`] reads the total when the request completes, for its log line. Server
 //! functions called while a page renders run in tasks of their own, so their spans name the
 //! request span as parent explicitly (`app::service::RequestSpan`).
+//!
+//! A connection's set-up is not counted: SQLite's `PRAGMA`s (sqlx's own and
+//! `db::pool::prepare_connection`'s) run when the pool opens a connection, inside whichever
+//! request needed it, and whether a request opens one depends on what else holds connections at
+//! the time. The application runs no other `PRAGMA`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use tracing::{Event, Metadata, Span, Subscriber, span};
+use tracing::{
+    Event, Metadata, Span, Subscriber,
+    field::{Field, Visit},
+    span,
+};
 use tracing_subscriber::{
     Layer, Registry,
     filter::{FilterFn, Filtered},
@@ -64,6 +73,11 @@ where
         if event.metadata().target() != SQLX_QUERY {
             return;
         }
+        let mut setup = ConnectionSetup(false);
+        event.record(&mut setup);
+        if setup.0 {
+            return;
+        }
         let Some(scope) = ctx.event_scope(event) else {
             return;
         };
@@ -74,6 +88,23 @@ where
             }
         }
     }
+}
+
+/// Whether a statement event is a connection's set-up: its `summary` (sqlx: the statement's
+/// first words) starts with `PRAGMA`.
+struct ConnectionSetup(bool);
+
+impl Visit for ConnectionSetup {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "summary" {
+            self.0 = value
+                .trim_start()
+                .get(..6)
+                .is_some_and(|word| word.eq_ignore_ascii_case("pragma"));
+        }
+    }
+
+    fn record_debug(&mut self, _field: &Field, _value: &dyn std::fmt::Debug) {}
 }
 
 /// The statements counted so far in `span` (a request span), when the process's subscriber
@@ -100,6 +131,10 @@ mod tests {
         tracing::debug!(target: "sqlx::query", summary = "select 1");
     }
 
+    fn connection_setup() {
+        tracing::debug!(target: "sqlx::query", summary = "PRAGMA foreign_keys = ON;");
+    }
+
     #[test]
     fn statements_count_towards_the_nearest_request_span_only() {
         let subscriber = tracing_subscriber::registry().with(StatementCounter::layer());
@@ -108,6 +143,7 @@ mod tests {
             let second = tracing::info_span!("request");
             first.in_scope(|| {
                 statement();
+                connection_setup();
                 tracing::info_span!("server_fn.viewer").in_scope(|| {
                     tracing::info_span!("store.user").in_scope(statement);
                 });
