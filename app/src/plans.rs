@@ -335,7 +335,33 @@ pub async fn reopen_slot(
 ) -> Result<(), AppError> {
     serve_in(household_id, |plans: Plans, req, household| async move {
         let slot = SlotId::try_from(slot_id)?;
-        plans.reopen_slot(&req, household, slot, deadline).await
+        plans
+            .reopen_slot(&req, household, slot, deadline, None)
+            .await
+    })
+    .await
+}
+
+/// Re-opens a slot that closed without a winner, adding the dish `option` to its options first
+/// when one is named: a meal no option suited everyone eating (`crate::cant_eat`) gets one that
+/// may. The ballots already cast have no opinion on it. Without JavaScript the form goes back to
+/// the plan's results.
+#[server(endpoint = "reopen_slot_adding")]
+pub async fn reopen_slot_adding(
+    household_id: String,
+    slot_id: String,
+    option: String,
+    #[server(flatten)] deadline: DeadlineForm,
+) -> Result<(), AppError> {
+    serve_in(household_id, |plans: Plans, req, household| async move {
+        let slot = SlotId::try_from(slot_id)?;
+        let option = match option.trim() {
+            "" => None,
+            name => Some(DishName::parse(name, crate::error::Field::Options)?),
+        };
+        plans
+            .reopen_slot(&req, household, slot, deadline, option)
+            .await
     })
     .await
 }

@@ -85,6 +85,8 @@ pub enum PlanRule {
     Closed,
     /// Only a slot that closed without ballots can be re-opened.
     NotReopenable,
+    /// The option added to a meal before re-opening it is one of its options already.
+    OptionExists,
 }
 
 /// `(\$1, \$2, …), (…)`: the `values` of a multi-row insert of `rows` rows of `columns` columns,

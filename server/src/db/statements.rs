@@ -144,14 +144,19 @@ mod tests {
         .expect("the only test that sets the process's subscriber");
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("count.db").display());
-        let store =
-            Store::connect_lazy(&DatabaseConfig::with_defaults(DatabaseUrl::parse(&url).unwrap()))
-                .unwrap();
+        let store = Store::connect_lazy(&DatabaseConfig::with_defaults(
+            DatabaseUrl::parse(&url).unwrap(),
+        ))
+        .unwrap();
         assert_eq!(store.connections_opened(), 0);
 
         let request = tracing::info_span!("request");
         store.ping().instrument(request.clone()).await.unwrap();
-        assert_eq!(store.connections_opened(), 1, "the request opened a connection");
+        assert_eq!(
+            store.connections_opened(),
+            1,
+            "the request opened a connection"
+        );
         assert_eq!(statements_in(&request), Some(1), "its one statement");
     }
 }

@@ -71,6 +71,10 @@ impl From<StoreError> for AppError {
             StoreError::Rule(PlanRule::NotReopenable) => Self::Conflict(
                 "Only a slot that closed without any ballot can be re-opened.".to_owned(),
             ),
+            StoreError::Rule(PlanRule::OptionExists) => Self::invalid(
+                Field::Options,
+                "That dish is already an option of this meal: name another.",
+            ),
             other => internal(other),
         }
     }
