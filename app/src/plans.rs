@@ -148,7 +148,8 @@ pub struct SlotSummary {
     pub closed: bool,
     /// The winning dish, once closed with ballots.
     pub winner: Option<String>,
-    /// The viewer proposed the plan and the slot closed without ballots.
+    /// The viewer proposed the plan and the slot closed without a winner (no ballots, or no
+    /// option suited everyone eating).
     pub reopenable: bool,
     /// The slot's own deadline, after a re-open.
     pub reopened_deadline_ms: Option<i64>,
@@ -325,7 +326,7 @@ pub async fn get_results(household_id: String, plan_id: String) -> Result<Result
     .await
 }
 
-/// Re-opens a slot that closed without ballots, with a new deadline in the future (the plan's
+/// Re-opens a slot that closed without a winner, with a new deadline in the future (the plan's
 /// proposer only).
 #[server(endpoint = "reopen_slot")]
 pub async fn reopen_slot(

@@ -1,5 +1,5 @@
 //! Stored outcomes of closed slots, as pages and downloads read them, and re-opening a slot
-//! that closed without ballots. Closing itself: `crate::closing`.
+//! that closed without a winner. Closing itself: `crate::closing`.
 
 use app::ids::{OptionId, PlanId, SlotId};
 use app::tally::Seed;
@@ -119,8 +119,9 @@ impl Store {
         rows.into_iter().map(OutcomeRow::outcome).collect()
     }
 
-    /// Re-opens a slot that closed without ballots, with a new deadline: only its plan's
-    /// manager may (the proposer, or an admin once they have left), and only while no result stands.
+    /// Re-opens a slot that closed without a winner (nobody voted, or no option suited everyone
+    /// eating), with a new deadline: only its plan's manager may (the proposer, or an admin once
+    /// they have left), and only while no result stands.
     pub async fn reopen_slot(
         &self,
         access: &HouseholdAccess,
