@@ -16,7 +16,8 @@ pub use service::CantEatService;
 type CantEat = std::sync::Arc<dyn CantEatService>;
 
 pub use rules::{
-    Entry, NONE_SUITS, OptionDish, YOU_CANT_EAT, is_food, ruled_out, ruled_out_sentence,
+    Entry, NONE_SUITS, OptionDish, YOU_CANT_EAT, is_food, preview_note, ruled_out,
+    ruled_out_sentence,
 };
 pub use view::{CantEatLinks, CantEatPage};
 

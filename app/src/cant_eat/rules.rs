@@ -103,6 +103,20 @@ pub fn ruled_out_sentence(count: usize) -> Option<String> {
     }
 }
 
+/// What an open meal's preview says: [`ruled_out_sentence`], and when that is every one of its
+/// `options`, that it will close without a winner unless something changes.
+pub fn preview_note(ruled_out: usize, options: usize) -> Option<String> {
+    let sentence = ruled_out_sentence(ruled_out)?;
+    Some(if ruled_out >= options {
+        format!(
+            "{sentence} No option suits everyone eating it: unless that changes, it closes \
+             without a winner."
+        )
+    } else {
+        sentence
+    })
+}
+
 /// A meal that closed with every option ruled out.
 pub const NONE_SUITS: &str = "No option suits everyone eating this meal.";
 
@@ -173,6 +187,13 @@ mod tests {
         assert_eq!(
             ruled_out_sentence(3).unwrap(),
             "3 options were ruled out for someone eating this meal."
+        );
+        assert_eq!(preview_note(0, 3), None);
+        assert_eq!(preview_note(1, 3), ruled_out_sentence(1));
+        assert_eq!(
+            preview_note(2, 2).unwrap(),
+            "2 options were ruled out for someone eating this meal. No option suits everyone \
+             eating it: unless that changes, it closes without a winner."
         );
     }
 }

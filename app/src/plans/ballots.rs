@@ -89,9 +89,10 @@ impl BallotPage {
             .collect()
     }
 
-    /// "1 option was ruled out for someone eating this meal." when any was.
+    /// "1 option was ruled out for someone eating this meal." when any was
+    /// ([`crate::cant_eat::preview_note`]).
     pub fn ruled_out_note(&self) -> Option<String> {
-        crate::cant_eat::ruled_out_sentence(self.ruled_out.len())
+        crate::cant_eat::preview_note(self.ruled_out.len(), self.options.len())
     }
 
     /// The ballots the close would count: the others' who are not out (the live preview's).
