@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod attendance;
+pub mod cant_eat;
 mod components;
 pub mod cooks;
 pub mod dates;
@@ -109,6 +110,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("plans") view=pages::Plans />
                         <Route path=StaticSegment("propose") view=pages::Propose />
                         <Route path=StaticSegment("notifications") view=pages::Notifications />
+                        <Route path=(StaticSegment("cant-eat"), ParamSegment("member")) view=pages::CantEat />
                         <Route path=StaticSegment("dishes") view=pages::Dishes />
                         <Route path=(StaticSegment("dishes"), ParamSegment("dish")) view=pages::Recipe />
                         <ParentRoute path=(StaticSegment("plans"), ParamSegment("plan")) view=Outlet>

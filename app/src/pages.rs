@@ -2,6 +2,7 @@
 
 mod account;
 mod ballot;
+mod cant_eat;
 mod credentials;
 mod dishes;
 mod home;
@@ -20,6 +21,7 @@ mod sign_in;
 mod sign_up;
 
 pub use ballot::Ballot;
+pub use cant_eat::CantEat;
 pub use dishes::Dishes;
 pub use home::Home;
 pub use household::Household;

@@ -148,7 +148,8 @@ pub struct SlotSummary {
     pub closed: bool,
     /// The winning dish, once closed with ballots.
     pub winner: Option<String>,
-    /// The viewer proposed the plan and the slot closed without ballots.
+    /// The viewer proposed the plan and the slot closed without a winner (no ballots, or no
+    /// option suited everyone eating).
     pub reopenable: bool,
     /// The slot's own deadline, after a re-open.
     pub reopened_deadline_ms: Option<i64>,
@@ -325,7 +326,7 @@ pub async fn get_results(household_id: String, plan_id: String) -> Result<Result
     .await
 }
 
-/// Re-opens a slot that closed without ballots, with a new deadline in the future (the plan's
+/// Re-opens a slot that closed without a winner, with a new deadline in the future (the plan's
 /// proposer only).
 #[server(endpoint = "reopen_slot")]
 pub async fn reopen_slot(
@@ -335,7 +336,33 @@ pub async fn reopen_slot(
 ) -> Result<(), AppError> {
     serve_in(household_id, |plans: Plans, req, household| async move {
         let slot = SlotId::try_from(slot_id)?;
-        plans.reopen_slot(&req, household, slot, deadline).await
+        plans
+            .reopen_slot(&req, household, slot, deadline, None)
+            .await
+    })
+    .await
+}
+
+/// Re-opens a slot that closed without a winner, adding the dish `option` to its options first
+/// when one is named: a meal no option suited everyone eating (`crate::cant_eat`) gets one that
+/// may. The ballots already cast have no opinion on it. Without JavaScript the form goes back to
+/// the plan's results.
+#[server(endpoint = "reopen_slot_adding")]
+pub async fn reopen_slot_adding(
+    household_id: String,
+    slot_id: String,
+    option: String,
+    #[server(flatten)] deadline: DeadlineForm,
+) -> Result<(), AppError> {
+    serve_in(household_id, |plans: Plans, req, household| async move {
+        let slot = SlotId::try_from(slot_id)?;
+        let option = match option.trim() {
+            "" => None,
+            name => Some(DishName::parse(name, crate::error::Field::Options)?),
+        };
+        plans
+            .reopen_slot(&req, household, slot, deadline, option)
+            .await
     })
     .await
 }

@@ -24,6 +24,9 @@ pub const MAX_HOUSEHOLDS_PER_ACCOUNT: u32 = 10;
 /// Foods a household has said are the same as another ("scallion" is "spring onion"). Far more
 /// than a household's synonyms; bounds the rows each close and list read resolves names through.
 pub const MAX_FOOD_ALIASES: u32 = 100;
+/// Foods on one member's "can't eat" list in a household, and as many dishes (`crate::cant_eat`):
+/// far more than anyone's allergies and dislikes; bounds the rows each close and ballot page read.
+pub const MAX_CANT_EAT: u32 = 100;
 /// Ballot saves per member per minute, across all meals: far above a person re-ranking by hand.
 pub const MAX_BALLOT_SAVES_PER_MINUTE: u32 = 30;
 
@@ -35,6 +38,8 @@ pub enum Quota {
     Dishes,
     Households,
     FoodAliases,
+    CantEatFoods,
+    CantEatDishes,
 }
 
 impl Quota {
@@ -61,6 +66,14 @@ impl Quota {
                 "This household has {MAX_FOOD_ALIASES} foods marked as the same as another, the \
                  most it can. Undo one it no longer needs first."
             ),
+            Self::CantEatFoods => format!(
+                "Your list holds {MAX_CANT_EAT} foods you can't eat, the most it can. Remove one \
+                 you no longer need first."
+            ),
+            Self::CantEatDishes => format!(
+                "Your list holds {MAX_CANT_EAT} dishes you can't eat, the most it can. Remove one \
+                 you no longer need first."
+            ),
         }
     }
 }
@@ -80,5 +93,7 @@ mod tests {
         assert!(Quota::Dishes.message().contains("500 dishes"));
         assert!(Quota::Households.message().contains("10 households"));
         assert!(Quota::FoodAliases.message().contains("100 foods"));
+        assert!(Quota::CantEatFoods.message().contains("100 foods"));
+        assert!(Quota::CantEatDishes.message().contains("100 dishes"));
     }
 }

@@ -107,6 +107,11 @@ pub fn dish(household: impl Display, dish: impl Display) -> String {
     format!("{}/{dish}", self::dishes(household))
 }
 
+/// A member's own "can't eat" list in a household (nobody else's: `crate::cant_eat`).
+pub fn cant_eat(household: impl Display, member: impl Display) -> String {
+    format!("{}/cant-eat/{member}", self::household(household))
+}
+
 /// A household's notifications.
 pub fn notifications(household: impl Display) -> String {
     format!("{}/notifications", self::household(household))
@@ -184,6 +189,7 @@ mod tests {
         assert_eq!(propose("h1"), "/households/h1/propose");
         assert_eq!(dishes("h1"), "/households/h1/dishes");
         assert_eq!(notifications("h1"), "/households/h1/notifications");
+        assert_eq!(cant_eat("h1", "u4"), "/households/h1/cant-eat/u4");
         assert_eq!(plan("h1", "p2"), "/households/h1/plans/p2");
         assert_eq!(results("h1", "p2"), "/households/h1/plans/p2/results");
         assert_eq!(

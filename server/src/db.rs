@@ -83,8 +83,10 @@ pub enum PlanRule {
     BallotsArrived,
     /// The slot or plan is closed: its deadline has passed, or everyone has voted.
     Closed,
-    /// Only a slot that closed without ballots can be re-opened.
+    /// Only a slot that closed without a winner can be re-opened.
     NotReopenable,
+    /// The option added to a meal before re-opening it is one of its options already.
+    OptionExists,
 }
 
 /// `(\$1, \$2, …), (…)`: the `values` of a multi-row insert of `rows` rows of `columns` columns,

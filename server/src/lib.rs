@@ -13,6 +13,7 @@ pub mod attendance;
 pub mod auth;
 pub mod batch;
 pub mod calendar;
+pub mod cant_eat;
 pub mod cli;
 pub mod client;
 pub mod clock;

@@ -236,5 +236,6 @@ impl Services {
         provide_context::<Arc<dyn app::cooks::CooksService>>(self.clone());
         provide_context::<Arc<dyn app::push::PushService>>(self.clone());
         provide_context::<Arc<dyn app::attendance::AttendanceService>>(self.clone());
+        provide_context::<Arc<dyn app::cant_eat::CantEatService>>(self.clone());
     }
 }

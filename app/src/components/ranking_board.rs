@@ -56,7 +56,7 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     let info = StoredValue::new(page.options.clone());
     // As the close counts: the ballots of the people eating, over the options that can win.
     let others = StoredValue::new(page.counted_others());
-    let excluded = StoredValue::new(page.excluded.clone());
+    let excluded = StoredValue::new(page.cannot_win());
     let me_out = page.attendance.me_out;
     let tiers = Memo::new(move |_| {
         let draft = board.read().ranking();
@@ -101,6 +101,10 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
     let excluded_note = page
         .excluded_note()
         .map(|note| view! { <p class="hint excluded-note">{note}</p> });
+    let ruled_out_note = page
+        .ruled_out_note()
+        .map(|note| view! { <p class="hint ruled-out-note">{note}</p> });
+    let cant_eat_mine = StoredValue::new(page.cant_eat_mine.clone());
 
     // Options move only while hydrated and while voting is open.
     let movable = Signal::derive(move || live.get() && open.get());
@@ -179,13 +183,14 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
                             let option = info.with_value(|o| o.iter().find(|o| &o.id == id).cloned());
                             let rank = ranks.get(&rank_field(id)).cloned().unwrap_or_default();
                             let moved = id.clone();
+                            let cant_eat = cant_eat_mine.with_value(|mine| mine.contains(id));
                             Either::Right(view! {
                                 <OptionRow
                                     option=option.unwrap_or_else(|| OptionView { id: id.clone(), name: String::new(), note: None, link: None })
                                     index rank tied=*tied ranked=index < divider
                                     can_tie=current.can_tie(index) last=index + 1 == current.rows().len()
                                     live=movable edit=Callback::new(move |change: Change| edit(&moved, change))
-                                    dragging
+                                    dragging cant_eat
                                 />
                             })
                         }
@@ -226,6 +231,7 @@ pub fn RankingBoard(page: BallotPage) -> impl IntoView {
             </div>
             <section class="preview card" aria-labelledby="preview-heading" hidden=move || !open.get()>
                 <h2 id="preview-heading">"If voting closed now"</h2>
+                {ruled_out_note}
                 {excluded_note}
                 <ol class="tiers" aria-live="polite">
                     {move || tiers.get().into_iter().map(|tier| {
@@ -275,6 +281,8 @@ fn OptionRow(
     live: Signal<bool>,
     edit: Callback<Change>,
     dragging: RwSignal<Option<usize>>,
+    /// The viewer can't eat it (their own list).
+    cant_eat: bool,
 ) -> impl IntoView {
     let name = option.name.clone();
     let input_id = rank_field(&option.id);
@@ -313,6 +321,7 @@ fn OptionRow(
                 {tied.then(|| view! { <span class="tie-mark" title="tied with the option above">"="</span> })}
                 {option.name.clone()}
                 {option.note.clone().map(|note| view! { <span class="muted">" · " {note}</span> })}
+                {cant_eat.then(|| view! { " " <span class="badge cant-eat">{crate::cant_eat::YOU_CANT_EAT}</span> })}
             </label>
             <input
                 class="rank no-js-only"

@@ -18,8 +18,14 @@ pub fn notification_text(
         "ballot_cast" => format!("{actor} ranked {slot}"),
         "slot_closed" => match data.get("winner").and_then(|winner| winner.as_str()) {
             Some(winner) => format!("{slot}: {winner} won"),
+            None if data.get("no_option_suits").is_some() => {
+                format!("{slot}: no option suits everyone eating")
+            }
             None => format!("{slot}: closed without votes"),
         },
+        "no_option_suits" => {
+            format!("No option suits everyone eating {slot}: add an option and re-open it")
+        }
         "plan_decided" => format!("“{title}” is decided"),
         "list_changed" => {
             let dish = data
@@ -64,6 +70,9 @@ pub fn notification_link(
             Some(crate::routes::ballot(household, slot))
         }
         ("cook_reminder", _, _) if recipe.is_some() => recipe.map(str::to_owned),
+        ("no_option_suits", Some(plan), Some(slot)) => {
+            Some(crate::routes::slot_results(household, plan, slot))
+        }
         ("slot_closed" | "plan_decided", Some(plan), _) => {
             Some(crate::routes::results(household, plan))
         }
@@ -158,6 +167,38 @@ mod tests {
         assert_eq!(
             notification_text("vote_reminder", None, None, dinner, &none),
             "Voting on Mon 23 Nov · dinner closes within 2 hours: rank it now"
+        );
+    }
+
+    #[test]
+    fn a_meal_no_option_suits_says_so_and_takes_the_proposer_to_it() {
+        let dinner = Some(("2026-11-23", "dinner"));
+        assert_eq!(
+            notification_text(
+                "slot_closed",
+                None,
+                None,
+                dinner,
+                &json!({"winner": null, "no_option_suits": true})
+            ),
+            "Mon 23 Nov · dinner: no option suits everyone eating"
+        );
+        assert_eq!(
+            notification_text("no_option_suits", None, None, dinner, &json!({})),
+            "No option suits everyone eating Mon 23 Nov · dinner: add an option and re-open it"
+        );
+        let household =
+            crate::ids::HouseholdId::try_from("00000000-0000-4000-8000-000000000000".to_owned())
+                .unwrap();
+        assert_eq!(
+            notification_link(
+                "no_option_suits",
+                &household,
+                Some("p"),
+                Some("s"),
+                &json!({})
+            ),
+            Some(crate::routes::slot_results(&household, "p", "s"))
         );
     }
 

@@ -53,6 +53,7 @@ pub fn Households() -> impl IntoView {
         </section>
         <CalendarFeed />
         <super::account::AccountSecurity />
+        <crate::cant_eat::CantEatLinks />
         <crate::push::PushDevices />
     }
 }

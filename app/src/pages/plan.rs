@@ -14,7 +14,7 @@ use crate::{
     },
     cooks::{CookErrors, CookLine},
     error::Field,
-    plans::{EditSlotOptions, MoveDeadline, PlanView, ReopenSlot, SlotSummary, get_plan},
+    plans::{EditSlotOptions, MoveDeadline, PlanView, ReopenSlotAdding, SlotSummary, get_plan},
     progress::{LiveRoot, NudgeSlot, SlotProgressView},
     routes,
 };
@@ -99,11 +99,13 @@ fn PlanPage(plan: PlanView) -> impl IntoView {
 /// form for all such meals, so its fields and errors each appear once.
 #[component]
 fn ReopenForm(household: String, slots: Vec<SlotSummary>) -> impl IntoView {
-    let path = ReopenSlot::PATH;
+    let path = ReopenSlotAdding::PATH;
+    let option_error = posted_field_error(path, Field::Options);
     view! {
         <section class="card" id="reopen" aria-labelledby="reopen-heading">
-            <h2 id="reopen-heading">"Re-open a meal nobody voted on"</h2>
+            <h2 id="reopen-heading">"Re-open a meal without a winner"</h2>
             <p class="hint">"Voting starts again for that meal alone, until the new deadline. Without JavaScript the time is read as UTC."</p>
+            <p class="hint">"When no option suited everyone eating, add one: the ballots already cast have no opinion on it."</p>
             <StackForm action=path household=household>
                 <UtcOffsetField />
                 <label for="reopen-slot">"Meal"</label>
@@ -112,6 +114,15 @@ fn ReopenForm(household: String, slots: Vec<SlotSummary>) -> impl IntoView {
                         <option value=slot.id.to_string()>{slot.label}</option>
                     }).collect_view()}
                 </select>
+                <div class="field">
+                    <label for="reopen-option">"Add an option (optional)"</label>
+                    <input id="reopen-option" name="option" type="text" autocomplete="off"
+                        aria-invalid=move || option_error.get().map(|_| "true")
+                        aria-describedby=move || option_error.get().map(|_| "reopen-option-error") />
+                    <p class="field-error" id="reopen-option-error" hidden=move || option_error.get().is_none()>
+                        {move || option_error.get()}
+                    </p>
+                </div>
                 <TextField label="New deadline: date" field=Field::DeadlineDate input_type="date"
                     error=posted_field_error(path, Field::DeadlineDate) />
                 <TextField label="Time" field=Field::DeadlineTime input_type="time" value="18:00"

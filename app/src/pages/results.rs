@@ -1,7 +1,7 @@
 //! `/households/:id/plans/:plan/results`: each slot's winner and why, or that it is still open or
 //! closed without votes, with everything needed to check a result by hand.
 
-use leptos::either::{Either, EitherOf3};
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 
 use super::{household_item_data, page_data};
@@ -51,6 +51,7 @@ fn Summary(slots: Vec<SlotResult>) -> impl IntoView {
                     let state = match &slot.outcome {
                         SlotOutcome::Open { .. } => "still open".to_owned(),
                         SlotOutcome::NoVotes { .. } => "no votes".to_owned(),
+                        SlotOutcome::NoneSuits { .. } => "no option suits everyone eating".to_owned(),
                         SlotOutcome::Decided(decided) => decided.result.winner.clone(),
                     };
                     let decided = matches!(slot.outcome, SlotOutcome::Decided(_));
@@ -85,7 +86,7 @@ fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl
             changeable=false />
     };
     let body = match slot.outcome {
-        SlotOutcome::Open { deadline_ms } => EitherOf3::A(view! {
+        SlotOutcome::Open { deadline_ms } => EitherOf4::A(view! {
             <p>
                 <span class="badge">"Open"</span> " Voting closes " <LocalTime ms=deadline_ms /> ". "
                 <a href=ballot_href>"Rank the options"</a>
@@ -94,7 +95,7 @@ fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl
         SlotOutcome::NoVotes {
             closed_at_ms,
             reopenable,
-        } => EitherOf3::B(view! {
+        } => EitherOf4::B(view! {
             <p><span class="badge">"Closed without votes"</span></p>
             <p>{NO_VOTES_EXPLANATION} " Voting closed " <LocalTime ms=closed_at_ms /> "."</p>
             <p>
@@ -107,7 +108,28 @@ fn SlotSection(household: String, plan_href: String, result: SlotResult) -> impl
                 }}
             </p>
         }),
-        SlotOutcome::Decided(decided) => EitherOf3::C(view! { <DecidedView decided=*decided /> }),
+        SlotOutcome::NoneSuits {
+            closed_at_ms,
+            reopenable,
+            ruled_out,
+        } => EitherOf4::C(view! {
+            <p><span class="badge">"No option suits everyone eating"</span></p>
+            <p class="none-suits">
+                {crate::cant_eat::NONE_SUITS} " "
+                {crate::cant_eat::ruled_out_sentence(ruled_out as usize)}
+                " Voting closed " <LocalTime ms=closed_at_ms /> "."
+            </p>
+            <p>
+                {if reopenable {
+                    Either::Left(view! {
+                        <a href=format!("{plan_href}#reopen")>"Re-open it with a new deadline"</a>
+                    })
+                } else {
+                    Either::Right(view! { "The member who proposed the plan can add an option and re-open it." })
+                }}
+            </p>
+        }),
+        SlotOutcome::Decided(decided) => EitherOf4::D(view! { <DecidedView decided=*decided /> }),
     };
     view! {
         <section class="card result" id=anchor aria-labelledby=labelled_by>

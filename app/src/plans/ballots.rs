@@ -31,6 +31,13 @@ pub struct BallotPage {
     /// Options that cannot win (their dish won an earlier meal of a no-repeat plan,
     /// [`super::eligibility`]): the live preview leaves them out.
     pub excluded: Vec<OptionId>,
+    /// Options ruled out for someone eating the meal (`crate::cant_eat`): they cannot win
+    /// either, and the live preview leaves them out too. Never whose or why.
+    #[serde(default)]
+    pub ruled_out: Vec<OptionId>,
+    /// The options the viewer themself can't eat (their own list only): "You can't eat this".
+    #[serde(default)]
+    pub cant_eat_mine: Vec<OptionId>,
     /// The page's poll: the slot changes with every ballot, its close and a nudge.
     pub live: crate::progress::LiveKey,
     /// Who cooks it, with the members the viewer may choose.
@@ -71,6 +78,21 @@ impl BallotPage {
             "{} {verb} already won this week, so cannot win this meal.",
             crate::progress::names_text(&names)
         ))
+    }
+
+    /// Every option that cannot win now: the preview's `excluded`.
+    pub fn cannot_win(&self) -> Vec<OptionId> {
+        self.excluded
+            .iter()
+            .chain(&self.ruled_out)
+            .cloned()
+            .collect()
+    }
+
+    /// "1 option was ruled out for someone eating this meal." when any was
+    /// ([`crate::cant_eat::preview_note`]).
+    pub fn ruled_out_note(&self) -> Option<String> {
+        crate::cant_eat::preview_note(self.ruled_out.len(), self.options.len())
     }
 
     /// The ballots the close would count: the others' who are not out (the live preview's).

@@ -110,9 +110,18 @@ pub fn repeats_sentence(dishes: &[String]) -> Option<String> {
 }
 
 /// A decided slot's explanation with who was out and what could not win: the first sentence
-/// ([`counted_sentence`]) names the members who were out, and the no-repeat sentences follow it.
-pub fn annotate(decided: &mut super::Decided, out: &[String], repeats: &[String], fell_back: bool) {
+/// ([`counted_sentence`]) names the members who were out; how many options were ruled out for
+/// someone eating (never whose or why, [`crate::cant_eat::ruled_out_sentence`]) and the no-repeat
+/// sentences follow it.
+pub fn annotate(
+    decided: &mut super::Decided,
+    out: &[String],
+    repeats: &[String],
+    fell_back: bool,
+    ruled_out: usize,
+) {
     let mut notes = vec![counted_sentence(decided.ballots, out)];
+    notes.extend(crate::cant_eat::ruled_out_sentence(ruled_out));
     notes.extend(repeats_sentence(repeats));
     if fell_back {
         notes.push(FELL_BACK_SENTENCE.to_owned());

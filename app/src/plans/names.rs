@@ -180,4 +180,9 @@ impl OptionNames {
     pub fn dishes(&self) -> &[DishName] {
         &self.0
     }
+
+    /// One dish alone: the option added to a meal before re-opening it.
+    pub fn one(dish: DishName) -> Self {
+        Self(vec![dish])
+    }
 }

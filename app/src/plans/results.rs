@@ -47,6 +47,15 @@ pub enum SlotOutcome {
         closed_at_ms: i64,
         reopenable: bool,
     },
+    /// Closed with every option ruled out for someone eating it
+    /// ([`crate::cant_eat::NONE_SUITS`]): no winner, nothing joins the shopping list. Its plan's
+    /// proposer may add an option and re-open it.
+    NoneSuits {
+        closed_at_ms: i64,
+        reopenable: bool,
+        /// How many options were ruled out (all of them); never whose or why.
+        ruled_out: u32,
+    },
     Decided(Box<DecidedSlot>),
 }
 

@@ -105,13 +105,15 @@ pub trait PlansService: Send + Sync + 'static {
         household: HouseholdId,
         slot: SlotId,
     ) -> Result<String, AppError>;
-    /// Re-opens a slot that closed without ballots; `deadline` is the form's date, time and UTC
-    /// offset, which must name a time in the future.
+    /// Re-opens a slot that closed without a winner; `deadline` is the form's date, time and UTC
+    /// offset, which must name a time in the future; `option`, a dish added to its options
+    /// first (for a meal no option suited everyone eating).
     async fn reopen_slot(
         &self,
         req: &Parts,
         household: HouseholdId,
         slot: SlotId,
         deadline: DeadlineForm,
+        option: Option<super::DishName>,
     ) -> Result<(), AppError>;
 }

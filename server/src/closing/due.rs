@@ -36,6 +36,8 @@ pub(super) struct SlotRow {
     pub id: String,
     pub plan: String,
     pub household: String,
+    /// The plan's proposer, told when no option suits everyone eating.
+    pub proposer: String,
     /// The slot's own deadline after a re-open, else the plan's.
     pub deadline_ms: i64,
     pub day: String,
@@ -79,7 +81,7 @@ static SLOT: LazyLock<String> = LazyLock::new(|| {
     let attendees = attendees_of_slot("s.id", "p.id", "p.household_id");
     let next_attendees = attendees_of_slot("n.id", "p.id", "p.household_id");
     format!(
-        r"select s.id, p.id as plan, p.household_id as household,
+        r"select s.id, p.id as plan, p.household_id as household, p.proposed_by as proposer,
                  coalesce(s.deadline_at, p.deadline_at) as deadline_ms, s.day, s.meal,
                  cast(case when exists (select 1 from slot_results r where r.slot_id = s.id)
                       then 1 else 0 end as bigint) as closed,

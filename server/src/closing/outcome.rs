@@ -3,6 +3,7 @@
 //! (`slot_closed`, and `plan_decided` when it was the plan's last open slot).
 
 use app::{
+    cant_eat::{Entry, OptionDish, ruled_out},
     ids::{HouseholdId, OptionId, PlanId, SlotId},
     plans::{EligibilityInput, eligibility, slot_label},
 };
@@ -12,11 +13,12 @@ use sqlx::{Any, Transaction};
 
 use super::{
     ClosePath, Closed,
-    count::{Attendance, Context, EligibilityRecord, count_ballots, new_salt},
+    count::{Attendance, Context, Counted, EligibilityRecord, count_ballots, new_salt},
     due::SlotRow,
 };
 use crate::{
     attendance::attendees_of_slot,
+    cant_eat::{entries_of, parse_entry},
     db::StoreError,
     notifications::outbox::{Event, EventKind, record_events},
     shopping::forming::{ClosedWinner, WinnerRecipe, join_list},
@@ -27,13 +29,15 @@ use crate::{
 #[derive(sqlx::FromRow)]
 struct OptionRow {
     id: String,
+    dish_id: String,
     #[sqlx(flatten)]
     recipe: WinnerRecipe,
     won_earlier: i64,
 }
 
 /// One row of who ate: a counted ballot (`part` 0: member, ranking), a member who is out (1:
-/// member, name) or an attendee (2: member).
+/// member, name), an attendee (2: member) or an entry of an attendee's "can't eat" list (3:
+/// member, entry, `crate::cant_eat::entries_of`).
 #[derive(sqlx::FromRow)]
 struct PersonRow {
     part: i64,
@@ -41,10 +45,11 @@ struct PersonRow {
     detail: String,
 }
 
-/// The attendees' ballots, who is out, and the attendees; `$1` the slot, `$2` its plan, `$3`
-/// the household.
+/// The attendees' ballots, who is out, the attendees and their "can't eat" entries; `$1` the
+/// slot, `$2` its plan, `$3` the household.
 static PEOPLE: LazyLock<String> = LazyLock::new(|| {
     let attendees = attendees_of_slot("$1", "$2", "$3");
+    let cant_eat = entries_of(&attendees, "$3");
     format!(
         r"select cast(0 as bigint) as part, b.user_id, b.ranking as detail from ballots b
           where b.slot_id = $1 and b.user_id in ({attendees})
@@ -55,15 +60,24 @@ static PEOPLE: LazyLock<String> = LazyLock::new(|| {
           where a.slot_id = $1
           union all
           select cast(2 as bigint), t.user_id, '' from ({attendees}) t
-          order by 1, 2"
+          union all
+          select cast(3 as bigint), ce.user_id, ce.entry from ({cant_eat}) ce
+          order by 1, 2, 3"
     )
 });
 
-/// The attendees' ballots (member, ranking), and who ate: attendees, who was out, the guests.
-async fn people(
-    tx: &mut Transaction<'_, Any>,
-    slot: &SlotRow,
-) -> Result<(Vec<(String, String)>, Attendance), StoreError> {
+/// What the close reads about the people eating.
+struct People {
+    /// The attendees' ballots (member, ranking).
+    ballots: Vec<(String, String)>,
+    /// Who ate: attendees, who was out, the guests.
+    attendance: Attendance,
+    /// The attendees' "can't eat" entries.
+    cant_eat: Vec<Entry>,
+}
+
+/// The attendees' ballots, who ate and what they can't eat: one statement.
+async fn people(tx: &mut Transaction<'_, Any>, slot: &SlotRow) -> Result<People, StoreError> {
     let people: Vec<PersonRow> = sqlx::query_as(PEOPLE.as_str())
         .bind(&slot.id)
         .bind(&slot.plan)
@@ -72,6 +86,7 @@ async fn people(
         .await?;
     let attendees = people.iter().filter(|p| p.part == 2).count();
     let mut ballots = Vec::new();
+    let mut cant_eat = Vec::new();
     let mut attendance = Attendance {
         guests: slot.eaters - i64::try_from(attendees).unwrap_or(0),
         ..Attendance::default()
@@ -82,10 +97,15 @@ async fn people(
             1 => {
                 attendance.out.insert(person.user_id, person.detail);
             }
-            _ => attendance.attendees.push(person.user_id),
+            2 => attendance.attendees.push(person.user_id),
+            _ => cant_eat.extend(parse_entry(&person.detail)),
         }
     }
-    Ok((ballots, attendance))
+    Ok(People {
+        ballots,
+        attendance,
+        cant_eat,
+    })
 }
 
 /// The slot's options with their dishes' recipes (for the shopping list the winner joins), and
@@ -95,7 +115,7 @@ async fn options_of(
     slot: &SlotRow,
 ) -> Result<Vec<OptionRow>, StoreError> {
     Ok(sqlx::query_as(
-        r"select o.id, d.name, cast(d.serves as bigint) as serves, d.ingredients,
+        r"select o.id, o.dish_id, d.name, cast(d.serves as bigint) as serves, d.ingredients,
                  cast(case when exists (
                      select 1 from slot_results r join slots e on e.id = r.slot_id
                      join slot_options w on w.id = r.winner_option_id
@@ -120,15 +140,21 @@ pub(super) async fn store(
     closed_at_ms: i64,
     now_ms: i64,
 ) -> Result<Closed, StoreError> {
-    let (ballots, attendance) = people(tx, slot).await?;
+    let People {
+        ballots,
+        attendance,
+        cant_eat,
+    } = people(tx, slot).await?;
     let dishes = options_of(tx, slot).await?;
     let options: Vec<(String, String)> = dishes
         .iter()
         .map(|dish| (dish.id.clone(), dish.recipe.name.clone()))
         .collect();
+    let eligibility = eligible_options(&dishes, &cant_eat, slot.no_repeats == 1);
+    let none_suits = eligibility.eligible.is_empty() && eligibility.vetoed_count > 0;
     let context = Context {
         attendance,
-        eligibility: eligible_options(&dishes, slot.no_repeats == 1),
+        eligibility,
     };
     let counted = count_ballots(
         &slot.id,
@@ -139,32 +165,14 @@ pub(super) async fn store(
         context,
     )?;
     let winner = counted.order.first().cloned();
-    let order_json = serde_json::to_string(&counted.order)
-        .map_err(|_| StoreError::Corrupt("slot_results.final_order"))?;
-    sqlx::query(
-        r"insert into slot_results (slot_id, closed_at, close_path, ballot_count, ballots_digest,
-                                    seed, winner_option_id, final_order, tie_break, export)
-          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&slot.id)
-    .bind(closed_at_ms)
-    .bind(path.label())
-    .bind(i64::try_from(ballots.len()).unwrap_or(i64::MAX))
-    .bind(&counted.digest)
-    .bind(counted.seed.to_string())
-    .bind(winner.as_ref().map(OptionId::as_str))
-    .bind(&order_json)
-    .bind(&counted.tie_break)
-    .bind(&counted.export)
-    .execute(&mut **tx)
-    .await?;
+    insert_result(tx, slot, path, closed_at_ms, ballots.len(), &counted).await?;
     let winner_name = winner.as_ref().and_then(|id| {
         options
             .iter()
             .find(|(option, _)| option == id.as_str())
             .map(|(_, name)| name.clone())
     });
-    let data = serde_json::json!({
+    let mut data = serde_json::json!({
         "day": slot.day,
         "meal": slot.meal,
         "winner": winner_name,
@@ -172,10 +180,19 @@ pub(super) async fn store(
         "closed_by": path.label(),
         "by_lot": counted.by_lot,
     });
+    // How many were ruled out, never whose or why (docs/cant_eat.md).
+    if none_suits {
+        data["no_option_suits"] = serde_json::Value::Bool(true);
+    }
     let won = winner
         .as_ref()
         .and_then(|id| dishes.iter().find(|dish| dish.id == id.as_str()));
-    announce(tx, slot, data, won.map(|dish| &dish.recipe), now_ms).await?;
+    let outcome = Outcome {
+        data,
+        winner: won.map(|dish| &dish.recipe),
+        none_suits,
+    };
+    announce(tx, slot, outcome, now_ms).await?;
     Ok(Closed {
         slot: SlotId::from_stored(slot.id.clone()),
         household: HouseholdId::from_stored(slot.household.clone()),
@@ -186,9 +203,45 @@ pub(super) async fn store(
     })
 }
 
-/// Which options may win ([`app::plans::eligibility`]): in a no-repeat plan not the dishes
-/// that won an earlier slot. Nothing is vetoed here.
-fn eligible_options(dishes: &[OptionRow], no_repeats: bool) -> EligibilityRecord {
+/// The slot's result row: `ballot_count` ballots counted into `counted`.
+async fn insert_result(
+    tx: &mut Transaction<'_, Any>,
+    slot: &SlotRow,
+    path: ClosePath,
+    closed_at_ms: i64,
+    ballot_count: usize,
+    counted: &Counted,
+) -> Result<(), StoreError> {
+    let order_json = serde_json::to_string(&counted.order)
+        .map_err(|_| StoreError::Corrupt("slot_results.final_order"))?;
+    sqlx::query(
+        r"insert into slot_results (slot_id, closed_at, close_path, ballot_count, ballots_digest,
+                                    seed, winner_option_id, final_order, tie_break, export)
+          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&slot.id)
+    .bind(closed_at_ms)
+    .bind(path.label())
+    .bind(i64::try_from(ballot_count).unwrap_or(i64::MAX))
+    .bind(&counted.digest)
+    .bind(counted.seed.to_string())
+    .bind(counted.order.first().map(OptionId::as_str))
+    .bind(&order_json)
+    .bind(&counted.tie_break)
+    .bind(&counted.export)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Which options may win ([`app::plans::eligibility`]): not those someone eating can't eat
+/// (`cant_eat`, the attendees' entries), and in a no-repeat plan not the dishes that won an
+/// earlier slot.
+fn eligible_options(
+    dishes: &[OptionRow],
+    cant_eat: &[Entry],
+    no_repeats: bool,
+) -> EligibilityRecord {
     let options: Vec<OptionId> = dishes
         .iter()
         .map(|dish| OptionId::from_stored(dish.id.clone()))
@@ -198,10 +251,21 @@ fn eligible_options(dishes: &[OptionRow], no_repeats: bool) -> EligibilityRecord
         .filter(|dish| dish.won_earlier == 1)
         .map(|dish| OptionId::from_stored(dish.id.clone()))
         .collect();
+    let option_dishes: Vec<OptionDish> = dishes
+        .iter()
+        .map(|dish| {
+            OptionDish::from_stored(
+                OptionId::from_stored(dish.id.clone()),
+                dish.dish_id.clone(),
+                dish.recipe.ingredients.as_deref(),
+            )
+        })
+        .collect();
+    let vetoed = ruled_out(&option_dishes, cant_eat);
     let result = eligibility(&EligibilityInput {
         options: &options,
         won_earlier: &won_earlier,
-        vetoed: &BTreeSet::new(),
+        vetoed: &vetoed,
         no_repeats,
     });
     let ids = |ids: Vec<OptionId>| ids.iter().map(|id| id.as_str().to_owned()).collect();
@@ -213,16 +277,30 @@ fn eligible_options(dishes: &[OptionRow], no_repeats: bool) -> EligibilityRecord
     }
 }
 
+/// How a slot closed, as its events tell it.
+struct Outcome<'a> {
+    /// `slot_closed`'s details.
+    data: serde_json::Value,
+    winner: Option<&'a WinnerRecipe>,
+    /// Every option was ruled out for someone eating the meal.
+    none_suits: bool,
+}
+
 /// Records `slot_closed`; the winner's ingredients join the plan's shopping list (recording
-/// `list_changed`); and `plan_decided` when no slot of the plan is left open. The events go to the
-/// outbox together, in two statements however many there are.
+/// `list_changed`); `no_option_suits` for the plan's proposer when every option was ruled out;
+/// and `plan_decided` when no slot of the plan is left open. The events go to the outbox
+/// together, in two statements however many there are.
 async fn announce(
     tx: &mut Transaction<'_, Any>,
     slot: &SlotRow,
-    data: serde_json::Value,
-    winner: Option<&WinnerRecipe>,
+    outcome: Outcome<'_>,
     now_ms: i64,
 ) -> Result<(), StoreError> {
+    let Outcome {
+        data,
+        winner,
+        none_suits,
+    } = outcome;
     let mut events = vec![Event {
         household: &slot.household,
         kind: EventKind::SlotClosed,
@@ -231,6 +309,17 @@ async fn announce(
         slot: Some(&slot.id),
         data,
     }];
+    let mut proposer_events = Vec::new();
+    if none_suits {
+        proposer_events.push(Event {
+            household: &slot.household,
+            kind: EventKind::NoOptionSuits,
+            actor: None,
+            plan: Some(&slot.plan),
+            slot: Some(&slot.id),
+            data: serde_json::json!({ "day": slot.day, "meal": slot.meal }),
+        });
+    }
     let plan = PlanId::from_stored(slot.plan.clone());
     if let Some(winner) = winner {
         let closed = ClosedWinner {
@@ -260,5 +349,14 @@ async fn announce(
             data: serde_json::json!({}),
         });
     }
+    let events = events
+        .into_iter()
+        .map(|event| (event, None))
+        .chain(
+            proposer_events
+                .into_iter()
+                .map(|event| (event, Some(slot.proposer.as_str()))),
+        )
+        .collect();
     record_events(tx, events, now_ms).await
 }

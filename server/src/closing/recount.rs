@@ -10,7 +10,8 @@ use app::{
 use super::count::BallotFile;
 use crate::{digest::sha256_hex, plans::StoredOutcome};
 
-/// Adds who was out and what could not win (a format-2 file) to the explanation.
+/// Adds who was out and what could not win (a format-2 file) to the explanation: how many options
+/// were ruled out, never whose or why.
 fn explain_eligibility(result: &mut Decided, file: &BallotFile) {
     let mut out: Vec<String> = file
         .attendance
@@ -18,7 +19,7 @@ fn explain_eligibility(result: &mut Decided, file: &BallotFile) {
         .flat_map(|attendance| attendance.out.values().cloned())
         .collect();
     out.sort_by_key(|name| name.to_lowercase());
-    let (repeats, fell_back) = match &file.eligibility {
+    let (repeats, fell_back, ruled_out) = match &file.eligibility {
         Some(record) => (
             record
                 .repeats_excluded
@@ -26,10 +27,11 @@ fn explain_eligibility(result: &mut Decided, file: &BallotFile) {
                 .filter_map(|id| file.options.get(id).cloned())
                 .collect(),
             record.fell_back,
+            record.vetoed_count,
         ),
-        None => (Vec::new(), false),
+        None => (Vec::new(), false, 0),
     };
-    annotate(result, &out, &repeats, fell_back);
+    annotate(result, &out, &repeats, fell_back, ruled_out);
 }
 
 /// A closed slot as the results page shows it: re-counted from its stored ballot file, which
@@ -57,6 +59,22 @@ pub fn outcome_view(
     let order: Vec<&str> = stored.order.iter().map(OptionId::as_str).collect();
     if stored.winner.as_ref().map(OptionId::as_str) != order.first().copied() {
         return Err(disagrees("the winner is not first in the order"));
+    }
+    // Every option ruled out for someone eating: no winner, whatever the ballots said.
+    if let Some(record) = &file.eligibility
+        && record.eligible.is_empty()
+        && record.vetoed_count > 0
+    {
+        if !order.is_empty() {
+            return Err(disagrees(
+                "a result without an eligible option has an order",
+            ));
+        }
+        return Ok(SlotOutcome::NoneSuits {
+            closed_at_ms: stored.closed_at_ms,
+            reopenable,
+            ruled_out: u32::try_from(record.vetoed_count).unwrap_or(u32::MAX),
+        });
     }
     match verdict(&file.counted_input(), stored.seed, &file.options, &order) {
         Ok(Verdict::NoVotes) => Ok(SlotOutcome::NoVotes {

@@ -27,6 +27,9 @@ pub enum EventKind {
     /// An admin was demoted, removed or left: their invites were withdrawn and the webhook they
     /// set switched off. Admins only.
     AdminAccessEnded,
+    /// A meal closed with every option ruled out for someone eating it: for the plan's proposer
+    /// only, who may add an option and re-open it.
+    NoOptionSuits,
 }
 
 impl EventKind {
@@ -41,6 +44,7 @@ impl EventKind {
             Self::CookReminder => "cook_reminder",
             Self::VoteReminder => "vote_reminder",
             Self::AdminAccessEnded => "admin_access_ended",
+            Self::NoOptionSuits => "no_option_suits",
         }
     }
 
@@ -109,16 +113,16 @@ async fn record(
     record_all(tx, &[(event, recipient)], now_ms, webhook).await
 }
 
-/// Writes several events of one change (a close's `slot_closed`, `list_changed` and
-/// `plan_decided`) in the caller's transaction with the statements of one: a single insert into
-/// the outbox, and a single one queueing their webhook deliveries. They read back in the order
-/// given.
+/// Writes several events of one change (a close's `slot_closed`, `list_changed`, `plan_decided`
+/// and `no_option_suits`) in the caller's transaction with the statements of one: a single insert
+/// into the outbox, and a single one queueing their webhook deliveries. They read back in the
+/// order given. Each event is for the whole household (`None`) or for one member only (as
+/// [`record_event_for`]).
 pub(crate) async fn record_events(
     tx: &mut Transaction<'_, Any>,
-    events: Vec<Event<'_>>,
+    events: Vec<(Event<'_>, Option<&str>)>,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    let events: Vec<_> = events.into_iter().map(|event| (event, None)).collect();
     record_all(tx, &events, now_ms, true).await
 }
 

@@ -26,6 +26,7 @@ use app::{
 use self::page_rows::{PAGE_ROWS, PageRow, Parts, parts};
 use crate::{
     access::HouseholdAccess,
+    cant_eat::ruled_out_for,
     db::{Store, StoreError},
     progress::read::slot_progress,
 };
@@ -84,6 +85,12 @@ impl Store {
             .fetch_all(&mut *conn)
             .await?;
 
+        let parts = parts(rows, access)?;
+        let Excluded {
+            repeats: excluded,
+            ruled_out,
+            mine: cant_eat_mine,
+        } = excluded_options(access, &parts, header.no_repeats == 1);
         let Parts {
             options,
             mine,
@@ -94,9 +101,8 @@ impl Store {
             members,
             my_meals,
             out,
-            won_earlier,
             ..
-        } = parts(rows, access)?;
+        } = parts;
         let open = header.closed == 0 && header.deadline_at > now_ms;
         let asked = arrange::Asked {
             like,
@@ -113,7 +119,6 @@ impl Store {
         );
         let still_expected = voters.iter().filter(|v| v.expected && !v.voted).count();
         let progress = slot_progress(&attendees, nudge, access.user_id().as_str(), open, now_ms);
-        let excluded = repeats_excluded(&options, &won_earlier, header.no_repeats == 1);
         let attendance = attendance(access, slot, &header, out, open);
         Ok(BallotPage {
             household_id: access.household_id().clone(),
@@ -131,6 +136,8 @@ impl Store {
             progress,
             attendance,
             excluded,
+            ruled_out,
+            cant_eat_mine,
             live: LiveKey {
                 url: app::routes::slot_version(access.household_id(), slot),
                 key: String::new(),
@@ -251,19 +258,37 @@ fn cook_view(
     view
 }
 
-/// The options that cannot win now: in a no-repeat plan, those whose dish won an earlier slot
-/// (unless every option has, `app::plans::eligibility`).
-fn repeats_excluded(
-    options: &[OptionView],
-    won_earlier: &BTreeSet<OptionId>,
-    no_repeats: bool,
-) -> Vec<OptionId> {
-    let ids: Vec<OptionId> = options.iter().map(|o| o.id.clone()).collect();
-    eligibility(&EligibilityInput {
+/// The options that cannot win now, and the viewer's own "can't eat", each in the slot's order.
+struct Excluded {
+    /// In a no-repeat plan, those whose dish won an earlier slot (unless every option has).
+    repeats: Vec<OptionId>,
+    /// Ruled out for someone eating (`app::cant_eat`): never whose or why.
+    ruled_out: Vec<OptionId>,
+    /// On the viewer's own list, whether or not they eat this meal.
+    mine: Vec<OptionId>,
+}
+
+/// [`Excluded`] by the rules of `app::plans::eligibility`, from the page's read: the people
+/// eating rule options out, the viewer sees their own.
+fn excluded_options(access: &HouseholdAccess, parts: &Parts, no_repeats: bool) -> Excluded {
+    let viewer = access.user_id().as_str();
+    let vetoed = ruled_out_for(&parts.dishes, &parts.cant_eat, |user| {
+        parts.attendees.iter().any(|attendee| attendee.user == user)
+    });
+    let mine = ruled_out_for(&parts.dishes, &parts.cant_eat, |user| user == viewer);
+    let ids: Vec<OptionId> = parts.options.iter().map(|o| o.id.clone()).collect();
+    let result = eligibility(&EligibilityInput {
         options: &ids,
-        won_earlier,
-        vetoed: &BTreeSet::new(),
+        won_earlier: &parts.won_earlier,
+        vetoed: &vetoed,
         no_repeats,
-    })
-    .repeats_excluded
+    });
+    let in_order = |set: &BTreeSet<OptionId>| -> Vec<OptionId> {
+        ids.iter().filter(|id| set.contains(id)).cloned().collect()
+    };
+    Excluded {
+        repeats: result.repeats_excluded,
+        ruled_out: in_order(&vetoed),
+        mine: in_order(&mine),
+    }
 }

@@ -1,10 +1,12 @@
 //! Stored outcomes of closed slots, as pages and downloads read them, and re-opening a slot
-//! that closed without ballots. Closing itself: `crate::closing`.
+//! that closed without a winner. Closing itself: `crate::closing`.
 
 use app::ids::{OptionId, PlanId, SlotId};
 use app::tally::Seed;
 
-use super::store::require_manager;
+use app::plans::{DishName, OptionNames};
+
+use super::{dishes::library_dishes, store::require_manager};
 use crate::{
     access::HouseholdAccess,
     closing::{count::BallotFile, lock_slot},
@@ -117,14 +119,31 @@ impl Store {
         rows.into_iter().map(OutcomeRow::outcome).collect()
     }
 
-    /// Re-opens a slot that closed without ballots, with a new deadline: only its plan's
-    /// manager may (the proposer, or an admin once they have left), and only while no result stands.
-    #[tracing::instrument(name = "store.reopen_slot", skip_all)]
+    /// Re-opens a slot that closed without a winner (nobody voted, or no option suited everyone
+    /// eating), with a new deadline: only its plan's manager may (the proposer, or an admin once
+    /// they have left), and only while no result stands.
     pub async fn reopen_slot(
         &self,
         access: &HouseholdAccess,
         slot: &SlotId,
         deadline_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.reopen_slot_adding(access, slot, None, deadline_ms, crate::clock::now_ms())
+            .await
+    }
+
+    /// [`Self::reopen_slot`] for a slot that closed without a winner (no ballots, or no option
+    /// suited everyone eating, `app::cant_eat`), adding the dish `added` (from the library, or new
+    /// to it) as its last option first. The ballots already cast are kept: they have no opinion on
+    /// the new option. A dish that is an option already is [`PlanRule::OptionExists`].
+    #[tracing::instrument(name = "store.reopen_slot", skip_all)]
+    pub async fn reopen_slot_adding(
+        &self,
+        access: &HouseholdAccess,
+        slot: &SlotId,
+        added: Option<&DishName>,
+        deadline_ms: i64,
+        now_ms: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         if !lock_slot(&mut tx, slot.as_str(), Some(access.household_id().as_str())).await? {
@@ -148,6 +167,25 @@ impl Store {
         .await?;
         if removed.rows_affected() == 0 {
             return Err(StoreError::Rule(PlanRule::NotReopenable));
+        }
+        if let Some(dish) = added {
+            let names = OptionNames::one(dish.clone());
+            let household = access.household_id().as_str();
+            let dishes = library_dishes(&mut tx, household, &names, now_ms).await?;
+            let inserted = sqlx::query(
+                r"insert into slot_options (id, slot_id, dish_id, position)
+                  select $1, $2, $3, coalesce(max(position), -1) + 1 from slot_options
+                  where slot_id = $2
+                  on conflict (slot_id, dish_id) do nothing",
+            )
+            .bind(OptionId::generate().as_str())
+            .bind(slot.as_str())
+            .bind(dishes.first().map(String::as_str).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 0 {
+                return Err(StoreError::Rule(PlanRule::OptionExists));
+            }
         }
         sqlx::query(r"update slots set deadline_at = $1 where id = $2")
             .bind(deadline_ms)

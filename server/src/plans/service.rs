@@ -258,6 +258,7 @@ impl PlansService for Services {
         household: HouseholdId,
         slot: SlotId,
         deadline: DeadlineForm,
+        option: Option<app::plans::DishName>,
     ) -> Result<(), AppError> {
         // Settled first, so a slot that is overdue without ballots has closed and can re-open.
         let access = self.settled_access(req, &household).await?;
@@ -267,7 +268,9 @@ impl PlansService for Services {
             &deadline.utc_offset_minutes,
             now_ms(),
         )?;
-        self.store.reopen_slot(&access, &slot, deadline).await?;
+        self.store
+            .reopen_slot_adding(&access, &slot, option.as_ref(), deadline, now_ms())
+            .await?;
         tracing::info!(slot = %slot, "slot re-opened");
         Ok(())
     }

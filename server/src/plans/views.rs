@@ -309,7 +309,7 @@ fn slot_summaries(
             expected_ballots: count(row.expected_ballots),
             i_voted: row.mine > 0,
             closed: row.closed == 1,
-            reopenable: i_manage && row.closed == 1 && row.ballots == 0,
+            reopenable: i_manage && row.closed == 1 && row.winner.is_none(),
             winner: row.winner,
             reopened_deadline_ms: row.deadline_at,
         })

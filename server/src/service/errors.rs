@@ -69,7 +69,11 @@ impl From<StoreError> for AppError {
                     .to_owned(),
             ),
             StoreError::Rule(PlanRule::NotReopenable) => Self::Conflict(
-                "Only a slot that closed without any ballot can be re-opened.".to_owned(),
+                "Only a meal that closed without a winner can be re-opened.".to_owned(),
+            ),
+            StoreError::Rule(PlanRule::OptionExists) => Self::invalid(
+                Field::Options,
+                "That dish is already an option of this meal: name another.",
             ),
             other => internal(other),
         }

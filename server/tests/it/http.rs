@@ -8,6 +8,7 @@ mod accounts;
 mod addresses;
 mod authorization;
 mod calendar;
+mod cant_eat;
 mod closing;
 mod cooks;
 mod csrf;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod attendance;
+mod cant_eat;
 mod closing;
 mod cooks;
 mod deadline_ballots;

@@ -4,6 +4,7 @@
 use std::{collections::BTreeSet, sync::LazyLock};
 
 use app::{
+    cant_eat::{Entry, OptionDish},
     cooks::CookCandidate,
     ids::{OptionId, SlotId, UserId},
     plans::{MemberBallot, OptionView, Ranking, VoterView},
@@ -13,12 +14,14 @@ use app::{
 use crate::{
     access::HouseholdAccess,
     attendance::is_out,
+    cant_eat::{entries_of, parse_entry},
     db::StoreError,
     progress::read::{Attendee, LATEST_NUDGE, expected_for_slot},
 };
 
 /// One row of the ballot page's second read: an option (`part` 0), a ballot (1), a person who
-/// may vote (2) or a member of the slot's latest nudge (3), in display order.
+/// may vote (2), a member of the slot's latest nudge (3), one of the viewer's other ranked meals
+/// (4), an option's dish (5) or a "can't eat" entry (6), in display order.
 #[derive(sqlx::FromRow)]
 pub(super) struct PageRow {
     part: i64,
@@ -42,7 +45,10 @@ pub(super) struct PageRow {
 /// The ballot page's second read: options in their order; ballots and people by name (people
 /// are the current members and the expected voters, who may have left since, each once); and
 /// the names in the slot's latest nudge; the viewer's other ranked meals of the plan (part 4, day
-/// and meal). `$1` the slot, `$2` the household, `$3` the plan, `$4` the viewer.
+/// and meal); each option's dish and ingredient lines (part 5) and the "can't eat" entries of
+/// the people eating and of the viewer (part 6: member, entry), which never leave the server:
+/// the page gets only the options they rule out. `$1` the slot, `$2` the household, `$3` the
+/// plan, `$4` the viewer.
 pub(super) static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
     format!(
         r"select cast(0 as bigint) as part, o.position as pos, '' as sort_name,
@@ -91,9 +97,27 @@ pub(super) static PAGE_ROWS: LazyLock<String> = LazyLock::new(|| {
                  cast(0 as bigint)
           from slots s join ballots b on b.slot_id = s.id and b.user_id = $4
           where s.plan_id = $3 and s.id <> $1
-          order by part, pos, sort_name, id",
+          union all
+          select cast(5 as bigint), o.position, '', o.id, o.dish_id, d.ingredients,
+                 cast(null as text), cast(0 as bigint), cast(0 as bigint), cast(0 as bigint),
+                 cast(0 as bigint), cast(0 as bigint)
+          from slot_options o join dishes d on d.id = o.dish_id
+          where o.slot_id = $1
+          union all
+          select cast(6 as bigint), cast(0 as bigint), '', ce.user_id, ce.entry,
+                 cast(null as text), cast(null as text), cast(0 as bigint), cast(0 as bigint),
+                 cast(0 as bigint), cast(0 as bigint), cast(0 as bigint)
+          from ({cant_eat}) ce
+          order by part, pos, sort_name, id, name",
         eating = expected_for_slot("$1", "$3", "$2"),
         out = is_out("$1", "u.id"),
+        cant_eat = entries_of(
+            &format!(
+                "select ev.user_id from ({}) ev union select $4",
+                expected_for_slot("$1", "$3", "$2")
+            ),
+            "$2"
+        ),
     )
 });
 
@@ -115,6 +139,10 @@ pub(super) struct Parts {
     pub out: Vec<(String, String)>,
     /// The options whose dish won an earlier slot of the plan.
     pub won_earlier: BTreeSet<OptionId>,
+    /// Each option's dish with its ingredients' foods.
+    pub dishes: Vec<OptionDish>,
+    /// The "can't eat" entries of the people eating and of the viewer (member, entry).
+    pub cant_eat: Vec<(String, Entry)>,
     /// Who has a ballot (user ids), read before the people.
     voted: Vec<String>,
 }
@@ -132,6 +160,14 @@ pub(super) fn parts(rows: Vec<PageRow>, access: &HouseholdAccess) -> Result<Part
                 SlotId::from_stored(row.id),
                 app::plans::slot_label(&row.name, row.detail.as_deref().unwrap_or_default()),
             )),
+            5 => parts.dishes.push(OptionDish::from_stored(
+                OptionId::from_stored(row.id),
+                row.name,
+                row.detail.as_deref(),
+            )),
+            6 => parts
+                .cant_eat
+                .extend(parse_entry(&row.name).map(|entry| (row.id, entry))),
             _ => parts
                 .nudge
                 .get_or_insert_with(|| NudgeView {

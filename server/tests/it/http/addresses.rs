@@ -145,6 +145,11 @@ async fn every_address_round_trips_through_the_router() {
             params(&[("file", &format!("{TOKEN}.ics"))]),
         ),
         (
+            routes::cant_eat(HOUSEHOLD, PLAN),
+            routes::cant_eat("{id}", "{member}"),
+            params(&[h, ("member", PLAN)]),
+        ),
+        (
             routes::dish(HOUSEHOLD, PLAN),
             routes::dish("{id}", "{dish}"),
             params(&[h, ("dish", PLAN)]),

@@ -24,6 +24,7 @@ struct Ids<'a> {
     plan: &'a str,
     slot: &'a str,
     dish: &'a str,
+    member: &'a str,
 }
 
 /// A path with these ids is the route's template, as the route table lists it.
@@ -32,6 +33,7 @@ const TEMPLATE: Ids<'static> = Ids {
     plan: "{plan}",
     slot: "{slot}",
     dish: "{dish}",
+    member: "{member}",
 };
 
 /// A line and an aisle id of the right shape: the membership check refuses before either is
@@ -180,6 +182,17 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
             ("utc_offset_minutes", "0"),
         ],
     ),
+    Probe::ServerFn(
+        "reopen_slot_adding",
+        &[
+            ("household_id", "{h}"),
+            ("slot_id", "{slot}"),
+            ("option", "Stolen stew"),
+            ("deadline_date", "2099-01-01"),
+            ("deadline_time", "18:00"),
+            ("utc_offset_minutes", "0"),
+        ],
+    ),
     Probe::Download(|id| routes::export(id.household, id.slot)),
     Probe::Page(|id| routes::notifications(id.household)),
     Probe::ServerFn("get_notifications", &[("household_id", "{h}")]),
@@ -191,6 +204,27 @@ const HOUSEHOLD_SCOPED: &[Probe] = &[
         &[("household_id", "{h}"), ("url", "https://1.1.1.1/hook")],
     ),
     Probe::ServerFn("remove_webhook", &[("household_id", "{h}")]),
+    Probe::Page(|id| routes::cant_eat(id.household, id.member)),
+    Probe::ServerFn(
+        "get_cant_eat",
+        &[("household_id", "{h}"), ("member_id", "{m}")],
+    ),
+    Probe::ServerFn(
+        "add_cant_eat_food",
+        &[("household_id", "{h}"), ("food", "peanut")],
+    ),
+    Probe::ServerFn(
+        "remove_cant_eat_food",
+        &[("household_id", "{h}"), ("food_key", "peanut")],
+    ),
+    Probe::ServerFn(
+        "add_cant_eat_dish",
+        &[("household_id", "{h}"), ("dish_id", "{d}")],
+    ),
+    Probe::ServerFn(
+        "remove_cant_eat_dish",
+        &[("household_id", "{h}"), ("dish_id", "{d}")],
+    ),
     Probe::Page(|id| routes::dish(id.household, id.dish)),
     Probe::ServerFn("get_recipe", &[("household_id", "{h}"), ("dish_id", "{d}")]),
     Probe::ServerFn(
@@ -328,6 +362,8 @@ const NOT_HOUSEHOLD_SCOPED_FNS: &[&str] = &[
     "subscribe_push",
     "remove_push_device",
     "set_push_kinds",
+    // Links to the signed-in person's own "can't eat" lists, one per household they are in.
+    "get_cant_eat_links",
 ];
 
 /// A household of Ada (admin) and Bob (member) with one pending invite.
@@ -380,6 +416,7 @@ impl Scene {
             plan: &self.plan,
             slot: &self.slot,
             dish: &self.dish,
+            member: &self.bob_id,
         }
     }
 
