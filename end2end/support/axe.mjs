@@ -15,6 +15,14 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
  * @returns {Promise<string[]>} one line per violation and element: rule, impact, target, help
  */
 export async function axeViolations(page) {
+  // Where JavaScript is off, evaluating a script never returns: say so instead of stalling.
+  const scripts = await Promise.race([
+    page.evaluate(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 5_000)),
+  ]);
+  if (!scripts) {
+    throw new Error('axe-core cannot run in this page: its context has JavaScript off; check the same page in a context with it');
+  }
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(
     (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }).then((r) => r.violations),

@@ -1,5 +1,5 @@
 // Private "can't eat" in the browser (docs/cant_eat.md): Ada adds peanut to her own list with a
-// plain form; her ballot marks Satay (with peanuts) "You can't eat this"; Bob's
+// plain form, JavaScript off; her ballot marks Satay (with peanuts) "You can't eat this"; Bob's
 // "If voting closed now" never shows Satay as the winner, however he ranks it, and says only that
 // an option was ruled out; axe-core finds nothing on the account page and the list.
 import assert from 'node:assert/strict';
@@ -21,9 +21,6 @@ describe("can't eat", () => {
     server = await startServer();
     browser = await launchBrowser();
     const base = server.baseUrl;
-    // The list's forms are plain forms either way (the page is server-rendered; only islands
-    // hydrate). A JavaScript-disabled context stalls in this harness (see cooks.test.mjs), so
-    // the no-JavaScript path is checked over HTTP (server/tests/it/http/cant_eat.rs).
     ada = await newPhonePage(browser);
     bob = await newPhonePage(browser);
     await call(ada.context, base, 'sign_up', { display_name: 'Ada', email: 'ada@example.com', password: PASSWORD });
@@ -67,18 +64,29 @@ describe("can't eat", () => {
 
   const ballotPath = () => `/households/${household}/slots/${slot}`;
 
-  test('Ada adds peanut to her own list with a plain form', async () => {
-    const { page } = ada;
-    await page.goto(`${server.baseUrl}/households`);
-    await page.getByRole('link', { name: 'My list in Home' }).click();
-    await page.getByRole('heading', { name: "Foods and dishes I can't eat" }).waitFor();
-    await page.getByText('in a household of two the other can often guess who').first().waitFor();
-    await page.getByLabel("A food I can't eat").fill('peanut');
-    await page.getByRole('button', { name: 'Add food' }).click();
-    await page.getByRole('list', { name: "Foods I can't eat" }).getByText('peanut').waitFor();
-    assert.deepEqual(await axeViolations(page), [], 'the list page');
-    await page.goto(`${server.baseUrl}/households`);
-    assert.deepEqual(await axeViolations(page), [], 'the account page');
+  test('Ada adds peanut to her own list with a plain form, without JavaScript', async () => {
+    const plain = await newPhonePage(browser, { javaScriptEnabled: false });
+    try {
+      plain.page.setDefaultTimeout(10_000);
+      await call(plain.context, server.baseUrl, 'sign_in', { email: 'ada@example.com', password: PASSWORD });
+      const { page } = plain;
+      await page.goto(`${server.baseUrl}/households`);
+      await page.getByRole('link', { name: 'My list in Home' }).click();
+      await page.getByRole('heading', { name: "Foods and dishes I can't eat" }).waitFor();
+      await page.getByText('in a household of two the other can often guess who').first().waitFor();
+      await page.getByLabel("A food I can't eat").fill('peanut');
+      await page.getByRole('button', { name: 'Add food' }).click();
+      await page.getByRole('list', { name: "Foods I can't eat" }).getByText('peanut').waitFor();
+      // axe-core is a script and never returns where scripts are off: the same pages are checked
+      // in Ada's browser with JavaScript.
+      await ada.page.goto(page.url());
+      await ada.page.getByRole('list', { name: "Foods I can't eat" }).getByText('peanut').waitFor();
+      assert.deepEqual(await axeViolations(ada.page), [], 'the list page');
+      await ada.page.goto(`${server.baseUrl}/households`);
+      assert.deepEqual(await axeViolations(ada.page), [], 'the account page');
+    } finally {
+      await plain.context.close();
+    }
   });
 
   test("Ada's ballot marks Satay as hers not to eat", async () => {
