@@ -16,10 +16,13 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
  */
 export async function axeViolations(page) {
   // Where JavaScript is off, evaluating a script never returns: say so instead of stalling.
+  let timer;
   const scripts = await Promise.race([
     page.evaluate(() => true),
-    new Promise((resolve) => setTimeout(() => resolve(false), 5_000)),
-  ]);
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve(false), 5_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   if (!scripts) {
     throw new Error('axe-core cannot run in this page: its context has JavaScript off; check the same page in a context with it');
   }
