@@ -1,20 +1,71 @@
 //! Random tally profiles from a fixed-seed generator, shared by the native example and the wasm
 //! test so both compute the same profiles (`scripts/test-wasm-parity` compares their output).
 
-use app::tally::{BallotInput, Seed, TallyInput, Variant, recount};
+use std::collections::BTreeSet;
+
+use app::{
+    ids::OptionId,
+    plans::{EligibilityInput, eligibility},
+    tally::{BallotInput, Seed, TallyInput, Variant, recount},
+};
 
 pub const PROFILES: u64 = 300;
 
-/// `parity INDEX RESULT`: the compact JSON re-count of profile `index`, or its error message.
+/// `parity INDEX RESULT ELIGIBLE`: the compact JSON re-count of profile `index` (or its error
+/// message), then the re-count of the same profile as a meal with eligibility ([`eligible`]).
 pub fn parity_line(index: u64) -> String {
     let (input, variant, seed) = profile(index);
-    let result = match recount(&input, Some(variant), Some(seed)) {
+    let result = counted(&input, variant, seed);
+    let restricted = counted(
+        &input.restricted_to(&eligible(&input, index)),
+        variant,
+        seed,
+    );
+    format!("parity {index} {result} eligible {restricted}")
+}
+
+fn counted(input: &TallyInput, variant: Variant, seed: Seed) -> String {
+    match recount(input, Some(variant), Some(seed)) {
         Ok(output) => {
             serde_json::to_string(&output).unwrap_or_else(|e| format!("unprintable: {e}"))
         }
         Err(error) => format!("error: {error}"),
+    }
+}
+
+/// The options that may win profile `index` as a meal of a no-repeat plan (the one rule,
+/// `app::plans::eligibility`): every third option vetoed (none on every third profile), and
+/// every fourth option's dish won an earlier meal, so vetoes, exclusions and the fall-back when
+/// nothing new is left are all met.
+fn eligible(input: &TallyInput, index: u64) -> Vec<String> {
+    // Option ids as the store writes them (UUIDs), one per candidate, in the candidates' order.
+    let options: Vec<OptionId> = (0..input.candidates.len())
+        .map(|i| OptionId::try_from(format!("00000000-0000-4000-8000-{i:012}")).expect("a UUID"))
+        .collect();
+    let vetoed: BTreeSet<OptionId> = if index % 3 == 0 {
+        BTreeSet::new()
+    } else {
+        options
+            .iter()
+            .skip((index % 3) as usize)
+            .step_by(3)
+            .cloned()
+            .collect()
     };
-    format!("parity {index} {result}")
+    let won_earlier: BTreeSet<OptionId> = options.iter().skip(1).step_by(4).cloned().collect();
+    let eligible = eligibility(&EligibilityInput {
+        options: &options,
+        won_earlier: &won_earlier,
+        vetoed: &vetoed,
+        no_repeats: index % 2 == 0,
+    })
+    .eligible;
+    options
+        .iter()
+        .zip(&input.candidates)
+        .filter(|(id, _)| eligible.contains(id))
+        .map(|(_, name)| name.clone())
+        .collect()
 }
 
 /// Names that sort differently as bytes than by eye, including multi-byte UTF-8.
