@@ -42,7 +42,7 @@ fn eligible(input: &TallyInput, index: u64) -> Vec<String> {
     let options: Vec<OptionId> = (0..input.candidates.len())
         .map(|i| OptionId::try_from(format!("00000000-0000-4000-8000-{i:012}")).expect("a UUID"))
         .collect();
-    let vetoed: BTreeSet<OptionId> = if index % 3 == 0 {
+    let vetoed: BTreeSet<OptionId> = if index.is_multiple_of(3) {
         BTreeSet::new()
     } else {
         options
@@ -57,7 +57,7 @@ fn eligible(input: &TallyInput, index: u64) -> Vec<String> {
         options: &options,
         won_earlier: &won_earlier,
         vetoed: &vetoed,
-        no_repeats: index % 2 == 0,
+        no_repeats: index.is_multiple_of(2),
     })
     .eligible;
     options
