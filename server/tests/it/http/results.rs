@@ -346,7 +346,7 @@ async fn only_the_proposer_reopens_a_slot_nobody_voted_on_and_only_with_a_future
     // A decided slot never re-opens.
     let decided = reopen(&ada, &household, &first, &day_from_now(1)).await;
     assert_eq!(decided.status, StatusCode::CONFLICT);
-    assert!(decided.error().to_string().contains("without any ballot"));
+    assert!(decided.error().to_string().contains("without a winner"));
 
     // The proposer re-opens it with the plain form (no JavaScript): back to the plan page.
     let tomorrow = day_from_now(1);
