@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { axeViolations } from '../support/axe.mjs';
 import { launchBrowser, newPhonePage, waitForHydration } from '../support/browser.mjs';
-import { PASSWORD, call, dayFromNow } from '../support/api.mjs';
+import { PASSWORD, call, dayFromNow, householdOf } from '../support/api.mjs';
 import { startServer } from '../support/server.mjs';
 
 describe("can't eat", () => {
@@ -23,13 +23,7 @@ describe("can't eat", () => {
     const base = server.baseUrl;
     ada = await newPhonePage(browser);
     bob = await newPhonePage(browser);
-    await call(ada.context, base, 'sign_up', { display_name: 'Ada', email: 'ada@example.com', password: PASSWORD });
-    const created = await call(ada.context, base, 'create_household', { name: 'Home' });
-    household = created.location.split('/').pop();
-    await call(ada.context, base, 'create_invite', { household_id: household, expires_in_days: '7' });
-    const token = JSON.parse((await call(ada.context, base, 'take_new_secret', { kind: 'invite_token', household_id: household })).body);
-    await call(bob.context, base, 'sign_up', { display_name: 'Bob', email: 'bob@example.com', password: PASSWORD });
-    await call(bob.context, base, 'join_household', { token });
+    household = await householdOf(base, [[ada, 'Ada'], [bob, 'Bob']]);
     const proposed = await call(ada.context, base, 'propose_plan', {
       household_id: household,
       first_day: dayFromNow(3),

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { axeViolations } from '../support/axe.mjs';
 import { launchBrowser, newPhonePage, waitForHydration } from '../support/browser.mjs';
-import { PASSWORD, call, dayFromNow } from '../support/api.mjs';
+import { call, dayFromNow, householdOf } from '../support/api.mjs';
 import { startServer } from '../support/server.mjs';
 
 /** The issue's bar: another member's ballot shows within 5 s. */
@@ -31,15 +31,7 @@ describe('live voting progress', () => {
     browser = await launchBrowser();
     const base = server.baseUrl;
     [ada, bob, cy] = await Promise.all([newPhonePage(browser), newPhonePage(browser), newPhonePage(browser)]);
-    await call(ada.context, base, 'sign_up', { display_name: 'Ada', email: 'ada@example.com', password: PASSWORD });
-    const created = await call(ada.context, base, 'create_household', { name: 'Home' });
-    household = created.location.split('/').pop();
-    await call(ada.context, base, 'create_invite', { household_id: household, expires_in_days: '7' });
-    const token = JSON.parse((await call(ada.context, base, 'take_new_secret', { kind: 'invite_token', household_id: household })).body);
-    for (const [person, name] of [[bob, 'Bob'], [cy, 'Cy']]) {
-      await call(person.context, base, 'sign_up', { display_name: name, email: `${name.toLowerCase()}@example.com`, password: PASSWORD });
-      await call(person.context, base, 'join_household', { token });
-    }
+    household = await householdOf(base, [[ada, 'Ada'], [bob, 'Bob'], [cy, 'Cy']]);
     const proposed = await call(ada.context, base, 'propose_plan', {
       household_id: household,
       first_day: dayFromNow(3),
