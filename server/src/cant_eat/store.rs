@@ -1,5 +1,7 @@
 //! The member's own list: read and changed only through the member's own access, so nobody else
-//! can name it. Each change is one statement (two when it is refused, to say why).
+//! can name it. An addition takes the member's membership row first, so two additions at once
+//! count one after the other and the bound holds on PostgreSQL too: two statements (three when it
+//! is refused, to say why). A removal is one.
 
 use app::{
     cant_eat::{CantEatDish, CantEatFood, CantEatList, OptionDish},
@@ -7,6 +9,8 @@ use app::{
     quotas::{MAX_CANT_EAT, Quota},
     shopping::food_key,
 };
+
+use sqlx::{Any, Transaction};
 
 use crate::{
     access::HouseholdAccess,
@@ -119,7 +123,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<(), StoreError> {
         let key = food_key(food);
-        let mut conn = self.acquire().await?;
+        let mut tx = lock_list(self, access).await?;
         // The limit and the insert in one statement: a full list takes nothing more.
         let added = sqlx::query(
             r"insert into cant_eat_foods (household_id, user_id, food_key, food, created_at)
@@ -134,9 +138,10 @@ impl Store {
         .bind(food)
         .bind(now_ms)
         .bind(i64::from(MAX_CANT_EAT))
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await?;
         if added.rows_affected() > 0 {
+            tx.commit().await?;
             return Ok(());
         }
         let refusal: Refusal = sqlx::query_as(
@@ -148,7 +153,7 @@ impl Store {
         .bind(access.household_id().as_str())
         .bind(access.user_id().as_str())
         .bind(&key)
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut *tx)
         .await?;
         refused(&refusal, Quota::CantEatFoods)
     }
@@ -181,7 +186,7 @@ impl Store {
         dish: &DishId,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut conn = self.acquire().await?;
+        let mut tx = lock_list(self, access).await?;
         let added = sqlx::query(
             r"insert into cant_eat_dishes (household_id, user_id, dish_id, created_at)
               select $1, $2, d.id, $4 from dishes d
@@ -195,9 +200,10 @@ impl Store {
         .bind(dish.as_str())
         .bind(now_ms)
         .bind(i64::from(MAX_CANT_EAT))
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await?;
         if added.rows_affected() > 0 {
+            tx.commit().await?;
             return Ok(());
         }
         let refusal: Refusal = sqlx::query_as(
@@ -211,7 +217,7 @@ impl Store {
         .bind(access.household_id().as_str())
         .bind(access.user_id().as_str())
         .bind(dish.as_str())
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut *tx)
         .await?;
         refused(&refusal, Quota::CantEatDishes)
     }
@@ -233,6 +239,25 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// A transaction holding the member's membership row (the household of `access`) until it ends:
+/// changes of one member's list happen one at a time. [`StoreError::NotFound`] once they have left.
+async fn lock_list(
+    store: &Store,
+    access: &HouseholdAccess,
+) -> Result<Transaction<'static, Any>, StoreError> {
+    let mut tx = store.begin().await?;
+    let locked =
+        sqlx::query(r"update memberships set role = role where household_id = $1 and user_id = $2")
+            .bind(access.household_id().as_str())
+            .bind(access.user_id().as_str())
+            .execute(&mut *tx)
+            .await?;
+    if locked.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(tx)
 }
 
 /// What an insert that added nothing means: already there (fine), unknown, or a full list.

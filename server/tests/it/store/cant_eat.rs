@@ -6,7 +6,7 @@
 //! Only the member reads their list.
 
 use app::{
-    ids::{DishId, OptionId, SlotId},
+    ids::{OptionId, SlotId},
     plans::{DishName, Ranking, SlotOutcome},
     quotas::{MAX_CANT_EAT, Quota},
     recipes::{Recipe, parse_paste},
@@ -18,6 +18,7 @@ use server::{
     db::{PlanRule, Store, StoreError},
 };
 
+use super::shopping::dish;
 use crate::support::{
     TestDatabase,
     store::{DEADLINE, HOUR, NOW, home, member, propose_allowing_repeats, row_count, save_ballot},
@@ -28,18 +29,8 @@ crate::on_both_engines!(
     a_dish_on_the_list_rules_out_a_dish_without_ingredients,
     every_option_ruled_out_closes_without_a_winner_and_reopens_with_a_new_option,
     only_the_member_reads_their_list_and_it_is_bounded,
+    additions_at_once_never_pass_the_bound,
 );
-
-async fn dish(store: &Store, access: &HouseholdAccess, name: &str) -> DishId {
-    store
-        .dishes(access)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|d| d.name == name)
-        .unwrap()
-        .id
-}
 
 async fn give_recipe(store: &Store, access: &HouseholdAccess, name: &str, lines: &str) {
     let recipe = Recipe {
@@ -391,6 +382,42 @@ async fn only_the_member_reads_their_list_and_it_is_bounded(db: TestDatabase) {
     // Leaving the household takes the list with it.
     store.add_cant_eat_food(&bob, "celery", NOW).await.unwrap();
     store.leave_household(&bob, NOW).await.unwrap();
+    assert_eq!(
+        row_count(&store, "cant_eat_foods").await.unwrap(),
+        i64::from(MAX_CANT_EAT)
+    );
+}
+
+/// Eight additions at once with one place left: one is added, the others are refused (the
+/// member's membership row is taken first; without it PostgreSQL could let two through).
+async fn additions_at_once_never_pass_the_bound(db: TestDatabase) {
+    let store = db.store().await;
+    let ada = home(&store).await;
+    for i in 0..MAX_CANT_EAT - 1 {
+        store
+            .add_cant_eat_food(&ada, &format!("food {i}"), NOW)
+            .await
+            .unwrap();
+    }
+    let at_once: Vec<_> = (0..8)
+        .map(|i| {
+            let (store, ada) = (store.clone(), ada.clone());
+            tokio::spawn(async move {
+                store
+                    .add_cant_eat_food(&ada, &format!("late {i}"), NOW)
+                    .await
+            })
+        })
+        .collect();
+    let mut added = 0;
+    for joined in at_once {
+        match joined.await.unwrap() {
+            Ok(()) => added += 1,
+            Err(StoreError::Quota(Quota::CantEatFoods)) => {}
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(added, 1);
     assert_eq!(
         row_count(&store, "cant_eat_foods").await.unwrap(),
         i64::from(MAX_CANT_EAT)

@@ -29,7 +29,8 @@ crate::on_both_engines!(
     probably_needed_leaves_out_what_an_earlier_meal_wins_first,
 );
 
-async fn dish(store: &Store, access: &HouseholdAccess, name: &str) -> DishId {
+/// The id of the household's dish named `name`.
+pub(super) async fn dish(store: &Store, access: &HouseholdAccess, name: &str) -> DishId {
     store
         .dishes(access)
         .await
